@@ -1,0 +1,126 @@
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { accessSync, constants, existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import mongoose from "mongoose";
+import { canConnect, findFreePort } from "./free-port.js";
+
+const READY_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * The repo root is found from this file rather than process.cwd(), so it works
+ * from src/ (tsx), dist/src/ (compiled) and any working directory.
+ */
+export function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(path.join(dir, "scripts", "build-ferretdb.sh"))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error("cannot find the repo root (scripts/build-ferretdb.sh) above " + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
+
+export function ferretdbBinary(): string {
+  const cache = process.env.GITHUB_CONNECT_CACHE || path.join(repoRoot(), ".cache");
+  return path.join(cache, "bin", "ferretdb");
+}
+
+export function goOnPath(): boolean {
+  return (process.env.PATH ?? "").split(path.delimiter).some((dir) => {
+    try {
+      accessSync(path.join(dir || ".", "go"), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export async function ensureFerretdbBinary(log: (msg: string) => void): Promise<string> {
+  const bin = ferretdbBinary();
+  if (existsSync(bin)) return bin;
+  log(`building FerretDB (first run only, takes a few minutes) into ${bin}`);
+  const { stdout } = await promisify(execFile)("bash", [path.join(repoRoot(), "scripts", "build-ferretdb.sh")], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  log(stdout.trim());
+  return bin;
+}
+
+export interface RunningFerretdb {
+  uri: string;
+  stop(): Promise<void>;
+}
+
+/** Starts FerretDB (SQLite backend) on a free loopback port; dataDir must exist. */
+export async function startFerretdb(bin: string, dataDir: string): Promise<RunningFerretdb> {
+  // Another process can grab the probed port before FerretDB binds it; retrying is cheaper than locking.
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const port = await findFreePort();
+    const child = spawn(bin, [
+      "--handler=sqlite",
+      `--sqlite-url=${pathToFileURL(dataDir + path.sep).href}`,
+      `--listen-addr=127.0.0.1:${port}`,
+      "--telemetry=disable",
+      "--debug-addr=-",
+      "--log-level=warn",
+    ], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    // An orphaned server would keep the port and the SQLite files busy after a crash.
+    const killOnExit = () => child.kill("SIGKILL");
+    process.once("exit", killOnExit);
+    const stop = async () => {
+      process.removeListener("exit", killOnExit);
+      await stopChild(child);
+    };
+    const uri = `mongodb://127.0.0.1:${port}/`;
+    try {
+      await waitUntilReady(child, port, uri, () => stderr);
+      return { uri, stop };
+    } catch (error) {
+      lastError = error;
+      await stop();
+    }
+  }
+  throw lastError;
+}
+
+async function waitUntilReady(child: ChildProcess, port: number, uri: string, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let lastProblem = "port never accepted connections";
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`ferretdb exited (${child.exitCode ?? child.signalCode}) before becoming ready; stderr tail:\n${stderr()}`);
+    }
+    if (await canConnect("127.0.0.1", port, 500)) {
+      // An open port is not enough: the wire protocol handler may still be initialising the backend.
+      const client = new mongoose.mongo.MongoClient(uri, { serverSelectionTimeoutMS: 1000 });
+      try {
+        await client.db("admin").command({ ping: 1 });
+        return;
+      } catch (error) {
+        lastProblem = `ping failed: ${(error as Error).message}`;
+      } finally {
+        await client.close().catch(() => undefined);
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`ferretdb not ready after ${READY_TIMEOUT_MS / 1000} s (${lastProblem}); stderr tail:\n${stderr()}`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(timer);
+}

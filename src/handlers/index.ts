@@ -1,0 +1,15 @@
+import { handleGitHubAppAuthorization } from "./github-app-authorization.js";
+import { handleInstallationRepositories } from "./installation-repositories.js";
+import { handleInstallationTarget } from "./installation-target.js";
+import { handleInstallation } from "./installation.js";
+import { handleMarketplacePurchase } from "./marketplace-purchase.js";
+import type { EventHandler } from "./types.js";
+
+/** Which handler owns which webhook event; anything else is acknowledged and ignored. */
+export const eventHandlers: Readonly<Record<string, EventHandler>> = {
+  installation: handleInstallation,
+  installation_repositories: handleInstallationRepositories,
+  installation_target: handleInstallationTarget,
+  github_app_authorization: handleGitHubAppAuthorization,
+  marketplace_purchase: handleMarketplacePurchase,
+};

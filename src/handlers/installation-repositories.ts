@@ -1,0 +1,36 @@
+import { recordAudit } from "../services/audit.js";
+import { ensureInstallation, setRepoAccess, updateIfNewer } from "../services/installation-store.js";
+import { readInstallationSnapshot } from "./installation-snapshot.js";
+import { MalformedPayloadError, repositoryIds, senderActor, type Json } from "./payload.js";
+import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
+
+export async function handleInstallationRepositories(context: HandlerContext<Json>, deps: HandlerDeps): Promise<HandlerOutcome> {
+  const { action } = context.payload;
+  if (action !== "added" && action !== "removed") return "ignored";
+  const { models } = deps;
+  const snapshot = readInstallationSnapshot(context.payload);
+  const selection = context.payload.repository_selection ?? snapshot.repositorySelection;
+  if (selection !== "all" && selection !== "selected") {
+    throw new MalformedPayloadError(`repository_selection must be "all" or "selected"`);
+  }
+  const added = repositoryIds(context.payload, "repositories_added", "payload");
+  const removed = repositoryIds(context.payload, "repositories_removed", "payload");
+
+  await ensureInstallation(models, { ...snapshot, repositorySelection: selection }, null);
+  const installation = await updateIfNewer(models, snapshot.installationId, snapshot.updatedAt, { repositorySelection: selection });
+  if (!installation) {
+    // Older than the stored state, or the installation was deleted: its repos are unreachable now.
+    context.log.debug(`installation_repositories.${action} is stale or for a deleted installation; not applied`);
+    return "stale";
+  }
+  const organizationId = installation.organizationId;
+  const granted = await setRepoAccess(models, organizationId, added, true);
+  const revoked = await setRepoAccess(models, organizationId, removed, false);
+  await recordAudit(models, deps.now(), {
+    organizationId,
+    actor: senderActor(context.payload),
+    action: `installation_repositories.${action}`,
+    details: { installationId: snapshot.installationId, repositorySelection: selection, added, removed, knownReposChanged: granted + revoked },
+  });
+  return "applied";
+}

@@ -1,0 +1,61 @@
+import { MalformedPayloadError, isObject, numberAt, objectAt, optionalString, parseGitHubTime, stringAt, type Json } from "./payload.js";
+
+/** The installation as a webhook describes it, validated and in our field names. */
+export interface InstallationSnapshot {
+  installationId: number;
+  accountId: number;
+  accountLogin: string;
+  accountType: "Organization" | "User" | "Enterprise";
+  repositorySelection: "all" | "selected";
+  permissions: Record<string, string>;
+  events: string[];
+  htmlUrl: string | null;
+  updatedAt: Date | null;
+  suspendedAt: Date | null;
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  if (!isObject(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
+function accountTypeOf(raw: string | null): InstallationSnapshot["accountType"] {
+  if (raw === "Organization" || raw === "Enterprise") return raw;
+  if (raw === null || raw === "User" || raw === "Bot") return "User";
+  throw new MalformedPayloadError(`installation.account.type "${raw}" is not Organization, User or Enterprise`);
+}
+
+export function readInstallationSnapshot(payload: Json): InstallationSnapshot {
+  const installation = objectAt(payload, "installation", "payload");
+  const account = objectAt(installation, "account", "installation");
+  const selection = installation.repository_selection ?? payload.repository_selection ?? "selected";
+  if (selection !== "all" && selection !== "selected") {
+    throw new MalformedPayloadError(`installation.repository_selection must be "all" or "selected"`);
+  }
+  const events = Array.isArray(installation.events) ? installation.events.filter((e): e is string => typeof e === "string") : [];
+  return {
+    installationId: numberAt(installation, "id", "installation"),
+    accountId: numberAt(account, "id", "installation.account"),
+    accountLogin: stringAt(account, "login", "installation.account"),
+    accountType: accountTypeOf(optionalString(account, "type") ?? optionalString(installation, "target_type")),
+    repositorySelection: selection,
+    permissions: stringRecord(installation.permissions),
+    events,
+    htmlUrl: optionalString(installation, "html_url"),
+    updatedAt: parseGitHubTime(installation.updated_at),
+    suspendedAt: parseGitHubTime(installation.suspended_at),
+  };
+}
+
+/** The fields an upsert writes when it first sees an installation. */
+export function snapshotFields(snapshot: InstallationSnapshot) {
+  return {
+    accountId: snapshot.accountId,
+    accountLogin: snapshot.accountLogin,
+    accountType: snapshot.accountType,
+    repositorySelection: snapshot.repositorySelection,
+    permissions: snapshot.permissions,
+    events: snapshot.events,
+    htmlUrl: snapshot.htmlUrl,
+  };
+}

@@ -1,0 +1,109 @@
+import { recordAudit } from "../services/audit.js";
+import type { MarketplacePlan } from "../models/marketplace-account.js";
+import {
+  MalformedPayloadError,
+  numberAt,
+  objectAt,
+  optionalString,
+  parseGitHubTime,
+  senderActor,
+  stringAt,
+  type Json,
+} from "./payload.js";
+import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
+
+const ACTIONS = ["purchased", "changed", "cancelled", "pending_change", "pending_change_cancelled"] as const;
+type Action = (typeof ACTIONS)[number];
+
+/** Payloads say "FLAT_RATE", "flat-rate" or "flat_rate"; store one spelling. */
+function normalisePriceModel(raw: string): MarketplacePlan["priceModel"] {
+  const model = raw.toUpperCase().replace(/-/g, "_");
+  if (model !== "FREE" && model !== "FLAT_RATE" && model !== "PER_UNIT") {
+    throw new MalformedPayloadError(`marketplace_purchase.plan.price_model "${raw}" is not FREE, FLAT_RATE or PER_UNIT`);
+  }
+  return model;
+}
+
+function readPlan(purchase: Json): MarketplacePlan {
+  const plan = objectAt(purchase, "plan", "marketplace_purchase");
+  return {
+    id: numberAt(plan, "id", "plan"),
+    name: stringAt(plan, "name", "plan"),
+    priceModel: normalisePriceModel(stringAt(plan, "price_model", "plan")),
+    monthlyPriceInCents: typeof plan.monthly_price_in_cents === "number" ? plan.monthly_price_in_cents : 0,
+    yearlyPriceInCents: typeof plan.yearly_price_in_cents === "number" ? plan.yearly_price_in_cents : 0,
+    unitName: optionalString(plan, "unit_name"),
+    hasFreeTrial: plan.has_free_trial === true,
+  };
+}
+
+function unitCount(purchase: Json): number | null {
+  return typeof purchase.unit_count === "number" ? purchase.unit_count : null;
+}
+
+export async function handleMarketplacePurchase(context: HandlerContext<Json>, deps: HandlerDeps): Promise<HandlerOutcome> {
+  const action = context.payload.action as Action;
+  if (!ACTIONS.includes(action)) return "ignored";
+  const { models } = deps;
+  const purchase = objectAt(context.payload, "marketplace_purchase", "payload");
+  const account = objectAt(purchase, "account", "marketplace_purchase");
+  const accountId = numberAt(account, "id", "marketplace_purchase.account");
+  const plan = readPlan(purchase);
+  const effectiveAt = parseGitHubTime(context.payload.effective_date) ?? deps.now();
+  const identity = {
+    accountLogin: stringAt(account, "login", "marketplace_purchase.account"),
+    accountType: optionalString(account, "type") ?? "Organization",
+  };
+
+  // The account row may not exist yet (a pending change can be the first event we see).
+  await models.MarketplaceAccount.updateOne(
+    { accountId },
+    { $setOnInsert: { accountId, ...identity } },
+    { upsert: true },
+  );
+
+  let set: Record<string, unknown>;
+  let guard: Record<string, unknown>;
+  if (action === "pending_change") {
+    set = {
+      pendingChange: { plan, unitCount: unitCount(purchase), billingCycle: optionalString(purchase, "billing_cycle"), effectiveDate: effectiveAt },
+    };
+    // A change that already took effect makes the pending notice obsolete.
+    guard = { $or: [{ planEffectiveAt: null }, { planEffectiveAt: { $lt: effectiveAt } }] };
+  } else if (action === "pending_change_cancelled") {
+    set = { pendingChange: null };
+    guard = {};
+  } else {
+    set = {
+      plan,
+      billingCycle: optionalString(purchase, "billing_cycle"),
+      unitCount: unitCount(purchase),
+      onFreeTrial: purchase.on_free_trial === true,
+      freeTrialEndsOn: parseGitHubTime(purchase.free_trial_ends_on),
+      nextBillingDate: parseGitHubTime(purchase.next_billing_date),
+      cancelledAt: action === "cancelled" ? effectiveAt : null,
+      pendingChange: null,
+      planEffectiveAt: effectiveAt,
+    };
+    // Purchases and upgrades arrive at once, downgrades when they take effect: the newest effective date wins.
+    guard = { $or: [{ planEffectiveAt: null }, { planEffectiveAt: { $lte: effectiveAt } }] };
+  }
+
+  const updated = await models.MarketplaceAccount.findOneAndUpdate(
+    { accountId, ...guard },
+    { $set: { ...identity, ...set, lastAction: action } },
+    { new: true, lean: true },
+  );
+  if (!updated) {
+    context.log.debug({ accountId, action }, "marketplace_purchase is older than the stored plan; not applied");
+    return "stale";
+  }
+  const linked = await models.GitHubInstallation.findOne({ accountId, deletedAt: null }).lean();
+  await recordAudit(models, deps.now(), {
+    organizationId: linked?.organizationId,
+    actor: senderActor(context.payload),
+    action: `marketplace_purchase.${action}`,
+    details: { accountId, plan: plan.name, planId: plan.id, unitCount: unitCount(purchase), effectiveDate: effectiveAt.toISOString() },
+  });
+  return "applied";
+}

@@ -1,0 +1,32 @@
+import type { Connection } from "mongoose";
+import { auditEventModel, type AuditEventModel } from "./audit-event.js";
+import { githubInstallationModel, type GitHubInstallationModel } from "./github-installation.js";
+import { marketplaceAccountModel, type MarketplaceAccountModel } from "./marketplace-account.js";
+import { repoModel, type RepoModel } from "./repo.js";
+import { webhookDeliveryModel, type WebhookDeliveryModel } from "./webhook-delivery.js";
+
+export interface Models {
+  GitHubInstallation: GitHubInstallationModel;
+  Repo: RepoModel;
+  MarketplaceAccount: MarketplaceAccountModel;
+  WebhookDelivery: WebhookDeliveryModel;
+  AuditEvent: AuditEventModel;
+}
+
+/** Binds every model to one connection, so tests and Lambda containers each get their own. */
+export function createModels(connection: Connection): Models {
+  return {
+    GitHubInstallation: githubInstallationModel(connection),
+    Repo: repoModel(connection),
+    MarketplaceAccount: marketplaceAccountModel(connection),
+    WebhookDelivery: webhookDeliveryModel(connection),
+    AuditEvent: auditEventModel(connection),
+  };
+}
+
+/** Builds every index; called once at start-up (autoIndex is off so requests never wait on it). */
+export async function createIndexes(models: Models): Promise<void> {
+  for (const model of Object.values(models) as Array<Models[keyof Models]>) {
+    await model.createIndexes();
+  }
+}

@@ -1,0 +1,81 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import type { Connection } from "mongoose";
+import type { Logger } from "pino";
+import type { AppConfig } from "./config/env.js";
+import { createNodeApp } from "./create-node-app.js";
+import { connectDatabase } from "./db/connect.js";
+import { createIndexes, createModels } from "./models/index.js";
+import { createProbotInstance } from "./services/probot-factory.js";
+import { createWebApp } from "./web/create-web-app.js";
+import { appRegistrationRoutes } from "./web/routes/app-registration.js";
+
+export interface RunningServer {
+  url: string;
+  connection: Connection;
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  config: AppConfig;
+  log: Logger;
+  /** The database URI; the caller decides whether it is configured or embedded. */
+  mongodbUri: string;
+  manifestPath?: string;
+  dotenvPath?: string;
+  host?: string;
+}
+
+const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+
+/** Connects the database, builds the App (or the registration flow in setup mode) and listens. */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { config, log } = options;
+  const connection = await connectDatabase(options.mongodbUri);
+  const models = createModels(connection);
+  await createIndexes(models);
+
+  const now = () => new Date();
+  let handler;
+  if (config.setupMode) {
+    log.warn("No APP_ID: serving the GitHub App registration flow at /probot");
+    handler = createWebApp({
+      config,
+      log,
+      connection,
+      routers: [
+        appRegistrationRoutes({
+          config,
+          manifestPath: options.manifestPath ?? root("app.yml"),
+          dotenvPath: options.dotenvPath ?? root(".env"),
+        }),
+      ],
+    });
+  } else {
+    const probotLog = log.child({ name: "probot" });
+    handler = createNodeApp({
+      probot: createProbotInstance({ github: config.github, secret: config.github.webhookSecret, log: probotLog }),
+      marketplaceProbot: createProbotInstance({ github: config.github, secret: config.github.marketplaceWebhookSecret, log: probotLog }),
+      appDeps: { models, now },
+      webApp: createWebApp({ config, log, connection }),
+    });
+  }
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = handler.listen(config.port, options.host ?? "0.0.0.0", () => resolve(listening));
+    listening.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://localhost:${port}`;
+  log.info({ url, setupMode: config.setupMode }, `GitHub Connect listening on ${url}`);
+  return {
+    url,
+    connection,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await connection.close();
+    },
+  };
+}

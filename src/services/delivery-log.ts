@@ -1,0 +1,61 @@
+import type { Logger } from "pino";
+import type { Models } from "../models/index.js";
+import type { DeliveryStatus } from "../models/webhook-delivery.js";
+import type { HandlerOutcome } from "../handlers/types.js";
+
+export interface DeliveryInfo {
+  deliveryId: string;
+  event: string;
+  action: string | null;
+  installationId: number | null;
+  source: "app" | "marketplace";
+}
+
+/** A second copy arriving while the first is still being applied is acknowledged, not run twice. */
+const IN_FLIGHT_MS = 60_000;
+
+/**
+ * Runs `apply` at most once per X-GitHub-Delivery. A delivery that failed before runs again
+ * (that is what a redelivery is for); one that succeeded is acknowledged and skipped.
+ * Returns what happened, for the log line.
+ */
+export async function processDeliveryOnce(
+  models: Models,
+  now: () => Date,
+  info: DeliveryInfo,
+  log: Logger,
+  apply: () => Promise<HandlerOutcome>,
+): Promise<HandlerOutcome | "duplicate"> {
+  const receivedAt = now();
+  const previous = await models.WebhookDelivery.findOneAndUpdate(
+    { deliveryId: info.deliveryId },
+    { $setOnInsert: { ...info, status: "processing", receivedAt, attempts: 1 } },
+    { upsert: true, new: false, lean: true },
+  );
+  if (previous) {
+    const inFlight = previous.status === "processing" && receivedAt.getTime() - previous.receivedAt.getTime() < IN_FLIGHT_MS;
+    if (previous.status === "processed" || previous.status === "ignored" || inFlight) {
+      log.info({ status: previous.status }, "delivery already received; acknowledged without applying it again");
+      return "duplicate";
+    }
+    await models.WebhookDelivery.updateOne(
+      { deliveryId: info.deliveryId },
+      { $set: { status: "processing", receivedAt, error: null }, $inc: { attempts: 1 } },
+    );
+  }
+
+  try {
+    const outcome = await apply();
+    // A stale event was received and deliberately not applied: that is a success for GitHub.
+    const status: DeliveryStatus = outcome === "ignored" ? "ignored" : "processed";
+    await models.WebhookDelivery.updateOne({ deliveryId: info.deliveryId }, { $set: { status, processedAt: now() } });
+    return outcome;
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    await models.WebhookDelivery.updateOne(
+      { deliveryId: info.deliveryId },
+      { $set: { status: "failed", error: message.slice(0, 500), processedAt: now() } },
+    ).catch(() => undefined); // the database may be what failed; the original error matters more
+    throw error;
+  }
+}

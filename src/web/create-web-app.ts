@@ -1,0 +1,51 @@
+import { randomUUID } from "node:crypto";
+import express, { type Express, type Router } from "express";
+import type { Connection } from "mongoose";
+import type { Logger } from "pino";
+import type { AppConfig } from "../config/env.js";
+import { createErrorHandler, notFoundHandler } from "./error-handler.js";
+import { defaultPublicDir, defaultViewsDir } from "./paths.js";
+import { healthRoutes } from "./routes/health.js";
+
+export interface WebAppDeps {
+  config: AppConfig;
+  log: Logger;
+  /** Null in setup mode before a database exists; /healthz then answers 503. */
+  connection: Connection | null;
+  /** Page and flow routers, mounted in order after /healthz. */
+  routers?: Router[];
+  viewsDir?: string;
+  publicDir?: string;
+}
+
+declare module "express-serve-static-core" {
+  interface Request {
+    log: Logger;
+  }
+}
+
+/** The pages and JSON routes as their own Express app, so Lambda and the Node server serve the same thing. */
+export function createWebApp(deps: WebAppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", true);
+  app.set("views", deps.viewsDir ?? defaultViewsDir);
+  app.set("view engine", "ejs");
+  app.locals.appName = "GitHub Connect";
+
+  app.use((req, res, next) => {
+    const requestId = req.get("x-request-id") ?? randomUUID();
+    req.log = deps.log.child({ requestId });
+    res.set("x-request-id", requestId);
+    res.set("x-content-type-options", "nosniff");
+    res.set("referrer-policy", "same-origin");
+    res.set("x-frame-options", "DENY");
+    next();
+  });
+  app.use("/assets", express.static(deps.publicDir ?? defaultPublicDir, { maxAge: "1h" }));
+  app.use(healthRoutes(deps.connection));
+  for (const router of deps.routers ?? []) app.use(router);
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,31 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { Logger } from "pino";
+import { HttpError, NotFoundError } from "./http-error.js";
+import { renderPage } from "./render.js";
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFoundError());
+
+function describe(error: unknown): { status: number; title: string; message: string } {
+  if (error instanceof HttpError) return { status: error.status, title: error.title, message: error.message };
+  const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    return { status, title: "Request not understood", message: "The request could not be read. Go back and try again." };
+  }
+  return { status: 500, title: "Something went wrong", message: "Something went wrong on our side. Try again in a minute." };
+}
+
+/** One place turns errors into pages: a person sees what happened, never a stack trace. */
+export function createErrorHandler(log: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const { status, title, message } = describe(error);
+    const reqLog = (req as { log?: Logger }).log ?? log;
+    if (status >= 500) reqLog.error({ err: error, path: req.path }, "request failed");
+    else reqLog.info({ status, path: req.path, reason: (error as Error).message }, "request refused");
+    if (res.headersSent) return;
+    if (req.path.startsWith("/api/") || !req.accepts("html")) {
+      res.status(status).json({ error: message });
+      return;
+    }
+    renderPage(res, "error", { title, message, status }, status);
+  };
+}
