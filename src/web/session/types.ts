@@ -1,0 +1,35 @@
+/**
+ * The contract between sign-in (src/web/session/*) and every page and flow route.
+ * The session middleware sets `req.auth` and `req.flow` on every request.
+ */
+export type Role = "admin" | "member";
+
+export interface AuthSession {
+  userId: string;
+  email: string;
+  name: string | null;
+  /** The WorkOS organization the user is signed in to; null when the user belongs to none. */
+  organizationId: string | null;
+  role: Role;
+}
+
+export interface FlashMessage {
+  kind: "success" | "error" | "info";
+  message: string;
+}
+
+/** Short-lived per-browser state, kept in a sealed HttpOnly cookie beside the sign-in. */
+export interface FlowState {
+  flash?: FlashMessage[];
+  /** Where to return after sign-in (a same-origin path). */
+  returnTo?: string;
+  /** Any other flow values (e.g. the id of the last connect state issued). */
+  [key: string]: unknown;
+}
+
+declare module "express-serve-static-core" {
+  interface Request {
+    auth: AuthSession | null;
+    flow: FlowState;
+  }
+}

@@ -1,0 +1,24 @@
+import { loadConfig, type AppConfig } from "../../src/config/env.js";
+import { TEST_APP_ID, TEST_APP_SLUG, TEST_MARKETPLACE_SECRET, TEST_WEBHOOK_SECRET, testPrivateKey } from "./app-credentials.js";
+
+/** The environment a test App runs with; override any variable. */
+export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    APP_ID: String(TEST_APP_ID),
+    PRIVATE_KEY: testPrivateKey(),
+    WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    MARKETPLACE_WEBHOOK_SECRET: TEST_MARKETPLACE_SECRET,
+    GITHUB_CLIENT_ID: "Iv1.testclientid",
+    GITHUB_CLIENT_SECRET: "test-client-secret",
+    APP_SLUG: TEST_APP_SLUG,
+    BASE_URL: "http://127.0.0.1:3000",
+    ...overrides,
+  };
+}
+
+/** A validated config, the same way start-up builds it. */
+export function testConfig(overrides: Record<string, string | undefined> = {}): AppConfig {
+  return loadConfig(testEnv(overrides));
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from "node:crypto";
+import { sign } from "@octokit/webhooks-methods";
+import examples from "@octokit/webhooks-examples";
+import { readFileSync } from "node:fs";
+import { TEST_MARKETPLACE_SECRET, TEST_WEBHOOK_SECRET } from "./app-credentials.js";
+
+export interface DeliveryOptions {
+  event: string;
+  payload?: unknown;
+  /** Send these bytes instead of JSON.stringify(payload) (e.g. truncated JSON). */
+  body?: string;
+  deliveryId?: string;
+  /** The secret to sign with; null sends no signature header. */
+  secret?: string | null;
+  /** "marketplace" posts to the Marketplace endpoint, signed with its secret by default. */
+  endpoint?: "app" | "marketplace";
+}
+
+export interface DeliveryResult {
+  status: number;
+  body: string;
+  deliveryId: string;
+}
+
+/** Posts a webhook the way GitHub does: raw JSON body, event and delivery headers, HMAC-SHA256 signature. */
+export async function deliverWebhook(baseUrl: string, options: DeliveryOptions): Promise<DeliveryResult> {
+  const endpoint = options.endpoint ?? "app";
+  const body = options.body ?? JSON.stringify(options.payload);
+  const deliveryId = options.deliveryId ?? randomUUID();
+  const secret = options.secret === undefined ? (endpoint === "marketplace" ? TEST_MARKETPLACE_SECRET : TEST_WEBHOOK_SECRET) : options.secret;
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "user-agent": "GitHub-Hookshot/test",
+    "x-github-event": options.event,
+    "x-github-delivery": deliveryId,
+  };
+  if (secret !== null) headers["x-hub-signature-256"] = await sign(secret, body);
+  const response = await fetch(`${baseUrl}/api/github/${endpoint === "marketplace" ? "marketplace" : "webhooks"}`, {
+    method: "POST",
+    headers,
+    body,
+  });
+  return { status: response.status, body: await response.text(), deliveryId };
+}
+
+type Example = { action?: string } & Record<string, unknown>;
+
+/** Every example payload @octokit/webhooks-examples has for an event (GitHub's documented shapes). */
+export function webhookExamples(event: string): Example[] {
+  const entry = (examples as unknown as Array<{ name: string; examples: Example[] }>).find((e) => e.name === event);
+  if (!entry) throw new Error(`@octokit/webhooks-examples has no "${event}" event`);
+  return structuredClone(entry.examples);
+}
+
+/** A payload from test/fixtures/webhooks/<event>.<variant>.json (ours, for what the examples lack). */
+export function webhookFixture(name: string): Example {
+  return JSON.parse(readFileSync(new URL(`../fixtures/webhooks/${name}.json`, import.meta.url), "utf8")) as Example;
+}
