@@ -1,6 +1,8 @@
 import express, { type Express } from "express";
-import { createNodeMiddleware, type Probot } from "probot";
+import type { Probot } from "probot";
+import type { Logger } from "pino";
 import { createApp, type AppDeps } from "./app.js";
+import { createWebhookMiddleware } from "./webhook-middleware.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 export const MARKETPLACE_WEBHOOK_PATH = "/api/github/marketplace";
@@ -11,6 +13,7 @@ export interface NodeAppParts {
   marketplaceProbot: Probot;
   appDeps: AppDeps;
   webApp: Express;
+  log: Logger;
 }
 
 /**
@@ -21,13 +24,8 @@ export interface NodeAppParts {
 export function createNodeApp(parts: NodeAppParts): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.use(createNodeMiddleware(createApp({ ...parts.appDeps, source: "app" }), { probot: parts.probot, webhooksPath: WEBHOOK_PATH }));
-  app.use(
-    createNodeMiddleware(createApp({ ...parts.appDeps, source: "marketplace" }), {
-      probot: parts.marketplaceProbot,
-      webhooksPath: MARKETPLACE_WEBHOOK_PATH,
-    }),
-  );
+  app.use(createWebhookMiddleware(parts.probot, createApp({ ...parts.appDeps, source: "app" }), WEBHOOK_PATH, parts.log));
+  app.use(createWebhookMiddleware(parts.marketplaceProbot, createApp({ ...parts.appDeps, source: "marketplace" }), MARKETPLACE_WEBHOOK_PATH, parts.log));
   app.use(parts.webApp);
   return app;
 }

@@ -58,6 +58,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       probot: createProbotInstance({ github: config.github, secret: config.github.webhookSecret, log: probotLog }),
       marketplaceProbot: createProbotInstance({ github: config.github, secret: config.github.marketplaceWebhookSecret, log: probotLog }),
       appDeps: { models, now },
+      log,
       webApp: createWebApp({ config, log, connection }),
     });
   }

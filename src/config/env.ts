@@ -24,6 +24,8 @@ export interface GitHubConfig {
   /** e.g. https://api.github.com or https://ghes.example.com/api/v3 */
   apiUrl: string;
   enterpriseHost?: string;
+  /** Signs the connect/OAuth `state` (STATE_SECRET; a public default outside production). */
+  stateSecret: string;
 }
 
 export interface AppConfig {
@@ -37,7 +39,25 @@ export interface AppConfig {
   /** No APP_ID yet: serve the manifest registration flow instead of the App. */
   setupMode: boolean;
   github: GitHubConfig;
+  auth: AuthConfig;
 }
+
+export type AuthMode = "workos" | "dev";
+
+/** Sign-in: WorkOS AuthKit, or a local form for development (never in production). */
+export interface AuthConfig {
+  mode: AuthMode;
+  /** Seals the session and flow cookies: WORKOS_COOKIE_PASSWORD, or DEVELOPMENT_COOKIE_PASSWORD outside production. */
+  cookiePassword: string;
+  /** Cookies carry `Secure` unless BASE_URL is plain http:// (local development). */
+  secureCookies: boolean;
+  /** Set in workos mode only. */
+  workos?: { apiKey: string; clientId: string };
+}
+
+/** Outside production only, when WORKOS_COOKIE_PASSWORD is unset. Public: it protects nothing. */
+export const DEVELOPMENT_COOKIE_PASSWORD = "development-only-cookie-password-not-a-secret";
+const MIN_COOKIE_PASSWORD = 32;
 
 type Env = Record<string, string | undefined>;
 
@@ -109,6 +129,20 @@ function gitHubHosts(env: Env): Pick<GitHubConfig, "webUrl" | "apiUrl" | "enterp
   return { webUrl: `${protocol}://${host}`, apiUrl: `${protocol}://${host}/api/v3`, enterpriseHost: host };
 }
 
+/** Outside production only, when STATE_SECRET is unset. Public: it protects nothing. */
+export const DEVELOPMENT_STATE_SECRET = "development-only-state-secret-not-a-secret";
+const MIN_STATE_SECRET = 32;
+
+function loadStateSecret(env: Env, production: boolean): string {
+  const secret = production
+    ? requireVar(env, "STATE_SECRET", `in production (at least ${MIN_STATE_SECRET} random characters, e.g. openssl rand -base64 32; it signs the connect links)`)
+    : (read(env, "STATE_SECRET") ?? DEVELOPMENT_STATE_SECRET);
+  if (secret.length < MIN_STATE_SECRET) {
+    throw new ConfigError(`STATE_SECRET must be at least ${MIN_STATE_SECRET} characters (it signs the connect links), got ${secret.length}`);
+  }
+  return secret;
+}
+
 /** Reads and validates the environment once, at start-up. Throws ConfigError naming the variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = read(env, "NODE_ENV") ?? "development";
@@ -135,6 +169,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     : (read(env, "WEBHOOK_SECRET") ?? "development");
   const github: GitHubConfig = {
     ...hosts,
+    stateSecret: loadStateSecret(env, production),
     webhookSecret,
     marketplaceWebhookSecret: read(env, "MARKETPLACE_WEBHOOK_SECRET") ?? webhookSecret,
   };
@@ -152,5 +187,30 @@ export function loadConfig(env: Env = process.env): AppConfig {
     }
   }
 
-  return { nodeEnv, production, port, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, github };
+  const auth = loadAuthConfig(env, production, baseUrl);
+
+  return { nodeEnv, production, port, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, github, auth };
+}
+
+function loadAuthConfig(env: Env, production: boolean, baseUrl: string): AuthConfig {
+  const apiKey = read(env, "WORKOS_API_KEY");
+  const clientId = read(env, "WORKOS_CLIENT_ID");
+  const password = read(env, "WORKOS_COOKIE_PASSWORD");
+  const modeRaw = read(env, "AUTH_MODE") ?? (!apiKey && !production ? "dev" : "workos");
+  if (modeRaw !== "workos" && modeRaw !== "dev") throw new ConfigError(`AUTH_MODE must be "workos" or "dev", got "${modeRaw}"`);
+  if (modeRaw === "dev" && production) {
+    throw new ConfigError('AUTH_MODE=dev (development sign-in, anyone can pick any role) is refused in production: set AUTH_MODE=workos and the WORKOS_* variables');
+  }
+  if (password !== undefined && password.length < MIN_COOKIE_PASSWORD) {
+    throw new ConfigError(`WORKOS_COOKIE_PASSWORD must be at least ${MIN_COOKIE_PASSWORD} characters (it seals session cookies), got ${password.length}`);
+  }
+  const secureCookies = !baseUrl.startsWith("http://");
+  if (modeRaw === "dev") return { mode: "dev", cookiePassword: password ?? DEVELOPMENT_COOKIE_PASSWORD, secureCookies };
+  const why = "when AUTH_MODE is workos (from the WorkOS dashboard, API keys page)";
+  return {
+    mode: "workos",
+    cookiePassword: requireVar(env, "WORKOS_COOKIE_PASSWORD", `when AUTH_MODE is workos (at least ${MIN_COOKIE_PASSWORD} random characters, e.g. openssl rand -base64 32)`),
+    secureCookies,
+    workos: { apiKey: requireVar(env, "WORKOS_API_KEY", why), clientId: requireVar(env, "WORKOS_CLIENT_ID", why) },
+  };
 }

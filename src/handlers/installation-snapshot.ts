@@ -10,6 +10,7 @@ export interface InstallationSnapshot {
   permissions: Record<string, string>;
   events: string[];
   htmlUrl: string | null;
+  installedAt: Date | null;
   updatedAt: Date | null;
   suspendedAt: Date | null;
 }
@@ -42,6 +43,7 @@ export function readInstallationSnapshot(payload: Json): InstallationSnapshot {
     permissions: stringRecord(installation.permissions),
     events,
     htmlUrl: optionalString(installation, "html_url"),
+    installedAt: parseGitHubTime(installation.created_at),
     updatedAt: parseGitHubTime(installation.updated_at),
     suspendedAt: parseGitHubTime(installation.suspended_at),
   };
@@ -57,5 +59,6 @@ export function snapshotFields(snapshot: InstallationSnapshot) {
     permissions: snapshot.permissions,
     events: snapshot.events,
     htmlUrl: snapshot.htmlUrl,
+    installedAt: snapshot.installedAt,
   };
 }

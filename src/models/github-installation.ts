@@ -10,6 +10,8 @@ const githubInstallationSchema = new Schema(
     permissions: { type: Schema.Types.Mixed, default: () => ({}) },
     events: { type: [String], default: () => [] },
     htmlUrl: { type: String, default: null },
+    /** When the account installed the App, as GitHub says (created_at). */
+    installedAt: { type: Date, default: null },
     /** The WorkOS organization this installation is linked to; null until an admin claims it. */
     organizationId: { type: String, default: null },
     /** GitHub user who installed it, to link a "request" installation once approved. */

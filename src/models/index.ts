@@ -1,8 +1,10 @@
 import type { Connection } from "mongoose";
 import { auditEventModel, type AuditEventModel } from "./audit-event.js";
 import { githubInstallationModel, type GitHubInstallationModel } from "./github-installation.js";
+import { installRequestModel, type InstallRequestModel } from "./install-request.js";
 import { marketplaceAccountModel, type MarketplaceAccountModel } from "./marketplace-account.js";
 import { repoModel, type RepoModel } from "./repo.js";
+import { usedStateModel, type UsedStateModel } from "./used-state.js";
 import { webhookDeliveryModel, type WebhookDeliveryModel } from "./webhook-delivery.js";
 
 export interface Models {
@@ -11,6 +13,8 @@ export interface Models {
   MarketplaceAccount: MarketplaceAccountModel;
   WebhookDelivery: WebhookDeliveryModel;
   AuditEvent: AuditEventModel;
+  UsedState: UsedStateModel;
+  InstallRequest: InstallRequestModel;
 }
 
 /** Binds every model to one connection, so tests and Lambda containers each get their own. */
@@ -21,6 +25,8 @@ export function createModels(connection: Connection): Models {
     MarketplaceAccount: marketplaceAccountModel(connection),
     WebhookDelivery: webhookDeliveryModel(connection),
     AuditEvent: auditEventModel(connection),
+    UsedState: usedStateModel(connection),
+    InstallRequest: installRequestModel(connection),
   };
 }
 

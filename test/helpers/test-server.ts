@@ -52,6 +52,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     probot: probotFor(config.github.webhookSecret),
     marketplaceProbot: probotFor(config.github.marketplaceWebhookSecret),
     appDeps: { models, now },
+    log: logs.log,
     webApp: createWebApp({ config, log: logs.log, connection: options.connection, routers: options.routers?.({ models, config, now }) }),
   });
   const { server, url } = await listen(app);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { deliverWebhook, webhookExamples } from "../../helpers/webhooks.js";
 import { useWebhookServer } from "../../helpers/webhook-suite.js";
+import { stored, storedAll } from "../../helpers/documents.js";
 
 // Every example GitHub documents for the events this App handles, delivered signed through HTTP.
 const ctx = useWebhookServer();
@@ -15,13 +16,11 @@ type Installation = {
   suspended_at?: string | null;
 };
 
-/** Hydrated, so defaults fill fields FerretDB drops from upserts when null (MongoDB keeps them). */
-const plain = <T,>(doc: { toObject(): T } | null): T | null => doc?.toObject() ?? null;
 
 const toDate = (t: number | string) => (typeof t === "number" ? new Date(t * 1000) : new Date(t));
 
 async function expectDeliveryRecorded(deliveryId: string, event: string, action: string, installationId: number | null, source = "app") {
-  const delivery = await ctx.server.models.WebhookDelivery.findOne({ deliveryId }).then(plain);
+  const delivery = await stored(ctx.server.models.WebhookDelivery, { deliveryId });
   expect(delivery).toMatchObject({ deliveryId, event, action, installationId, source, status: "processed", attempts: 1, error: null });
 }
 
@@ -32,7 +31,7 @@ describe("installation examples", () => {
       const res = await deliverWebhook(ctx.server.url, { event: "installation", payload });
       expect(res.status, res.body).toBe(200);
 
-      const doc = await ctx.server.models.GitHubInstallation.findOne({ installationId: inst.id }).then(plain);
+      const doc = await stored(ctx.server.models.GitHubInstallation, { installationId: inst.id });
       expect(doc).toMatchObject({
         installationId: inst.id,
         accountId: inst.account.id,
@@ -63,7 +62,7 @@ describe("installation examples", () => {
       const requester = payload.requester as { id: number } | null | undefined;
       if (payload.action === "created") expect(doc?.requesterId).toBe(requester?.id ?? null);
 
-      const audit = (await ctx.server.models.AuditEvent.find({})).map((d) => d.toObject());
+      const audit = await storedAll(ctx.server.models.AuditEvent);
       expect(audit).toHaveLength(1);
       expect(audit[0]?.actor).toBe(`github:${(payload.sender as { login: string }).login}`);
       expect(audit[0]?.details).toMatchObject({ installationId: inst.id });
@@ -101,7 +100,7 @@ describe("installation_repositories examples", () => {
       const res = await deliverWebhook(ctx.server.url, { event: "installation_repositories", payload });
       expect(res.status, res.body).toBe(200);
 
-      const doc = await ctx.server.models.GitHubInstallation.findOne({ installationId: inst.id }).then(plain);
+      const doc = await stored(ctx.server.models.GitHubInstallation, { installationId: inst.id });
       expect(doc?.repositorySelection).toBe(payload.repository_selection);
       for (const repo of added) {
         expect(await ctx.server.models.Repo.findOne({ githubRepoId: repo.id }).lean()).toMatchObject({ accessible: true, githubRepoId: repo.id });
@@ -109,7 +108,7 @@ describe("installation_repositories examples", () => {
       for (const repo of removed) {
         expect(await ctx.server.models.Repo.findOne({ githubRepoId: repo.id }).lean()).toMatchObject({ accessible: false, githubRepoId: repo.id });
       }
-      const audit = await ctx.server.models.AuditEvent.findOne({ action: `installation_repositories.${payload.action}` }).then(plain);
+      const audit = await stored(ctx.server.models.AuditEvent, { action: `installation_repositories.${payload.action}` });
       expect(audit).toMatchObject({ organizationId: "org_example", details: { added: added.map((r) => r.id), removed: removed.map((r) => r.id) } });
       await expectDeliveryRecorded(res.deliveryId, "installation_repositories", payload.action!, inst.id);
     });
@@ -122,7 +121,7 @@ describe("github_app_authorization examples", () => {
       const sender = payload.sender as { id: number; login: string };
       const res = await deliverWebhook(ctx.server.url, { event: "github_app_authorization", payload });
       expect(res.status, res.body).toBe(200);
-      const audit = (await ctx.server.models.AuditEvent.find({})).map((d) => d.toObject());
+      const audit = await storedAll(ctx.server.models.AuditEvent);
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({ action: "github_app_authorization.revoked", actor: `github:${sender.login}`, details: { githubUserId: sender.id } });
       await expectDeliveryRecorded(res.deliveryId, "github_app_authorization", "revoked", null);
@@ -143,7 +142,7 @@ describe("marketplace_purchase examples", () => {
       };
       const res = await deliverWebhook(ctx.server.url, { event: "marketplace_purchase", payload, endpoint: "marketplace" });
       expect(res.status, res.body).toBe(200);
-      const doc = await ctx.server.models.MarketplaceAccount.findOne({ accountId: purchase.account.id }).then(plain);
+      const doc = await stored(ctx.server.models.MarketplaceAccount, { accountId: purchase.account.id });
       expect(doc).toMatchObject({
         accountId: purchase.account.id,
         accountLogin: purchase.account.login,

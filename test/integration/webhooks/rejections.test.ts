@@ -1,0 +1,93 @@
+import { describe, expect, test } from "vitest";
+import { deliverWebhook, webhookExamples } from "../../helpers/webhooks.js";
+import { useWebhookServer } from "../../helpers/webhook-suite.js";
+import { TEST_WEBHOOK_SECRET } from "../../helpers/app-credentials.js";
+
+// Bad input gets a clear error and writes nothing.
+const ctx = useWebhookServer();
+const created = () => webhookExamples("installation").find((e) => e.action === "created")!;
+
+async function expectNothingWritten() {
+  expect(await ctx.server.models.WebhookDelivery.countDocuments()).toBe(0);
+  expect(await ctx.server.models.GitHubInstallation.countDocuments()).toBe(0);
+  expect(await ctx.server.models.AuditEvent.countDocuments()).toBe(0);
+}
+
+describe("signatures", () => {
+  test("a delivery signed with the wrong secret gets 400 and writes nothing", async () => {
+    const res = await deliverWebhook(ctx.server.url, { event: "installation", payload: created(), secret: "not-the-secret" });
+    expect(res.status).toBe(400);
+    expect(res.body).toContain("signature does not match");
+    await expectNothingWritten();
+  });
+
+  test("an unsigned delivery gets 400 naming the missing header and writes nothing", async () => {
+    const res = await deliverWebhook(ctx.server.url, { event: "installation", payload: created(), secret: null });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toEqual({ error: "Required headers missing: x-hub-signature-256" });
+    await expectNothingWritten();
+  });
+
+  test("a Marketplace delivery signed with the App's secret is refused: the listing has its own", async () => {
+    const payload = webhookExamples("marketplace_purchase")[0];
+    const res = await deliverWebhook(ctx.server.url, { event: "marketplace_purchase", payload, endpoint: "marketplace", secret: TEST_WEBHOOK_SECRET });
+    expect(res.status).toBe(400);
+    expect(await ctx.server.models.MarketplaceAccount.countDocuments()).toBe(0);
+  });
+
+  test("a body changed after signing is refused", async () => {
+    const body = JSON.stringify(created());
+    const { sign } = await import("@octokit/webhooks-methods");
+    const signature = await sign(TEST_WEBHOOK_SECRET, body);
+    const res = await fetch(`${ctx.server.url}/api/github/webhooks`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-github-event": "installation", "x-github-delivery": "tampered-1", "x-hub-signature-256": signature },
+      body: body.replace("Codertocat", "Mallory"),
+    });
+    expect(res.status).toBe(400);
+    await expectNothingWritten();
+  });
+});
+
+describe("malformed payloads", () => {
+  test("truncated JSON (signed) gets 400 Invalid JSON and no crash", async () => {
+    const body = JSON.stringify(created()).slice(0, 200);
+    const res = await deliverWebhook(ctx.server.url, { event: "installation", body });
+    expect(res.status).toBe(400);
+    expect(res.body).toContain("Invalid JSON");
+    await expectNothingWritten();
+    // The server still serves the next delivery.
+    expect((await deliverWebhook(ctx.server.url, { event: "installation", payload: created() })).status).toBe(200);
+  });
+
+  test("valid JSON missing the installation id gets 422 with the reason, recorded as failed", async () => {
+    const payload = created();
+    delete (payload.installation as Record<string, unknown>).id;
+    const res = await deliverWebhook(ctx.server.url, { event: "installation", payload });
+    expect(res.status).toBe(422);
+    expect(JSON.parse(res.body).error).toBe("MalformedPayloadError: installation.id must be a whole number");
+    expect(await ctx.server.models.GitHubInstallation.countDocuments()).toBe(0);
+    expect((await ctx.server.models.WebhookDelivery.findOne({ deliveryId: res.deliveryId }))?.toObject()).toMatchObject({
+      status: "failed",
+      error: "MalformedPayloadError: installation.id must be a whole number",
+    });
+  });
+
+  test("an unknown price model is refused with its name", async () => {
+    const payload = webhookExamples("marketplace_purchase")[0]!;
+    (payload.marketplace_purchase as { plan: { price_model: string } }).plan.price_model = "PAY_WHAT_YOU_WANT";
+    const res = await deliverWebhook(ctx.server.url, { event: "marketplace_purchase", payload, endpoint: "marketplace" });
+    expect(res.status).toBe(422);
+    expect(res.body).toContain("PAY_WHAT_YOU_WANT");
+  });
+
+  test("a non-JSON content type gets 415", async () => {
+    const res = await fetch(`${ctx.server.url}/api/github/webhooks`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-github-event": "installation", "x-github-delivery": "form-1", "x-hub-signature-256": "sha256=00" },
+      body: "payload=%7B%7D",
+    });
+    expect(res.status).toBe(415);
+    await expectNothingWritten();
+  });
+});
