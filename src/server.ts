@@ -10,6 +10,8 @@ import { createIndexes, createModels } from "./models/index.js";
 import { createProbotInstance } from "./services/probot-factory.js";
 import { createWebApp } from "./web/create-web-app.js";
 import { appRegistrationRoutes } from "./web/routes/app-registration.js";
+import { buildWebRouters } from "./web/routes/index.js";
+import { createWorkOSClient } from "./web/session/workos-client.js";
 
 export interface RunningServer {
   url: string;
@@ -59,8 +61,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       marketplaceProbot: createProbotInstance({ github: config.github, secret: config.github.marketplaceWebhookSecret, log: probotLog }),
       appDeps: { models, now },
       log,
-      webApp: createWebApp({ config, log, connection }),
+      webApp: createWebApp({ config, log, connection, routers: buildWebRouters({ config, models, now, workos: createWorkOSClient(config) }) }),
     });
+    if (config.auth.mode === "dev") log.warn("AUTH_MODE=dev: development sign-in at /auth/login (anyone can pick any role)");
   }
 
   const server: Server = await new Promise((resolve, reject) => {

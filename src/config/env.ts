@@ -100,18 +100,21 @@ function parseAppId(raw: string): number {
   return id;
 }
 
+const NOT_A_PEM = "PRIVATE_KEY is not a PEM private key (paste the .pem GitHub gave you, or its base64)";
+
 function loadPrivateKey(env: Env): string {
   let pem: string | null;
   try {
     pem = getPrivateKey({ env: env as NodeJS.ProcessEnv });
   } catch (error) {
-    throw new ConfigError(`PRIVATE_KEY_PATH cannot be read: ${(error as Error).message}`);
+    if (read(env, "PRIVATE_KEY")) throw new ConfigError(NOT_A_PEM);
+    throw new ConfigError(`PRIVATE_KEY_PATH cannot be read: ${(error as Error).message.replace(/^\[@probot\/get-private-key\] /, "")}`);
   }
   if (!pem) throw new ConfigError("PRIVATE_KEY or PRIVATE_KEY_PATH is required when APP_ID is set");
   try {
     createPrivateKey(pem);
   } catch {
-    throw new ConfigError("PRIVATE_KEY is not a PEM private key (paste the .pem GitHub gave you, or its base64)");
+    throw new ConfigError(NOT_A_PEM);
   }
   return pem;
 }

@@ -11,8 +11,12 @@ export interface DeliveryInfo {
   source: "app" | "marketplace";
 }
 
-/** A second copy arriving while the first is still being applied is acknowledged, not run twice. */
-const IN_FLIGHT_MS = 60_000;
+/**
+ * A second copy arriving while the first is still being applied is acknowledged, not run twice.
+ * Kept near GitHub's 10 s timeout: an attempt that died without recording its failure (the
+ * database went away) must not block the redelivery for long.
+ */
+const IN_FLIGHT_MS = 15_000;
 
 /**
  * Runs `apply` at most once per X-GitHub-Delivery. A delivery that failed before runs again

@@ -25,7 +25,7 @@ export function attachFlow(req: Request, res: Response, sealer: Sealer, secure: 
       if (raw !== undefined) clearCookie(res, FLOW_COOKIE, secure);
       return;
     }
-    setCookie(res, FLOW_COOKIE, sealer.seal(req.flow, FLOW_MAX_AGE_SECONDS), secure);
+    setCookie(res, FLOW_COOKIE, sealer.seal(req.flow, FLOW_MAX_AGE_SECONDS), secure, FLOW_MAX_AGE_SECONDS);
   });
 }
 

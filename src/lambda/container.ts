@@ -1,0 +1,82 @@
+import type { Connection } from "mongoose";
+import type { Logger } from "pino";
+import { ConfigError, loadConfig, type AppConfig } from "../config/env.js";
+import { connectDatabase } from "../db/connect.js";
+import { createLogger } from "../logger.js";
+import { createIndexes, createModels, type Models } from "../models/index.js";
+
+export type Env = Record<string, string | undefined>;
+
+/**
+ * Everything a Lambda container sets up once and reuses across invocations. Module scope is
+ * the container: a warm invocation finds it ready, a cold start builds it.
+ */
+export interface LambdaSetup {
+  config: AppConfig;
+  mongodbUri: string;
+  log: Logger;
+}
+
+/** The environment, validated once per container with the same rules as `npm start`, plus what Lambda cannot do without. */
+export function loadLambdaSetup(env: Env): LambdaSetup {
+  const config = loadConfig(env);
+  if (!config.mongodbUri) throw new ConfigError("MONGODB_URI is required on Lambda (there is no embedded database there)");
+  if (config.setupMode) {
+    throw new ConfigError("APP_ID is required on Lambda: register the App with `npm start` first (setup mode writes .env, which Lambda cannot)");
+  }
+  return { config, mongodbUri: config.mongodbUri, log: createLogger(config.logLevel, env) };
+}
+
+/** Remembers a start-up step for the container's life; a failure is forgotten, so the next invocation tries again. */
+export function onceUntilFailure<T>(start: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () =>
+    (pending ??= start().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    }));
+}
+
+export interface LambdaDatabase {
+  connection: Connection;
+  models: Models;
+}
+
+/**
+ * The container's one connection (connectDatabase keeps it per URI: short server selection,
+ * small pool, no command buffering) with every index built once per container.
+ */
+export async function openDatabase(uri: string): Promise<LambdaDatabase> {
+  const connection = await connectDatabase(uri);
+  const models = createModels(connection);
+  await createIndexes(models);
+  return { connection, models };
+}
+
+const UNAVAILABLE = new Set([
+  "MongoServerSelectionError",
+  "MongooseServerSelectionError",
+  "MongoNetworkError",
+  "MongoNetworkTimeoutError",
+  "MongoNotConnectedError",
+  "MongoTopologyClosedError",
+  "MongoPoolClearedError",
+]);
+
+/** The errors an error wraps: @octokit/webhooks throws an iterable AggregateError; others use `errors` or `cause`. */
+export function innerErrors(error: unknown): unknown[] {
+  if (!error || typeof error !== "object") return [];
+  const { cause, errors } = error as { cause?: unknown; errors?: unknown };
+  const wrapped = Symbol.iterator in error ? [...(error as Iterable<unknown>)] : Array.isArray(errors) ? errors : [];
+  return cause === undefined ? wrapped : [...wrapped, cause];
+}
+
+/** True when an error (or one it wraps) says the database could not be reached, rather than refused the work. */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== "object" || depth > 4) return false;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  if (typeof name === "string" && UNAVAILABLE.has(name)) return true;
+  // mongoose with bufferCommands off, before the first connection is made
+  if (typeof message === "string" && message.includes("before initial connection is complete")) return true;
+  return innerErrors(error).some((inner) => isDatabaseUnavailable(inner, depth + 1));
+}

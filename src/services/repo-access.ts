@@ -1,0 +1,75 @@
+import type { Types } from "mongoose";
+import type { Logger } from "pino";
+import type { Models } from "../models/index.js";
+import type { RepoDoc } from "../models/repo.js";
+
+type StoredRepo = RepoDoc & { _id: Types.ObjectId };
+
+/** What an installation can reach, and how many GitHub requests it took to find out. */
+export interface InstallationRepositoryIds {
+  ids: number[];
+  apiCalls: number;
+}
+
+export type ListInstallationRepositoryIds = (installationId: number) => Promise<InstallationRepositoryIds>;
+
+export interface RepoAccessDeps {
+  models: Pick<Models, "Repo">;
+  listInstallationRepositoryIds: ListInstallationRepositoryIds;
+  log: Logger;
+}
+
+export interface RepoAccessResult {
+  /** The organization's stored repos the installation reaches (accessible now true). */
+  reachable: RepoDoc[];
+  /** The rest, including repos with no GitHub id yet (accessible now false). */
+  unreachable: RepoDoc[];
+  /** GitHub requests made (pages of `GET /installation/repositories`). */
+  apiCalls: number;
+  /** Database writes made: at most two updateMany calls, none when nothing changed. */
+  writes: number;
+}
+
+/**
+ * Rule 5, after a reconnect: asks GitHub once (all pages) which repositories the installation
+ * reaches, then marks the organization's stored repos reachable or not with at most two
+ * updateMany calls, however many repos there are. Repo documents and their ids are never removed.
+ */
+export async function refreshRepoAccess(
+  deps: RepoAccessDeps,
+  organizationId: string,
+  installationId: number,
+): Promise<RepoAccessResult> {
+  const { models, log } = deps;
+  const { ids, apiCalls } = await deps.listInstallationRepositoryIds(installationId);
+  const reachableIds = new Set(ids);
+  const stored = await models.Repo.find({ organizationId }).sort({ name: 1 }).lean<StoredRepo[]>();
+
+  const reachable: StoredRepo[] = [];
+  const unreachable: StoredRepo[] = [];
+  for (const repo of stored) {
+    (repo.githubRepoId !== null && reachableIds.has(repo.githubRepoId) ? reachable : unreachable).push(repo);
+  }
+
+  // Only the documents read above, by _id: bounded by the org's repos however many the
+  // installation reaches, and a repo created meanwhile keeps the access its creator set.
+  const grant = reachable.filter((repo) => !repo.accessible).map((repo) => repo._id);
+  const revoke = unreachable.filter((repo) => repo.accessible).map((repo) => repo._id);
+  let writes = 0;
+  if (grant.length > 0) {
+    writes++;
+    await models.Repo.updateMany({ _id: { $in: grant } }, { $set: { accessible: true } });
+  }
+  if (revoke.length > 0) {
+    writes++;
+    await models.Repo.updateMany({ _id: { $in: revoke } }, { $set: { accessible: false } });
+  }
+  for (const repo of reachable) repo.accessible = true;
+  for (const repo of unreachable) repo.accessible = false;
+
+  log.info(
+    { organizationId, installationId, reachable: reachable.length, unreachable: unreachable.length, apiCalls, writes },
+    "repository access refreshed",
+  );
+  return { reachable, unreachable, apiCalls, writes };
+}
