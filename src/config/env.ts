@@ -166,6 +166,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const appIdRaw = read(env, "APP_ID");
   if (!appIdRaw && production) throw new ConfigError("APP_ID is required in production (register the App from app.yml first)");
+  const appId = appIdRaw ? parseAppId(appIdRaw) : undefined;
   const hosts = gitHubHosts(env);
   const webhookSecret = appIdRaw
     ? requireVar(env, "WEBHOOK_SECRET", "when APP_ID is set (the secret from the App's settings)")
@@ -177,7 +178,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     marketplaceWebhookSecret: read(env, "MARKETPLACE_WEBHOOK_SECRET") ?? webhookSecret,
   };
   if (appIdRaw) {
-    github.appId = parseAppId(appIdRaw);
+    github.appId = appId;
     github.privateKey = loadPrivateKey(env);
     github.clientId = read(env, "GITHUB_CLIENT_ID");
     github.clientSecret = read(env, "GITHUB_CLIENT_SECRET");

@@ -48,7 +48,7 @@ export async function refreshRepoAccess(
   const reachable: StoredRepo[] = [];
   const unreachable: StoredRepo[] = [];
   for (const repo of stored) {
-    (repo.githubRepoId !== null && reachableIds.has(repo.githubRepoId) ? reachable : unreachable).push(repo);
+    (typeof repo.githubRepoId === "number" && reachableIds.has(repo.githubRepoId) ? reachable : unreachable).push(repo);
   }
 
   // Only the documents read above, by _id: bounded by the org's repos however many the

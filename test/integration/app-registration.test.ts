@@ -1,0 +1,105 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parse } from "dotenv";
+import type { Connection } from "mongoose";
+import nock from "nock";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { loadConfig } from "../../src/config/env.js";
+import { createWebApp } from "../../src/web/create-web-app.js";
+import { appRegistrationRoutes } from "../../src/web/routes/app-registration.js";
+import { testPrivateKey } from "../helpers/app-credentials.js";
+import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
+import { listen } from "../helpers/test-server.js";
+import { captureLogger } from "../helpers/test-logger.js";
+
+// Setup mode: no APP_ID yet, so the server offers to register the App from app.yml.
+const dir = mkdtempSync(path.join(os.tmpdir(), "github-connect-setup-"));
+const dotenvPath = path.join(dir, ".env");
+const logs = captureLogger();
+let connection: Connection;
+let url: string;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  connection = await connectTestDatabase();
+  const config = loadConfig({ NODE_ENV: "development", BASE_URL: "https://connect.example.com" });
+  const app = createWebApp({
+    config,
+    log: logs.log,
+    connection,
+    routers: [appRegistrationRoutes({ config, manifestPath: new URL("../../app.yml", import.meta.url).pathname, dotenvPath })],
+  });
+  const started = await listen(app);
+  url = started.url;
+  close = () => new Promise((resolve) => started.server.close(() => resolve()));
+});
+afterAll(async () => {
+  await close?.();
+  await dropAndClose(connection);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("registering the App from app.yml", () => {
+  test("the setup page posts the manifest, with this server's URLs, to GitHub's new-App form", async () => {
+    const res = await fetch(`${url}/probot`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<form action="https://github.com/settings/apps/new" method="post">');
+    const manifest = JSON.parse(html.match(/name="manifest" value="([^"]*)"/)![1]!.replace(/&#34;/g, '"').replace(/&#39;/g, "'"));
+    expect(manifest.hook_attributes.url).toBe("https://connect.example.com/api/github/webhooks");
+    expect(manifest.setup_url).toBe("https://connect.example.com/github/setup");
+  });
+
+  test("/ leads a new user to the setup page", async () => {
+    const res = await fetch(`${url}/`, { redirect: "manual" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/probot");
+  });
+
+  test("GitHub's registration code is exchanged and the credentials land in .env, never in the logs", async () => {
+    writeFileSync(dotenvPath, "# kept\nLOG_LEVEL=debug\n");
+    const pem = testPrivateKey();
+    const body = readFileSync(new URL("../fixtures/github/app-manifest-conversion.json", import.meta.url), "utf8").replace('"__PEM__"', JSON.stringify(pem));
+    const scope = nock("https://api.github.com").post("/app-manifests/a1b2c3d4e5/conversions").reply(201, body, { "content-type": "application/json; charset=utf-8" });
+
+    const res = await fetch(`${url}/probot/setup?code=a1b2c3d4e5`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("https://github.com/apps/github-connect-acme/installations/new");
+    scope.done();
+
+    const text = readFileSync(dotenvPath, "utf8");
+    expect(text.startsWith("# kept\nLOG_LEVEL=debug\n")).toBe(true);
+    const env = parse(text);
+    expect(env).toMatchObject({
+      APP_ID: "1012345",
+      APP_SLUG: "github-connect-acme",
+      GITHUB_CLIENT_ID: "Iv23liAbCdEfGh123456",
+      GITHUB_CLIENT_SECRET: "0123456789abcdef0123456789abcdef01234567",
+      WEBHOOK_SECRET: "e340154128314309424b7c8e90325147d99fdafa",
+    });
+    // The saved file is what the next start-up reads: it must load as a working App config.
+    expect(loadConfig({ ...env, NODE_ENV: "development" }).github.privateKey).toBe(pem);
+    const logged = logs.text();
+    for (const secret of ["0123456789abcdef0123456789abcdef01234567", "e340154128314309424b7c8e90325147d99fdafa", "PRIVATE KEY"]) {
+      expect(logged).not.toContain(secret);
+    }
+  });
+
+  test("an expired or reused code shows a page saying to start again, and writes nothing", async () => {
+    writeFileSync(dotenvPath, "");
+    nock("https://api.github.com")
+      .post("/app-manifests/expired0/conversions")
+      .reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/apps/apps#create-a-github-app-from-a-manifest", status: "404" });
+    const res = await fetch(`${url}/probot/setup?code=expired0`);
+    expect(res.status).toBe(502);
+    expect(await res.text()).toContain("GitHub did not accept the registration code");
+    expect(readFileSync(dotenvPath, "utf8")).toBe("");
+  });
+
+  test("a missing code is a 400 with a way forward", async () => {
+    const res = await fetch(`${url}/probot/setup`);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("Start again from the setup page.");
+  });
+});

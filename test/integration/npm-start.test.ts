@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, inject, test } from "vitest";
+import { withDatabaseName } from "../helpers/database.js";
+
+// What `npm start` runs, as a real process: the README's first command.
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const tsx = path.join(root, "node_modules/.bin/tsx");
+// A working directory with no .env, so a developer's own credentials never leak into the test.
+const cwd = mkdtempSync(path.join(os.tmpdir(), "github-connect-start-"));
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const child of children) child.kill("SIGKILL");
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(tsx, [path.join(root, "src/main.ts")], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_FORMAT: "json", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitForUrl(output: () => string, exited: Promise<unknown>): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const match = output().match(/"url":"(http:\/\/localhost:\d+)"/);
+    if (match) return match[1]!;
+    const done = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 100))]);
+    if (done) break;
+  }
+  throw new Error(`the server did not start:\n${output()}`);
+}
+
+describe("npm start", () => {
+  test("with no APP_ID it serves /healthz and the App registration page, and stops cleanly", async () => {
+    const mongodbUri = withDatabaseName(inject("mongoUri"), "npm_start_test");
+    const server = start({ NODE_ENV: "development", PORT: "0", MONGODB_URI: mongodbUri });
+    const url = await waitForUrl(server.output, server.exited);
+
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", database: "up" });
+    const setup = await fetch(`${url}/probot`);
+    expect(setup.status).toBe(200);
+    expect(await setup.text()).toContain("Register your GitHub App");
+
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('"msg":"shutting down"');
+  }, 60_000);
+
+  test("a malformed variable stops start-up with one line naming it", async () => {
+    const server = start({ NODE_ENV: "development", APP_ID: "abc" });
+    expect(await server.exited).toBe(1);
+    expect(server.output().trim()).toBe('Configuration error: APP_ID must be a positive whole number, got "abc"');
+  }, 30_000);
+});
