@@ -1,4 +1,5 @@
 import { recordAudit } from "../services/audit.js";
+import { linkRequestedInstallation } from "../services/install-requests.js";
 import { ensureInstallation, setAllRepoAccess, setRepoAccess, updateIfNewer } from "../services/installation-store.js";
 import { readInstallationSnapshot, snapshotFields, type InstallationSnapshot } from "./installation-snapshot.js";
 import { isObject, latest, repositoryIds, senderActor, type Json } from "./payload.js";
@@ -19,10 +20,15 @@ async function created(context: Ctx, deps: HandlerDeps, snapshot: InstallationSn
     return "stale";
   }
   const installation = stored ?? (await models.GitHubInstallation.findOne({ installationId: snapshot.installationId }).lean());
+  let organizationId = installation?.organizationId ?? null;
+  // An owner approved what an admin of ours requested (setup_action=request): link it to that org.
+  if (!organizationId && requesterId !== null) {
+    organizationId = await linkRequestedInstallation({ ...deps, log: context.log }, snapshot, requesterId, senderActor(context.payload));
+  }
   const repos = repositoryIds(context.payload, "repositories", "payload");
-  await setRepoAccess(models, installation?.organizationId, repos, true);
+  await setRepoAccess(models, organizationId, repos, true);
   await recordAudit(models, deps.now(), {
-    organizationId: installation?.organizationId,
+    organizationId,
     actor: senderActor(context.payload),
     action: "installation.created",
     details: { installationId: snapshot.installationId, account: snapshot.accountLogin, repositories: repos.length },

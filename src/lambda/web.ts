@@ -1,0 +1,78 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { APIGatewayProxyResult, Context as LambdaContext } from "aws-lambda";
+import ejs from "ejs";
+import serverless from "serverless-http";
+import { createWebApp } from "../web/create-web-app.js";
+import { buildWebRouters } from "../web/routes/index.js";
+import { createWorkOSClient } from "../web/session/workos-client.js";
+import { loadLambdaSetup, onceUntilFailure, openDatabase, type Env, type LambdaSetup } from "./container.js";
+import type { HttpApiEvent } from "./http-event.js";
+
+/**
+ * The bundle ships views/ and public/ beside index.mjs (scripts/build-lambda.ts); run from
+ * src/ (tests, the unbundled benchmark) the defaults next to the project root apply.
+ */
+function shippedDir(name: string): string | undefined {
+  const dir = fileURLToPath(new URL(`./${name}/`, import.meta.url));
+  return existsSync(dir) ? dir : undefined;
+}
+
+/** Sent as base64 (API Gateway passes everything else through as text). */
+const BINARY_TYPES = ["image/*", "font/*", "application/octet-stream", "application/pdf"];
+
+const UNAVAILABLE_PAGE =
+  '<!doctype html><html lang="en"><meta charset="utf-8"><title>Unavailable · GitHub Connect</title>' +
+  "<p>GitHub Connect cannot reach its database right now. Try again in a minute.</p></html>";
+
+type WebHandler = (event: HttpApiEvent, context?: LambdaContext) => Promise<APIGatewayProxyResult>;
+
+async function buildHandler(setup: LambdaSetup, now: () => Date): Promise<WebHandler> {
+  const { config, log } = setup;
+  const { connection, models } = await openDatabase(setup.mongodbUri);
+  const app = createWebApp({
+    config,
+    log,
+    connection,
+    routers: buildWebRouters({ config, models, now, workos: createWorkOSClient(config) }),
+    viewsDir: shippedDir("views"),
+    publicDir: shippedDir("public"),
+  });
+  // Express loads view engines with a dynamic require(), which a bundle cannot follow.
+  app.engine("ejs", (path, data, callback) => ejs.renderFile(path, data as ejs.Data, callback));
+  // The API Gateway request id becomes x-request-id, so a page's log lines match its access log.
+  const handle = serverless(app, { requestId: "x-request-id", binary: BINARY_TYPES });
+  return (event, context) => handle(event, context ?? {}) as Promise<APIGatewayProxyResult>;
+}
+
+export interface WebHandlerOptions {
+  /** Read on the first invocation (not at import), once per container. */
+  env?: Env;
+  now?: () => Date;
+}
+
+/** The web function: every path but the webhooks, served by the same Express app as the Node server. */
+export function createWebHandler(options: WebHandlerOptions = {}) {
+  let setup: LambdaSetup | undefined;
+  let ready: (() => Promise<WebHandler>) | undefined;
+  return async function handleWeb(event: HttpApiEvent, context?: LambdaContext): Promise<APIGatewayProxyResult> {
+    try {
+      setup ??= loadLambdaSetup(options.env ?? process.env);
+    } catch (error) {
+      console.error(JSON.stringify({ level: "fatal", msg: `Configuration error: ${(error as Error).message}` }));
+      return { statusCode: 500, headers: { "content-type": "text/plain; charset=utf-8" }, body: "GitHub Connect is misconfigured; see its logs." };
+    }
+    const current = setup;
+    ready ??= onceUntilFailure(() => buildHandler(current, options.now ?? (() => new Date())));
+    let handle: WebHandler;
+    try {
+      handle = await ready();
+    } catch (error) {
+      current.log.error({ err: error, awsRequestId: context?.awsRequestId }, "web function could not start: database unavailable");
+      return { statusCode: 503, headers: { "content-type": "text/html; charset=utf-8", "retry-after": "30", "cache-control": "no-store" }, body: UNAVAILABLE_PAGE };
+    }
+    return handle(event, context);
+  };
+}
+
+export const handler = createWebHandler();
