@@ -56,12 +56,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
   } else {
     const probotLog = log.child({ name: "probot" });
+    const probot = createProbotInstance({ github: config.github, secret: config.github.webhookSecret, log: probotLog });
     handler = createNodeApp({
-      probot: createProbotInstance({ github: config.github, secret: config.github.webhookSecret, log: probotLog }),
+      probot,
       marketplaceProbot: createProbotInstance({ github: config.github, secret: config.github.marketplaceWebhookSecret, log: probotLog }),
       appDeps: { models, now },
       log,
-      webApp: createWebApp({ config, log, connection, routers: buildWebRouters({ config, models, now, workos: createWorkOSClient(config) }) }),
+      webApp: createWebApp({ config, log, connection, routers: buildWebRouters({ config, models, now, workos: createWorkOSClient(config), probot }) }),
     });
     if (config.auth.mode === "dev") log.warn("AUTH_MODE=dev: development sign-in at /auth/login (anyone can pick any role)");
   }

@@ -25,7 +25,23 @@ const UNAVAILABLE_PAGE =
   '<!doctype html><html lang="en"><meta charset="utf-8"><title>Unavailable · GitHub Connect</title>' +
   "<p>GitHub Connect cannot reach its database right now. Try again in a minute.</p></html>";
 
-type WebHandler = (event: HttpApiEvent, context?: LambdaContext) => Promise<APIGatewayProxyResult>;
+type WebResult = APIGatewayProxyResult & { cookies?: string[] };
+type WebHandler = (event: HttpApiEvent, context?: LambdaContext) => Promise<WebResult>;
+
+/**
+ * serverless-http leaves a lone Set-Cookie in `headers` (only several go to `cookies` or
+ * multiValueHeaders); put every cookie where each payload version documents it, so the answer
+ * has one shape however many cookies a page sets.
+ */
+function cookiesWhereDocumented(event: HttpApiEvent, result: WebResult): WebResult {
+  const lone = result.headers?.["set-cookie"];
+  if (lone === undefined) return result;
+  const headers = { ...result.headers };
+  delete headers["set-cookie"];
+  if ((event as { version?: unknown }).version === "2.0") return { ...result, headers, cookies: [...(result.cookies ?? []), String(lone)] };
+  const multi = result.multiValueHeaders ?? {};
+  return { ...result, headers, multiValueHeaders: { ...multi, "set-cookie": [...(multi["set-cookie"] ?? []), String(lone)] } };
+}
 
 async function buildHandler(setup: LambdaSetup, now: () => Date): Promise<WebHandler> {
   const { config, log } = setup;
@@ -42,7 +58,7 @@ async function buildHandler(setup: LambdaSetup, now: () => Date): Promise<WebHan
   app.engine("ejs", (path, data, callback) => ejs.renderFile(path, data as ejs.Data, callback));
   // The API Gateway request id becomes x-request-id, so a page's log lines match its access log.
   const handle = serverless(app, { requestId: "x-request-id", binary: BINARY_TYPES });
-  return (event, context) => handle(event, context ?? {}) as Promise<APIGatewayProxyResult>;
+  return async (event, context) => cookiesWhereDocumented(event, (await handle(event, context ?? {})) as WebResult);
 }
 
 export interface WebHandlerOptions {
@@ -55,7 +71,7 @@ export interface WebHandlerOptions {
 export function createWebHandler(options: WebHandlerOptions = {}) {
   let setup: LambdaSetup | undefined;
   let ready: (() => Promise<WebHandler>) | undefined;
-  return async function handleWeb(event: HttpApiEvent, context?: LambdaContext): Promise<APIGatewayProxyResult> {
+  return async function handleWeb(event: HttpApiEvent, context?: LambdaContext): Promise<WebResult> {
     try {
       setup ??= loadLambdaSetup(options.env ?? process.env);
     } catch (error) {

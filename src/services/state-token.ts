@@ -30,7 +30,8 @@ export interface StateClaims extends StateBinding {
   intent?: "link" | "request";
 }
 
-export type StateTokenFailure = "expired" | "forged" | "replayed" | "wrong-org" | "wrong-user";
+/** "wrong-session": a valid state for this user, but not issued to this browser (it is also kept in the flow cookie). */
+export type StateTokenFailure = "expired" | "forged" | "replayed" | "wrong-org" | "wrong-user" | "wrong-session";
 
 /** A state that must not be honoured; `reason` says why (the web layer turns it into a page). */
 export class StateTokenError extends Error {

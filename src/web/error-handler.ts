@@ -1,11 +1,13 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
+import { connectErrorPage } from "./connect-error-pages.js";
 import { HttpError, NotFoundError } from "./http-error.js";
 import { renderPage } from "./render.js";
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFoundError());
 
-function describe(error: unknown): { status: number; title: string; message: string } {
+function describe(raw: unknown): { status: number; title: string; message: string } {
+  const error = connectErrorPage(raw) ?? raw;
   if (error instanceof HttpError) return { status: error.status, title: error.title, message: error.message };
   const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) {

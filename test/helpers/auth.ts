@@ -169,11 +169,11 @@ export interface AccessTokenClaims {
 
 /** The RSA key WorkOS would sign access tokens with, and its JWKS. */
 export class WorkOSSigningKey {
-  readonly kid = `sso_oidc_key_pair_${randomUUID().replace(/-/g, "").slice(0, 26).toUpperCase()}`;
   private readonly privateKey: KeyObject;
   private readonly publicKey: KeyObject;
 
-  constructor() {
+  /** `kid`: reuse another key's id to model a forged signature under a known key id. */
+  constructor(readonly kid = `sso_oidc_key_pair_${randomUUID().replace(/-/g, "").slice(0, 26).toUpperCase()}`) {
     const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
     this.privateKey = pair.privateKey;
     this.publicKey = pair.publicKey;

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, inject, test } from "vitest";
+import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testPrivateKey } from "../helpers/app-credentials.js";
 import { withDatabaseName } from "../helpers/database.js";
 
 // What `npm start` runs, as a real process: the README's first command.
@@ -65,5 +66,44 @@ describe("npm start", () => {
     const server = start({ NODE_ENV: "development", APP_ID: "abc" });
     expect(await server.exited).toBe(1);
     expect(server.output().trim()).toBe('Configuration error: APP_ID must be a positive whole number, got "abc"');
+  }, 30_000);
+
+  test("with an App but no WorkOS credentials it offers development sign-in", async () => {
+    const mongodbUri = withDatabaseName(inject("mongoUri"), "npm_start_dev_auth");
+    const server = start({
+      NODE_ENV: "development",
+      PORT: "0",
+      MONGODB_URI: mongodbUri,
+      APP_ID: String(TEST_APP_ID),
+      PRIVATE_KEY: testPrivateKey(),
+      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    });
+    const url = await waitForUrl(server.output, server.exited);
+    const home = await fetch(`${url}/`, { redirect: "manual" });
+    expect(home.status).toBe(303);
+    expect(home.headers.get("location")).toBe("/auth/login");
+    const login = await (await fetch(`${url}/auth/login`)).text();
+    expect(login).toContain("Sign in (development)");
+    expect(login).toContain("Development sign-in: not for production use.");
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  }, 60_000);
+
+  test("development sign-in is refused in production, naming AUTH_MODE", async () => {
+    const server = start({
+      NODE_ENV: "production",
+      AUTH_MODE: "dev",
+      BASE_URL: "https://connect.example.com",
+      MONGODB_URI: "mongodb://127.0.0.1:1/unused",
+      APP_ID: String(TEST_APP_ID),
+      PRIVATE_KEY: testPrivateKey(),
+      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      GITHUB_CLIENT_ID: "Iv1.testclientid",
+      GITHUB_CLIENT_SECRET: "test-client-secret",
+      APP_SLUG: "github-connect-test",
+      STATE_SECRET: "s".repeat(40),
+    });
+    expect(await server.exited).toBe(1);
+    expect(server.output().trim()).toMatch(/^Configuration error: AUTH_MODE=dev .* refused in production/);
   }, 30_000);
 });

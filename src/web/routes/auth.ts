@@ -74,8 +74,8 @@ function renderDevSignIn(res: Response, form: DevForm, errors: string[], status 
       form,
       errors,
       roles: [
-        { value: "admin", label: "Admin: can connect and change GitHub settings", selected: form.role === "admin" },
-        { value: "member", label: "Member: can see status only", selected: form.role !== "admin" },
+        { value: "admin", label: "Admin", selected: form.role === "admin" },
+        { value: "member", label: "Member", selected: form.role !== "admin" },
       ],
     },
     status,

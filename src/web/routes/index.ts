@@ -1,11 +1,17 @@
 import { Router, type RequestHandler } from "express";
 import type { WorkOS } from "@workos-inc/node";
+import type { Probot } from "probot";
 import type { AppConfig } from "../../config/env.js";
+import { createLogger } from "../../logger.js";
 import type { Models } from "../../models/index.js";
+import { createProbotInstance } from "../../services/probot-factory.js";
+import { createGitHubConnectDeps } from "../github-connect-deps.js";
 import { csrfProtection } from "../session/csrf.js";
 import { sessionMiddleware } from "../session/session-middleware.js";
 import { authRoutes } from "./auth.js";
 import { homeRoutes } from "./home.js";
+import { githubRoutes } from "./github.js";
+import { settingsRoutes } from "./settings.js";
 
 export interface WebRouterDeps {
   config: AppConfig;
@@ -13,6 +19,8 @@ export interface WebRouterDeps {
   now: () => Date;
   /** Required when AUTH_MODE is workos: createWorkOSClient(config), or a test client pointed at nock. */
   workos?: WorkOS;
+  /** The App's Probot instance for GitHub calls (App JWT, installation tokens); built from config when omitted. */
+  probot?: Probot;
 }
 
 /** Every state-changing browser request carries a CSRF token; /api/* (service tokens, no cookies) is exempt. */
@@ -29,10 +37,12 @@ export function buildWebRouters(deps: WebRouterDeps): Router[] {
 
   const routers: Router[] = [session, authRoutes(deps), homeRoutes()];
 
-  // ---- GitHub connect flow and settings pages go here (githubRoutes, settingsRoutes) ----
-  // e.g. routers.push(githubRoutes({ ...deps }), settingsRoutes({ ...deps }));
-  // Guards: requireSignedIn / requireOrganization / requireAdmin(To) from ../session/guards.js;
-  // forms: hidden `_csrf` = csrfToken (in res.locals); req.body is parsed for urlencoded posts.
+  // ---- GitHub connect flow and settings pages ----
+  if (!deps.config.setupMode) {
+    const probot = deps.probot ?? createProbotInstance({ github: deps.config.github, secret: deps.config.github.webhookSecret, log: createLogger(deps.config.logLevel) });
+    const github = createGitHubConnectDeps({ ...deps, probot });
+    routers.push(settingsRoutes(github), githubRoutes(github));
+  }
   // ---- end of GitHub connect flow and settings pages ----
 
   return routers;

@@ -1,0 +1,42 @@
+import type { Probot } from "probot";
+import type { AppConfig } from "../config/env.js";
+import type { Models } from "../models/index.js";
+import { createGitHubAppClient, type GitHubAppClient } from "../services/github-app-client.js";
+import { createGitHubUrls, type GitHubUrls } from "../services/github-urls.js";
+import { createGitHubUserAuth, type GitHubUserAuth } from "../services/github-user-auth.js";
+import { createStateTokens, type StateTokens } from "../services/state-token.js";
+
+/** Everything the settings page and the connect flow need, built once per web app. */
+export interface GitHubConnectDeps {
+  config: AppConfig;
+  models: Models;
+  now: () => Date;
+  appClient: GitHubAppClient;
+  userAuth: GitHubUserAuth;
+  urls: GitHubUrls;
+  states: StateTokens;
+}
+
+export interface GitHubConnectParts {
+  config: AppConfig;
+  models: Models;
+  now: () => Date;
+  /** The App's Probot instance: App JWT and installation tokens (the webhook one will do). */
+  probot: Probot;
+  /** GitHub's OAuth endpoints are called with it; tests leave the default for nock to answer. */
+  fetch?: typeof fetch;
+}
+
+export function createGitHubConnectDeps(parts: GitHubConnectParts): GitHubConnectDeps {
+  const { config, models, now } = parts;
+  const urls = createGitHubUrls({ github: config.github, baseUrl: config.baseUrl });
+  return {
+    config,
+    models,
+    now,
+    urls,
+    appClient: createGitHubAppClient({ probot: parts.probot }),
+    userAuth: createGitHubUserAuth({ github: config.github, redirectUri: urls.callbackUrl, ...(parts.fetch ? { fetch: parts.fetch } : {}) }),
+    states: createStateTokens({ secret: config.github.stateSecret, now, models }),
+  };
+}

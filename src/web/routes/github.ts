@@ -1,0 +1,214 @@
+import { Router, type Request } from "express";
+import { readInstallationSnapshot, type InstallationSnapshot } from "../../handlers/installation-snapshot.js";
+import type { RepoDoc } from "../../models/repo.js";
+import {
+  AuthorizationDeniedError,
+  BadVerificationCodeError,
+  GitHubUnavailableError,
+  InstallationGoneError,
+  InstallationLinkedElsewhereError,
+  InstallationNotVisibleError,
+  OrganizationAlreadyConnectedError,
+} from "../../services/connect-errors.js";
+import { findConnection, linkInstallation, unlinkInstallation } from "../../services/connection.js";
+import type { UserInstallation } from "../../services/github-user-auth.js";
+import { findOpenInstallRequest, recordInstallRequest } from "../../services/install-requests.js";
+import { refreshRepoAccess } from "../../services/repo-access.js";
+import { StateTokenError } from "../../services/state-token.js";
+import type { GitHubConnectDeps } from "../github-connect-deps.js";
+import { consumeState, issueState } from "../github-flow-state.js";
+import { HttpError } from "../http-error.js";
+import { renderPage } from "../render.js";
+import { requireAdminTo } from "../session/guards.js";
+import { addFlash } from "../session/flow.js";
+import { dateView } from "../settings-view-model.js";
+import { SETTINGS_PATH } from "./settings.js";
+
+const REQUESTED_PATH = "/github/requested";
+const MAX_NAMES = 10;
+
+function names(repos: RepoDoc[]): string {
+  const shown = repos.slice(0, MAX_NAMES).map((repo) => repo.name);
+  const more = repos.length - shown.length;
+  return more > 0 ? `${shown.join(", ")} and ${more} more` : shown.join(", ");
+}
+
+function parseInstallationId(raw: unknown): number {
+  const id = typeof raw === "string" && /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(id)) {
+    throw new HttpError(400, "GitHub did not say which installation", "The address is missing GitHub's installation number. Go back to Settings and press Connect GitHub again.");
+  }
+  return id;
+}
+
+function snapshotOf(installation: UserInstallation): InstallationSnapshot {
+  try {
+    return readInstallationSnapshot({ installation });
+  } catch (error) {
+    throw new GitHubUnavailableError(`GET /user/installations returned an installation we cannot read: ${(error as Error).message}`);
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown }).status;
+  return typeof status === "number" ? status : undefined;
+}
+
+/** The connect flow: /github/connect → GitHub → /github/setup → GitHub OAuth → /github/callback; and disconnect. */
+export function githubRoutes(deps: GitHubConnectDeps): Router {
+  const router = Router();
+  const { models, urls, states } = deps;
+  const adminToConnect = requireAdminTo("connect GitHub");
+
+  /** After a link: which of the org's stored repos the installation reaches, said in a flash (rule 5). */
+  async function reportRepoAccess(req: Request, organizationId: string, installationId: number): Promise<void> {
+    try {
+      const result = await refreshRepoAccess(
+        { models, listInstallationRepositoryIds: (id) => deps.appClient.listInstallationRepositoryIds(id), log: req.log },
+        organizationId,
+        installationId,
+      );
+      if (result.reachable.length > 0) addFlash(req, "success", `Reachable again: ${names(result.reachable)}.`);
+      if (result.unreachable.length > 0) {
+        addFlash(
+          req,
+          "error",
+          `Not reachable: ${names(result.unreachable)}. GitHub Connect has no access to ${result.unreachable.length === 1 ? "this repository" : "these repositories"}: choose Manage on GitHub and add ${result.unreachable.length === 1 ? "it" : "them"} to the installation's repositories.`,
+        );
+      }
+    } catch (error) {
+      req.log.warn({ err: error, installationId }, "could not list the installation's repositories");
+      addFlash(req, "error", "GitHub Connect could not check which projects it can reach; the list below shows what it last knew. Reload this page in a minute.");
+    }
+  }
+
+  router.get("/github/connect", adminToConnect, async (req, res) => {
+    const organizationId = req.auth!.organizationId!;
+    const connection = await findConnection(models, organizationId);
+    if (connection.state === "connected" || connection.state === "suspended") {
+      addFlash(req, "info", `Your organization is already connected to ${connection.installation!.accountLogin} on GitHub.`);
+      return res.redirect(303, SETTINGS_PATH);
+    }
+    const state = issueState(req, states, { purpose: "install" });
+    let target = urls.installUrl(state);
+    if (connection.state === "deleted") {
+      // Connecting again after a removal: offer the same account and every repo the app made.
+      const repos = await models.Repo.find({ organizationId, githubRepoId: { $ne: null } }).lean<RepoDoc[]>();
+      target = urls.reconnectUrl({
+        accountId: connection.installation!.accountId,
+        repositoryIds: repos.map((repo) => repo.githubRepoId).filter((id): id is number => typeof id === "number"),
+        state,
+      });
+    }
+    req.log.info({ organizationId, reconnect: connection.state === "deleted" }, "connect started: sending the admin to GitHub");
+    res.redirect(303, target);
+  });
+
+  /**
+   * GitHub's setup URL. Our `state` comes back when the install started from our Connect link;
+   * an install started on GitHub or the Marketplace has none, and a signed-in admin of an org
+   * with no live connection may continue. Either way the installation_id is not trusted: the
+   * admin goes through OAuth next and /github/callback checks it with their token.
+   */
+  router.get("/github/setup", adminToConnect, async (req, res) => {
+    const organizationId = req.auth!.organizationId!;
+    if (req.query.state !== undefined) await consumeState(req, states, req.query.state, "install");
+    const connection = await findConnection(models, organizationId);
+    const live = connection.state === "connected" || connection.state === "suspended" ? connection.installation : null;
+
+    if (req.query.setup_action === "request") {
+      // A member of the GitHub org asked an owner to approve: learn who they are on GitHub (OAuth)
+      // so the installation.created webhook that follows the approval can be linked to this org.
+      if (live) throw new OrganizationAlreadyConnectedError(organizationId, live.installationId);
+      return res.redirect(303, urls.authorizeUrl(issueState(req, states, { purpose: "oauth", intent: "request" })));
+    }
+
+    const installationId = parseInstallationId(req.query.installation_id);
+    if (live?.installationId === installationId) {
+      // Already ours (setup_action=update after a change of repositories, or a second visit):
+      // nothing new is linked, so no OAuth; say what is reachable now.
+      addFlash(req, "success", `GitHub Connect's access on ${live.accountLogin} was updated.`);
+      await reportRepoAccess(req, organizationId, installationId);
+      return res.redirect(303, SETTINGS_PATH);
+    }
+    if (live) throw new OrganizationAlreadyConnectedError(organizationId, live.installationId);
+    const known = await models.GitHubInstallation.findOne({ installationId }).lean();
+    if (known?.deletedAt) throw new InstallationGoneError(installationId);
+    if (known?.organizationId && known.organizationId !== organizationId) throw new InstallationLinkedElsewhereError(installationId);
+
+    const state = issueState(req, states, { purpose: "oauth", intent: "link", installationId });
+    req.log.info({ organizationId, installationId, setupAction: req.query.setup_action }, "setup: verifying the installer with GitHub OAuth");
+    res.redirect(303, urls.authorizeUrl(state));
+  });
+
+  /** GitHub's OAuth callback: only a user whose token lists the installation can link it (rule 1). */
+  router.get("/github/callback", adminToConnect, async (req, res) => {
+    const auth = req.auth!;
+    const organizationId = auth.organizationId!;
+    if (typeof req.query.error === "string") throw new AuthorizationDeniedError(req.query.error);
+    const claims = await consumeState(req, states, req.query.state, "oauth");
+    const code = req.query.code;
+    if (typeof code !== "string" || code === "") throw new BadVerificationCodeError();
+
+    if (claims.intent === "request") {
+      const githubUser = await deps.userAuth.identifyUser(code);
+      await recordInstallRequest(deps, { organizationId, userId: auth.userId, githubUser });
+      return res.redirect(303, REQUESTED_PATH);
+    }
+
+    const installationId = claims.installationId;
+    if (installationId === undefined) throw new StateTokenError("forged");
+    const access = await deps.userAuth.checkInstallationAccess(code, installationId);
+    if (!access.visible || !access.installation) throw new InstallationNotVisibleError(installationId);
+    const { installation, alreadyLinked } = await linkInstallation(deps, {
+      organizationId,
+      snapshot: snapshotOf(access.installation),
+      actor: `user:${auth.userId}`,
+      via: "oauth",
+    });
+    req.log.info({ organizationId, installationId, alreadyLinked }, "installation linked after OAuth check");
+    addFlash(req, "success", `Connected to ${installation.accountLogin} on GitHub.`);
+    await reportRepoAccess(req, organizationId, installationId);
+    res.redirect(303, SETTINGS_PATH);
+  });
+
+  router.get(REQUESTED_PATH, adminToConnect, async (req, res) => {
+    const request = await findOpenInstallRequest(deps, req.auth!.organizationId!);
+    if (!request) return res.redirect(303, SETTINGS_PATH);
+    renderPage(res, "github-request-pending", {
+      title: "Waiting for approval on GitHub",
+      githubLogin: request.githubLogin,
+      requestedOn: dateView(request.requestedAt),
+      settingsUrl: SETTINGS_PATH,
+    });
+  });
+
+  /** Uninstalls through the App API, then marks the link gone; repos and their ids stay (rule 6). */
+  router.post("/github/disconnect", requireAdminTo("disconnect GitHub"), async (req, res) => {
+    const auth = req.auth!;
+    const organizationId = auth.organizationId!;
+    const connection = await findConnection(models, organizationId);
+    const live = connection.state === "connected" || connection.state === "suspended" ? connection.installation : null;
+    if (!live) {
+      addFlash(req, "info", "GitHub is not connected, so there was nothing to disconnect.");
+      return res.redirect(303, SETTINGS_PATH);
+    }
+    let uninstalled: "uninstalled" | "already-gone";
+    try {
+      uninstalled = await deps.appClient.uninstall(live.installationId);
+    } catch (error) {
+      req.log.warn({ err: error, installationId: live.installationId, status: statusOf(error) }, "uninstall refused by GitHub");
+      throw new GitHubUnavailableError(`DELETE /app/installations/${live.installationId} failed`);
+    }
+    await unlinkInstallation(deps, { organizationId, installationId: live.installationId, actor: `user:${auth.userId}`, uninstalled });
+    req.log.info({ organizationId, installationId: live.installationId, uninstalled }, "disconnected from GitHub");
+    addFlash(
+      req,
+      "success",
+      `Disconnected from ${live.accountLogin}: GitHub Connect was uninstalled there. Your projects are kept; Reconnect GitHub offers them again.`,
+    );
+    res.redirect(303, SETTINGS_PATH);
+  });
+
+  return router;
+}

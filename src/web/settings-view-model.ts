@@ -1,0 +1,115 @@
+import type { GitHubInstallationDoc } from "../models/github-installation.js";
+import type { InstallRequestDoc } from "../models/install-request.js";
+import type { RepoDoc } from "../models/repo.js";
+import type { Connection } from "../services/connection.js";
+import type { GitHubUrls } from "../services/github-urls.js";
+
+/** What views/pages/settings-repos.ejs shows; every word and URL is decided here. */
+export interface SettingsViewModel {
+  title: string;
+  /** Admins get the buttons; members see the same status without them. */
+  canManage: boolean;
+  connection: ConnectionView;
+  pendingRequest: { githubLogin: string; requestedOn: DateView } | null;
+  projects: ProjectsView;
+  [key: string]: unknown;
+}
+
+export interface DateView {
+  text: string;
+  iso: string;
+}
+
+export type ConnectionView =
+  | {
+      state: "connected" | "suspended" | "deleted";
+      accountLogin: string;
+      accountTypeLabel: "Organization" | "Personal account";
+      installedOn: DateView | null;
+      manageUrl: string;
+      suspendedOn: DateView | null;
+      removedOn: DateView | null;
+      /** Admins only, "deleted" only: GitHub's install page with the account and the org's repos pre-selected. */
+      reconnectUrl: string | null;
+      preselectedCount: number;
+    }
+  | { state: "disconnected"; connectUrl: string };
+
+export interface ProjectsView {
+  count: number;
+  items: Array<{ name: string; fullName: string | null; githubUrl: string | null; reachable: boolean; accessLabel: string }>;
+  /** Shown instead of the list when it is empty. */
+  emptyText: string;
+}
+
+export function dateView(date: Date | null | undefined): DateView | null {
+  if (!date) return null;
+  const text = date.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  return { text, iso: date.toISOString() };
+}
+
+export interface SettingsInput {
+  canManage: boolean;
+  connection: Connection;
+  repos: RepoDoc[];
+  pendingRequest: InstallRequestDoc | null;
+  urls: GitHubUrls;
+  /** Issues a fresh install state for the reconnect link (admins, deleted connection only). */
+  issueInstallState: () => string;
+}
+
+function connectionView(input: SettingsInput): ConnectionView {
+  const { connection, urls, canManage } = input;
+  const installation: GitHubInstallationDoc | null = connection.installation;
+  if (connection.state === "disconnected" || !installation) return { state: "disconnected", connectUrl: "/github/connect" };
+  const repoIds = input.repos.map((repo) => repo.githubRepoId).filter((id): id is number => typeof id === "number");
+  const reconnectUrl =
+    connection.state === "deleted" && canManage
+      ? urls.reconnectUrl({ accountId: installation.accountId, repositoryIds: repoIds, state: input.issueInstallState() })
+      : null;
+  return {
+    state: connection.state,
+    accountLogin: installation.accountLogin,
+    accountTypeLabel: installation.accountType === "User" ? "Personal account" : "Organization",
+    installedOn: dateView(installation.installedAt ?? (installation as { createdAt?: Date }).createdAt),
+    manageUrl: urls.manageUrl({
+      installationId: installation.installationId,
+      accountLogin: installation.accountLogin,
+      accountType: installation.accountType,
+      htmlUrl: installation.htmlUrl,
+    }),
+    suspendedOn: dateView(installation.suspendedAt),
+    removedOn: dateView(installation.deletedAt),
+    reconnectUrl,
+    preselectedCount: repoIds.length,
+  };
+}
+
+function projectsView(input: SettingsInput): ProjectsView {
+  const items = input.repos.map((repo) => ({
+    name: repo.name,
+    fullName: repo.fullName ?? null,
+    githubUrl: repo.fullName ? input.urls.repoUrl(repo.fullName) : null,
+    reachable: repo.accessible,
+    accessLabel: repo.accessible ? "Reachable" : "Not reachable",
+  }));
+  const connected = input.connection.state === "connected" || input.connection.state === "suspended";
+  return {
+    count: items.length,
+    items,
+    emptyText: connected ? "No projects yet." : input.connection.state === "deleted" ? "No projects yet. Reconnect GitHub to create projects." : "Connect GitHub to create projects.",
+  };
+}
+
+export function buildSettingsViewModel(input: SettingsInput): SettingsViewModel {
+  return {
+    title: "Repositories",
+    canManage: input.canManage,
+    connection: connectionView(input),
+    pendingRequest:
+      input.pendingRequest && input.connection.state !== "connected" && input.connection.state !== "suspended"
+        ? { githubLogin: input.pendingRequest.githubLogin, requestedOn: dateView(input.pendingRequest.requestedAt)! }
+        : null,
+    projects: projectsView(input),
+  };
+}

@@ -1,0 +1,115 @@
+import type { Connection } from "mongoose";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { connectTestDatabase, dropAndClose, testDatabaseName, withDatabaseName } from "../../helpers/database.js";
+import {
+  buildBundles,
+  httpApiEvent,
+  lambdaContext,
+  responseCookies,
+  responseHeader,
+  setEnv,
+  type BuiltBundles,
+  type LambdaHandler,
+  type LambdaRequest,
+  type PayloadVersion,
+} from "../../helpers/lambda.js";
+import { testEnv } from "../../helpers/test-config.js";
+
+// The BUILT web function (views and assets read from beside the bundle), invoked in-process.
+let bundles: BuiltBundles;
+let connection: Connection;
+let handler: LambdaHandler;
+let restoreEnv: () => void;
+
+beforeAll(async () => {
+  bundles = await buildBundles(["web"]);
+  connection = await connectTestDatabase();
+  restoreEnv = setEnv(testEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()), AUTH_MODE: "dev" }));
+  handler = await bundles.handler("web", "main");
+});
+afterAll(async () => {
+  restoreEnv?.();
+  await dropAndClose(connection);
+  bundles?.remove();
+});
+
+const request = (version: PayloadVersion, req: LambdaRequest) => handler(httpApiEvent(version, req), lambdaContext("github-connect-web"));
+const html = { Accept: "text/html,application/xhtml+xml", "User-Agent": "Mozilla/5.0 (test)" };
+/** "name=value" pairs from Set-Cookie lines, as a browser would send them back. */
+const cookiePairs = (setCookies: string[]) => setCookies.map((line) => line.split(";")[0]!).filter((pair) => !pair.endsWith("="));
+
+describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => {
+  test("GET /healthz answers 200 JSON while the database answers", async () => {
+    const result = await request(version, { path: "/healthz" });
+    expect(result.statusCode).toBe(200);
+    expect(responseHeader(result, "content-type")).toMatch(/^application\/json/);
+    expect(JSON.parse(result.body)).toEqual({ status: "ok", database: "up" });
+  });
+
+  test("an unknown page renders the 404 page inside the layout, from the views shipped in the bundle", async () => {
+    const result = await request(version, { path: "/no-such-page", headers: html });
+    expect(result.statusCode).toBe(404);
+    expect(responseHeader(result, "content-type")).toMatch(/^text\/html/);
+    expect(result.body).toMatch(/<title>[^<]+ · GitHub Connect<\/title>/);
+    expect(result.body).toContain('href="/assets/app.css"');
+    expect(result.body).toContain("Error 404");
+  });
+
+  test("GET / redirects a signed-out browser to sign-in", async () => {
+    const result = await request(version, { path: "/", headers: html });
+    expect(result.statusCode).toBe(303);
+    expect(responseHeader(result, "location")).toBe("/auth/login");
+  });
+
+  test("a stylesheet is served from the bundle's public/", async () => {
+    const result = await request(version, { path: "/assets/app.css" });
+    expect(result.statusCode).toBe(200);
+    expect(responseHeader(result, "content-type")).toMatch(/^text\/css/);
+    expect(result.body.length).toBeGreaterThan(100);
+  });
+
+  test("dev sign-in sets the session cookie and the next request is signed in", async () => {
+    const login = await request(version, { path: "/auth/login", query: "returnTo=%2Fworkspace%2Fsettings%2Frepos", headers: html });
+    expect(login.statusCode).toBe(200);
+    expect(login.body).toContain("Sign in (development)");
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(login.body)?.[1];
+    expect(csrf).toBeTruthy();
+    const flowCookies = cookiePairs(responseCookies(login));
+    expect(flowCookies.some((pair) => pair.startsWith("gc_flow="))).toBe(true);
+
+    const form = new URLSearchParams({ _csrf: csrf!, email: "admin@example.com", organizationId: "org_lambda", role: "admin" }).toString();
+    const signIn = await request(version, {
+      method: "POST",
+      path: "/auth/dev-login",
+      headers: { ...html, "Content-Type": "application/x-www-form-urlencoded", Origin: "http://127.0.0.1:3000" },
+      cookies: flowCookies,
+      body: form,
+      // Browsers' form posts reach HTTP APIs base64-encoded when the media type is not text.
+      base64: version === "2.0",
+    });
+    expect(signIn.statusCode, signIn.body).toBe(303);
+    const setCookies = responseCookies(signIn);
+    // Payload 1.0 answers carry them in multiValueHeaders, 2.0 in `cookies`: both reach the browser as separate Set-Cookie lines.
+    if (version === "2.0") expect(signIn.cookies?.length).toBeGreaterThan(0);
+    else expect(signIn.multiValueHeaders?.["set-cookie"]?.length).toBeGreaterThan(0);
+    const session = setCookies.find((line) => line.startsWith("gc_session="));
+    expect(session).toMatch(/HttpOnly/i);
+    expect(session).toMatch(/SameSite=Lax/i);
+
+    const home = await request(version, { path: "/", headers: html, cookies: cookiePairs(setCookies) });
+    expect(home.statusCode).toBe(303);
+    expect(responseHeader(home, "location")).toBe("/workspace/settings/repos");
+  });
+});
+
+test("a cold start with the database down answers 503 with retry-after instead of crashing", async () => {
+  const restore = setEnv({ MONGODB_URI: "mongodb://127.0.0.1:9/unreachable" });
+  try {
+    const cold = await bundles.handler("web", "db-down");
+    const result = await cold(httpApiEvent("2.0", { path: "/healthz" }), lambdaContext("github-connect-web"));
+    expect(result.statusCode).toBe(503);
+    expect(responseHeader(result, "retry-after")).toBe("30");
+  } finally {
+    restore();
+  }
+}, 20_000);
