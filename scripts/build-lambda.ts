@@ -73,6 +73,8 @@ export interface BuiltFunction {
   zipBytes?: number;
   /** The largest inputs, for finding what made a bundle grow. */
   largestInputs: Array<{ path: string; bytes: number }>;
+  /** The source files bundled: what Node would read one by one without the bundle. */
+  inputs: { files: number; bytes: number };
 }
 
 function filesUnder(dir: string): string[] {
@@ -145,6 +147,10 @@ async function buildFunction(name: LambdaFunctionName, outDir: string, zip: bool
     bundleBytes: statSync(entry).size,
     totalBytes,
     largestInputs: largestInputs(result.metafile),
+    inputs: {
+      files: Object.keys(result.metafile.inputs).length,
+      bytes: Object.values(result.metafile.inputs).reduce((sum, input) => sum + input.bytes, 0),
+    },
   };
   if (zip) {
     built.zipPath = path.join(outDir, `${name}.zip`);

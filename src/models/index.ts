@@ -2,6 +2,7 @@ import type { Connection } from "mongoose";
 import { auditEventModel, type AuditEventModel } from "./audit-event.js";
 import { githubInstallationModel, type GitHubInstallationModel } from "./github-installation.js";
 import { installRequestModel, type InstallRequestModel } from "./install-request.js";
+import { installationClaimModel, type InstallationClaimModel } from "./installation-claim.js";
 import { marketplaceAccountModel, type MarketplaceAccountModel } from "./marketplace-account.js";
 import { repoModel, type RepoModel } from "./repo.js";
 import { usedStateModel, type UsedStateModel } from "./used-state.js";
@@ -15,6 +16,7 @@ export interface Models {
   AuditEvent: AuditEventModel;
   UsedState: UsedStateModel;
   InstallRequest: InstallRequestModel;
+  InstallationClaim: InstallationClaimModel;
 }
 
 /** Binds every model to one connection, so tests and Lambda containers each get their own. */
@@ -27,6 +29,7 @@ export function createModels(connection: Connection): Models {
     AuditEvent: auditEventModel(connection),
     UsedState: usedStateModel(connection),
     InstallRequest: installRequestModel(connection),
+    InstallationClaim: installationClaimModel(connection),
   };
 }
 

@@ -47,29 +47,24 @@ function isDuplicateKey(error: unknown): boolean {
   return error instanceof mongoose.mongo.MongoServerError && error.code === 11000;
 }
 
-/** Why a conditional link did not match, read after the fact, as the error to show. */
-async function explainRefusal(models: Models, organizationId: string, installationId: number): Promise<Error> {
-  const current = await models.GitHubInstallation.findOne({ installationId }).lean();
-  if (current?.deletedAt) return new InstallationGoneError(installationId);
-  if (current?.organizationId && current.organizationId !== organizationId) return new InstallationLinkedElsewhereError(installationId);
-  return new InstallationLinkedElsewhereError(installationId);
-}
-
 /**
  * Links an installation to an organization, creating its document from GitHub's description if
  * no webhook has stored it yet.
  *
  * Checked first, with reads, so a refusal writes nothing: the installation must not be deleted
- * or linked to another org, and the org must have no other live installation. Then one
- * conditional upsert claims it only if it is still unclaimed (or already ours) and live; a
- * concurrent claim by another org makes it match nothing, and the insert it falls back to hits
- * the unique installationId index (11000): refused, nothing written.
+ * or linked to another org, and the org must have no other live installation. Then the claim:
+ * one insert into installation_claims, whose unique index lets exactly one organization have an
+ * installation even when several claim it at once (a conditional findOneAndUpdate is not enough:
+ * FerretDB 1.x reads and writes it in two steps, and the test of three racing claims saw all
+ * three "win"). A refused claim has written nothing. Only the claim's owner then writes
+ * organizationId on the installation document, a single-document upsert.
  *
- * The race accepted: the "no other live installation" check is a read before the write, so two
- * admins of the same org finishing OAuth for two different installations in the same instant
- * could both succeed, leaving the org with two live installations. It needs two admins racing
- * each other, harms no other org, and the settings page shows the newest; the alternative (a
- * unique index on organizationId over live documents) needs a partial index FerretDB lacks.
+ * The race accepted: "no other live installation" is a read before the write, so two admins of
+ * the same org finishing OAuth for two different installations in the same instant could both
+ * succeed, leaving the org with two live installations. It needs two admins racing each other,
+ * harms no other org, and the settings page shows the newest; closing it would need a unique
+ * index over live documents only (a partial index, which FerretDB lacks) or a per-org lock row
+ * that the installation.deleted webhook would also have to release.
  */
 export async function linkInstallation(deps: ConnectionDeps, options: LinkOptions): Promise<LinkResult> {
   const { models } = deps;
@@ -82,20 +77,29 @@ export async function linkInstallation(deps: ConnectionDeps, options: LinkOption
   const other = await models.GitHubInstallation.findOne({ organizationId, deletedAt: null, installationId: { $ne: installationId } }).lean();
   if (other) throw new OrganizationAlreadyConnectedError(organizationId, other.installationId);
 
-  let before: GitHubInstallationDoc | null;
   try {
-    before = await models.GitHubInstallation.findOneAndUpdate(
-      { installationId, deletedAt: null, organizationId: { $in: [null, organizationId] } },
-      {
-        $set: { organizationId },
-        // lastEventAt stays null: the webhooks, which carry timestamps, remain the judge of order.
-        $setOnInsert: { installationId, ...snapshotFields(snapshot), suspendedAt: snapshot.suspendedAt, lastEventAt: null },
-      },
+    await models.InstallationClaim.create({ installationId, organizationId, claimedAt: deps.now(), claimedBy: options.actor });
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    const claim = await models.InstallationClaim.findOne({ installationId }).lean();
+    // Already ours (a second visit, or a retry after a failure below) goes on; anyone else's is refused.
+    if (claim?.organizationId !== organizationId) throw new InstallationLinkedElsewhereError(installationId);
+  }
+
+  const link = () =>
+    models.GitHubInstallation.findOneAndUpdate(
+      { installationId },
+      // lastEventAt stays null on insert: the webhooks, which carry timestamps, remain the judge of order.
+      { $set: { organizationId }, $setOnInsert: { ...snapshotFields(snapshot), suspendedAt: snapshot.suspendedAt, lastEventAt: null } },
       { upsert: true, new: false, lean: true },
     );
+  let before: GitHubInstallationDoc | null;
+  try {
+    before = await link();
   } catch (error) {
-    if (isDuplicateKey(error)) throw await explainRefusal(models, organizationId, installationId);
-    throw error;
+    // installation.created inserted the document in the same instant: it is there to update now.
+    if (!isDuplicateKey(error)) throw error;
+    before = await link();
   }
   const installation = await models.GitHubInstallation.findOne({ installationId }).lean();
   if (!installation) throw new Error(`installation ${installationId} vanished while being linked`);

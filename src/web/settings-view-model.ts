@@ -31,13 +31,15 @@ export type ConnectionView =
       removedOn: DateView | null;
       /** Admins only, "deleted" only: GitHub's install page with the account and the org's repos pre-selected. */
       reconnectUrl: string | null;
-      preselectedCount: number;
+      /** "your 2 repositories", or null when no repo has a GitHub id to pre-select. */
+      preselectedText: string | null;
+      statusClass: "status-ok" | "status-warn" | "status-bad";
     }
   | { state: "disconnected"; connectUrl: string };
 
 export interface ProjectsView {
   count: number;
-  items: Array<{ name: string; fullName: string | null; githubUrl: string | null; reachable: boolean; accessLabel: string }>;
+  items: Array<{ name: string; fullName: string | null; githubUrl: string | null; accessLabel: string; accessClass: "status-ok" | "status-bad" }>;
   /** Shown instead of the list when it is empty. */
   emptyText: string;
 }
@@ -81,7 +83,8 @@ function connectionView(input: SettingsInput): ConnectionView {
     suspendedOn: dateView(installation.suspendedAt),
     removedOn: dateView(installation.deletedAt),
     reconnectUrl,
-    preselectedCount: repoIds.length,
+    preselectedText: repoIds.length === 0 ? null : `your ${repoIds.length} ${repoIds.length === 1 ? "repository" : "repositories"}`,
+    statusClass: connection.state === "connected" ? "status-ok" : connection.state === "suspended" ? "status-warn" : "status-bad",
   };
 }
 
@@ -90,8 +93,8 @@ function projectsView(input: SettingsInput): ProjectsView {
     name: repo.name,
     fullName: repo.fullName ?? null,
     githubUrl: repo.fullName ? input.urls.repoUrl(repo.fullName) : null,
-    reachable: repo.accessible,
     accessLabel: repo.accessible ? "Reachable" : "Not reachable",
+    accessClass: repo.accessible ? ("status-ok" as const) : ("status-bad" as const),
   }));
   const connected = input.connection.state === "connected" || input.connection.state === "suspended";
   return {

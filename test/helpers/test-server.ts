@@ -11,8 +11,16 @@ import { createWebApp } from "../../src/web/create-web-app.js";
 import { captureLogger, type CapturedLogger } from "./test-logger.js";
 import { testConfig } from "./test-config.js";
 
-/** Retries and throttling off: a recorded 5xx or 429 answers the test at once. */
-export const TestOctokit = ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } });
+/**
+ * Retries and throttling off: a recorded 5xx or 429 answers the test at once. A function, not an
+ * object: Probot passes its own `throttle` options when it builds an Octokit, which would replace
+ * an object default's `throttle` whole and leave throttling on (writes then wait 1 s each).
+ */
+export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { enabled: false },
+  throttle: { ...(options.throttle as object | undefined), enabled: false },
+}));
 
 export interface TestServer {
   url: string;

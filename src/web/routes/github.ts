@@ -13,7 +13,6 @@ import {
 import { findConnection, linkInstallation, unlinkInstallation } from "../../services/connection.js";
 import type { UserInstallation } from "../../services/github-user-auth.js";
 import { findOpenInstallRequest, recordInstallRequest } from "../../services/install-requests.js";
-import { refreshRepoAccess } from "../../services/repo-access.js";
 import { StateTokenError } from "../../services/state-token.js";
 import type { GitHubConnectDeps } from "../github-connect-deps.js";
 import { consumeState, issueState } from "../github-flow-state.js";
@@ -21,17 +20,11 @@ import { HttpError } from "../http-error.js";
 import { renderPage } from "../render.js";
 import { requireAdminTo } from "../session/guards.js";
 import { addFlash } from "../session/flow.js";
+import { reportRepoAccess } from "../repo-access-flash.js";
 import { dateView } from "../settings-view-model.js";
 import { SETTINGS_PATH } from "./settings.js";
 
 const REQUESTED_PATH = "/github/requested";
-const MAX_NAMES = 10;
-
-function names(repos: RepoDoc[]): string {
-  const shown = repos.slice(0, MAX_NAMES).map((repo) => repo.name);
-  const more = repos.length - shown.length;
-  return more > 0 ? `${shown.join(", ")} and ${more} more` : shown.join(", ");
-}
 
 function parseInstallationId(raw: unknown): number {
   const id = typeof raw === "string" && /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : NaN;
@@ -59,28 +52,6 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
   const router = Router();
   const { models, urls, states } = deps;
   const adminToConnect = requireAdminTo("connect GitHub");
-
-  /** After a link: which of the org's stored repos the installation reaches, said in a flash (rule 5). */
-  async function reportRepoAccess(req: Request, organizationId: string, installationId: number): Promise<void> {
-    try {
-      const result = await refreshRepoAccess(
-        { models, listInstallationRepositoryIds: (id) => deps.appClient.listInstallationRepositoryIds(id), log: req.log },
-        organizationId,
-        installationId,
-      );
-      if (result.reachable.length > 0) addFlash(req, "success", `Reachable again: ${names(result.reachable)}.`);
-      if (result.unreachable.length > 0) {
-        addFlash(
-          req,
-          "error",
-          `Not reachable: ${names(result.unreachable)}. GitHub Connect has no access to ${result.unreachable.length === 1 ? "this repository" : "these repositories"}: choose Manage on GitHub and add ${result.unreachable.length === 1 ? "it" : "them"} to the installation's repositories.`,
-        );
-      }
-    } catch (error) {
-      req.log.warn({ err: error, installationId }, "could not list the installation's repositories");
-      addFlash(req, "error", "GitHub Connect could not check which projects it can reach; the list below shows what it last knew. Reload this page in a minute.");
-    }
-  }
 
   router.get("/github/connect", adminToConnect, async (req, res) => {
     const organizationId = req.auth!.organizationId!;
@@ -128,7 +99,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
       // Already ours (setup_action=update after a change of repositories, or a second visit):
       // nothing new is linked, so no OAuth; say what is reachable now.
       addFlash(req, "success", `GitHub Connect's access on ${live.accountLogin} was updated.`);
-      await reportRepoAccess(req, organizationId, installationId);
+      await reportRepoAccess(req, deps, organizationId, installationId);
       return res.redirect(303, SETTINGS_PATH);
     }
     if (live) throw new OrganizationAlreadyConnectedError(organizationId, live.installationId);
@@ -168,7 +139,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
     });
     req.log.info({ organizationId, installationId, alreadyLinked }, "installation linked after OAuth check");
     addFlash(req, "success", `Connected to ${installation.accountLogin} on GitHub.`);
-    await reportRepoAccess(req, organizationId, installationId);
+    await reportRepoAccess(req, deps, organizationId, installationId);
     res.redirect(303, SETTINGS_PATH);
   });
 

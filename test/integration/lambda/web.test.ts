@@ -1,5 +1,6 @@
 import type { Connection } from "mongoose";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { createModels } from "../../../src/models/index.js";
 import { connectTestDatabase, dropAndClose, testDatabaseName, withDatabaseName } from "../../helpers/database.js";
 import {
   buildBundles,
@@ -24,6 +25,7 @@ let restoreEnv: () => void;
 beforeAll(async () => {
   bundles = await buildBundles(["web"]);
   connection = await connectTestDatabase();
+  await createModels(connection).Repo.create({ organizationId: "org_lambda", slug: "lambda-docs", name: "lambda-docs", githubRepoId: 4242, fullName: "octo-org/lambda-docs" });
   restoreEnv = setEnv(testEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()), AUTH_MODE: "dev" }));
   handler = await bundles.handler("web", "main");
 });
@@ -35,8 +37,11 @@ afterAll(async () => {
 
 const request = (version: PayloadVersion, req: LambdaRequest) => handler(httpApiEvent(version, req), lambdaContext("github-connect-web"));
 const html = { Accept: "text/html,application/xhtml+xml", "User-Agent": "Mozilla/5.0 (test)" };
-/** "name=value" pairs from Set-Cookie lines, as a browser would send them back. */
-const cookiePairs = (setCookies: string[]) => setCookies.map((line) => line.split(";")[0]!).filter((pair) => !pair.endsWith("="));
+/** "name=value" pairs from Set-Cookie lines, as a browser would send them back (a later line replaces an earlier one). */
+function cookiePairs(setCookies: string[]): string[] {
+  const jar = new Map(setCookies.map((line) => line.split(";")[0]!).map((pair) => [pair.slice(0, pair.indexOf("=")), pair] as const));
+  return [...jar.values()].filter((pair) => !pair.endsWith("="));
+}
 
 describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => {
   test("GET /healthz answers 200 JSON while the database answers", async () => {
@@ -99,6 +104,12 @@ describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => 
     const home = await request(version, { path: "/", headers: html, cookies: cookiePairs(setCookies) });
     expect(home.statusCode).toBe(303);
     expect(responseHeader(home, "location")).toBe("/workspace/settings/repos");
+
+    // The settings page, rendered by the bundle from the database, inside the layout.
+    const settings = await request(version, { path: "/workspace/settings/repos", headers: html, cookies: cookiePairs([...responseCookies(login), ...setCookies]) });
+    expect(settings.statusCode, settings.body).toBe(200);
+    expect(settings.body).toMatch(/<title>[^<]+ · GitHub Connect<\/title>/);
+    expect(settings.body).toContain("lambda-docs");
   });
 });
 

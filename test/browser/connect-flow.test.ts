@@ -1,0 +1,171 @@
+import type { Browser, Page } from "playwright-core";
+import type { Connection } from "mongoose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumAvailable, launchBrowser, screenshot } from "../helpers/browser.js";
+import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
+import {
+  nockDeleteInstallation,
+  nockInstallationRepositories,
+  nockInstallationToken,
+  nockOAuthToken,
+  nockUserInstallations,
+} from "../helpers/github-api.js";
+import { SETTINGS, startConnectServer } from "../helpers/github-connect.js";
+import type { TestServer } from "../helpers/test-server.js";
+
+/**
+ * The connect flow in Chromium against the app on loopback. GitHub's pages are never reached:
+ * the browser's requests to github.com are answered by a stand-in page (so the test can read
+ * where our app sent it), and the app's own calls to GitHub's API are answered by nock.
+ */
+describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () => {
+  let connection: Connection;
+  let server: TestServer;
+  let browser: Browser;
+  const org = "org_browser";
+
+  beforeAll(async () => {
+    connection = await connectTestDatabase();
+    server = await startConnectServer(connection);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await dropAndClose(connection);
+  });
+
+  async function newPage(viewport = { width: 1100, height: 800 }): Promise<Page> {
+    const context = await browser.newContext({ viewport });
+    await context.route(/^https:\/\/github\.com\//, (route) =>
+      route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>GitHub (stand-in)</title><h1>GitHub stand-in</h1>" }),
+    );
+    return context.newPage();
+  }
+
+  async function signIn(page: Page, email: string, role: "admin" | "member"): Promise<void> {
+    await page.goto(`${server.url}${SETTINGS}`);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Organization id").fill(org);
+    await page.getByLabel("Role").selectOption(role);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${server.url}${SETTINGS}`);
+  }
+
+  const connection_ = (page: Page) => page.getByRole("region", { name: "GitHub Connection" });
+
+  it("an admin connects, sees the connection, disconnects, and is offered Reconnect with the repos pre-selected", async () => {
+    const page = await newPage();
+    await signIn(page, "ada@acme.example", "admin");
+
+    // Disconnected.
+    await expect(connection_(page).getByText("Not connected").isVisible()).resolves.toBe(true);
+    await expect(connection_(page).getByText("“Only select repositories”").isVisible()).resolves.toBe(true);
+    await expect(page.getByText("Connect GitHub to create projects.").isVisible()).resolves.toBe(true);
+    await screenshot(page, "connect-1-disconnected");
+
+    // Connect GitHub → GitHub's install page, with our state.
+    await page.getByRole("link", { name: "Connect GitHub" }).click();
+    await page.waitForURL(/^https:\/\/github\.com\//);
+    const install = new URL(page.url());
+    expect(install.origin + install.pathname).toBe("https://github.com/apps/github-connect-test/installations/new");
+    const installState = install.searchParams.get("state")!;
+    expect(installState).toMatch(/^[\w-]+\.[\w-]+$/);
+
+    // GitHub sends the browser to our setup URL; we send it on to GitHub's OAuth step. (Playwright
+    // does not intercept a redirect's target, so the setup URL is requested with this browser's
+    // cookies and the redirect read, not followed.)
+    const setup = await page.context().request.get(
+      `${server.url}/github/setup?installation_id=57001&setup_action=install&state=${encodeURIComponent(installState)}`,
+      { maxRedirects: 0 },
+    );
+    expect(setup.status()).toBe(303);
+    const authorize = new URL(setup.headers().location!);
+    expect(authorize.origin + authorize.pathname).toBe("https://github.com/login/oauth/authorize");
+    expect(authorize.searchParams.get("redirect_uri")).toBe("http://127.0.0.1:3000/github/callback");
+    const oauthState = authorize.searchParams.get("state")!;
+
+    // GitHub sends the browser to our callback with a code.
+    nockOAuthToken({ code: "browser-code" });
+    nockUserInstallations([[{ id: 57001, createdAt: "2026-11-24T11:58:02Z" }]]);
+    nockInstallationToken(57001);
+    nockInstallationRepositories([[]]);
+    await page.goto(`${server.url}/github/callback?code=browser-code&state=${encodeURIComponent(oauthState)}`);
+    await page.waitForURL(`${server.url}${SETTINGS}`);
+    await expect(page.getByRole("status").filter({ hasText: "Connected to acme-corp on GitHub." }).isVisible()).resolves.toBe(true);
+    await expect(connection_(page).getByText("Connected to acme-corp").isVisible()).resolves.toBe(true);
+    await expect(connection_(page).getByText("Organization", { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(connection_(page).getByText("Installed 24 November 2026").isVisible()).resolves.toBe(true);
+    await expect(connection_(page).getByRole("link", { name: "Manage on GitHub" }).getAttribute("href")).resolves.toBe(
+      "https://github.com/organizations/acme-corp/settings/installations/57001",
+    );
+    await screenshot(page, "connect-2-connected");
+
+    // The app creates projects; one of them is no longer reachable.
+    await server.models.Repo.create([
+      { organizationId: org, slug: "website", name: "Website", githubRepoId: 77001, fullName: "acme-corp/website", accessible: true },
+      { organizationId: org, slug: "handbook", name: "Handbook", githubRepoId: 77002, fullName: "acme-corp/handbook", accessible: false },
+    ]);
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "Projects (2)" }).isVisible()).resolves.toBe(true);
+    await screenshot(page, "connect-3-connected-with-projects");
+
+    // Keyboard: Tab reaches Disconnect.
+    await page.getByRole("link", { name: "Manage on GitHub" }).focus();
+    await page.keyboard.press("Tab");
+    await expect(page.evaluate("document.activeElement?.textContent?.trim()")).resolves.toBe("Disconnect");
+
+    // Disconnect.
+    nockDeleteInstallation(57001);
+    await page.getByRole("button", { name: "Disconnect" }).click();
+    await page.waitForURL(`${server.url}${SETTINGS}`);
+    await expect(page.getByRole("status").filter({ hasText: "Disconnected from acme-corp" }).isVisible()).resolves.toBe(true);
+    await expect(connection_(page).getByText("Disconnected from acme-corp").isVisible()).resolves.toBe(true);
+    const reconnect = await connection_(page).getByRole("link", { name: "Reconnect GitHub" }).getAttribute("href");
+    const reconnectUrl = new URL(reconnect!);
+    expect(reconnectUrl.pathname).toBe("/apps/github-connect-test/installations/new/permissions");
+    expect(reconnectUrl.searchParams.get("suggested_target_id")).toBe("90001");
+    expect(reconnectUrl.searchParams.getAll("repository_ids[]")).toEqual(["77001", "77002"]);
+    expect(reconnectUrl.searchParams.get("state")).toMatch(/^[\w-]+\.[\w-]+$/);
+    await screenshot(page, "connect-4-deleted-reconnect");
+  });
+
+  it("a suspended connection says how to lift the suspension; a phone shows it readably", async () => {
+    await server.models.GitHubInstallation.create({
+      installationId: 57002,
+      accountId: 90001,
+      accountLogin: "acme-corp",
+      accountType: "Organization",
+      organizationId: org,
+      installedAt: new Date("2026-11-24T11:58:02Z"),
+      suspendedAt: new Date("2026-11-24T12:00:00Z"),
+    });
+    const page = await newPage({ width: 390, height: 844 });
+    await signIn(page, "ada@acme.example", "admin");
+    await expect(connection_(page).getByText("Unsuspend").isVisible()).resolves.toBe(true);
+    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, "connect-5-suspended-phone");
+  });
+
+  it("a member sees the status with no buttons", async () => {
+    const page = await newPage();
+    await signIn(page, "bob@acme.example", "member");
+    await expect(connection_(page).getByText("Connected to acme-corp").isVisible()).resolves.toBe(true);
+    const main = page.locator("main");
+    await expect(main.getByRole("button").count()).resolves.toBe(0);
+    await expect(main.getByRole("link", { name: /Connect GitHub|Reconnect GitHub|Manage on GitHub/ }).count()).resolves.toBe(0);
+    await expect(main.getByText("Only admins of your organization can change the GitHub connection.").isVisible()).resolves.toBe(true);
+    await screenshot(page, "connect-6-member");
+  });
+
+  it("a refused link ends on a clear error page", async () => {
+    const page = await newPage();
+    await signIn(page, "ada@acme.example", "admin");
+    const response = await page.goto(`${server.url}/github/setup?installation_id=57003&setup_action=install&state=forged.state`);
+    expect(response?.status()).toBe(400);
+    await expect(page.getByRole("heading", { name: "This link is not valid" }).isVisible()).resolves.toBe(true);
+    await screenshot(page, "connect-7-error");
+  });
+});

@@ -1,0 +1,113 @@
+import type { Connection } from "mongoose";
+import { expect } from "vitest";
+import type { Models } from "../../src/models/index.js";
+import { createProbotInstance } from "../../src/services/probot-factory.js";
+import { buildWebRouters } from "../../src/web/routes/index.js";
+import { signInAs, type PageResponse, type WebClient } from "./auth.js";
+import { storedAll } from "./documents.js";
+import {
+  nockInstallationRepositories,
+  nockInstallationToken,
+  nockOAuthToken,
+  nockUserInstallations,
+  type InstallationSpec,
+  type RepoSpec,
+} from "./github-api.js";
+import { captureLogger } from "./test-logger.js";
+import { startTestServer, TestOctokit, type TestServer } from "./test-server.js";
+
+export const SETTINGS = "/workspace/settings/repos";
+
+/** The whole app (webhooks + pages) with the GitHub connect routes on a Probot whose retries and throttling are off. */
+export async function startConnectServer(connection: Connection): Promise<TestServer> {
+  return startTestServer({
+    connection,
+    routers: (parts) => {
+      const probot = createProbotInstance({ github: parts.config.github, secret: "unused", log: captureLogger("silent").log, Octokit: TestOctokit });
+      return buildWebRouters({ ...parts, probot });
+    },
+  });
+}
+
+export function signInAdmin(server: TestServer, organizationId = "org_acme", email = "admin@acme.example"): Promise<WebClient> {
+  return signInAs(server.url, { role: "admin", organizationId, email });
+}
+
+export function signInMember(server: TestServer, organizationId = "org_acme", email = "member@acme.example"): Promise<WebClient> {
+  return signInAs(server.url, { role: "member", organizationId, email });
+}
+
+/** The page's visible words, tags removed and spaces collapsed, for "the page says …" assertions. */
+export function pageText(html: string): string {
+  return html
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/g, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ")
+    .replace(/ ([.,:;!?)])/g, "$1")
+    .trim();
+}
+
+/** The <main> of a page: what the page itself shows, without the header's sign-out form. */
+export function mainOf(html: string): string {
+  return /<main[^>]*>([\s\S]*)<\/main>/.exec(html)?.[1] ?? "";
+}
+
+/** The `state` query parameter of a redirect to GitHub. */
+export function stateOf(location: string | null): string {
+  const state = location ? new URL(location).searchParams.get("state") : null;
+  if (!state) throw new Error(`no state in ${location}`);
+  return state;
+}
+
+/** Every document an attempt could change: a refused attempt must leave all of them as they were. */
+export async function domainSnapshot(models: Models): Promise<Record<string, unknown[]>> {
+  return {
+    installations: await storedAll(models.GitHubInstallation, {}),
+    claims: await storedAll(models.InstallationClaim, {}),
+    repos: await storedAll(models.Repo, {}),
+    audit: await storedAll(models.AuditEvent, {}),
+    requests: await storedAll(models.InstallRequest, {}),
+  };
+}
+
+export async function expectNothingChanged(models: Models, before: Record<string, unknown[]>): Promise<void> {
+  expect(await domainSnapshot(models)).toEqual(before);
+}
+
+/** Press Connect GitHub: returns GitHub's install URL our server redirected to. */
+export async function pressConnect(client: WebClient): Promise<string> {
+  const response = await client.get("/github/connect");
+  expect(response.status, response.body).toBe(303);
+  return response.location!;
+}
+
+/** GitHub sends the browser to our setup URL; returns the OAuth authorize URL we redirect to. */
+export async function arriveAtSetup(client: WebClient, query: Record<string, string>): Promise<PageResponse> {
+  return client.get(`/github/setup?${new URLSearchParams(query).toString()}`);
+}
+
+export interface ConnectOptions {
+  installation: InstallationSpec;
+  /** What GET /installation/repositories answers after the link (one page). */
+  reachable?: RepoSpec[];
+  code?: string;
+}
+
+/**
+ * The whole happy path for a signed-in admin: Connect → GitHub → setup → OAuth → callback, with
+ * GitHub answering through nock. Returns the callback's response (a redirect to Settings).
+ */
+export async function connectThroughGitHub(client: WebClient, options: ConnectOptions): Promise<PageResponse> {
+  const installUrl = await pressConnect(client);
+  const setup = await arriveAtSetup(client, { installation_id: String(options.installation.id), setup_action: "install", state: stateOf(installUrl) });
+  expect(setup.status, setup.body).toBe(303);
+  const code = options.code ?? `code-${options.installation.id}`;
+  nockOAuthToken({ code });
+  nockUserInstallations([[options.installation]]);
+  nockInstallationToken(options.installation.id);
+  nockInstallationRepositories([options.reachable ?? []]);
+  return client.get(`/github/callback?code=${code}&state=${encodeURIComponent(stateOf(setup.location))}`);
+}

@@ -1,0 +1,161 @@
+import type { Connection } from "mongoose";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
+import { stored, storedAll } from "../../helpers/documents.js";
+import {
+  nockDeleteInstallation,
+  nockInstallationRepositories,
+  nockInstallationToken,
+  nockOAuthToken,
+  nockUserInstallations,
+} from "../../helpers/github-api.js";
+import {
+  arriveAtSetup,
+  connectThroughGitHub,
+  domainSnapshot,
+  expectNothingChanged,
+  pageText,
+  SETTINGS,
+  signInAdmin,
+  startConnectServer,
+  stateOf,
+} from "../../helpers/github-connect.js";
+import type { TestServer } from "../../helpers/test-server.js";
+
+let connection: Connection;
+let server: TestServer;
+beforeAll(async () => {
+  connection = await connectTestDatabase();
+  server = await startConnectServer(connection);
+});
+afterAll(async () => {
+  await server?.close();
+  await dropAndClose(connection);
+});
+
+async function connectedOrg(organizationId: string, installationId: number) {
+  const admin = await signInAdmin(server, organizationId, `admin@${organizationId}.example`);
+  expect((await connectThroughGitHub(admin, { installation: { id: installationId } })).status).toBe(303);
+  await server.models.Repo.create([
+    { organizationId, slug: "web", name: "web", githubRepoId: installationId * 10 + 1, fullName: "acme-corp/web", accessible: true },
+    { organizationId, slug: "api", name: "api", githubRepoId: installationId * 10 + 2, fullName: "acme-corp/api", accessible: true },
+  ]);
+  await admin.refreshCsrfToken(SETTINGS);
+  return admin;
+}
+
+describe("POST /github/disconnect (rule 6)", () => {
+  test("uninstalls through the App API, marks the link gone, keeps every repo id, audits, and says so", async () => {
+    const admin = await connectedOrg("org_bye", 55001);
+    nockDeleteInstallation(55001);
+    const response = await admin.postForm("/github/disconnect");
+    expect(response.status, response.body).toBe(303);
+    expect(response.location).toBe(SETTINGS);
+
+    const installation = await stored(server.models.GitHubInstallation, { installationId: 55001 });
+    expect(installation?.deletedAt?.toISOString()).toBe("2026-11-24T12:00:00.000Z");
+    expect(installation?.organizationId).toBe("org_bye");
+    const repos = await storedAll(server.models.Repo, { organizationId: "org_bye" });
+    expect(repos.map((r) => [r.slug, r.githubRepoId, r.accessible]).sort()).toEqual([["api", 550012, false], ["web", 550011, false]]);
+    const audit = await stored(server.models.AuditEvent, { organizationId: "org_bye", action: "github.disconnected" });
+    expect(audit).toMatchObject({ details: { installationId: 55001, account: "acme-corp", github: "uninstalled" } });
+
+    const page = await admin.get(SETTINGS);
+    const text = pageText(page.body);
+    expect(text).toContain("Disconnected from acme-corp: GitHub Connect was uninstalled there.");
+    expect(text).toContain("Disconnected from acme-corp Organization");
+    expect(page.body.replace(/&amp;/g, "&")).toMatch(/permissions\?suggested_target_id=90001&repository_ids\[\]=550011&repository_ids\[\]=550012&state=/);
+  });
+
+  test("the installation.deleted webhook that follows changes nothing more", async () => {
+    const { deliverWebhook, webhookExamples } = await import("../../helpers/webhooks.js");
+    const payload = webhookExamples("installation").find((e) => e.action === "deleted")!;
+    (payload.installation as { id: number }).id = 55001;
+    const before = await domainSnapshot(server.models);
+    expect((await deliverWebhook(server.url, { event: "installation", payload })).status).toBe(200);
+    expect((await domainSnapshot(server.models)).audit).toEqual(before.audit);
+  });
+
+  test("GitHub already forgot the installation (404): the link is still marked gone", async () => {
+    const admin = await connectedOrg("org_gone", 55002);
+    nockDeleteInstallation(55002, 404);
+    expect((await admin.postForm("/github/disconnect")).status).toBe(303);
+    expect((await stored(server.models.GitHubInstallation, { installationId: 55002 }))?.deletedAt).not.toBeNull();
+  });
+
+  test("GitHub fails (500): an error page, and nothing changes", async () => {
+    const admin = await connectedOrg("org_flaky", 55003);
+    const before = await domainSnapshot(server.models);
+    nockDeleteInstallation(55003, 500);
+    const response = await admin.postForm("/github/disconnect");
+    expect(response.status).toBe(502);
+    expect(pageText(response.body)).toContain("GitHub did not answer as expected");
+    await expectNothingChanged(server.models, before);
+  });
+
+  test("nothing connected: says so", async () => {
+    const admin = await signInAdmin(server, "org_nothing");
+    await admin.refreshCsrfToken(SETTINGS);
+    const response = await admin.postForm("/github/disconnect");
+    expect(response.status).toBe(303);
+    expect(pageText((await admin.get(SETTINGS)).body)).toContain("GitHub is not connected, so there was nothing to disconnect.");
+  });
+});
+
+describe("reconnect (rule 5)", () => {
+  test("the Reconnect link's state brings the admin back; afterwards the page says which repos are reachable again and which are not", async () => {
+    const admin = await connectedOrg("org_again", 55004);
+    nockDeleteInstallation(55004);
+    await admin.postForm("/github/disconnect");
+
+    const page = await admin.get(SETTINGS);
+    const reconnect = /href="([^"]+)">Reconnect GitHub<\/a>/.exec(page.body)![1]!.replace(/&amp;/g, "&");
+    const url = new URL(reconnect);
+    expect(url.pathname).toBe("/apps/github-connect-test/installations/new/permissions");
+    expect(url.searchParams.get("suggested_target_id")).toBe("90001");
+    expect(url.searchParams.getAll("repository_ids[]")).toEqual(["550041", "550042"]);
+
+    // On GitHub the owner installs again; only "web" was kept in the selection.
+    const setup = await arriveAtSetup(admin, { installation_id: "55005", setup_action: "install", state: stateOf(reconnect) });
+    expect(setup.status, setup.body).toBe(303);
+    nockOAuthToken({ code: "again" });
+    nockUserInstallations([[{ id: 55005 }]]);
+    nockInstallationToken(55005);
+    nockInstallationRepositories([[{ id: 550041, name: "web" }]]);
+    const callback = await admin.get(`/github/callback?code=again&state=${encodeURIComponent(stateOf(setup.location))}`);
+    expect(callback.status, callback.body).toBe(303);
+
+    const repos = Object.fromEntries((await storedAll(server.models.Repo, { organizationId: "org_again" })).map((r) => [r.slug, r.accessible]));
+    expect(repos).toEqual({ web: true, api: false });
+    const text = pageText((await admin.get(SETTINGS)).body);
+    expect(text).toContain("Connected to acme-corp on GitHub.");
+    expect(text).toContain("Reachable again: web.");
+    expect(text).toContain("Not reachable: api. GitHub Connect has no access to this repository: choose Manage on GitHub and add it to the installation's repositories.");
+    expect(text).toContain("Connected to acme-corp Organization");
+    expect(text).toContain("api acme-corp/api Not reachable");
+    expect((await stored(server.models.GitHubInstallation, { installationId: 55005 }))?.organizationId).toBe("org_again");
+  });
+
+  test("GET /github/connect after a removal goes to the pre-selecting install page too", async () => {
+    const admin = await connectedOrg("org_again2", 55006);
+    nockDeleteInstallation(55006);
+    await admin.postForm("/github/disconnect");
+    const response = await admin.get("/github/connect");
+    expect(response.status).toBe(303);
+    expect(response.location).toMatch(/\/installations\/new\/permissions\?suggested_target_id=90001&repository_ids\[\]=550061&repository_ids\[\]=550062&state=/);
+  });
+
+  test("listing the repositories fails after the link: still connected, and the page says it could not check", async () => {
+    const admin = await signInAdmin(server, "org_partial");
+    const setup = await arriveAtSetup(admin, { installation_id: "55007", setup_action: "install" });
+    nockOAuthToken({ code: "partial" });
+    nockUserInstallations([[{ id: 55007 }]]);
+    nockInstallationToken(55007);
+    const { default: nock } = await import("nock");
+    nock("https://api.github.com").get("/installation/repositories").query(true).reply(502, { message: "Server Error" });
+    const callback = await admin.get(`/github/callback?code=partial&state=${encodeURIComponent(stateOf(setup.location))}`);
+    expect(callback.status).toBe(303);
+    expect(pageText((await admin.get(SETTINGS)).body)).toContain("GitHub Connect could not check which projects it can reach");
+    expect((await stored(server.models.GitHubInstallation, { installationId: 55007 }))?.organizationId).toBe("org_partial");
+  });
+});

@@ -1,0 +1,61 @@
+import type { Connection } from "mongoose";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
+import { stored } from "../../helpers/documents.js";
+import { nockGitHubUser, nockOAuthToken } from "../../helpers/github-api.js";
+import { arriveAtSetup, pageText, pressConnect, SETTINGS, signInAdmin, startConnectServer, stateOf } from "../../helpers/github-connect.js";
+import type { TestServer } from "../../helpers/test-server.js";
+import { deliverWebhook, webhookExamples } from "../../helpers/webhooks.js";
+
+let connection: Connection;
+let server: TestServer;
+beforeAll(async () => {
+  connection = await connectTestDatabase();
+  server = await startConnectServer(connection);
+});
+afterAll(async () => {
+  await server?.close();
+  await dropAndClose(connection);
+});
+
+function createdPayload(installationId: number, requester: { id: number; login: string } | null) {
+  const payload = webhookExamples("installation").find((e) => e.action === "created")!;
+  (payload.installation as { id: number }).id = installationId;
+  payload.requester = requester;
+  return payload;
+}
+
+describe("setup_action=request: a member of the GitHub org asked an owner to approve", () => {
+  test("the admin is identified on GitHub, sees that the request awaits the owner, and the approved installation links itself", async () => {
+    const admin = await signInAdmin(server, "org_request");
+    const setup = await arriveAtSetup(admin, { setup_action: "request", state: stateOf(await pressConnect(admin)) });
+    expect(setup.status).toBe(303);
+    expect(setup.location).toMatch(/^https:\/\/github\.com\/login\/oauth\/authorize\?/);
+
+    nockOAuthToken({ code: "req" });
+    nockGitHubUser({ id: 80001, login: "mona-admin" });
+    const callback = await admin.get(`/github/callback?code=req&state=${encodeURIComponent(stateOf(setup.location))}`);
+    expect(callback.status, callback.body).toBe(303);
+    expect(callback.location).toBe("/github/requested");
+    const pending = await admin.get("/github/requested");
+    expect(pending.status).toBe(200);
+    expect(pageText(pending.body)).toContain("Waiting for approval on GitHub");
+    expect(pageText(pending.body)).toContain("When an owner approves, GitHub Connect links the installation to your organization by itself");
+    expect(await stored(server.models.InstallRequest, { organizationId: "org_request" })).toMatchObject({ githubUserId: 80001, githubLogin: "mona-admin", fulfilledAt: null });
+    expect(pageText((await admin.get(SETTINGS)).body)).toContain("Waiting for approval: mona-admin asked an owner");
+
+    // The owner approves: GitHub sends installation.created naming the requester.
+    const delivered = await deliverWebhook(server.url, { event: "installation", payload: createdPayload(56001, { id: 80001, login: "mona-admin" }) });
+    expect(delivered.status, delivered.body).toBe(200);
+    expect(await stored(server.models.GitHubInstallation, { installationId: 56001 })).toMatchObject({ organizationId: "org_request", requesterId: 80001 });
+    expect(await stored(server.models.AuditEvent, { action: "github.connected", organizationId: "org_request" })).toMatchObject({ details: { installationId: 56001, via: "request" } });
+    expect((await stored(server.models.InstallRequest, { organizationId: "org_request" }))?.installationId).toBe(56001);
+    expect(pageText((await admin.get(SETTINGS)).body)).toContain("Connected to Codertocat");
+  });
+
+  test("an installation whose requester asked nothing of us stays unclaimed", async () => {
+    const delivered = await deliverWebhook(server.url, { event: "installation", payload: createdPayload(56002, { id: 12345, login: "stranger" }) });
+    expect(delivered.status).toBe(200);
+    expect((await stored(server.models.GitHubInstallation, { installationId: 56002 }))?.organizationId).toBeNull();
+  });
+});

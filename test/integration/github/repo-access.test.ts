@@ -1,0 +1,89 @@
+import type { Connection } from "mongoose";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { createIndexes, createModels, type Models } from "../../../src/models/index.js";
+import { createGitHubAppClient } from "../../../src/services/github-app-client.js";
+import { createProbotInstance } from "../../../src/services/probot-factory.js";
+import { refreshRepoAccess } from "../../../src/services/repo-access.js";
+import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
+import { nockDeleteInstallation, nockGetInstallation, nockInstallationRepositories, nockInstallationToken } from "../../helpers/github-api.js";
+import { testConfig } from "../../helpers/test-config.js";
+import { captureLogger } from "../../helpers/test-logger.js";
+import { TestOctokit } from "../../helpers/test-server.js";
+
+let connection: Connection;
+let models: Models;
+const config = testConfig();
+const logs = captureLogger();
+// A new Probot per file: it caches installation tokens, so each test uses its own installation id.
+const probot = createProbotInstance({ github: config.github, secret: "x", log: logs.log, Octokit: TestOctokit });
+const appClient = createGitHubAppClient({ probot });
+
+beforeAll(async () => {
+  connection = await connectTestDatabase();
+  models = createModels(connection);
+  await createIndexes(models);
+});
+afterAll(() => dropAndClose(connection));
+beforeEach(async () => {
+  await models.Repo.deleteMany({});
+});
+
+async function seedRepos(organizationId: string, repos: Array<{ slug: string; githubRepoId: number | null; accessible: boolean }>) {
+  await models.Repo.insertMany(repos.map((r) => ({ organizationId, name: r.slug, fullName: r.githubRepoId ? `acme-corp/${r.slug}` : null, ...r })));
+}
+
+describe("refreshRepoAccess (rule 5)", () => {
+  test("lists the installation's repositories once, over every page, and marks stored repos with two writes at most", async () => {
+    await seedRepos("org_a", [
+      { slug: "web", githubRepoId: 70001, accessible: false },
+      { slug: "api", githubRepoId: 70002, accessible: false },
+      { slug: "docs", githubRepoId: 70003, accessible: true },
+      { slug: "draft", githubRepoId: null, accessible: true },
+    ]);
+    await seedRepos("org_other", [{ slug: "web", githubRepoId: 70001, accessible: false }]);
+    nockInstallationToken(61001);
+    nockInstallationRepositories([[{ id: 70001, name: "web" }, { id: 99, name: "unrelated" }], [{ id: 70002, name: "api" }]]);
+
+    const result = await refreshRepoAccess({ models, listInstallationRepositoryIds: appClient.listInstallationRepositoryIds, log: logs.log }, "org_a", 61001);
+
+    expect(result.reachable.map((r) => r.slug).sort()).toEqual(["api", "web"]);
+    expect(result.unreachable.map((r) => r.slug).sort()).toEqual(["docs", "draft"]);
+    expect(result.apiCalls).toBe(2);
+    expect(result.writes).toBe(2);
+    const stored = Object.fromEntries((await models.Repo.find({ organizationId: "org_a" }).lean()).map((r) => [r.slug, r.accessible]));
+    expect(stored).toEqual({ web: true, api: true, docs: false, draft: false });
+    // Another organization's repo with the same GitHub id is not touched, and no repo id is forgotten.
+    expect((await models.Repo.findOne({ organizationId: "org_other" }).lean())?.accessible).toBe(false);
+    expect((await models.Repo.find({ organizationId: "org_a" }).lean()).map((r) => r.githubRepoId).sort()).toEqual([70001, 70002, 70003, null]);
+  });
+
+  test("nothing to change: no write at all", async () => {
+    await seedRepos("org_a", [{ slug: "web", githubRepoId: 70001, accessible: true }]);
+    const result = await refreshRepoAccess(
+      { models, listInstallationRepositoryIds: async () => ({ ids: [70001], apiCalls: 1 }), log: logs.log },
+      "org_a",
+      1,
+    );
+    expect(result).toMatchObject({ apiCalls: 1, writes: 0 });
+  });
+});
+
+describe("the App's own GitHub calls", () => {
+  test("uninstall sends DELETE /app/installations/{id} with the App JWT; a 404 means already gone", async () => {
+    nockDeleteInstallation(61002);
+    await expect(appClient.uninstall(61002)).resolves.toBe("uninstalled");
+    nockDeleteInstallation(61003, 404);
+    await expect(appClient.uninstall(61003)).resolves.toBe("already-gone");
+    nockDeleteInstallation(61004, 500);
+    await expect(appClient.uninstall(61004)).rejects.toMatchObject({ status: 500 });
+  });
+
+  test("GET /app/installations/{id}", async () => {
+    nockGetInstallation({ id: 61005 });
+    await expect(appClient.getInstallation(61005)).resolves.toMatchObject({ id: 61005, account: { login: "acme-corp" } });
+  });
+
+  test("no token is written to the log", () => {
+    expect(logs.text()).not.toMatch(/ghs_|ghu_/);
+  });
+});

@@ -1,0 +1,115 @@
+import type { Connection } from "mongoose";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { WebClient } from "../../helpers/auth.js";
+import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
+import { mainOf, pageText, SETTINGS, signInAdmin, signInMember, startConnectServer } from "../../helpers/github-connect.js";
+import type { TestServer } from "../../helpers/test-server.js";
+
+let connection: Connection;
+let server: TestServer;
+beforeAll(async () => {
+  connection = await connectTestDatabase();
+  server = await startConnectServer(connection);
+  const { GitHubInstallation, Repo } = server.models;
+  const base = { accountId: 90001, accountLogin: "acme-corp", accountType: "Organization", installedAt: new Date("2026-11-02T08:00:00Z") };
+  await GitHubInstallation.create([
+    { ...base, installationId: 54001, organizationId: "org_connected", htmlUrl: "https://github.com/organizations/acme-corp/settings/installations/54001" },
+    { ...base, installationId: 54002, organizationId: "org_suspended", suspendedAt: new Date("2026-11-20T10:00:00Z") },
+    { ...base, installationId: 54003, organizationId: "org_deleted", deletedAt: new Date("2026-11-22T10:00:00Z") },
+  ]);
+  await Repo.create([
+    { organizationId: "org_connected", slug: "web", name: "Website", githubRepoId: 74001, fullName: "acme-corp/website", accessible: true },
+    { organizationId: "org_connected", slug: "api", name: "API", githubRepoId: 74002, fullName: "acme-corp/api", accessible: false },
+    { organizationId: "org_deleted", slug: "web", name: "Website", githubRepoId: 74101, fullName: "acme-corp/website", accessible: false },
+    { organizationId: "org_deleted", slug: "docs", name: "Docs", githubRepoId: 74102, fullName: "acme-corp/docs", accessible: false },
+    { organizationId: "org_deleted", slug: "draft", name: "Draft", githubRepoId: null, accessible: false },
+  ]);
+});
+afterAll(async () => {
+  await server?.close();
+  await dropAndClose(connection);
+});
+
+describe("GET /workspace/settings/repos", () => {
+  test("disconnected: tells the admin to choose “Only select repositories” and offers Connect GitHub", async () => {
+    const admin = await signInAdmin(server, "org_fresh");
+    const page = await admin.get(SETTINGS);
+    expect(page.status).toBe(200);
+    const text = pageText(page.body);
+    expect(text).toContain("GitHub Connection Not connected");
+    expect(text).toContain("choose “Only select repositories”");
+    expect(page.body).toContain('<a class="button button-primary" href="/github/connect">Connect GitHub</a>');
+    expect(text).toContain("Projects (0) Connect GitHub to create projects.");
+    expect(page.body).not.toContain("/github/disconnect");
+  });
+
+  test("connected: account, kind, install date, Manage on GitHub, Disconnect, and each project with its GitHub link and reachability", async () => {
+    const admin = await signInAdmin(server, "org_connected");
+    const page = await admin.get(SETTINGS);
+    const text = pageText(page.body);
+    expect(text).toContain("Connected to acme-corp Organization Installed 2 November 2026");
+    expect(page.body).toContain('<time datetime="2026-11-02T08:00:00.000Z">2 November 2026</time>');
+    expect(page.body).toContain('href="https://github.com/organizations/acme-corp/settings/installations/54001">Manage on GitHub</a>');
+    expect(page.body).toContain('action="/github/disconnect"');
+    expect(text).toContain("Projects (2)");
+    expect(text).toContain("API acme-corp/api Not reachable");
+    expect(text).toContain("Website acme-corp/website Reachable");
+    expect(page.body).toContain('<a href="https://github.com/acme-corp/website">acme-corp/website</a>');
+    expect(page.headers.get("cache-control")).toBe("no-store");
+  });
+
+  test("suspended: says so and how to lift it", async () => {
+    const admin = await signInAdmin(server, "org_suspended");
+    const text = pageText((await admin.get(SETTINGS)).body);
+    expect(text).toContain("Connected to acme-corp");
+    expect(text).toContain("Suspended since 20 November 2026.");
+    expect(text).toContain("To lift it, an owner of acme-corp opens Manage on GitHub and chooses Unsuspend.");
+    expect(text).toContain("Projects (0) No projects yet.");
+  });
+
+  test("deleted: offers Reconnect GitHub, pre-selecting the account and every stored repository", async () => {
+    const admin = await signInAdmin(server, "org_deleted");
+    const page = await admin.get(SETTINGS);
+    const text = pageText(page.body);
+    expect(text).toContain("Disconnected from acme-corp Organization Installed 2 November 2026 Removed 22 November 2026");
+    expect(text).toContain("Reconnect GitHub to install it again with your 2 repositories already selected.");
+    const href = /href="([^"]+)">Reconnect GitHub<\/a>/.exec(page.body)?.[1]?.replace(/&amp;/g, "&");
+    expect(href).toMatch(
+      /^https:\/\/github\.com\/apps\/github-connect-test\/installations\/new\/permissions\?suggested_target_id=90001&repository_ids\[\]=74101&repository_ids\[\]=74102&state=[\w-]+\.[\w-]+$/,
+    );
+    expect(text).toContain("Projects (3)");
+    expect(text).toContain("Draft Not created yet Not reachable");
+    expect(page.body).not.toContain("/github/disconnect");
+  });
+
+  test("members see the same status with no buttons", async () => {
+    for (const organizationId of ["org_fresh", "org_connected", "org_suspended", "org_deleted"]) {
+      const member = await signInMember(server, organizationId);
+      const page = await member.get(SETTINGS);
+      expect(page.status).toBe(200);
+      const main = mainOf(page.body);
+      expect(main, organizationId).not.toMatch(/<button|<form|class="button/);
+      expect(main).not.toContain("/github/");
+      expect(pageText(page.body)).toMatch(/An admin of your organization can connect GitHub\.|Only admins of your organization can change the GitHub connection\./);
+    }
+    const connected = pageText((await (await signInMember(server, "org_connected")).get(SETTINGS)).body);
+    expect(connected).toContain("Connected to acme-corp Organization Installed 2 November 2026");
+    expect(connected).toContain("Projects (2)");
+  });
+
+  test("a visitor who is not signed in is sent to sign in", async () => {
+    const response = await new WebClient(server.url).get(SETTINGS);
+    expect(response.status).toBe(303);
+    expect(response.location).toBe(`/auth/login?returnTo=${encodeURIComponent(SETTINGS)}`);
+  });
+
+  test("the page is plain accessible HTML: headings, a labelled section, table headers", async () => {
+    const admin = await signInAdmin(server, "org_connected");
+    const page = (await admin.get(SETTINGS)).body;
+    expect(page).toContain('<section class="card connection connection-connected" aria-labelledby="github-connection-title">');
+    expect(page).toContain('<h2 id="github-connection-title">GitHub Connection</h2>');
+    expect(page).toContain('<th scope="col">Project</th>');
+    expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(page).not.toMatch(/https?:\/\/[^"]*cdn/i);
+  });
+});

@@ -1,0 +1,73 @@
+import { readFileSync } from "node:fs";
+import yaml from "js-yaml";
+import { describe, expect, test } from "vitest";
+import { loadConfig } from "../../src/config/env.js";
+import { LAMBDA_FUNCTIONS } from "../../scripts/build-lambda.js";
+import { testPrivateKey } from "../helpers/app-credentials.js";
+
+// serverless.yml uses CloudFormation's short tags (!GetAtt); read them as plain markers.
+const cfnTags = ["!GetAtt", "!Ref", "!Sub", "!Join"].flatMap((tag) =>
+  (["scalar", "sequence"] as const).map((kind) => new yaml.Type(tag, { kind, construct: (data: unknown) => ({ [tag]: data }) })),
+);
+const schema = yaml.DEFAULT_SCHEMA.extend(cfnTags);
+
+interface ServerlessYml {
+  provider: { runtime: string; architecture: string; environment: Record<string, unknown>; httpApi?: { payload?: string } };
+  package: { individually: boolean };
+  functions: Record<string, { handler: string; timeout: number; memorySize: number; package: { artifact: string }; events: Array<{ httpApi: unknown }> }>;
+}
+
+const file = readFileSync(new URL("../../serverless.yml", import.meta.url), "utf8");
+const config = yaml.load(file, { schema }) as ServerlessYml;
+const SECRETS = [
+  "MONGODB_URI",
+  "PRIVATE_KEY",
+  "WEBHOOK_SECRET",
+  "MARKETPLACE_WEBHOOK_SECRET",
+  "GITHUB_CLIENT_SECRET",
+  "STATE_SECRET",
+  "WORKOS_API_KEY",
+  "WORKOS_COOKIE_PASSWORD",
+];
+
+describe("serverless.yml", () => {
+  test("runs Node 22 on arm64, one artifact per function from npm run build:lambda", () => {
+    expect(config.provider.runtime).toBe("nodejs22.x");
+    expect(config.provider.architecture).toBe("arm64");
+    expect(config.package.individually).toBe(true);
+    expect(Object.keys(config.functions).sort()).toEqual(Object.keys(LAMBDA_FUNCTIONS).sort());
+    for (const [name, fn] of Object.entries(config.functions)) {
+      expect(fn.package.artifact).toBe(`dist/lambda/${name}.zip`);
+      expect(fn.handler).toBe("index.handler");
+    }
+  });
+
+  test("both webhook routes go to the webhooks function and every other path to the web function", () => {
+    expect(config.functions.webhooks!.events.map((e) => e.httpApi)).toEqual([
+      { method: "POST", path: "/api/github/webhooks" },
+      { method: "POST", path: "/api/github/marketplace" },
+    ]);
+    expect(config.functions.web!.events.map((e) => e.httpApi)).toEqual(["*"]);
+  });
+
+  test("the webhooks function answers within GitHub's 10 s", () => {
+    expect(config.functions.webhooks!.timeout).toBeLessThan(10);
+  });
+
+  test("every secret comes from SSM Parameter Store, none is written in the file", () => {
+    const environment = config.provider.environment;
+    for (const name of SECRETS) expect(String(environment[name]), name).toMatch(/^\$\{ssm:\/github-connect\/\$\{sls:stage\}\/[a-z-]+\}$/);
+  });
+
+  test("the environment it sets is everything production configuration requires", () => {
+    // Every ${ssm:…} replaced by a plausible value: loadConfig must not ask for anything more.
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(config.provider.environment)) {
+      env[name] = typeof value === "string" && !value.startsWith("${") ? value : "x".repeat(40);
+    }
+    Object.assign(env, { BASE_URL: "https://abc123.execute-api.us-east-1.amazonaws.com", APP_ID: "12345", APP_SLUG: "github-connect", PRIVATE_KEY: testPrivateKey(), MONGODB_URI: "mongodb+srv://user:pass@cluster.example.net/github-connect" });
+    const loaded = loadConfig(env);
+    expect(loaded.production).toBe(true);
+    expect(loaded.auth.mode).toBe("workos");
+  });
+});
