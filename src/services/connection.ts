@@ -1,4 +1,4 @@
-import mongoose from "mongoose";
+import { isDuplicateKeyError } from "../db/duplicate-key.js";
 import { snapshotFields, type InstallationSnapshot } from "../handlers/installation-snapshot.js";
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
 import type { Models } from "../models/index.js";
@@ -43,10 +43,6 @@ export interface LinkResult {
   alreadyLinked: boolean;
 }
 
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof mongoose.mongo.MongoServerError && error.code === 11000;
-}
-
 /**
  * Links an installation to an organization, creating its document from GitHub's description if
  * no webhook has stored it yet.
@@ -80,7 +76,7 @@ export async function linkInstallation(deps: ConnectionDeps, options: LinkOption
   try {
     await models.InstallationClaim.create({ installationId, organizationId, claimedAt: deps.now(), claimedBy: options.actor });
   } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     const claim = await models.InstallationClaim.findOne({ installationId }).lean();
     // Already ours (a second visit, or a retry after a failure below) goes on; anyone else's is refused.
     if (claim?.organizationId !== organizationId) throw new InstallationLinkedElsewhereError(installationId);
@@ -98,7 +94,7 @@ export async function linkInstallation(deps: ConnectionDeps, options: LinkOption
     before = await link();
   } catch (error) {
     // installation.created inserted the document in the same instant: it is there to update now.
-    if (!isDuplicateKey(error)) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     before = await link();
   }
   const installation = await models.GitHubInstallation.findOne({ installationId }).lean();

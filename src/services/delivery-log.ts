@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { upsertOrRead } from "../db/duplicate-key.js";
 import type { Models } from "../models/index.js";
 import type { DeliveryStatus } from "../models/webhook-delivery.js";
 import type { HandlerOutcome } from "../handlers/types.js";
@@ -31,10 +32,14 @@ export async function processDeliveryOnce(
   apply: () => Promise<HandlerOutcome>,
 ): Promise<HandlerOutcome | "duplicate"> {
   const receivedAt = now();
-  const previous = await models.WebhookDelivery.findOneAndUpdate(
-    { deliveryId: info.deliveryId },
-    { $setOnInsert: { ...info, status: "processing", receivedAt, attempts: 1 } },
-    { upsert: true, new: false, lean: true },
+  const previous = await upsertOrRead(
+    () =>
+      models.WebhookDelivery.findOneAndUpdate(
+        { deliveryId: info.deliveryId },
+        { $setOnInsert: { ...info, status: "processing", receivedAt, attempts: 1 } },
+        { upsert: true, new: false, lean: true },
+      ),
+    () => models.WebhookDelivery.findOne({ deliveryId: info.deliveryId }).lean(),
   );
   if (previous) {
     const inFlight = previous.status === "processing" && receivedAt.getTime() - previous.receivedAt.getTime() < IN_FLIGHT_MS;

@@ -1,4 +1,5 @@
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
+import { upsertOrRead } from "../db/duplicate-key.js";
 import type { Models } from "../models/index.js";
 import { snapshotFields, type InstallationSnapshot } from "../handlers/installation-snapshot.js";
 
@@ -14,10 +15,14 @@ export async function ensureInstallation(
   eventAt: Date | null,
   onInsert: Partial<GitHubInstallationDoc> = {},
 ): Promise<GitHubInstallationDoc | null> {
-  return models.GitHubInstallation.findOneAndUpdate(
-    { installationId: snapshot.installationId },
-    { $setOnInsert: { installationId: snapshot.installationId, ...snapshotFields(snapshot), lastEventAt: eventAt, ...onInsert } },
-    { upsert: true, new: false, lean: true },
+  return upsertOrRead(
+    () =>
+      models.GitHubInstallation.findOneAndUpdate(
+        { installationId: snapshot.installationId },
+        { $setOnInsert: { installationId: snapshot.installationId, ...snapshotFields(snapshot), lastEventAt: eventAt, ...onInsert } },
+        { upsert: true, new: false, lean: true },
+      ),
+    () => models.GitHubInstallation.findOne({ installationId: snapshot.installationId }).lean(),
   );
 }
 

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import mongoose from "mongoose";
 import type { Models } from "../models/index.js";
+import { isDuplicateKeyError } from "../db/duplicate-key.js";
 
 /**
  * The `state` that travels through GitHub on connect (purpose "install": our link → GitHub's
@@ -89,10 +89,6 @@ function parseClaims(json: string): StateClaims | null {
   return ok ? (value as StateClaims) : null;
 }
 
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof mongoose.mongo.MongoServerError && error.code === 11000;
-}
-
 export function createStateTokens(deps: StateTokenDeps): StateTokens {
   const ttlMs = deps.ttlMs ?? STATE_TTL_MS;
 
@@ -140,7 +136,7 @@ export function createStateTokens(deps: StateTokenDeps): StateTokens {
           expiresAt: new Date(claims.expiresAt),
         });
       } catch (error) {
-        if (isDuplicateKey(error)) throw new StateTokenError("replayed");
+        if (isDuplicateKeyError(error)) throw new StateTokenError("replayed");
         throw error;
       }
       // An expired state is refused before its nonce is looked at, so its row is no longer needed.

@@ -180,3 +180,15 @@ describe("events the App does not act on", () => {
     expect((await stored(ctx.server.models.WebhookDelivery, { deliveryId: res.deliveryId }))).toMatchObject({ status: "ignored", event: "meta" });
   });
 });
+
+describe("a redelivery storm", () => {
+  test("five copies of one delivery at once: every copy is answered 2xx, the change is applied once", async () => {
+    const payload = webhookFixture("installation.created.organization");
+    const deliveryId = "storm-0001";
+    const results = await Promise.all(Array.from({ length: 5 }, () => deliverWebhook(ctx.server.url, { event: "installation", payload, deliveryId })));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(await ctx.server.models.GitHubInstallation.countDocuments()).toBe(1);
+    expect(await ctx.server.models.AuditEvent.countDocuments({ action: "installation.created" })).toBe(1);
+    expect(await stored(ctx.server.models.WebhookDelivery, { deliveryId })).toMatchObject({ status: "processed", attempts: 1 });
+  });
+});
