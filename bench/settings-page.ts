@@ -17,7 +17,7 @@ const REPOS = 1000;
 const serverScript = fileURLToPath(new URL("./lib/ingest-server.ts", import.meta.url));
 
 export async function settingsPage(ctx: BenchContext): Promise<BenchOutput> {
-  const requests = Math.max(50, Math.round(200 * ctx.scale));
+  const requests = Math.max(50, Math.round(150 * ctx.scale));
   const dbName = `bench_settings_${Date.now()}`;
   const connection = await mongoose.createConnection(ctx.db.uriFor(dbName), { serverSelectionTimeoutMS: 5000 }).asPromise();
   const models = createModels(connection);

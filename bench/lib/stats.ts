@@ -34,7 +34,8 @@ export function round(value: number, digits = 2): number {
 /** "3.2x" (how many times the baseline), or "n/a". */
 export function ratio(value: number, baseline: number): string {
   if (!Number.isFinite(value) || !Number.isFinite(baseline) || baseline === 0) return "n/a";
-  return `${round(value / baseline, 1)}x`;
+  const times = value / baseline;
+  return `${round(times, times < 0.95 ? 2 : 1)}x`;
 }
 
 export type Cell = string | number;

@@ -2,6 +2,25 @@ import { Probot, ProbotOctokit } from "probot";
 import type { Logger } from "pino";
 import type { GitHubConfig } from "../config/env.js";
 
+/** How many times a request refused by a secondary rate limit is tried again (after `retry-after`). */
+const SECONDARY_LIMIT_RETRIES = 2;
+
+/**
+ * Probot's Octokit, except that a secondary rate limit is waited out and retried: Probot's own
+ * throttle options only log it, so a reconnect that pages through /installation/repositories
+ * fails on the first 403 GitHub sends under load.
+ */
+export const AppOctokit = ProbotOctokit.defaults((options: Record<string, any>) => ({
+  ...options,
+  throttle: {
+    ...options.throttle,
+    onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, octokit: { log: { warn(msg: string): void } }, retryCount: number) => {
+      octokit.log.warn(`Secondary rate limit on ${request.method} ${request.url}; retry ${retryCount + 1} after ${retryAfter} s`);
+      return retryCount < SECONDARY_LIMIT_RETRIES;
+    },
+  },
+}));
+
 export interface ProbotFactoryOptions {
   github: GitHubConfig;
   secret: string;
@@ -20,6 +39,6 @@ export function createProbotInstance(options: ProbotFactoryOptions): Probot {
     secret: options.secret,
     baseUrl: github.apiUrl,
     log: options.log,
-    ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+    Octokit: options.Octokit ?? AppOctokit,
   });
 }
