@@ -1,4 +1,5 @@
 import type { ApplicationFunction, Context } from "probot";
+import { DatabaseUnavailableError, isDatabaseUnavailable } from "./db/database-errors.js";
 import { eventHandlers } from "./handlers/index.js";
 import { isObject } from "./handlers/payload.js";
 import type { HandlerDeps } from "./handlers/types.js";
@@ -25,14 +26,20 @@ export function createApp(deps: AppDeps): ApplicationFunction {
       const installationId = installationIdOf(payload);
       const log = context.log.child({ event: context.name, action, installationId });
       const handler = eventHandlers[context.name];
-      const outcome = await processDeliveryOnce(
-        deps.models,
-        deps.now,
-        { deliveryId: context.id, event: context.name, action, installationId, source: deps.source ?? "app" },
-        log,
-        async () => (handler ? handler({ id: context.id, name: context.name, payload, log }, deps) : "ignored"),
-      );
-      log.info({ outcome }, "webhook handled");
+      try {
+        const outcome = await processDeliveryOnce(
+          deps.models,
+          deps.now,
+          { deliveryId: context.id, event: context.name, action, installationId, source: deps.source ?? "app" },
+          log,
+          async () => (handler ? handler({ id: context.id, name: context.name, payload, log }, deps) : "ignored"),
+        );
+        log.info({ outcome }, "webhook handled");
+      } catch (error) {
+        // 503 rather than a bare 500: GitHub marks the delivery failed, to be redelivered.
+        if (isDatabaseUnavailable(error)) throw new DatabaseUnavailableError(error);
+        throw error;
+      }
     });
   };
 }

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
+import { isDatabaseUnavailable } from "../db/database-errors.js";
 import { connectErrorPage } from "./connect-error-pages.js";
 import { HttpError, NotFoundError } from "./http-error.js";
 import { renderPage } from "./render.js";
@@ -9,6 +10,9 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new No
 function describe(raw: unknown): { status: number; title: string; message: string } {
   const error = connectErrorPage(raw) ?? raw;
   if (error instanceof HttpError) return { status: error.status, title: error.title, message: error.message };
+  if (isDatabaseUnavailable(error)) {
+    return { status: 503, title: "Temporarily unavailable", message: "GitHub Connect cannot reach its database right now. Nothing was changed; try again in a minute." };
+  }
   const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) {
     return { status, title: "Request not understood", message: "The request could not be read. Go back and try again." };

@@ -5,6 +5,8 @@ import type { Connection } from "mongoose";
 import { afterAll, expect, test } from "vitest";
 import { connectDatabase, disconnectAll } from "../../../src/db/connect.js";
 import { startEmbeddedMongo, type EmbeddedMongo } from "../../../src/db/embedded-mongo.js";
+import { buildWebRouters } from "../../../src/web/routes/index.js";
+import { signInAs } from "../../helpers/auth.js";
 import { stored } from "../../helpers/documents.js";
 import { startTestServer, type TestServer } from "../../helpers/test-server.js";
 import { deliverWebhook, webhookFixture } from "../../helpers/webhooks.js";
@@ -17,7 +19,7 @@ async function startAll(): Promise<{ server: TestServer; mongo: EmbeddedMongo; c
   const mongo = await startEmbeddedMongo({ dataDir });
   // The production connection settings, with a short wait for a server that is gone.
   const connection = await connectDatabase(`${mongo.uri}outage`, { serverSelectionTimeoutMS: 1000 });
-  const server = await startTestServer({ connection });
+  const server = await startTestServer({ connection, routers: (parts) => buildWebRouters(parts) });
   open.push({ server, mongo });
   return { server, mongo, connection };
 }
@@ -36,6 +38,8 @@ test("with the database stopped, a delivery gets 5xx and /healthz 503; after a r
   const created = webhookFixture("installation.created.organization");
   expect((await deliverWebhook(first.server.url, { event: "installation", payload: created })).status).toBe(200);
   expect((await fetch(`${first.server.url}/healthz`)).status).toBe(200);
+  const admin = await signInAs(first.server.url, { role: "admin", organizationId: "org_acme" });
+  expect((await admin.get("/workspace/settings/repos")).status).toBe(200);
 
   await first.mongo.stop();
 
@@ -44,11 +48,17 @@ test("with the database stopped, a delivery gets 5xx and /healthz 503; after a r
   Object.assign(suspend.installation as object, { updated_at: "2026-11-21T08:00:00Z", suspended_at: "2026-11-21T08:00:00Z" });
   const failed = await deliverWebhook(first.server.url, { event: "installation", payload: suspend });
   // GitHub shows a 5xx delivery as failed, and the redelivery job (or an operator) sends it again.
-  expect(failed.status).toBe(500);
-  expect(JSON.parse(failed.body).error).toMatch(/Mongo/);
+  expect(failed.status).toBe(503);
+  expect(JSON.parse(failed.body).error).toBe("DatabaseUnavailableError: the database cannot be reached; nothing was changed");
   const health = await fetch(`${first.server.url}/healthz`);
   expect(health.status).toBe(503);
   expect(await health.json()).toEqual({ status: "unavailable", database: "down" });
+  // A person opening a page is told what is wrong, in words, not a stack.
+  const page = await admin.get("/workspace/settings/repos");
+  expect(page.status).toBe(503);
+  const html = page.body;
+  expect(html).toContain("GitHub Connect cannot reach its database right now. Nothing was changed; try again in a minute.");
+  expect(html).not.toMatch(/at .*\.ts:\d+/);
 
   const second = await startAll();
   const before = await stored(second.server.models.GitHubInstallation, { installationId: 43110412 });
