@@ -4,7 +4,7 @@
  * file by file, dependencies loaded from node_modules). Several runs each, interleaved; medians.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,6 +44,8 @@ async function coldRun(entry: string, env: NodeJS.ProcessEnv): Promise<Run> {
 export async function coldStart(ctx: BenchContext): Promise<BenchOutput> {
   const runs = Math.max(3, Math.round(7 * ctx.scale));
   const bundleDir = mkdtempSync(path.join(os.tmpdir(), "github-connect-bench-lambda-"));
+  // Inside the repo so the transpiled files resolve node_modules; dist/ is absent on a fresh clone.
+  mkdirSync(path.join(root, "dist"), { recursive: true });
   const unbundledDir = mkdtempSync(path.join(root, "dist", ".bench-unbundled-"));
   try {
     ctx.log("cold start: building the bundles and the unbundled transpile");
