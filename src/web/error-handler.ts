@@ -32,6 +32,8 @@ export function createErrorHandler(log: Logger): ErrorRequestHandler {
       res.status(status).json({ error: message });
       return;
     }
-    renderPage(res, "error", { title, message, status }, status);
+    // The way back a person can use: their settings page once signed in, else the start.
+    const back = req.auth?.organizationId ? { href: "/workspace/settings/repos", label: "Back to Settings" } : { href: "/", label: "Back to the start" };
+    renderPage(res, "error", { title, message, status, back }, status);
   };
 }

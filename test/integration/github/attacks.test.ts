@@ -59,6 +59,8 @@ describe("attacks on the connect flow", () => {
     const response = await attacker.get(`/github/callback?code=mallory-code&state=${encodeURIComponent(oauthState)}`);
     expect(response.status).toBe(403);
     expect(pageText(response.body)).toContain("You cannot see this installation on GitHub");
+    // The way out leads back to the admin's own settings.
+    expect(response.body).toContain('<a href="/workspace/settings/repos">Back to Settings</a>');
     await expectNothingChanged(server.models, before);
   });
 
