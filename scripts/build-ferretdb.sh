@@ -11,7 +11,11 @@ CACHE="${GITHUB_CONNECT_CACHE:-$ROOT/.cache}"
 BIN="$CACHE/bin/ferretdb"
 SRC="$CACHE/ferretdb-src"
 
-if [[ -x "$BIN" ]] && "$BIN" --version 2>/dev/null | grep -q "version: $VERSION\$"; then
+# Read the whole --version output first: `| grep -q` closes the pipe early, the binary dies of
+# SIGPIPE and pipefail turns a match into a failure.
+has_version() { local out; out="$("$1" --version 2>/dev/null)" || return 1; grep -q "version: $VERSION\$" <<<"$out"; }
+
+if [[ -x "$BIN" ]] && has_version "$BIN"; then
   echo "ferretdb $VERSION already built at $BIN"
   exit 0
 fi
@@ -37,5 +41,5 @@ echo "$VERSION" > "$SRC/build/version/version.txt"
 # (or ownership, when CI runs as root) must not affect the build.
 (cd "$SRC" && go build -buildvcs=false -o "$BIN.tmp" ./cmd/ferretdb)
 mv "$BIN.tmp" "$BIN"
-"$BIN" --version | grep -q "version: $VERSION\$" || { echo "build-ferretdb: built binary has the wrong version" >&2; exit 1; }
+has_version "$BIN" || { echo "build-ferretdb: built binary has the wrong version" >&2; exit 1; }
 echo "built ferretdb $VERSION at $BIN"
