@@ -22,3 +22,17 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
 export function testConfig(overrides: Record<string, string | undefined> = {}): AppConfig {
   return loadConfig(testEnv(overrides));
 }
+
+/** A complete production environment (every secret a production start-up requires); override any variable. */
+export function productionEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return testEnv({
+    NODE_ENV: "production",
+    BASE_URL: "https://connect.example.com",
+    MONGODB_URI: "mongodb://db.internal:27017/connect",
+    STATE_SECRET: "state-secret-state-secret-state-secret",
+    WORKOS_API_KEY: "sk_test_production_key",
+    WORKOS_CLIENT_ID: "client_01JPRODUCTION",
+    WORKOS_COOKIE_PASSWORD: "cookie-password-cookie-password-cookie",
+    ...overrides,
+  });
+}

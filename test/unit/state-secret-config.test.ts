@@ -1,18 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { ConfigError, DEVELOPMENT_STATE_SECRET, loadConfig } from "../../src/config/env.js";
-import { testEnv } from "../helpers/test-config.js";
+import { productionEnv, testEnv } from "../helpers/test-config.js";
 
-const production = (overrides: Record<string, string | undefined> = {}) =>
-  testEnv({
-    NODE_ENV: "production",
-    BASE_URL: "https://connect.example.com",
-    MONGODB_URI: "mongodb://db.internal:27017/connect",
-    STATE_SECRET: "state-secret-state-secret-state-secret",
-    WORKOS_API_KEY: "sk_test_production_key",
-    WORKOS_CLIENT_ID: "client_01JPRODUCTION",
-    WORKOS_COOKIE_PASSWORD: "cookie-password-cookie-password-cookie",
-    ...overrides,
-  });
+const production = productionEnv;
 
 describe("STATE_SECRET (signs the connect and OAuth state)", () => {
   test("is required in production, with 32 characters or more", () => {
