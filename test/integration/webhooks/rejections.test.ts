@@ -19,6 +19,10 @@ describe("signatures", () => {
     expect(res.status).toBe(400);
     expect(res.body).toContain("signature does not match");
     await expectNothingWritten();
+    // A refusal, not an incident: logged as a warning with the delivery id, no error line, no payload.
+    const lines = ctx.server.logs.lines.filter((l) => l.deliveryId === res.deliveryId || String(l.msg).includes("signature"));
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([[40, "webhook refused: signature does not match"]]);
+    expect(ctx.server.logs.lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
   });
 
   test("an unsigned delivery gets 400 naming the missing header and writes nothing", async () => {
