@@ -3,6 +3,7 @@ import { handleInstallationRepositories } from "./installation-repositories.js";
 import { handleInstallationTarget } from "./installation-target.js";
 import { handleInstallation } from "./installation.js";
 import { handleMarketplacePurchase } from "./marketplace-purchase.js";
+import { handleMeta } from "./meta.js";
 import type { EventHandler } from "./types.js";
 
 /** Which handler owns which webhook event; anything else is acknowledged and ignored. */
@@ -12,4 +13,5 @@ export const eventHandlers: Readonly<Record<string, EventHandler>> = {
   installation_target: handleInstallationTarget,
   github_app_authorization: handleGitHubAppAuthorization,
   marketplace_purchase: handleMarketplacePurchase,
+  meta: handleMeta,
 };

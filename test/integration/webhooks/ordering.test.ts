@@ -175,9 +175,19 @@ describe("events the App does not act on", () => {
   });
 
   test("an event with no handler is acknowledged and recorded as ignored", async () => {
-    const res = await deliverWebhook(ctx.server.url, { event: "meta", payload: { action: "deleted", hook_id: 1, hook: {} } });
+    const res = await deliverWebhook(ctx.server.url, { event: "push", payload: { ref: "refs/heads/main", installation: { id: 43110412 } } });
     expect(res.status).toBe(200);
-    expect((await stored(ctx.server.models.WebhookDelivery, { deliveryId: res.deliveryId }))).toMatchObject({ status: "ignored", event: "meta" });
+    expect(await stored(ctx.server.models.WebhookDelivery, { deliveryId: res.deliveryId })).toMatchObject({ status: "ignored", event: "push", installationId: 43110412 });
+    expect(await ctx.server.models.AuditEvent.countDocuments()).toBe(0);
+  });
+
+  test("meta.deleted (the App's webhook was removed on GitHub) is recorded and logged at error level for alerting", async () => {
+    const payload = webhookFixture("meta.deleted");
+    const res = await deliverWebhook(ctx.server.url, { event: "meta", payload });
+    expect(res.status).toBe(200);
+    expect(await stored(ctx.server.models.AuditEvent, { action: "meta.webhook_deleted" })).toMatchObject({ actor: "github:octocat", details: { hookId: 456789012 } });
+    const alert = ctx.server.logs.lines.find((l) => l.level === 50 && String(l.msg).startsWith("the App's webhook was deleted on GitHub"));
+    expect(alert).toMatchObject({ hookId: 456789012, event: "meta" });
   });
 });
 
