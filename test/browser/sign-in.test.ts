@@ -1,11 +1,10 @@
 import type { Browser } from "playwright-core";
 import type { Connection } from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildWebRouters } from "../../src/web/routes/index.js";
-import { authProbeRoutes } from "../helpers/auth-probe.js";
+import { startAuthProbeServer } from "../helpers/auth-probe.js";
 import { chromiumAvailable, launchBrowser, screenshot } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
-import { startTestServer, type TestServer } from "../helpers/test-server.js";
+import type { TestServer } from "../helpers/test-server.js";
 
 describe.skipIf(!chromiumAvailable())("sign-in in a real browser", () => {
   let connection: Connection;
@@ -14,7 +13,7 @@ describe.skipIf(!chromiumAvailable())("sign-in in a real browser", () => {
 
   beforeAll(async () => {
     connection = await connectTestDatabase();
-    server = await startTestServer({ connection, routers: (parts) => [...buildWebRouters(parts), authProbeRoutes()] });
+    server = await startAuthProbeServer(connection);
     browser = await launchBrowser();
   });
 

@@ -1,7 +1,10 @@
 import { Router } from "express";
+import type { Connection } from "mongoose";
+import { buildWebRouters } from "../../src/web/routes/index.js";
 import { renderPage } from "../../src/web/render.js";
 import { addFlash } from "../../src/web/session/flow.js";
 import { requireAdminTo, requireOrganization, requireSignedIn } from "../../src/web/session/guards.js";
+import { startTestServer, type TestServer } from "./test-server.js";
 
 /**
  * Test-only pages behind each guard, so auth tests check the guards the way real pages use them:
@@ -27,4 +30,9 @@ export function authProbeRoutes(): Router {
     res.json({ done: true, body: req.body as unknown });
   });
   return router;
+}
+
+/** The whole app with the probe pages after the real ones (development sign-in). */
+export function startAuthProbeServer(connection: Connection): Promise<TestServer> {
+  return startTestServer({ connection, routers: (parts) => [...buildWebRouters(parts), authProbeRoutes()] });
 }

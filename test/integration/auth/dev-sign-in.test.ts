@@ -1,24 +1,10 @@
-import type { Connection } from "mongoose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildWebRouters } from "../../../src/web/routes/index.js";
+import { describe, expect, it } from "vitest";
 import { SESSION_COOKIE } from "../../../src/web/session/cookies.js";
 import { signInAs, WebClient } from "../../helpers/auth.js";
-import { authProbeRoutes } from "../../helpers/auth-probe.js";
-import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
-import { startTestServer, type TestServer } from "../../helpers/test-server.js";
+import { startAuthProbeServer } from "../../helpers/auth-probe.js";
+import { useTestServer } from "../../helpers/use-test-server.js";
 
-let connection: Connection;
-let server: TestServer;
-
-beforeAll(async () => {
-  connection = await connectTestDatabase();
-  server = await startTestServer({ connection, routers: (parts) => [...buildWebRouters(parts), authProbeRoutes()] });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await dropAndClose(connection);
-});
+const ctx = useTestServer(startAuthProbeServer);
 
 async function whoami(client: WebClient): Promise<unknown> {
   const response = await client.get("/probe/whoami", { headers: { accept: "application/json" } });
@@ -28,7 +14,7 @@ async function whoami(client: WebClient): Promise<unknown> {
 
 describe("development sign-in (AUTH_MODE=dev)", () => {
   it("shows a labelled form with email, organization and role, and the development banner", async () => {
-    const response = await new WebClient(server.url).get("/auth/login");
+    const response = await new WebClient(ctx.server.url).get("/auth/login");
     expect(response.status).toBe(200);
     expect(response.body).toContain('<label for="email">Email</label>');
     expect(response.body).toContain('<label for="organizationId">Organization id</label>');
@@ -39,7 +25,7 @@ describe("development sign-in (AUTH_MODE=dev)", () => {
   });
 
   it("sets a sealed HttpOnly SameSite=Lax session cookie and the next request is that admin", async () => {
-    const client = new WebClient(server.url);
+    const client = new WebClient(ctx.server.url);
     await client.refreshCsrfToken();
     const response = await client.postForm("/auth/dev-login", { email: "Ada@Example.com", organizationId: "org_acme", role: "admin" });
     expect(response.status).toBe(303);
@@ -61,7 +47,7 @@ describe("development sign-in (AUTH_MODE=dev)", () => {
   });
 
   it("a member is a member, and the header shows email, organization, role and a Sign out button", async () => {
-    const client = await signInAs(server.url, { role: "member", organizationId: "org_beta", email: "bob@example.com" });
+    const client = await signInAs(ctx.server.url, { role: "member", organizationId: "org_beta", email: "bob@example.com" });
     expect(await whoami(client)).toMatchObject({ email: "bob@example.com", organizationId: "org_beta", role: "member" });
     const page = await client.get("/probe/org");
     expect(page.status).toBe(200);
@@ -72,12 +58,12 @@ describe("development sign-in (AUTH_MODE=dev)", () => {
   });
 
   it("an unknown role is a member", async () => {
-    const client = await signInAs(server.url, { role: "owner" });
+    const client = await signInAs(ctx.server.url, { role: "owner" });
     expect(await whoami(client)).toMatchObject({ role: "member" });
   });
 
   it("refuses a form without an email, with a 400 and the reason, and sets no session", async () => {
-    const client = new WebClient(server.url);
+    const client = new WebClient(ctx.server.url);
     await client.refreshCsrfToken();
     const response = await client.postForm("/auth/dev-login", { email: "not-an-email", organizationId: "org_acme", role: "admin" });
     expect(response.status).toBe(400);
@@ -87,7 +73,7 @@ describe("development sign-in (AUTH_MODE=dev)", () => {
   });
 
   it("greets with a flash message once, after the sign-in redirect", async () => {
-    const client = new WebClient(server.url);
+    const client = new WebClient(ctx.server.url);
     await client.refreshCsrfToken();
     await client.postForm("/auth/dev-login", { email: "flash@example.com", organizationId: "org_acme", role: "admin" });
     const first = await client.get("/probe/org");
@@ -104,13 +90,13 @@ describe("session cookies that are not ours", () => {
     ["a WorkOS-style seal", "Fe26.2**abc*def*ghi*jkl*mno~2"],
     ["bad percent-encoding", "%E0%A4%A"],
   ])("%s is treated as signed out, not a 500, and removed", async (_label, value) => {
-    const response = await fetch(`${server.url}/probe/whoami`, { headers: { accept: "application/json", cookie: `${SESSION_COOKIE}=${value}` } });
+    const response = await fetch(`${ctx.server.url}/probe/whoami`, { headers: { accept: "application/json", cookie: `${SESSION_COOKIE}=${value}` } });
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: "Sign in to see this page." });
   });
 
   it("a session cookie altered by one character is treated as signed out", async () => {
-    const client = await signInAs(server.url, { role: "admin" });
+    const client = await signInAs(ctx.server.url, { role: "admin" });
     const sealed = client.jar.get(SESSION_COOKIE)!;
     const at = sealed.length - 10;
     const tampered = `${sealed.slice(0, at)}${sealed[at] === "A" ? "B" : "A"}${sealed.slice(at + 1)}`;
@@ -121,7 +107,7 @@ describe("session cookies that are not ours", () => {
   });
 
   it("a garbage cookie on a page is signed out: a browser is sent to sign in", async () => {
-    const response = await fetch(`${server.url}/probe/org`, { headers: { accept: "text/html", cookie: `${SESSION_COOKIE}=garbage; gc_flow=garbage` }, redirect: "manual" });
+    const response = await fetch(`${ctx.server.url}/probe/org`, { headers: { accept: "text/html", cookie: `${SESSION_COOKIE}=garbage; gc_flow=garbage` }, redirect: "manual" });
     expect(response.status).toBe(303);
     expect(response.headers.get("location")).toBe("/auth/login?returnTo=%2Fprobe%2Forg");
   });

@@ -1,7 +1,5 @@
-import type { Connection } from "mongoose";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { signInAs } from "../../helpers/auth.js";
-import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
 import { nockOAuthToken, nockUserInstallations } from "../../helpers/github-api.js";
 import {
   arriveAtSetup,
@@ -15,37 +13,30 @@ import {
   startConnectServer,
   stateOf,
 } from "../../helpers/github-connect.js";
-import type { TestServer } from "../../helpers/test-server.js";
+import { useTestServer } from "../../helpers/use-test-server.js";
 
 /*
  * The attacks issue 3 lists. Each one ends on a clear error page with a 4xx status and leaves
  * every installation, claim, repo, audit event and request exactly as it was.
  */
 
-let connection: Connection;
-let server: TestServer;
 let before: Record<string, unknown[]>;
+const ctx = useTestServer(startConnectServer);
 beforeAll(async () => {
-  connection = await connectTestDatabase();
-  server = await startConnectServer(connection);
   // org_victim is connected to installation 53000; org_attacker has nothing.
-  const victim = await signInAdmin(server, "org_victim", "admin@victim.example");
+  const victim = await signInAdmin(ctx.server, "org_victim", "admin@victim.example");
   const linked = await connectThroughGitHub(victim, { installation: { id: 53000 } });
   expect(linked.status).toBe(303);
-  await server.models.Repo.create({ organizationId: "org_victim", slug: "web", name: "web", githubRepoId: 73001, fullName: "acme-corp/web", accessible: true });
-});
-afterAll(async () => {
-  await server?.close();
-  await dropAndClose(connection);
+  await ctx.server.models.Repo.create({ organizationId: "org_victim", slug: "web", name: "web", githubRepoId: 73001, fullName: "acme-corp/web", accessible: true });
 });
 beforeEach(async () => {
-  server.setNow(new Date("2026-11-24T12:00:00Z"));
-  before = await domainSnapshot(server.models);
+  ctx.server.setNow(new Date("2026-11-24T12:00:00Z"));
+  before = await domainSnapshot(ctx.server.models);
 });
 
 /** An admin of org_attacker holding a valid OAuth state for `installationId`. */
 async function attackerAtCallback(installationId: number) {
-  const attacker = await signInAdmin(server, "org_attacker", "mallory@attacker.example");
+  const attacker = await signInAdmin(ctx.server, "org_attacker", "mallory@attacker.example");
   const setup = await arriveAtSetup(attacker, { installation_id: String(installationId), setup_action: "install", state: stateOf(await pressConnect(attacker)) });
   expect(setup.status, setup.body).toBe(303);
   return { attacker, oauthState: stateOf(setup.location) };
@@ -61,81 +52,81 @@ describe("attacks on the connect flow", () => {
     expect(pageText(response.body)).toContain("You cannot see this installation on GitHub");
     // The way out leads back to the admin's own settings.
     expect(response.body).toContain('<a href="/workspace/settings/repos">Back to Settings</a>');
-    await expectNothingChanged(server.models, before);
+    await expectNothingChanged(ctx.server.models, before);
   });
 
   test("another organization's installation_id in the setup URL: refused before OAuth (409)", async () => {
-    const attacker = await signInAdmin(server, "org_attacker", "mallory@attacker.example");
+    const attacker = await signInAdmin(ctx.server, "org_attacker", "mallory@attacker.example");
     const response = await arriveAtSetup(attacker, { installation_id: "53000", setup_action: "install" });
     expect(response.status).toBe(409);
     expect(pageText(response.body)).toContain("This GitHub installation is already connected to a different organization");
-    await expectNothingChanged(server.models, before);
+    await expectNothingChanged(ctx.server.models, before);
   });
 
   test("an installation linked to another org while the attacker was at GitHub: refused at the callback (409)", async () => {
     const { attacker, oauthState } = await attackerAtCallback(53002);
     // Meanwhile org_other links 53002.
-    const other = await signInAdmin(server, "org_other", "admin@other.example");
+    const other = await signInAdmin(ctx.server, "org_other", "admin@other.example");
     expect((await connectThroughGitHub(other, { installation: { id: 53002 } })).status).toBe(303);
-    const snapshot = await domainSnapshot(server.models);
+    const snapshot = await domainSnapshot(ctx.server.models);
     nockOAuthToken({ code: "late" });
     nockUserInstallations([[{ id: 53002 }]]);
     const response = await attacker.get(`/github/callback?code=late&state=${encodeURIComponent(oauthState)}`);
     expect(response.status).toBe(409);
     expect(pageText(response.body)).toContain("Connected to another organization");
-    await expectNothingChanged(server.models, snapshot);
+    await expectNothingChanged(ctx.server.models, snapshot);
   });
 
   test("another organization's state: refused at setup (403)", async () => {
-    const someone = await signInAdmin(server, "org_someone", "someone@else.example");
+    const someone = await signInAdmin(ctx.server, "org_someone", "someone@else.example");
     const foreignState = stateOf(await pressConnect(someone));
-    const attacker = await signInAdmin(server, "org_attacker", "mallory@attacker.example");
+    const attacker = await signInAdmin(ctx.server, "org_attacker", "mallory@attacker.example");
     const response = await arriveAtSetup(attacker, { installation_id: "53003", setup_action: "install", state: foreignState });
     expect(response.status).toBe(403);
     expect(pageText(response.body)).toContain("This link is for another organization");
-    await expectNothingChanged(server.models, before);
+    await expectNothingChanged(ctx.server.models, before);
   });
 
   test("another organization's OAuth state at the callback: refused (403) before any GitHub call", async () => {
     const { oauthState } = await attackerAtCallback(53004);
-    const victim = await signInAdmin(server, "org_victim2", "admin@victim2.example");
+    const victim = await signInAdmin(ctx.server, "org_victim2", "admin@victim2.example");
     const response = await victim.get(`/github/callback?code=whatever&state=${encodeURIComponent(oauthState)}`);
     expect(response.status).toBe(403);
     expect(pageText(response.body)).toContain("This link is for another organization");
-    await expectNothingChanged(server.models, before);
+    await expectNothingChanged(ctx.server.models, before);
   });
 
   test("a state issued to another admin of the same organization: refused (403)", async () => {
-    const first = await signInAdmin(server, "org_shared", "first@shared.example");
+    const first = await signInAdmin(ctx.server, "org_shared", "first@shared.example");
     const state = stateOf(await pressConnect(first));
-    const second = await signInAdmin(server, "org_shared", "second@shared.example");
+    const second = await signInAdmin(ctx.server, "org_shared", "second@shared.example");
     const response = await arriveAtSetup(second, { installation_id: "53005", setup_action: "install", state });
     expect(response.status).toBe(403);
     expect(pageText(response.body)).toContain("This link was started by someone else");
-    await expectNothingChanged(server.models, before);
+    await expectNothingChanged(ctx.server.models, before);
   });
 
   test("the same user's state carried into another browser: refused (403)", async () => {
-    const laptop = await signInAdmin(server, "org_two_browsers", "same@user.example");
+    const laptop = await signInAdmin(ctx.server, "org_two_browsers", "same@user.example");
     const state = stateOf(await pressConnect(laptop));
-    const phone = await signInAdmin(server, "org_two_browsers", "same@user.example");
+    const phone = await signInAdmin(ctx.server, "org_two_browsers", "same@user.example");
     const response = await arriveAtSetup(phone, { installation_id: "53006", setup_action: "install", state });
     expect(response.status).toBe(403);
     expect(pageText(response.body)).toContain("This link was started in another browser");
   });
 
   test("a replayed state: the second use is refused (400)", async () => {
-    const admin = await signInAdmin(server, "org_replay", "admin@replay.example");
+    const admin = await signInAdmin(ctx.server, "org_replay", "admin@replay.example");
     const state = stateOf(await pressConnect(admin));
     expect((await arriveAtSetup(admin, { installation_id: "53007", setup_action: "install", state })).status).toBe(303);
     const replay = await arriveAtSetup(admin, { installation_id: "53007", setup_action: "install", state });
     expect(replay.status).toBe(400);
     expect(pageText(replay.body)).toContain("This link was already used");
-    await expectNothingChanged(server.models, before);
+    await expectNothingChanged(ctx.server.models, before);
   });
 
   test("a replayed OAuth callback (same state and code) is refused (400) and links nothing twice", async () => {
-    const admin = await signInAdmin(server, "org_replay2", "admin@replay2.example");
+    const admin = await signInAdmin(ctx.server, "org_replay2", "admin@replay2.example");
     const setup = await arriveAtSetup(admin, { installation_id: "53008", setup_action: "install", state: stateOf(await pressConnect(admin)) });
     nockOAuthToken({ code: "once" });
     nockUserInstallations([[{ id: 53008 }]]);
@@ -144,25 +135,25 @@ describe("attacks on the connect flow", () => {
     nockInstallationRepositories([[]]);
     const path = `/github/callback?code=once&state=${encodeURIComponent(stateOf(setup.location))}`;
     expect((await admin.get(path)).status).toBe(303);
-    const snapshot = await domainSnapshot(server.models);
+    const snapshot = await domainSnapshot(ctx.server.models);
     const replay = await admin.get(path);
     expect(replay.status).toBe(400);
     expect(pageText(replay.body)).toContain("This link was already used");
-    await expectNothingChanged(server.models, snapshot);
+    await expectNothingChanged(ctx.server.models, snapshot);
   });
 
   test("an expired state (older than 10 minutes): refused (400)", async () => {
-    const admin = await signInAdmin(server, "org_slow", "admin@slow.example");
+    const admin = await signInAdmin(ctx.server, "org_slow", "admin@slow.example");
     const state = stateOf(await pressConnect(admin));
-    server.setNow(new Date("2026-11-24T12:10:01Z"));
+    ctx.server.setNow(new Date("2026-11-24T12:10:01Z"));
     const response = await arriveAtSetup(admin, { installation_id: "53009", setup_action: "install", state });
     expect(response.status).toBe(400);
     expect(pageText(response.body)).toContain("This link has expired");
-    await expectNothingChanged(server.models, before);
+    await expectNothingChanged(ctx.server.models, before);
   });
 
   test("a forged state: altered, invented, or of the wrong step, is refused (400)", async () => {
-    const admin = await signInAdmin(server, "org_forge", "admin@forge.example");
+    const admin = await signInAdmin(ctx.server, "org_forge", "admin@forge.example");
     const state = stateOf(await pressConnect(admin));
     const [body, mac] = state.split(".") as [string, string];
     const claims = JSON.parse(Buffer.from(body, "base64url").toString());
@@ -184,7 +175,7 @@ describe("attacks on the connect flow", () => {
     expect(pageText(response.body)).toContain("This link is not valid");
     const missing = await admin.get("/github/callback?code=x");
     expect(missing.status).toBe(400);
-    await expectNothingChanged(server.models, before);
+    await expectNothingChanged(ctx.server.models, before);
   });
 
   test("the admin declines on GitHub (error=access_denied): 403 and nothing changes", async () => {
@@ -194,7 +185,7 @@ describe("attacks on the connect flow", () => {
     );
     expect(response.status).toBe(403);
     expect(pageText(response.body)).toContain("GitHub authorization was not given");
-    await expectNothingChanged(server.models, before);
+    await expectNothingChanged(ctx.server.models, before);
   });
 
   test("a bad OAuth code (GitHub's 200 with bad_verification_code): 400 and nothing changes", async () => {
@@ -203,13 +194,13 @@ describe("attacks on the connect flow", () => {
     const response = await attacker.get(`/github/callback?code=guessed&state=${encodeURIComponent(oauthState)}`);
     expect(response.status).toBe(400);
     expect(pageText(response.body)).toContain("GitHub did not accept the sign-in code");
-    await expectNothingChanged(server.models, before);
+    await expectNothingChanged(ctx.server.models, before);
   });
 });
 
 describe("members and other organizations cannot change anything", () => {
   test("a member gets 403 on every admin route of the flow", async () => {
-    const member = await signInMember(server, "org_victim");
+    const member = await signInMember(ctx.server, "org_victim");
     for (const path of ["/github/connect", "/github/setup?installation_id=53000&setup_action=install", "/github/callback?code=x&state=y"]) {
       const response = await member.get(path);
       expect(response.status, path).toBe(403);
@@ -218,34 +209,34 @@ describe("members and other organizations cannot change anything", () => {
     await member.refreshCsrfToken("/workspace/settings/repos");
     const disconnect = await member.postForm("/github/disconnect");
     expect(disconnect.status).toBe(403);
-    await expectNothingChanged(server.models, before);
+    await expectNothingChanged(ctx.server.models, before);
   });
 
   test("a user with no organization gets 403", async () => {
-    const loner = await signInAs(server.url, { role: "admin", organizationId: null, email: "loner@example.com" });
+    const loner = await signInAs(ctx.server.url, { role: "admin", organizationId: null, email: "loner@example.com" });
     expect((await loner.get("/github/connect")).status).toBe(403);
     expect((await loner.get("/workspace/settings/repos")).status).toBe(403);
   });
 
   test("disconnect without a CSRF token is refused (403) and GitHub is not called", async () => {
-    const admin = await signInAdmin(server, "org_victim", "admin@victim.example");
+    const admin = await signInAdmin(ctx.server, "org_victim", "admin@victim.example");
     const noToken = await admin.postForm("/github/disconnect", {}, { csrf: false });
     expect(noToken.status).toBe(403);
     expect(pageText(noToken.body)).toContain("This form has expired");
     const wrongToken = await admin.postForm("/github/disconnect", {}, { csrf: "not-the-token" });
     expect(wrongToken.status).toBe(403);
-    await expectNothingChanged(server.models, before);
+    await expectNothingChanged(ctx.server.models, before);
   });
 
   test("a disconnect posted from another site (no cookies' CSRF token) is refused", async () => {
-    const admin = await signInAdmin(server, "org_victim", "admin@victim.example");
-    const response = await fetch(`${server.url}/github/disconnect`, {
+    const admin = await signInAdmin(ctx.server, "org_victim", "admin@victim.example");
+    const response = await fetch(`${ctx.server.url}/github/disconnect`, {
       method: "POST",
       headers: { cookie: admin.cookie, "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" },
       body: "",
       redirect: "manual",
     });
     expect(response.status).toBe(403);
-    await expectNothingChanged(server.models, before);
+    await expectNothingChanged(ctx.server.models, before);
   });
 });

@@ -1,7 +1,6 @@
 import type { Connection } from "mongoose";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { WebClient } from "../../helpers/auth.js";
-import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
 import { stored } from "../../helpers/documents.js";
 import { TEST_CLIENT_ID } from "../../helpers/github-api.js";
 import {
@@ -15,22 +14,13 @@ import {
   stateOf,
 } from "../../helpers/github-connect.js";
 import { nockInstallationRepositories, nockInstallationToken, nockOAuthToken, nockUserInstallations } from "../../helpers/github-api.js";
-import type { TestServer } from "../../helpers/test-server.js";
+import { useTestServer } from "../../helpers/use-test-server.js";
 
-let connection: Connection;
-let server: TestServer;
-beforeAll(async () => {
-  connection = await connectTestDatabase();
-  server = await startConnectServer(connection);
-});
-afterAll(async () => {
-  await server?.close();
-  await dropAndClose(connection);
-});
+const ctx = useTestServer(startConnectServer);
 
 describe("GET /github/connect", () => {
   test("sends an admin to the App's install page with a signed state bound to their org and user", async () => {
-    const admin = await signInAdmin(server, "org_connect");
+    const admin = await signInAdmin(ctx.server, "org_connect");
     const location = await pressConnect(admin);
     const url = new URL(location);
     expect(url.origin + url.pathname).toBe("https://github.com/apps/github-connect-test/installations/new");
@@ -41,7 +31,7 @@ describe("GET /github/connect", () => {
   });
 
   test("a signed-out visitor is sent to sign in first", async () => {
-    const response = await new WebClient(server.url).get("/github/connect");
+    const response = await new WebClient(ctx.server.url).get("/github/connect");
     expect(response.status).toBe(303);
     expect(response.location).toBe("/auth/login?returnTo=%2Fgithub%2Fconnect");
   });
@@ -49,7 +39,7 @@ describe("GET /github/connect", () => {
 
 describe("the whole connect flow: connect → setup → OAuth → callback", () => {
   test("setup sends the admin through GitHub's OAuth with a fresh state for that installation", async () => {
-    const admin = await signInAdmin(server, "org_setup");
+    const admin = await signInAdmin(ctx.server, "org_setup");
     const installUrl = await pressConnect(admin);
     const setup = await arriveAtSetup(admin, { installation_id: "52001", setup_action: "install", state: stateOf(installUrl) });
     expect(setup.status).toBe(303);
@@ -61,19 +51,19 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
     expect(oauthState).not.toBe(stateOf(installUrl));
     expect(JSON.parse(Buffer.from(oauthState.split(".")[0]!, "base64url").toString())).toMatchObject({ purpose: "oauth", installationId: 52001, intent: "link" });
     // Nothing is linked before the OAuth check.
-    expect(await server.models.GitHubInstallation.countDocuments({ installationId: 52001 })).toBe(0);
+    expect(await ctx.server.models.GitHubInstallation.countDocuments({ installationId: 52001 })).toBe(0);
   });
 
   test("after the OAuth check the installation is linked, audited, and the settings page shows it connected", async () => {
-    const admin = await signInAdmin(server, "org_happy");
+    const admin = await signInAdmin(ctx.server, "org_happy");
     const callback = await connectThroughGitHub(admin, { installation: { id: 52002, createdAt: "2026-11-20T09:30:00Z" } });
     expect(callback.status, callback.body).toBe(303);
     expect(callback.location).toBe(SETTINGS);
 
-    const installation = await stored(server.models.GitHubInstallation, { installationId: 52002 });
+    const installation = await stored(ctx.server.models.GitHubInstallation, { installationId: 52002 });
     expect(installation).toMatchObject({ organizationId: "org_happy", accountLogin: "acme-corp", accountId: 90001, accountType: "Organization", deletedAt: null });
-    expect(await stored(server.models.InstallationClaim, { installationId: 52002 })).toMatchObject({ organizationId: "org_happy" });
-    const audit = await stored(server.models.AuditEvent, { organizationId: "org_happy", action: "github.connected" });
+    expect(await stored(ctx.server.models.InstallationClaim, { installationId: 52002 })).toMatchObject({ organizationId: "org_happy" });
+    const audit = await stored(ctx.server.models.AuditEvent, { organizationId: "org_happy", action: "github.connected" });
     expect(audit).toMatchObject({ details: { installationId: 52002, account: "acme-corp", via: "oauth" } });
     expect(audit?.actor).toMatch(/^user:dev_user_/);
 
@@ -87,11 +77,11 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
   });
 
   test("the user token and the OAuth code never reach the log", async () => {
-    expect(server.logs.text()).not.toMatch(/ghu_|ghr_|ghs_|code-52002/);
+    expect(ctx.server.logs.text()).not.toMatch(/ghu_|ghr_|ghs_|code-52002/);
   });
 
   test("a personal account is shown as one", async () => {
-    const admin = await signInAdmin(server, "org_personal");
+    const admin = await signInAdmin(ctx.server, "org_personal");
     const callback = await connectThroughGitHub(admin, { installation: { id: 52003, account: { id: 80001, login: "mona-admin", type: "User" }, htmlUrl: null } });
     expect(callback.status, callback.body).toBe(303);
     const text = pageText((await admin.get(SETTINGS)).body);
@@ -100,7 +90,7 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
   });
 
   test("GitHub lists the user's installations over several pages: every page is read", async () => {
-    const admin = await signInAdmin(server, "org_pages");
+    const admin = await signInAdmin(ctx.server, "org_pages");
     const setup = await arriveAtSetup(admin, { installation_id: "52004", setup_action: "install", state: stateOf(await pressConnect(admin)) });
     nockOAuthToken({ code: "paged" });
     nockUserInstallations([[{ id: 1 }, { id: 2 }], [{ id: 3 }], [{ id: 52004 }]]);
@@ -108,13 +98,13 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
     nockInstallationRepositories([[]]);
     const callback = await admin.get(`/github/callback?code=paged&state=${encodeURIComponent(stateOf(setup.location))}`);
     expect(callback.status, callback.body).toBe(303);
-    expect((await stored(server.models.GitHubInstallation, { installationId: 52004 }))?.organizationId).toBe("org_pages");
+    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 52004 }))?.organizationId).toBe("org_pages");
   });
 });
 
 describe("installs that start on GitHub or the Marketplace (no state of ours)", () => {
   test("a signed-in admin of an org with no connection continues to OAuth", async () => {
-    const admin = await signInAdmin(server, "org_marketplace");
+    const admin = await signInAdmin(ctx.server, "org_marketplace");
     const setup = await arriveAtSetup(admin, { installation_id: "52005", setup_action: "install" });
     expect(setup.status).toBe(303);
     expect(setup.location).toMatch(/^https:\/\/github\.com\/login\/oauth\/authorize\?/);
@@ -124,11 +114,11 @@ describe("installs that start on GitHub or the Marketplace (no state of ours)", 
     nockInstallationRepositories([[]]);
     const callback = await admin.get(`/github/callback?code=mp&state=${encodeURIComponent(stateOf(setup.location))}`);
     expect(callback.status).toBe(303);
-    expect((await stored(server.models.GitHubInstallation, { installationId: 52005 }))?.organizationId).toBe("org_marketplace");
+    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 52005 }))?.organizationId).toBe("org_marketplace");
   });
 
   test("a visitor who is not signed in is sent to sign in and brought back to finish", async () => {
-    const visitor = new WebClient(server.url);
+    const visitor = new WebClient(ctx.server.url);
     const setupPath = "/github/setup?installation_id=52006&setup_action=install";
     const first = await visitor.get(setupPath);
     expect(first.status).toBe(303);
@@ -143,23 +133,23 @@ describe("installs that start on GitHub or the Marketplace (no state of ours)", 
   });
 
   test("an admin whose org is already connected elsewhere is told so, and nothing changes", async () => {
-    const admin = await signInAdmin(server, "org_busy");
+    const admin = await signInAdmin(ctx.server, "org_busy");
     await connectThroughGitHub(admin, { installation: { id: 52007 } });
     const setup = await arriveAtSetup(admin, { installation_id: "52008", setup_action: "install" });
     expect(setup.status).toBe(409);
     expect(pageText(setup.body)).toContain("Your organization is already connected");
-    expect(await server.models.GitHubInstallation.countDocuments({ installationId: 52008 })).toBe(0);
+    expect(await ctx.server.models.GitHubInstallation.countDocuments({ installationId: 52008 })).toBe(0);
   });
 
   test("setup_action=update for the org's own installation refreshes what is reachable, without OAuth", async () => {
-    const admin = await signInAdmin(server, "org_update");
+    const admin = await signInAdmin(ctx.server, "org_update");
     await connectThroughGitHub(admin, { installation: { id: 52009 } });
-    await server.models.Repo.create({ organizationId: "org_update", slug: "site", name: "site", githubRepoId: 72001, fullName: "acme-corp/site", accessible: false });
+    await ctx.server.models.Repo.create({ organizationId: "org_update", slug: "site", name: "site", githubRepoId: 72001, fullName: "acme-corp/site", accessible: false });
     nockInstallationRepositories([[{ id: 72001, name: "site" }]]); // the token minted on connect is still cached
     const setup = await arriveAtSetup(admin, { installation_id: "52009", setup_action: "update" });
     expect(setup.status).toBe(303);
     expect(setup.location).toBe(SETTINGS);
-    expect((await stored(server.models.Repo, { organizationId: "org_update" }))?.accessible).toBe(true);
+    expect((await stored(ctx.server.models.Repo, { organizationId: "org_update" }))?.accessible).toBe(true);
     const text = pageText((await admin.get(SETTINGS)).body);
     expect(text).toContain("GitHub Connect's access on acme-corp was updated.");
     expect(text).toContain("Reachable again: site.");

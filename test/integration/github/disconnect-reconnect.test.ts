@@ -1,6 +1,4 @@
-import type { Connection } from "mongoose";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
+import { describe, expect, test } from "vitest";
 import { stored, storedAll } from "../../helpers/documents.js";
 import {
   nockDeleteInstallation,
@@ -20,23 +18,14 @@ import {
   startConnectServer,
   stateOf,
 } from "../../helpers/github-connect.js";
-import type { TestServer } from "../../helpers/test-server.js";
+import { useTestServer } from "../../helpers/use-test-server.js";
 
-let connection: Connection;
-let server: TestServer;
-beforeAll(async () => {
-  connection = await connectTestDatabase();
-  server = await startConnectServer(connection);
-});
-afterAll(async () => {
-  await server?.close();
-  await dropAndClose(connection);
-});
+const ctx = useTestServer(startConnectServer);
 
 async function connectedOrg(organizationId: string, installationId: number) {
-  const admin = await signInAdmin(server, organizationId, `admin@${organizationId}.example`);
+  const admin = await signInAdmin(ctx.server, organizationId, `admin@${organizationId}.example`);
   expect((await connectThroughGitHub(admin, { installation: { id: installationId } })).status).toBe(303);
-  await server.models.Repo.create([
+  await ctx.server.models.Repo.create([
     { organizationId, slug: "web", name: "web", githubRepoId: installationId * 10 + 1, fullName: "acme-corp/web", accessible: true },
     { organizationId, slug: "api", name: "api", githubRepoId: installationId * 10 + 2, fullName: "acme-corp/api", accessible: true },
   ]);
@@ -52,12 +41,12 @@ describe("POST /github/disconnect (rule 6)", () => {
     expect(response.status, response.body).toBe(303);
     expect(response.location).toBe(SETTINGS);
 
-    const installation = await stored(server.models.GitHubInstallation, { installationId: 55001 });
+    const installation = await stored(ctx.server.models.GitHubInstallation, { installationId: 55001 });
     expect(installation?.deletedAt?.toISOString()).toBe("2026-11-24T12:00:00.000Z");
     expect(installation?.organizationId).toBe("org_bye");
-    const repos = await storedAll(server.models.Repo, { organizationId: "org_bye" });
+    const repos = await storedAll(ctx.server.models.Repo, { organizationId: "org_bye" });
     expect(repos.map((r) => [r.slug, r.githubRepoId, r.accessible]).sort()).toEqual([["api", 550012, false], ["web", 550011, false]]);
-    const audit = await stored(server.models.AuditEvent, { organizationId: "org_bye", action: "github.disconnected" });
+    const audit = await stored(ctx.server.models.AuditEvent, { organizationId: "org_bye", action: "github.disconnected" });
     expect(audit).toMatchObject({ details: { installationId: 55001, account: "acme-corp", github: "uninstalled" } });
 
     const page = await admin.get(SETTINGS);
@@ -71,30 +60,30 @@ describe("POST /github/disconnect (rule 6)", () => {
     const { deliverWebhook, webhookExamples } = await import("../../helpers/webhooks.js");
     const payload = webhookExamples("installation").find((e) => e.action === "deleted")!;
     (payload.installation as { id: number }).id = 55001;
-    const before = await domainSnapshot(server.models);
-    expect((await deliverWebhook(server.url, { event: "installation", payload })).status).toBe(200);
-    expect((await domainSnapshot(server.models)).audit).toEqual(before.audit);
+    const before = await domainSnapshot(ctx.server.models);
+    expect((await deliverWebhook(ctx.server.url, { event: "installation", payload })).status).toBe(200);
+    expect((await domainSnapshot(ctx.server.models)).audit).toEqual(before.audit);
   });
 
   test("GitHub already forgot the installation (404): the link is still marked gone", async () => {
     const admin = await connectedOrg("org_gone", 55002);
     nockDeleteInstallation(55002, 404);
     expect((await admin.postForm("/github/disconnect")).status).toBe(303);
-    expect((await stored(server.models.GitHubInstallation, { installationId: 55002 }))?.deletedAt).not.toBeNull();
+    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 55002 }))?.deletedAt).not.toBeNull();
   });
 
   test("GitHub fails (500): an error page, and nothing changes", async () => {
     const admin = await connectedOrg("org_flaky", 55003);
-    const before = await domainSnapshot(server.models);
+    const before = await domainSnapshot(ctx.server.models);
     nockDeleteInstallation(55003, 500);
     const response = await admin.postForm("/github/disconnect");
     expect(response.status).toBe(502);
     expect(pageText(response.body)).toContain("GitHub did not answer as expected");
-    await expectNothingChanged(server.models, before);
+    await expectNothingChanged(ctx.server.models, before);
   });
 
   test("nothing connected: says so", async () => {
-    const admin = await signInAdmin(server, "org_nothing");
+    const admin = await signInAdmin(ctx.server, "org_nothing");
     await admin.refreshCsrfToken(SETTINGS);
     const response = await admin.postForm("/github/disconnect");
     expect(response.status).toBe(303);
@@ -125,7 +114,7 @@ describe("reconnect (rule 5)", () => {
     const callback = await admin.get(`/github/callback?code=again&state=${encodeURIComponent(stateOf(setup.location))}`);
     expect(callback.status, callback.body).toBe(303);
 
-    const repos = Object.fromEntries((await storedAll(server.models.Repo, { organizationId: "org_again" })).map((r) => [r.slug, r.accessible]));
+    const repos = Object.fromEntries((await storedAll(ctx.server.models.Repo, { organizationId: "org_again" })).map((r) => [r.slug, r.accessible]));
     expect(repos).toEqual({ web: true, api: false });
     const text = pageText((await admin.get(SETTINGS)).body);
     expect(text).toContain("Connected to acme-corp on GitHub.");
@@ -133,7 +122,7 @@ describe("reconnect (rule 5)", () => {
     expect(text).toContain("Not reachable: api. GitHub Connect has no access to this repository: choose Manage on GitHub and add it to the installation's repositories.");
     expect(text).toContain("Connected to acme-corp Organization");
     expect(text).toContain("api acme-corp/api Not reachable");
-    expect((await stored(server.models.GitHubInstallation, { installationId: 55005 }))?.organizationId).toBe("org_again");
+    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 55005 }))?.organizationId).toBe("org_again");
   });
 
   test("GET /github/connect after a removal goes to the pre-selecting install page too", async () => {
@@ -146,7 +135,7 @@ describe("reconnect (rule 5)", () => {
   });
 
   test("listing the repositories fails after the link: still connected, and the page says it could not check", async () => {
-    const admin = await signInAdmin(server, "org_partial");
+    const admin = await signInAdmin(ctx.server, "org_partial");
     const setup = await arriveAtSetup(admin, { installation_id: "55007", setup_action: "install" });
     nockOAuthToken({ code: "partial" });
     nockUserInstallations([[{ id: 55007 }]]);
@@ -156,6 +145,6 @@ describe("reconnect (rule 5)", () => {
     const callback = await admin.get(`/github/callback?code=partial&state=${encodeURIComponent(stateOf(setup.location))}`);
     expect(callback.status).toBe(303);
     expect(pageText((await admin.get(SETTINGS)).body)).toContain("GitHub Connect could not check which projects it can reach");
-    expect((await stored(server.models.GitHubInstallation, { installationId: 55007 }))?.organizationId).toBe("org_partial");
+    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 55007 }))?.organizationId).toBe("org_partial");
   });
 });

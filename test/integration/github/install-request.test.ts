@@ -1,22 +1,11 @@
-import type { Connection } from "mongoose";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
+import { describe, expect, test } from "vitest";
 import { stored } from "../../helpers/documents.js";
 import { nockGitHubUser, nockOAuthToken } from "../../helpers/github-api.js";
 import { arriveAtSetup, pageText, pressConnect, SETTINGS, signInAdmin, startConnectServer, stateOf } from "../../helpers/github-connect.js";
-import type { TestServer } from "../../helpers/test-server.js";
 import { deliverWebhook, webhookExamples } from "../../helpers/webhooks.js";
+import { useTestServer } from "../../helpers/use-test-server.js";
 
-let connection: Connection;
-let server: TestServer;
-beforeAll(async () => {
-  connection = await connectTestDatabase();
-  server = await startConnectServer(connection);
-});
-afterAll(async () => {
-  await server?.close();
-  await dropAndClose(connection);
-});
+const ctx = useTestServer(startConnectServer);
 
 function createdPayload(installationId: number, requester: { id: number; login: string } | null) {
   const payload = webhookExamples("installation").find((e) => e.action === "created")!;
@@ -27,7 +16,7 @@ function createdPayload(installationId: number, requester: { id: number; login: 
 
 describe("setup_action=request: a member of the GitHub org asked an owner to approve", () => {
   test("the admin is identified on GitHub, sees that the request awaits the owner, and the approved installation links itself", async () => {
-    const admin = await signInAdmin(server, "org_request");
+    const admin = await signInAdmin(ctx.server, "org_request");
     const setup = await arriveAtSetup(admin, { setup_action: "request", state: stateOf(await pressConnect(admin)) });
     expect(setup.status).toBe(303);
     expect(setup.location).toMatch(/^https:\/\/github\.com\/login\/oauth\/authorize\?/);
@@ -41,21 +30,21 @@ describe("setup_action=request: a member of the GitHub org asked an owner to app
     expect(pending.status).toBe(200);
     expect(pageText(pending.body)).toContain("Waiting for approval on GitHub");
     expect(pageText(pending.body)).toContain("When an owner approves, GitHub Connect links the installation to your organization by itself");
-    expect(await stored(server.models.InstallRequest, { organizationId: "org_request" })).toMatchObject({ githubUserId: 80001, githubLogin: "mona-admin", fulfilledAt: null });
+    expect(await stored(ctx.server.models.InstallRequest, { organizationId: "org_request" })).toMatchObject({ githubUserId: 80001, githubLogin: "mona-admin", fulfilledAt: null });
     expect(pageText((await admin.get(SETTINGS)).body)).toContain("Waiting for approval: mona-admin asked an owner");
 
     // The owner approves: GitHub sends installation.created naming the requester.
-    const delivered = await deliverWebhook(server.url, { event: "installation", payload: createdPayload(56001, { id: 80001, login: "mona-admin" }) });
+    const delivered = await deliverWebhook(ctx.server.url, { event: "installation", payload: createdPayload(56001, { id: 80001, login: "mona-admin" }) });
     expect(delivered.status, delivered.body).toBe(200);
-    expect(await stored(server.models.GitHubInstallation, { installationId: 56001 })).toMatchObject({ organizationId: "org_request", requesterId: 80001 });
-    expect(await stored(server.models.AuditEvent, { action: "github.connected", organizationId: "org_request" })).toMatchObject({ details: { installationId: 56001, via: "request" } });
-    expect((await stored(server.models.InstallRequest, { organizationId: "org_request" }))?.installationId).toBe(56001);
+    expect(await stored(ctx.server.models.GitHubInstallation, { installationId: 56001 })).toMatchObject({ organizationId: "org_request", requesterId: 80001 });
+    expect(await stored(ctx.server.models.AuditEvent, { action: "github.connected", organizationId: "org_request" })).toMatchObject({ details: { installationId: 56001, via: "request" } });
+    expect((await stored(ctx.server.models.InstallRequest, { organizationId: "org_request" }))?.installationId).toBe(56001);
     expect(pageText((await admin.get(SETTINGS)).body)).toContain("Connected to Codertocat");
   });
 
   test("an installation whose requester asked nothing of us stays unclaimed", async () => {
-    const delivered = await deliverWebhook(server.url, { event: "installation", payload: createdPayload(56002, { id: 12345, login: "stranger" }) });
+    const delivered = await deliverWebhook(ctx.server.url, { event: "installation", payload: createdPayload(56002, { id: 12345, login: "stranger" }) });
     expect(delivered.status).toBe(200);
-    expect((await stored(server.models.GitHubInstallation, { installationId: 56002 }))?.organizationId).toBeNull();
+    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 56002 }))?.organizationId).toBeNull();
   });
 });

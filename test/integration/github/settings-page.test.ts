@@ -1,16 +1,12 @@
 import type { Connection } from "mongoose";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { WebClient } from "../../helpers/auth.js";
-import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
 import { mainOf, pageText, SETTINGS, signInAdmin, signInMember, startConnectServer } from "../../helpers/github-connect.js";
-import type { TestServer } from "../../helpers/test-server.js";
+import { useTestServer } from "../../helpers/use-test-server.js";
 
-let connection: Connection;
-let server: TestServer;
+const ctx = useTestServer(startConnectServer);
 beforeAll(async () => {
-  connection = await connectTestDatabase();
-  server = await startConnectServer(connection);
-  const { GitHubInstallation, Repo } = server.models;
+  const { GitHubInstallation, Repo } = ctx.server.models;
   const base = { accountId: 90001, accountLogin: "acme-corp", accountType: "Organization", installedAt: new Date("2026-11-02T08:00:00Z") };
   await GitHubInstallation.create([
     { ...base, installationId: 54001, organizationId: "org_connected", htmlUrl: "https://github.com/organizations/acme-corp/settings/installations/54001" },
@@ -25,14 +21,10 @@ beforeAll(async () => {
     { organizationId: "org_deleted", slug: "draft", name: "Draft", githubRepoId: null, accessible: false },
   ]);
 });
-afterAll(async () => {
-  await server?.close();
-  await dropAndClose(connection);
-});
 
 describe("GET /workspace/settings/repos", () => {
   test("disconnected: tells the admin to choose “Only select repositories” and offers Connect GitHub", async () => {
-    const admin = await signInAdmin(server, "org_fresh");
+    const admin = await signInAdmin(ctx.server, "org_fresh");
     const page = await admin.get(SETTINGS);
     expect(page.status).toBe(200);
     const text = pageText(page.body);
@@ -44,7 +36,7 @@ describe("GET /workspace/settings/repos", () => {
   });
 
   test("connected: account, kind, install date, Manage on GitHub, Disconnect, and each project with its GitHub link and reachability", async () => {
-    const admin = await signInAdmin(server, "org_connected");
+    const admin = await signInAdmin(ctx.server, "org_connected");
     const page = await admin.get(SETTINGS);
     const text = pageText(page.body);
     expect(text).toContain("Connected to acme-corp Organization Installed 2 November 2026");
@@ -59,7 +51,7 @@ describe("GET /workspace/settings/repos", () => {
   });
 
   test("suspended: says so and how to lift it", async () => {
-    const admin = await signInAdmin(server, "org_suspended");
+    const admin = await signInAdmin(ctx.server, "org_suspended");
     const text = pageText((await admin.get(SETTINGS)).body);
     expect(text).toContain("Connected to acme-corp");
     expect(text).toContain("Suspended since 20 November 2026.");
@@ -68,7 +60,7 @@ describe("GET /workspace/settings/repos", () => {
   });
 
   test("deleted: offers Reconnect GitHub, pre-selecting the account and every stored repository", async () => {
-    const admin = await signInAdmin(server, "org_deleted");
+    const admin = await signInAdmin(ctx.server, "org_deleted");
     const page = await admin.get(SETTINGS);
     const text = pageText(page.body);
     expect(text).toContain("Disconnected from acme-corp Organization Installed 2 November 2026 Removed 22 November 2026");
@@ -84,7 +76,7 @@ describe("GET /workspace/settings/repos", () => {
 
   test("members see the same status with no buttons", async () => {
     for (const organizationId of ["org_fresh", "org_connected", "org_suspended", "org_deleted"]) {
-      const member = await signInMember(server, organizationId);
+      const member = await signInMember(ctx.server, organizationId);
       const page = await member.get(SETTINGS);
       expect(page.status).toBe(200);
       const main = mainOf(page.body);
@@ -92,19 +84,19 @@ describe("GET /workspace/settings/repos", () => {
       expect(main).not.toContain("/github/");
       expect(pageText(page.body)).toMatch(/An admin of your organization can connect GitHub\.|Only admins of your organization can change the GitHub connection\./);
     }
-    const connected = pageText((await (await signInMember(server, "org_connected")).get(SETTINGS)).body);
+    const connected = pageText((await (await signInMember(ctx.server, "org_connected")).get(SETTINGS)).body);
     expect(connected).toContain("Connected to acme-corp Organization Installed 2 November 2026");
     expect(connected).toContain("Projects (2)");
   });
 
   test("a visitor who is not signed in is sent to sign in", async () => {
-    const response = await new WebClient(server.url).get(SETTINGS);
+    const response = await new WebClient(ctx.server.url).get(SETTINGS);
     expect(response.status).toBe(303);
     expect(response.location).toBe(`/auth/login?returnTo=${encodeURIComponent(SETTINGS)}`);
   });
 
   test("the page is plain accessible HTML: headings, a labelled section, table headers", async () => {
-    const admin = await signInAdmin(server, "org_connected");
+    const admin = await signInAdmin(ctx.server, "org_connected");
     const page = (await admin.get(SETTINGS)).body;
     expect(page).toContain('<section class="card connection connection-connected" aria-labelledby="github-connection-title">');
     expect(page).toContain('<h2 id="github-connection-title">GitHub Connection</h2>');

@@ -1,0 +1,35 @@
+import type { Connection } from "mongoose";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { connectTestDatabase, dropAndClose } from "./database.js";
+import { startTestServer, type TestServer } from "./test-server.js";
+
+export interface TestServerHolder {
+  readonly server: TestServer;
+}
+
+/**
+ * One real server on this test file's own clean database, started before the file's tests and
+ * closed after them. `emptyBetweenTests` empties every collection before each test, so every
+ * test states its own starting point. Hooks the file registers after this one run after it.
+ */
+export function useTestServer(
+  start: (connection: Connection) => Promise<TestServer> = (connection) => startTestServer({ connection }),
+  options: { emptyBetweenTests?: boolean } = {},
+): TestServerHolder {
+  let connection: Connection;
+  const holder = {} as { server: TestServer };
+  beforeAll(async () => {
+    connection = await connectTestDatabase();
+    holder.server = await start(connection);
+  });
+  if (options.emptyBetweenTests) {
+    beforeEach(async () => {
+      await Promise.all(Object.values(holder.server.models).map((model) => (model as { deleteMany(f: object): Promise<unknown> }).deleteMany({})));
+    });
+  }
+  afterAll(async () => {
+    await holder.server?.close();
+    await dropAndClose(connection);
+  });
+  return holder;
+}
