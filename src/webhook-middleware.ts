@@ -2,20 +2,12 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createNodeMiddleware } from "@octokit/webhooks";
 import type { ApplicationFunction, Probot } from "probot";
 import type { Logger } from "pino";
-import { innerErrors } from "./db/database-errors.js";
+import { firstError } from "./error-details.js";
 
 type NextFunction = (error?: unknown) => void;
 export type WebhookMiddleware = (req: IncomingMessage, res: ServerResponse, next?: NextFunction) => Promise<unknown>;
 
 const SIGNATURE_MISMATCH = "Error: [@octokit/webhooks] signature does not match event payload and secret";
-
-function firstError(error: unknown): { status: number; reason: string } {
-  const first = (innerErrors(error)[0] ?? error) as { status?: unknown; message?: unknown };
-  return {
-    status: typeof first.status === "number" ? first.status : 500,
-    reason: typeof first.message === "string" ? first.message : String(first),
-  };
-}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -42,7 +34,7 @@ export function createWebhookMiddleware(probot: Probot, appFn: ApplicationFuncti
       info: (message: string) => webhookLog.info(message),
       warn: (message: string) => webhookLog.warn(message),
       error: (error: unknown) => {
-        const { status, reason } = firstError(error);
+        const { status = 500, message: reason } = firstError(error);
         if (status < 500) webhookLog.warn({ status, reason }, "webhook refused");
         else webhookLog.error({ status, err: error }, "webhook failed");
       },

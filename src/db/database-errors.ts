@@ -1,3 +1,5 @@
+import { innerErrors } from "../error-details.js";
+
 /** Names the MongoDB driver and mongoose give errors that mean "could not reach the server". */
 const UNAVAILABLE = new Set([
   "MongoServerSelectionError",
@@ -8,14 +10,6 @@ const UNAVAILABLE = new Set([
   "MongoTopologyClosedError",
   "MongoPoolClearedError",
 ]);
-
-/** The errors an error wraps: @octokit/webhooks throws an iterable AggregateError; others use `errors` or `cause`. */
-export function innerErrors(error: unknown): unknown[] {
-  if (!error || typeof error !== "object") return [];
-  const { cause, errors } = error as { cause?: unknown; errors?: unknown };
-  const wrapped = Symbol.iterator in error ? [...(error as Iterable<unknown>)] : Array.isArray(errors) ? errors : [];
-  return cause === undefined ? wrapped : [...wrapped, cause];
-}
 
 /** True when an error (or one it wraps) says the database could not be reached, rather than refused the work. */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {

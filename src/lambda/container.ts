@@ -53,4 +53,4 @@ export async function openDatabase(uri: string): Promise<LambdaDatabase> {
   return { connection, models };
 }
 
-export { innerErrors, isDatabaseUnavailable } from "../db/database-errors.js";
+export { isDatabaseUnavailable } from "../db/database-errors.js";

@@ -5,7 +5,8 @@ import type { ApplicationFunction, Probot } from "probot";
 import { createApp } from "../app.js";
 import { MARKETPLACE_WEBHOOK_PATH, WEBHOOK_PATH } from "../create-node-app.js";
 import { createProbotInstance } from "../services/probot-factory.js";
-import { innerErrors, isDatabaseUnavailable, loadLambdaSetup, onceUntilFailure, openDatabase, type Env, type LambdaSetup } from "./container.js";
+import { firstError } from "../error-details.js";
+import { isDatabaseUnavailable, loadLambdaSetup, onceUntilFailure, openDatabase, type Env, type LambdaSetup } from "./container.js";
 import { jsonResult, readHttpEvent, type HttpApiEvent, type HttpRequest } from "./http-event.js";
 
 type Source = "app" | "marketplace";
@@ -69,10 +70,10 @@ function createContainer(env: Env, now: () => Date): Container {
 
 /** 4xx for what a redelivery cannot fix (bad JSON, malformed payload); 5xx otherwise, so GitHub marks it failed. */
 function failure(error: unknown, log: Logger): APIGatewayProxyResult {
-  const first = (innerErrors(error)[0] ?? error) as { name?: string; message?: string; status?: unknown };
-  if (typeof first.status === "number" && first.status >= 400 && first.status < 500) {
+  const first = firstError(error);
+  if (first.status !== undefined && first.status >= 400 && first.status < 500) {
     log.warn({ status: first.status, reason: first.message }, "webhook refused");
-    return jsonResult(first.status, { error: `${first.name ?? "Error"}: ${first.message ?? ""}` });
+    return jsonResult(first.status, { error: `${first.name}: ${first.message}` });
   }
   if (isDatabaseUnavailable(error)) {
     log.error({ err: error }, "webhook failed: the database is unavailable");

@@ -1,5 +1,6 @@
 import type { Probot } from "probot";
 import type { InstallationRepositoryIds } from "./repo-access.js";
+import { statusOf } from "../error-details.js";
 
 /**
  * GitHub calls the App makes as itself (App JWT) or as one installation (installation token),
@@ -13,11 +14,6 @@ export interface GitHubAppClient {
   getInstallation(installationId: number): Promise<Record<string, unknown> | null>;
   /** Every repository id the installation reaches (`GET /installation/repositories`, 100 a page, all pages). */
   listInstallationRepositoryIds(installationId: number): Promise<InstallationRepositoryIds>;
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown }).status;
-  return typeof status === "number" ? status : undefined;
 }
 
 export function createGitHubAppClient(deps: { probot: Probot }): GitHubAppClient {

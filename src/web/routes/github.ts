@@ -23,6 +23,7 @@ import { addFlash } from "../session/flow.js";
 import { reportRepoAccess } from "../repo-access-flash.js";
 import { dateView } from "../settings-view-model.js";
 import { SETTINGS_PATH } from "./settings.js";
+import { statusOf } from "../../error-details.js";
 
 const REQUESTED_PATH = "/github/requested";
 
@@ -40,11 +41,6 @@ function snapshotOf(installation: UserInstallation): InstallationSnapshot {
   } catch (error) {
     throw new GitHubUnavailableError(`GET /user/installations returned an installation we cannot read: ${(error as Error).message}`);
   }
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown }).status;
-  return typeof status === "number" ? status : undefined;
 }
 
 /** The connect flow: /github/connect → GitHub → /github/setup → GitHub OAuth → /github/callback; and disconnect. */
