@@ -3,10 +3,9 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { sign } from "@octokit/webhooks-methods";
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, Context } from "aws-lambda";
 import { buildLambda, type BuiltFunction, type LambdaFunctionName } from "../../scripts/build-lambda.js";
-import { TEST_MARKETPLACE_SECRET, TEST_WEBHOOK_SECRET } from "./app-credentials.js";
+import { signDelivery, type DeliveryOptions } from "./webhooks.js";
 
 export type PayloadVersion = "1.0" | "2.0";
 export type LambdaEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
@@ -72,24 +71,13 @@ export function httpApiEvent(version: PayloadVersion, request: LambdaRequest): L
   return event;
 }
 
-export interface WebhookEventOptions {
-  event: string;
-  payload?: unknown;
-  /** Send these bytes instead of JSON.stringify(payload). */
-  body?: string;
-  deliveryId?: string;
-  /** Default: the endpoint's own secret; null sends no signature. */
-  secret?: string | null;
-  endpoint?: "app" | "marketplace";
+export interface WebhookEventOptions extends DeliveryOptions {
   base64?: boolean;
 }
 
 /** A GitHub delivery (headers as GitHub sends them, HMAC-SHA256 over the raw body) as an HTTP API event. */
 export async function webhookEvent(version: PayloadVersion, options: WebhookEventOptions): Promise<{ event: LambdaEvent; deliveryId: string }> {
-  const endpoint = options.endpoint ?? "app";
-  const body = options.body ?? JSON.stringify(options.payload);
-  const deliveryId = options.deliveryId ?? randomUUID();
-  const secret = options.secret === undefined ? (endpoint === "marketplace" ? TEST_MARKETPLACE_SECRET : TEST_WEBHOOK_SECRET) : options.secret;
+  const { path, body, deliveryId, signature } = await signDelivery(options);
   const headers: Record<string, string> = {
     Accept: "*/*",
     "Content-Type": "application/json",
@@ -98,8 +86,7 @@ export async function webhookEvent(version: PayloadVersion, options: WebhookEven
     "X-GitHub-Delivery": deliveryId,
     "X-GitHub-Hook-ID": "123456",
   };
-  if (secret !== null) headers["X-Hub-Signature-256"] = await sign(secret, body);
-  const path = `/api/github/${endpoint === "marketplace" ? "marketplace" : "webhooks"}`;
+  if (signature !== null) headers["X-Hub-Signature-256"] = signature;
   return { event: httpApiEvent(version, { method: "POST", path, routeKey: `POST ${path}`, headers, body, base64: options.base64 }), deliveryId };
 }
 

@@ -22,24 +22,39 @@ export interface DeliveryResult {
   deliveryId: string;
 }
 
-/** Posts a webhook the way GitHub does: raw JSON body, event and delivery headers, HMAC-SHA256 signature. */
-export async function deliverWebhook(baseUrl: string, options: DeliveryOptions): Promise<DeliveryResult> {
+export interface SignedDelivery {
+  /** The endpoint's path: /api/github/webhooks or /api/github/marketplace. */
+  path: string;
+  body: string;
+  deliveryId: string;
+  /** The X-Hub-Signature-256 value, or null when the delivery is sent unsigned. */
+  signature: string | null;
+}
+
+/** The bytes, id and HMAC-SHA256 signature of a delivery, signed with the endpoint's own secret unless told otherwise. */
+export async function signDelivery(options: DeliveryOptions): Promise<SignedDelivery> {
   const endpoint = options.endpoint ?? "app";
   const body = options.body ?? JSON.stringify(options.payload);
-  const deliveryId = options.deliveryId ?? randomUUID();
   const secret = options.secret === undefined ? (endpoint === "marketplace" ? TEST_MARKETPLACE_SECRET : TEST_WEBHOOK_SECRET) : options.secret;
+  return {
+    path: `/api/github/${endpoint === "marketplace" ? "marketplace" : "webhooks"}`,
+    body,
+    deliveryId: options.deliveryId ?? randomUUID(),
+    signature: secret === null ? null : await sign(secret, body),
+  };
+}
+
+/** Posts a webhook the way GitHub does: raw JSON body, event and delivery headers, HMAC-SHA256 signature. */
+export async function deliverWebhook(baseUrl: string, options: DeliveryOptions): Promise<DeliveryResult> {
+  const { path, body, deliveryId, signature } = await signDelivery(options);
   const headers: Record<string, string> = {
     "content-type": "application/json",
     "user-agent": "GitHub-Hookshot/test",
     "x-github-event": options.event,
     "x-github-delivery": deliveryId,
   };
-  if (secret !== null) headers["x-hub-signature-256"] = await sign(secret, body);
-  const response = await fetch(`${baseUrl}/api/github/${endpoint === "marketplace" ? "marketplace" : "webhooks"}`, {
-    method: "POST",
-    headers,
-    body,
-  });
+  if (signature !== null) headers["x-hub-signature-256"] = signature;
+  const response = await fetch(`${baseUrl}${path}`, { method: "POST", headers, body });
   return { status: response.status, body: await response.text(), deliveryId };
 }
 
