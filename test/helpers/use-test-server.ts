@@ -1,6 +1,7 @@
 import type { Connection } from "mongoose";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { connectTestDatabase, dropAndClose } from "./database.js";
+import { createIndexes, createModels, type Models } from "../../src/models/index.js";
 import { startTestServer, type TestServer } from "./test-server.js";
 
 export interface TestServerHolder {
@@ -31,5 +32,22 @@ export function useTestServer(
     await holder.server?.close();
     await dropAndClose(connection);
   });
+  return holder;
+}
+
+export interface TestModelsHolder {
+  readonly models: Models;
+}
+
+/** Every model bound to this test file's own clean database, indexes built as at start-up. */
+export function useTestModels(): TestModelsHolder {
+  let connection: Connection;
+  const holder = {} as { models: Models };
+  beforeAll(async () => {
+    connection = await connectTestDatabase();
+    holder.models = createModels(connection);
+    await createIndexes(holder.models);
+  });
+  afterAll(() => dropAndClose(connection));
   return holder;
 }

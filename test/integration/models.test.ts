@@ -1,43 +1,35 @@
-import type { Connection } from "mongoose";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createIndexes, createModels, type Models } from "../../src/models/index.js";
-import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
+import { describe, expect, test } from "vitest";
+import { createIndexes } from "../../src/models/index.js";
+import { useTestModels } from "../helpers/use-test-server.js";
 
 // The uniqueness rules of design.md, enforced by the database itself once start-up built the indexes.
-let connection: Connection;
-let models: Models;
-beforeAll(async () => {
-  connection = await connectTestDatabase();
-  models = createModels(connection);
-  await createIndexes(models);
-});
-afterAll(() => dropAndClose(connection));
+const db = useTestModels();
 
 const duplicateKey = expect.objectContaining({ code: 11000 });
 const installation = { installationId: 1, accountId: 10, accountLogin: "acme", accountType: "Organization" as const };
 
 describe("indexes built at start-up", () => {
   test("one document per installation id", async () => {
-    await models.GitHubInstallation.create(installation);
-    await expect(models.GitHubInstallation.create({ ...installation, accountLogin: "other" })).rejects.toEqual(duplicateKey);
+    await db.models.GitHubInstallation.create(installation);
+    await expect(db.models.GitHubInstallation.create({ ...installation, accountLogin: "other" })).rejects.toEqual(duplicateKey);
   });
 
   test("one repo per (organization, slug), the same slug in two organizations is fine", async () => {
-    await models.Repo.create({ organizationId: "org_a", slug: "docs", name: "Docs", githubRepoId: 1 });
-    await models.Repo.create({ organizationId: "org_b", slug: "docs", name: "Docs", githubRepoId: 2 });
-    await expect(models.Repo.create({ organizationId: "org_a", slug: "docs", name: "Docs again" })).rejects.toEqual(duplicateKey);
+    await db.models.Repo.create({ organizationId: "org_a", slug: "docs", name: "Docs", githubRepoId: 1 });
+    await db.models.Repo.create({ organizationId: "org_b", slug: "docs", name: "Docs", githubRepoId: 2 });
+    await expect(db.models.Repo.create({ organizationId: "org_a", slug: "docs", name: "Docs again" })).rejects.toEqual(duplicateKey);
   });
 
   test("one Marketplace account per GitHub account, one delivery record per delivery id", async () => {
-    await models.MarketplaceAccount.create({ accountId: 5, accountLogin: "acme", accountType: "Organization" });
-    await expect(models.MarketplaceAccount.create({ accountId: 5, accountLogin: "acme", accountType: "Organization" })).rejects.toEqual(duplicateKey);
-    await models.WebhookDelivery.create({ deliveryId: "d-1", event: "installation", status: "processed", receivedAt: new Date() });
-    await expect(models.WebhookDelivery.create({ deliveryId: "d-1", event: "installation", status: "processed", receivedAt: new Date() })).rejects.toEqual(duplicateKey);
+    await db.models.MarketplaceAccount.create({ accountId: 5, accountLogin: "acme", accountType: "Organization" });
+    await expect(db.models.MarketplaceAccount.create({ accountId: 5, accountLogin: "acme", accountType: "Organization" })).rejects.toEqual(duplicateKey);
+    await db.models.WebhookDelivery.create({ deliveryId: "d-1", event: "installation", status: "processed", receivedAt: new Date() });
+    await expect(db.models.WebhookDelivery.create({ deliveryId: "d-1", event: "installation", status: "processed", receivedAt: new Date() })).rejects.toEqual(duplicateKey);
   });
 
   test("building the indexes again (every cold start) is harmless", async () => {
-    await expect(createIndexes(models)).resolves.toBeUndefined();
-    const names = (await models.Repo.collection.indexes()).map((i) => i.name);
+    await expect(createIndexes(db.models)).resolves.toBeUndefined();
+    const names = (await db.models.Repo.collection.indexes()).map((i) => i.name);
     expect(names).toEqual(expect.arrayContaining(["organizationId_1_slug_1", "githubRepoId_1"]));
   });
 });

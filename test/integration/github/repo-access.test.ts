@@ -1,35 +1,26 @@
-import type { Connection } from "mongoose";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createIndexes, createModels, type Models } from "../../../src/models/index.js";
+import { beforeEach, describe, expect, test } from "vitest";
 import { createGitHubAppClient } from "../../../src/services/github-app-client.js";
 import { createProbotInstance } from "../../../src/services/probot-factory.js";
 import { refreshRepoAccess } from "../../../src/services/repo-access.js";
-import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
+import { useTestModels } from "../../helpers/use-test-server.js";
 import { nockDeleteInstallation, nockGetInstallation, nockInstallationRepositories, nockInstallationToken } from "../../helpers/github-api.js";
 import { testConfig } from "../../helpers/test-config.js";
 import { captureLogger } from "../../helpers/test-logger.js";
 import { TestOctokit } from "../../helpers/test-server.js";
 
-let connection: Connection;
-let models: Models;
 const config = testConfig();
 const logs = captureLogger();
 // A new Probot per file: it caches installation tokens, so each test uses its own installation id.
 const probot = createProbotInstance({ github: config.github, secret: "x", log: logs.log, Octokit: TestOctokit });
 const appClient = createGitHubAppClient({ probot });
 
-beforeAll(async () => {
-  connection = await connectTestDatabase();
-  models = createModels(connection);
-  await createIndexes(models);
-});
-afterAll(() => dropAndClose(connection));
+const db = useTestModels();
 beforeEach(async () => {
-  await models.Repo.deleteMany({});
+  await db.models.Repo.deleteMany({});
 });
 
 async function seedRepos(organizationId: string, repos: Array<{ slug: string; githubRepoId: number | null; accessible: boolean }>) {
-  await models.Repo.insertMany(repos.map((r) => ({ organizationId, name: r.slug, fullName: r.githubRepoId ? `acme-corp/${r.slug}` : null, ...r })));
+  await db.models.Repo.insertMany(repos.map((r) => ({ organizationId, name: r.slug, fullName: r.githubRepoId ? `acme-corp/${r.slug}` : null, ...r })));
 }
 
 describe("refreshRepoAccess (rule 5)", () => {
@@ -44,23 +35,23 @@ describe("refreshRepoAccess (rule 5)", () => {
     nockInstallationToken(61001);
     nockInstallationRepositories([[{ id: 70001, name: "web" }, { id: 99, name: "unrelated" }], [{ id: 70002, name: "api" }]]);
 
-    const result = await refreshRepoAccess({ models, listInstallationRepositoryIds: appClient.listInstallationRepositoryIds, log: logs.log }, "org_a", 61001);
+    const result = await refreshRepoAccess({ models: db.models, listInstallationRepositoryIds: appClient.listInstallationRepositoryIds, log: logs.log }, "org_a", 61001);
 
     expect(result.reachable.map((r) => r.slug).sort()).toEqual(["api", "web"]);
     expect(result.unreachable.map((r) => r.slug).sort()).toEqual(["docs", "draft"]);
     expect(result.apiCalls).toBe(2);
     expect(result.writes).toBe(2);
-    const stored = Object.fromEntries((await models.Repo.find({ organizationId: "org_a" }).lean()).map((r) => [r.slug, r.accessible]));
+    const stored = Object.fromEntries((await db.models.Repo.find({ organizationId: "org_a" }).lean()).map((r) => [r.slug, r.accessible]));
     expect(stored).toEqual({ web: true, api: true, docs: false, draft: false });
     // Another organization's repo with the same GitHub id is not touched, and no repo id is forgotten.
-    expect((await models.Repo.findOne({ organizationId: "org_other" }).lean())?.accessible).toBe(false);
-    expect((await models.Repo.find({ organizationId: "org_a" }).lean()).map((r) => r.githubRepoId).sort()).toEqual([70001, 70002, 70003, null]);
+    expect((await db.models.Repo.findOne({ organizationId: "org_other" }).lean())?.accessible).toBe(false);
+    expect((await db.models.Repo.find({ organizationId: "org_a" }).lean()).map((r) => r.githubRepoId).sort()).toEqual([70001, 70002, 70003, null]);
   });
 
   test("nothing to change: no write at all", async () => {
     await seedRepos("org_a", [{ slug: "web", githubRepoId: 70001, accessible: true }]);
     const result = await refreshRepoAccess(
-      { models, listInstallationRepositoryIds: async () => ({ ids: [70001], apiCalls: 1 }), log: logs.log },
+      { models: db.models, listInstallationRepositoryIds: async () => ({ ids: [70001], apiCalls: 1 }), log: logs.log },
       "org_a",
       1,
     );

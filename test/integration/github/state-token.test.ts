@@ -1,22 +1,15 @@
-import type { Connection } from "mongoose";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createIndexes, createModels, type Models } from "../../../src/models/index.js";
+import { beforeAll, describe, expect, test } from "vitest";
 import { createStateTokens, StateTokenError, type StateTokens } from "../../../src/services/state-token.js";
-import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
+import { useTestModels } from "../../helpers/use-test-server.js";
 
-let connection: Connection;
-let models: Models;
 let clock = new Date("2026-11-24T12:00:00Z");
 let states: StateTokens;
 const admin = { organizationId: "org_a", userId: "user_1" };
 
-beforeAll(async () => {
-  connection = await connectTestDatabase();
-  models = createModels(connection);
-  await createIndexes(models);
-  states = createStateTokens({ secret: "s".repeat(32), now: () => clock, models });
+const db = useTestModels();
+beforeAll(() => {
+  states = createStateTokens({ secret: "s".repeat(32), now: () => clock, models: db.models });
 });
-afterAll(() => dropAndClose(connection));
 
 function reasonOf(fn: () => unknown): string | undefined {
   try {
@@ -52,7 +45,7 @@ describe("the connect state (rule 2)", () => {
     expect(reasonOf(() => states.verify(`${otherOrg}.${mac}`, "install", { ...admin, organizationId: "org_b" }))).toBe("forged");
     expect(reasonOf(() => states.verify("not-a-state", "install", admin))).toBe("forged");
     expect(reasonOf(() => states.verify(`${body}.${mac}x`, "install", admin))).toBe("forged");
-    const other = createStateTokens({ secret: "t".repeat(32), now: () => clock, models });
+    const other = createStateTokens({ secret: "t".repeat(32), now: () => clock, models: db.models });
     expect(reasonOf(() => states.verify(other.issue({ ...admin, purpose: "install" }).token, "install", admin))).toBe("forged");
   });
 
@@ -79,7 +72,7 @@ describe("the connect state (rule 2)", () => {
     const { token, claims } = states.issue({ ...admin, purpose: "install" });
     await expect(states.consume(token, "install", admin)).resolves.toMatchObject({ nonce: claims.nonce });
     expect(await reasonOfAsync(states.consume(token, "install", admin))).toBe("replayed");
-    expect(await models.UsedState.countDocuments({ nonce: claims.nonce })).toBe(1);
+    expect(await db.models.UsedState.countDocuments({ nonce: claims.nonce })).toBe(1);
   });
 
   test("two uses racing each other: exactly one wins", async () => {
@@ -93,10 +86,10 @@ describe("the connect state (rule 2)", () => {
   test("a refused state is not used up, and used states are forgotten once expired", async () => {
     const { token, claims } = states.issue({ ...admin, purpose: "install" });
     expect(await reasonOfAsync(states.consume(token, "install", { ...admin, userId: "someone" }))).toBe("wrong-user");
-    expect(await models.UsedState.countDocuments({ nonce: claims.nonce })).toBe(0);
+    expect(await db.models.UsedState.countDocuments({ nonce: claims.nonce })).toBe(0);
     await states.consume(token, "install", admin);
     clock = new Date(clock.getTime() + 11 * 60_000);
     await states.consume(states.issue({ ...admin, purpose: "install" }).token, "install", admin);
-    expect(await models.UsedState.countDocuments({ nonce: claims.nonce })).toBe(0);
+    expect(await db.models.UsedState.countDocuments({ nonce: claims.nonce })).toBe(0);
   });
 });
