@@ -13,14 +13,16 @@ async function created(context: Ctx, deps: HandlerDeps, snapshot: InstallationSn
   const requester = context.payload.requester;
   const requesterId = isObject(requester) && typeof requester.id === "number" ? requester.id : null;
   const before = await ensureInstallation(models, snapshot, eventAt, { requesterId });
-  // created never carries a suspension, so it never clears one a faster `suspend` stored.
-  const stored = before ? await updateIfNewer(models, snapshot.installationId, eventAt, { ...snapshotFields(snapshot), requesterId }) : before;
-  if (before && !stored) {
-    context.log.debug("installation.created is older than the stored state; not applied");
-    return "stale";
+  let organizationId: string | null = null; // just inserted: no organization has claimed it yet
+  if (before) {
+    // created never carries a suspension, so it never clears one a faster `suspend` stored.
+    const stored = await updateIfNewer(models, snapshot.installationId, eventAt, { ...snapshotFields(snapshot), requesterId });
+    if (!stored) {
+      context.log.debug("installation.created is older than the stored state; not applied");
+      return "stale";
+    }
+    organizationId = stored.organizationId ?? null;
   }
-  const installation = stored ?? (await models.GitHubInstallation.findOne({ installationId: snapshot.installationId }).lean());
-  let organizationId = installation?.organizationId ?? null;
   // An owner approved what an admin of ours requested (setup_action=request): link it to that org.
   if (!organizationId && requesterId !== null) {
     organizationId = await linkRequestedInstallation({ ...deps, log: context.log }, snapshot, requesterId, senderActor(context.payload));
