@@ -25,7 +25,7 @@ export function createApp(deps: AppDeps): ApplicationFunction {
       const action = isObject(payload) && typeof payload.action === "string" ? payload.action : null;
       const installationId = installationIdOf(payload);
       const log = context.log.child({ event: context.name, action, installationId });
-      const handler = eventHandlers[context.name];
+      const handler = eventHandlers.get(context.name);
       try {
         const outcome = await processDeliveryOnce(
           deps.models,

@@ -1,31 +1,21 @@
 import express, { type Express } from "express";
-import type { Probot } from "probot";
-import type { Logger } from "pino";
-import { createApp, type AppDeps } from "./app.js";
-import { createWebhookMiddleware } from "./webhook-middleware.js";
-
-export const WEBHOOK_PATH = "/api/github/webhooks";
-export const MARKETPLACE_WEBHOOK_PATH = "/api/github/marketplace";
+import type { WebhookIntake } from "./webhooks/intake.js";
+import { createWebhookMiddleware } from "./webhooks/node-middleware.js";
 
 export interface NodeAppParts {
-  probot: Probot;
-  /** Verifies with the Marketplace listing's own secret. */
-  marketplaceProbot: Probot;
-  appDeps: AppDeps;
+  webhookIntake: WebhookIntake;
   webApp: Express;
-  log: Logger;
 }
 
 /**
- * The whole HTTP surface of the Node server: Probot's webhook middleware in front of the web app.
- * Webhook bodies must reach Probot unparsed (the signature covers the raw bytes), so no body
+ * The whole HTTP surface of the Node server: the webhook intake in front of the web app.
+ * Webhook bodies must reach the intake unparsed (the signature covers the raw bytes), so no body
  * parser runs before it.
  */
 export function createNodeApp(parts: NodeAppParts): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.use(createWebhookMiddleware(parts.probot, createApp({ ...parts.appDeps, source: "app" }), WEBHOOK_PATH, parts.log));
-  app.use(createWebhookMiddleware(parts.marketplaceProbot, createApp({ ...parts.appDeps, source: "marketplace" }), MARKETPLACE_WEBHOOK_PATH, parts.log));
+  app.use(createWebhookMiddleware(parts.webhookIntake));
   app.use(parts.webApp);
   return app;
 }

@@ -9,6 +9,7 @@ import { connectDatabase } from "./db/connect.js";
 import { createIndexes, createModels } from "./models/index.js";
 import { createProbotInstance } from "./services/probot-factory.js";
 import { createWebApp } from "./web/create-web-app.js";
+import { createWebhookIntake } from "./webhooks/create-webhook-intake.js";
 import { appRegistrationRoutes } from "./web/routes/app-registration.js";
 import { buildWebRouters } from "./web/routes/index.js";
 import { createWorkOSClient } from "./web/session/workos-client.js";
@@ -56,12 +57,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
   } else {
     const probotLog = log.child({ name: "probot" });
-    const probot = createProbotInstance({ github: config.github, secret: config.github.webhookSecret, log: probotLog });
-    handler = createNodeApp({
-      probot,
-      marketplaceProbot: createProbotInstance({ github: config.github, secret: config.github.marketplaceWebhookSecret, log: probotLog }),
+    const { webhookSecret, marketplaceWebhookSecret } = config.github;
+    const probot = createProbotInstance({ github: config.github, secret: webhookSecret, log: probotLog });
+    const webhookIntake = await createWebhookIntake({
+      probots: { app: probot, marketplace: createProbotInstance({ github: config.github, secret: marketplaceWebhookSecret, log: probotLog }) },
+      secrets: { app: webhookSecret, marketplace: marketplaceWebhookSecret },
       appDeps: { models, now },
       log,
+    });
+    handler = createNodeApp({
+      webhookIntake,
       webApp: createWebApp({ config, log, connection, routers: buildWebRouters({ config, models, now, workos: createWorkOSClient(config), probot }) }),
     });
     if (config.auth.mode === "dev") log.warn("AUTH_MODE=dev: development sign-in at /auth/login (anyone can pick any role)");

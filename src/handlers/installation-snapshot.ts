@@ -15,9 +15,20 @@ export interface InstallationSnapshot {
   suspendedAt: Date | null;
 }
 
-function stringRecord(value: unknown): Record<string, string> {
+/** GitHub's permission names (`administration`, `organization_projects`) and levels (`read`, `write`, `admin`). */
+const PERMISSION_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+const PERMISSION_LEVEL = /^[a-z]{1,16}$/;
+
+/**
+ * The permissions as stored field names: a key with `.` or `$` (or `__proto__`) is not a
+ * permission GitHub grants, and MongoDB would refuse the whole document, failing every redelivery.
+ */
+function permissionsOf(value: unknown): Record<string, string> {
   if (!isObject(value)) return {};
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  const entries = Object.entries(value).filter(
+    (entry): entry is [string, string] => PERMISSION_NAME.test(entry[0]) && typeof entry[1] === "string" && PERMISSION_LEVEL.test(entry[1]),
+  );
+  return Object.fromEntries(entries);
 }
 
 function accountTypeOf(raw: string | null): InstallationSnapshot["accountType"] {
@@ -33,14 +44,16 @@ export function readInstallationSnapshot(payload: Json): InstallationSnapshot {
   if (selection !== "all" && selection !== "selected") {
     throw new MalformedPayloadError(`installation.repository_selection must be "all" or "selected"`);
   }
-  const events = Array.isArray(installation.events) ? installation.events.filter((e): e is string => typeof e === "string") : [];
+  const events = Array.isArray(installation.events)
+    ? installation.events.filter((e): e is string => typeof e === "string" && PERMISSION_NAME.test(e)).slice(0, 200)
+    : [];
   return {
     installationId: numberAt(installation, "id", "installation"),
     accountId: numberAt(account, "id", "installation.account"),
     accountLogin: stringAt(account, "login", "installation.account"),
     accountType: accountTypeOf(optionalString(account, "type") ?? optionalString(installation, "target_type")),
     repositorySelection: selection,
-    permissions: stringRecord(installation.permissions),
+    permissions: permissionsOf(installation.permissions),
     events,
     htmlUrl: optionalString(installation, "html_url"),
     installedAt: parseGitHubTime(installation.created_at),

@@ -96,15 +96,20 @@ async function newPermissionsAccepted(context: Ctx, deps: HandlerDeps, snapshot:
   return "applied";
 }
 
+type ActionHandler = (context: Ctx, deps: HandlerDeps, snapshot: InstallationSnapshot) => Promise<HandlerOutcome>;
+
+/** Looked up by own keys only: `constructor` or `__proto__` as an action is not a handler. */
+const ACTIONS: ReadonlyMap<string, ActionHandler> = new Map<string, ActionHandler>([
+  ["created", created],
+  ["deleted", deleted],
+  ["suspend", (c, d, s) => suspension(c, d, s, true)],
+  ["unsuspend", (c, d, s) => suspension(c, d, s, false)],
+  ["new_permissions_accepted", newPermissionsAccepted],
+]);
+
 export async function handleInstallation(context: Ctx, deps: HandlerDeps): Promise<HandlerOutcome> {
   const action = context.payload.action;
-  const run = {
-    created: created,
-    deleted: deleted,
-    suspend: (c: Ctx, d: HandlerDeps, s: InstallationSnapshot) => suspension(c, d, s, true),
-    unsuspend: (c: Ctx, d: HandlerDeps, s: InstallationSnapshot) => suspension(c, d, s, false),
-    new_permissions_accepted: newPermissionsAccepted,
-  }[String(action)];
+  const run = typeof action === "string" ? ACTIONS.get(action) : undefined;
   if (!run) return "ignored";
   return run(context, deps, readInstallationSnapshot(context.payload));
 }

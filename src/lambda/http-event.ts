@@ -10,8 +10,8 @@ export interface HttpRequest {
   path: string;
   /** Lower-case names (RFC 9110: header names are case-insensitive; payload 1.0 keeps the sender's case). */
   headers: Record<string, string>;
-  /** The body as text, base64-decoded when API Gateway encoded it. */
-  body: string;
+  /** The raw bytes, base64-decoded when API Gateway encoded them. */
+  body: Buffer;
 }
 
 function isV2(event: HttpApiEvent): event is APIGatewayProxyEventV2 {
@@ -33,7 +33,7 @@ function lowerCaseHeaders(event: HttpApiEvent): Record<string, string> {
 /** Normalises either payload version; the signature covers the raw bytes, so a base64 body is decoded, never re-serialised. */
 export function readHttpEvent(event: HttpApiEvent): HttpRequest {
   const raw = event.body ?? "";
-  const body = event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
+  const body = Buffer.from(raw, event.isBase64Encoded ? "base64" : "utf8");
   const headers = lowerCaseHeaders(event);
   if (isV2(event)) {
     return { version: "2.0", method: event.requestContext.http.method.toUpperCase(), path: event.rawPath, headers, body };

@@ -8,6 +8,7 @@ import { createNodeApp } from "../../src/create-node-app.js";
 import { createIndexes, createModels, type Models } from "../../src/models/index.js";
 import { createProbotInstance } from "../../src/services/probot-factory.js";
 import { createWebApp } from "../../src/web/create-web-app.js";
+import { createWebhookIntake } from "../../src/webhooks/create-webhook-intake.js";
 import { captureLogger, type CapturedLogger } from "./test-logger.js";
 import { testConfig } from "./test-config.js";
 
@@ -56,11 +57,15 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const now = () => new Date(current);
   const probotFor = (secret: string) =>
     createProbotInstance({ github: config.github, secret, log: logs.log.child({ name: "probot" }), Octokit: TestOctokit });
-  const app = createNodeApp({
-    probot: probotFor(config.github.webhookSecret),
-    marketplaceProbot: probotFor(config.github.marketplaceWebhookSecret),
+  const { webhookSecret, marketplaceWebhookSecret } = config.github;
+  const webhookIntake = await createWebhookIntake({
+    probots: { app: probotFor(webhookSecret), marketplace: probotFor(marketplaceWebhookSecret) },
+    secrets: { app: webhookSecret, marketplace: marketplaceWebhookSecret },
     appDeps: { models, now },
     log: logs.log,
+  });
+  const app = createNodeApp({
+    webhookIntake,
     webApp: createWebApp({ config, log: logs.log, connection: options.connection, routers: options.routers?.({ models, config, now }) }),
   });
   const { server, url } = await listen(app);

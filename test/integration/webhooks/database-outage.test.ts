@@ -49,7 +49,7 @@ test("with the database stopped, a delivery gets 5xx and /healthz 503; after a r
   const failed = await deliverWebhook(first.server.url, { event: "installation", payload: suspend });
   // GitHub shows a 5xx delivery as failed, and the redelivery job (or an operator) sends it again.
   expect(failed.status).toBe(503);
-  expect(JSON.parse(failed.body).error).toBe("DatabaseUnavailableError: the database cannot be reached; nothing was changed");
+  expect(JSON.parse(failed.body).error).toBe("The database is unavailable; redeliver this delivery later");
   const health = await fetch(`${first.server.url}/healthz`);
   expect(health.status).toBe(503);
   expect(await health.json()).toEqual({ status: "unavailable", database: "down" });

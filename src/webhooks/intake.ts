@@ -1,0 +1,131 @@
+import type { Logger } from "pino";
+import type { Probot } from "probot";
+import { isDatabaseUnavailable } from "../db/database-errors.js";
+import { firstError } from "../error-details.js";
+import { loggable, readDeliveryHeaders, type HeaderReader } from "./delivery-headers.js";
+import { verifySignature } from "./signature.js";
+
+/** The App's webhook and the Marketplace listing's: each signs with its own secret. */
+export type WebhookSource = "app" | "marketplace";
+
+export const WEBHOOK_PATHS: Readonly<Record<WebhookSource, string>> = {
+  app: "/api/github/webhooks",
+  marketplace: "/api/github/marketplace",
+};
+
+/** GitHub caps webhook payloads at 25 MB and drops larger ones, so nothing larger is a real delivery. */
+export const MAX_WEBHOOK_BODY_BYTES = 25 * 1024 * 1024;
+
+export interface WebhookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+export interface WebhookIntakeOptions {
+  /** Verify X-Hub-Signature-256 per endpoint. */
+  secrets: Readonly<Record<WebhookSource, string>>;
+  /**
+   * Each endpoint's Probot with the app's handlers loaded. Asked for only once a delivery is
+   * verified, so on Lambda a forged request never opens the database.
+   */
+  probots: () => Promise<Readonly<Record<WebhookSource, Probot>>>;
+  log: Logger;
+}
+
+const answer = (status: number, error: string, headers?: Record<string, string>): WebhookAnswer => ({ status, body: { error }, headers });
+
+/** Which endpoint a path names; an API Gateway stage name may prefix it. */
+export function webhookSourceFor(path: string): WebhookSource | null {
+  for (const source of ["marketplace", "app"] as const) {
+    if (path === WEBHOOK_PATHS[source] || path.endsWith(WEBHOOK_PATHS[source])) return source;
+  }
+  return null;
+}
+
+/**
+ * The one webhook intake behind the Node server and the Lambda function: the refusals that
+ * need no body, then (with the body) the signature checked once, the payload's shape, Probot's
+ * handlers, and each failure as the status GitHub should record. 4xx for what a redelivery cannot
+ * fix; 5xx for what it can (GitHub redelivers failed deliveries on request, never by itself).
+ */
+export class WebhookIntake {
+  private readonly log: Logger;
+
+  constructor(private readonly options: WebhookIntakeOptions) {
+    this.log = options.log;
+  }
+
+  /** Method, content type, delivery headers and declared length, before a byte of body is read. */
+  refuseBeforeBody(method: string, header: HeaderReader): WebhookAnswer | null {
+    if (method !== "POST") return answer(405, "Method not allowed: deliveries are POSTed", { allow: "POST" });
+    if (!(header("content-type") ?? "").startsWith("application/json")) {
+      return answer(415, 'Unsupported "Content-Type" header value. Must be "application/json"', { accept: "application/json" });
+    }
+    const checked = readDeliveryHeaders(header);
+    if (!checked.ok) {
+      this.log.warn({ status: 400, reason: checked.reason, deliveryId: loggable(header("x-github-delivery")) }, "webhook refused");
+      return answer(400, checked.reason);
+    }
+    const declared = Number(header("content-length") ?? 0);
+    if (declared > MAX_WEBHOOK_BODY_BYTES) return this.tooLarge();
+    return null;
+  }
+
+  tooLarge(): WebhookAnswer {
+    this.log.warn({ status: 413, limit: MAX_WEBHOOK_BODY_BYTES }, "webhook refused: body over GitHub's payload cap");
+    return answer(413, `The body is larger than GitHub's ${MAX_WEBHOOK_BODY_BYTES / 1024 / 1024} MB webhook payload cap`, { connection: "close" });
+  }
+
+  /** The whole delivery, its headers already passed by refuseBeforeBody. */
+  async receive(source: WebhookSource, header: HeaderReader, body: Buffer, requestLog?: Logger): Promise<WebhookAnswer> {
+    const checked = readDeliveryHeaders(header);
+    if (!checked.ok) return answer(400, checked.reason);
+    if (body.length > MAX_WEBHOOK_BODY_BYTES) return this.tooLarge();
+    const { deliveryId, event, signature } = checked.headers;
+    const log = (requestLog ?? this.log).child({ deliveryId, event, source });
+    if (!verifySignature(this.options.secrets[source], body, signature)) {
+      log.warn({ status: 400 }, "webhook refused: signature does not match");
+      return answer(400, "Error: [@octokit/webhooks] signature does not match event payload and secret");
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body.toString("utf8"));
+    } catch {
+      log.warn({ status: 400 }, "webhook refused: invalid JSON");
+      return answer(400, "Invalid JSON");
+    }
+    if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+      log.warn({ status: 422 }, "webhook refused: the payload is not a JSON object");
+      return answer(422, "MalformedPayloadError: the payload must be a JSON object");
+    }
+    const action = (payload as { action?: unknown }).action;
+    if (action !== undefined && typeof action !== "string") {
+      log.warn({ status: 422 }, "webhook refused: action is not a string");
+      return answer(422, "MalformedPayloadError: payload.action must be a string");
+    }
+
+    try {
+      // Typed by event name at registration (app.on); the name was checked against GitHub's shape above.
+      const probot = (await this.options.probots())[source];
+      await probot.webhooks.receive({ id: deliveryId, name: event, payload } as Parameters<typeof probot.webhooks.receive>[0]);
+      return { status: 200, body: { ok: true } };
+    } catch (error) {
+      return this.failure(error, log);
+    }
+  }
+
+  private failure(error: unknown, log: Logger): WebhookAnswer {
+    const first = firstError(error);
+    if (first.status !== undefined && first.status >= 400 && first.status < 500) {
+      log.warn({ status: first.status, reason: first.message }, "webhook refused");
+      return answer(first.status, `${first.name}: ${first.message}`);
+    }
+    if (isDatabaseUnavailable(error) || first.status === 503) {
+      log.error({ err: error }, "webhook failed: the database is unavailable");
+      return answer(503, "The database is unavailable; redeliver this delivery later", { "retry-after": "60" });
+    }
+    log.error({ err: error }, "webhook failed");
+    return answer(500, "The delivery could not be processed; redeliver it later");
+  }
+}

@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { MAX_WEBHOOK_BODY_BYTES, WEBHOOK_PATHS, webhookSourceFor, type WebhookAnswer, type WebhookIntake } from "./intake.js";
+
+type NextFunction = (error?: unknown) => void;
+export type WebhookMiddleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
+
+/** Resolves with the body, or null once it passes `limit` bytes: counted as it streams, never buffered past the cap. */
+export function readBodyWithin(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off("data", onData);
+        chunks.length = 0;
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(Buffer.concat(chunks, size)));
+    req.once("error", reject);
+  });
+}
+
+function send(res: ServerResponse, { status, body, headers }: WebhookAnswer): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** How long a refused client has to read the answer before the connection is cut. */
+const REFUSED_LINGER_MS = 1000;
+
+/**
+ * Refuses without reading on. Node would otherwise drain the rest of the body (however large)
+ * to keep the connection; instead the answer is sent with `Connection: close`, the socket stops
+ * reading (TCP back-pressure holds the sender), and is destroyed shortly after.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, refusal: WebhookAnswer): void {
+  const socket = req.socket;
+  req.pause();
+  socket.pause();
+  res.once("finish", () => {
+    socket.end();
+    // Node resumes a half-read request after the answer (to drain it for keep-alive): stop it again.
+    setImmediate(() => socket.pause());
+    setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();
+  });
+  send(res, { ...refusal, headers: { ...refusal.headers, connection: "close" } });
+}
+
+/** The Node server's adapter over the webhook intake: both webhook paths; everything else goes to `next`. */
+export function createWebhookMiddleware(intake: WebhookIntake): WebhookMiddleware {
+  return (req, res, next) => {
+    const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+    const source = webhookSourceFor(pathname);
+    // Exact paths here; only API Gateway prefixes a stage name.
+    if (!source || WEBHOOK_PATHS[source] !== pathname) return next();
+    const header = (name: string) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(", ") : value;
+    };
+    const refused = intake.refuseBeforeBody(req.method ?? "GET", header);
+    if (refused) return refuse(req, res, refused);
+
+    readBodyWithin(req, MAX_WEBHOOK_BODY_BYTES)
+      .then(async (body) => {
+        if (!body) return refuse(req, res, intake.tooLarge());
+        send(res, await intake.receive(source, header, body));
+      })
+      .catch(next);
+  };
+}

@@ -1,0 +1,16 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+/** GitHub's X-Hub-Signature-256: `sha256=` and 64 hex digits. Nothing else is verified (no SHA-1 fallback). */
+const SHA256_SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
+
+export function isWellFormedSignature(header: string): boolean {
+  return SHA256_SIGNATURE.test(header);
+}
+
+/** HMAC-SHA256 of the raw bytes under `secret`, compared in constant time. */
+export function verifySignature(secret: string, body: Buffer, header: string): boolean {
+  const match = SHA256_SIGNATURE.exec(header);
+  if (!match) return false;
+  const expected = createHmac("sha256", secret).update(body).digest();
+  return timingSafeEqual(expected, Buffer.from(match[1]!, "hex"));
+}
