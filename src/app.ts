@@ -1,8 +1,10 @@
-import type { ApplicationFunction, Context } from "probot";
+import type { EmitterWebhookEvent } from "@octokit/webhooks";
+import type { Logger } from "pino";
+import type { ApplicationFunction } from "probot";
 import { DatabaseUnavailableError, isDatabaseUnavailable } from "./db/database-errors.js";
-import { eventHandlers } from "./handlers/index.js";
-import { isObject } from "./handlers/payload.js";
-import type { HandlerDeps } from "./handlers/types.js";
+import { isObject } from "./github/payload.js";
+import { registerEventHandlers } from "./handlers/index.js";
+import type { HandlerDeps, HandlerOutcome, RegisterHandler } from "./handlers/types.js";
 import { processDeliveryOnce } from "./services/delivery-log.js";
 
 export interface AppDeps extends HandlerDeps {
@@ -15,31 +17,40 @@ function installationIdOf(payload: unknown): number | null {
   return typeof payload.installation.id === "number" ? payload.installation.id : null;
 }
 
-/** The Probot application: records each delivery once and hands it to the handler for its event. */
+function actionOf(payload: unknown): string | null {
+  return isObject(payload) && typeof payload.action === "string" ? payload.action : null;
+}
+
+/** Records the delivery once (X-GitHub-Delivery), applies it, and turns an unreachable database into a 503. */
+async function applyOnce(deps: AppDeps, event: Pick<EmitterWebhookEvent, "id" | "name" | "payload">, baseLog: Logger, apply: (log: Logger) => Promise<HandlerOutcome>) {
+  const action = actionOf(event.payload);
+  const installationId = installationIdOf(event.payload);
+  const log = baseLog.child({ event: event.name, action, installationId });
+  try {
+    const info = { deliveryId: event.id, event: event.name, action, installationId, source: deps.source ?? "app" } as const;
+    const outcome = await processDeliveryOnce(deps.models, deps.now, info, log, () => apply(log));
+    log.info({ outcome }, "webhook handled");
+  } catch (error) {
+    // 503 rather than a bare 500: GitHub marks the delivery failed, to be redelivered.
+    if (isDatabaseUnavailable(error)) throw new DatabaseUnavailableError(error);
+    throw error;
+  }
+}
+
+/** The Probot application: each handled event and action to its handler, every delivery recorded once. */
 export function createApp(deps: AppDeps): ApplicationFunction {
   return (app) => {
+    const handled = new Set<string>();
+    const on: RegisterHandler = (names, handler) => {
+      for (const name of Array.isArray(names) ? names : [names]) handled.add(name);
+      app.on(names, (context) => applyOnce(deps, context, context.log, (log) => handler({ id: context.id, name: context.name, payload: context.payload, log }, deps)));
+    };
+    registerEventHandlers(on);
+    // Everything no handler claims is still recorded, so a redelivery of it is recognised.
     app.onAny(async (event) => {
-      // Probot hands a Context to onAny at run time; its declared type is the bare event.
-      const context = event as unknown as Context;
-      const payload: unknown = context.payload;
-      const action = isObject(payload) && typeof payload.action === "string" ? payload.action : null;
-      const installationId = installationIdOf(payload);
-      const log = context.log.child({ event: context.name, action, installationId });
-      const handler = eventHandlers.get(context.name);
-      try {
-        const outcome = await processDeliveryOnce(
-          deps.models,
-          deps.now,
-          { deliveryId: context.id, event: context.name, action, installationId, source: deps.source ?? "app" },
-          log,
-          async () => (handler ? handler({ id: context.id, name: context.name, payload, log }, deps) : "ignored"),
-        );
-        log.info({ outcome }, "webhook handled");
-      } catch (error) {
-        // 503 rather than a bare 500: GitHub marks the delivery failed, to be redelivered.
-        if (isDatabaseUnavailable(error)) throw new DatabaseUnavailableError(error);
-        throw error;
-      }
+      const action = actionOf(event.payload);
+      if (handled.has(event.name) || (action !== null && handled.has(`${event.name}.${action}`))) return;
+      await applyOnce(deps, event, app.log.child({ id: event.id }), async () => "ignored");
     });
   };
 }

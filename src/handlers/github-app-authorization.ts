@@ -1,5 +1,5 @@
 import { recordAudit } from "../services/audit.js";
-import { numberAt, objectAt, type Json } from "./payload.js";
+import { numberAt, objectAt, payloadObject } from "../github/payload.js";
 import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
 
 /**
@@ -7,9 +7,8 @@ import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
  * verifies an installer is dropped after the check), so there is no grant to delete: the
  * revocation is recorded so support can see it.
  */
-export async function handleGitHubAppAuthorization(context: HandlerContext<Json>, deps: HandlerDeps): Promise<HandlerOutcome> {
-  if (context.payload.action !== "revoked") return "ignored";
-  const sender = objectAt(context.payload, "sender", "payload");
+export async function handleGitHubAppAuthorization(context: HandlerContext<"github_app_authorization.revoked">, deps: HandlerDeps): Promise<HandlerOutcome> {
+  const sender = objectAt(payloadObject(context.payload), "sender", "payload");
   const userId = numberAt(sender, "id", "sender");
   await recordAudit(deps.models, deps.now(), {
     actor: `github:${String(sender.login ?? userId)}`,

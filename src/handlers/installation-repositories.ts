@@ -1,20 +1,22 @@
 import { recordAudit } from "../services/audit.js";
 import { ensureInstallation, setRepoAccess, updateIfNewer } from "../services/installation-store.js";
-import { readInstallationSnapshot } from "./installation-snapshot.js";
-import { MalformedPayloadError, repositoryIds, senderActor, type Json } from "./payload.js";
+import { readInstallationSnapshot } from "../github/installation-snapshot.js";
+import { MalformedPayloadError, payloadObject, repositoryIds, senderActor } from "../github/payload.js";
 import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
 
-export async function handleInstallationRepositories(context: HandlerContext<Json>, deps: HandlerDeps): Promise<HandlerOutcome> {
+export type RepositoriesEvent = "installation_repositories.added" | "installation_repositories.removed";
+
+export async function handleInstallationRepositories(context: HandlerContext<RepositoriesEvent>, deps: HandlerDeps): Promise<HandlerOutcome> {
   const { action } = context.payload;
-  if (action !== "added" && action !== "removed") return "ignored";
+  const payload = payloadObject(context.payload);
   const { models } = deps;
-  const snapshot = readInstallationSnapshot(context.payload);
-  const selection = context.payload.repository_selection ?? snapshot.repositorySelection;
+  const snapshot = readInstallationSnapshot(payload);
+  const selection = payload.repository_selection ?? snapshot.repositorySelection;
   if (selection !== "all" && selection !== "selected") {
     throw new MalformedPayloadError(`repository_selection must be "all" or "selected"`);
   }
-  const added = repositoryIds(context.payload, "repositories_added", "payload");
-  const removed = repositoryIds(context.payload, "repositories_removed", "payload");
+  const added = repositoryIds(payload, "repositories_added", "payload");
+  const removed = repositoryIds(payload, "repositories_removed", "payload");
 
   await ensureInstallation(models, { ...snapshot, repositorySelection: selection }, null);
   const installation = await updateIfNewer(models, snapshot.installationId, snapshot.updatedAt, { repositorySelection: selection });
@@ -28,7 +30,7 @@ export async function handleInstallationRepositories(context: HandlerContext<Jso
   const revoked = await setRepoAccess(models, organizationId, removed, false);
   await recordAudit(models, deps.now(), {
     organizationId,
-    actor: senderActor(context.payload),
+    actor: senderActor(payload),
     action: `installation_repositories.${action}`,
     details: { installationId: snapshot.installationId, repositorySelection: selection, added, removed, knownReposChanged: granted + revoked },
   });

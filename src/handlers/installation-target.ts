@@ -1,13 +1,13 @@
 import { recordAudit } from "../services/audit.js";
-import { numberAt, objectAt, senderActor, stringAt, type Json } from "./payload.js";
+import { numberAt, objectAt, payloadObject, senderActor, stringAt } from "../github/payload.js";
 import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
 
 /** An account renamed on GitHub: keep showing the name GitHub now uses. */
-export async function handleInstallationTarget(context: HandlerContext<Json>, deps: HandlerDeps): Promise<HandlerOutcome> {
-  if (context.payload.action !== "renamed") return "ignored";
+export async function handleInstallationTarget(context: HandlerContext<"installation_target.renamed">, deps: HandlerDeps): Promise<HandlerOutcome> {
+  const payload = payloadObject(context.payload);
   const { models } = deps;
-  const installationId = numberAt(objectAt(context.payload, "installation", "payload"), "id", "installation");
-  const account = objectAt(context.payload, "account", "payload");
+  const installationId = numberAt(objectAt(payload, "installation", "payload"), "id", "installation");
+  const account = objectAt(payload, "account", "payload");
   const accountId = numberAt(account, "id", "account");
   const login = stringAt(account, "login", "account");
   const installation = await models.GitHubInstallation.findOneAndUpdate(
@@ -20,12 +20,12 @@ export async function handleInstallationTarget(context: HandlerContext<Json>, de
   if (!installation) {
     context.log.debug({ installationId }, "installation_target.renamed for an unknown installation; the rename waits for its created event");
   }
-  const changes = context.payload.changes as { login?: { from?: string } } | undefined;
+  const from = context.payload.changes?.login?.from;
   await recordAudit(models, deps.now(), {
     organizationId: installation?.organizationId,
-    actor: senderActor(context.payload),
+    actor: senderActor(payload),
     action: "installation_target.renamed",
-    details: { installationId, accountId, from: changes?.login?.from ?? null, to: login },
+    details: { installationId, accountId, from: typeof from === "string" ? from : null, to: login },
   });
   return "applied";
 }

@@ -1,16 +1,22 @@
 import { recordAudit } from "../services/audit.js";
 import { linkRequestedInstallation } from "../services/install-requests.js";
 import { ensureInstallation, setAllRepoAccess, setRepoAccess, updateIfNewer } from "../services/installation-store.js";
-import { readInstallationSnapshot, snapshotFields, type InstallationSnapshot } from "./installation-snapshot.js";
-import { isObject, latest, repositoryIds, senderActor, type Json } from "./payload.js";
-import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
+import { readInstallationSnapshot, snapshotFields, type InstallationSnapshot } from "../github/installation-snapshot.js";
+import { isObject, latest, payloadObject, repositoryIds, senderActor, type Json } from "../github/payload.js";
+import type { EventHandler, HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
 
-type Ctx = HandlerContext<Json>;
+type InstallationEvent =
+  | "installation.created"
+  | "installation.deleted"
+  | "installation.suspend"
+  | "installation.unsuspend"
+  | "installation.new_permissions_accepted";
+type Ctx = HandlerContext<InstallationEvent>;
 
-async function created(context: Ctx, deps: HandlerDeps, snapshot: InstallationSnapshot): Promise<HandlerOutcome> {
+async function created(context: Ctx, deps: HandlerDeps, payload: Json, snapshot: InstallationSnapshot): Promise<HandlerOutcome> {
   const { models } = deps;
   const eventAt = snapshot.updatedAt;
-  const requester = context.payload.requester;
+  const requester = payload.requester;
   const requesterId = isObject(requester) && typeof requester.id === "number" ? requester.id : null;
   const before = await ensureInstallation(models, snapshot, eventAt, { requesterId });
   let organizationId: string | null = null; // just inserted: no organization has claimed it yet
@@ -25,20 +31,20 @@ async function created(context: Ctx, deps: HandlerDeps, snapshot: InstallationSn
   }
   // An owner approved what an admin of ours requested (setup_action=request): link it to that org.
   if (!organizationId && requesterId !== null) {
-    organizationId = await linkRequestedInstallation({ ...deps, log: context.log }, snapshot, requesterId, senderActor(context.payload));
+    organizationId = await linkRequestedInstallation({ ...deps, log: context.log }, snapshot, requesterId, senderActor(payload));
   }
-  const repos = repositoryIds(context.payload, "repositories", "payload");
+  const repos = repositoryIds(payload, "repositories", "payload");
   await setRepoAccess(models, organizationId, repos, true);
   await recordAudit(models, deps.now(), {
     organizationId,
-    actor: senderActor(context.payload),
+    actor: senderActor(payload),
     action: "installation.created",
     details: { installationId: snapshot.installationId, account: snapshot.accountLogin, repositories: repos.length },
   });
   return "applied";
 }
 
-async function deleted(context: Ctx, deps: HandlerDeps, snapshot: InstallationSnapshot): Promise<HandlerOutcome> {
+async function deleted(_context: Ctx, deps: HandlerDeps, payload: Json, snapshot: InstallationSnapshot): Promise<HandlerOutcome> {
   const { models } = deps;
   const deletedAt = deps.now();
   await ensureInstallation(models, snapshot, snapshot.updatedAt);
@@ -53,14 +59,14 @@ async function deleted(context: Ctx, deps: HandlerDeps, snapshot: InstallationSn
   await setAllRepoAccess(models, installation.organizationId, false);
   await recordAudit(models, deletedAt, {
     organizationId: installation.organizationId,
-    actor: senderActor(context.payload),
+    actor: senderActor(payload),
     action: "installation.deleted",
     details: { installationId: snapshot.installationId, account: snapshot.accountLogin },
   });
   return "applied";
 }
 
-async function suspension(context: Ctx, deps: HandlerDeps, snapshot: InstallationSnapshot, suspend: boolean): Promise<HandlerOutcome> {
+async function suspension(context: Ctx, deps: HandlerDeps, payload: Json, snapshot: InstallationSnapshot, suspend: boolean): Promise<HandlerOutcome> {
   const { models } = deps;
   const eventAt = suspend ? latest(snapshot.updatedAt, snapshot.suspendedAt) : snapshot.updatedAt;
   await ensureInstallation(models, snapshot, null);
@@ -72,14 +78,14 @@ async function suspension(context: Ctx, deps: HandlerDeps, snapshot: Installatio
   }
   await recordAudit(models, deps.now(), {
     organizationId: installation.organizationId,
-    actor: senderActor(context.payload),
+    actor: senderActor(payload),
     action: suspend ? "installation.suspended" : "installation.unsuspended",
     details: { installationId: snapshot.installationId },
   });
   return "applied";
 }
 
-async function newPermissionsAccepted(context: Ctx, deps: HandlerDeps, snapshot: InstallationSnapshot): Promise<HandlerOutcome> {
+async function newPermissionsAccepted(_context: Ctx, deps: HandlerDeps, payload: Json, snapshot: InstallationSnapshot): Promise<HandlerOutcome> {
   const { models } = deps;
   await ensureInstallation(models, snapshot, null);
   const installation = await updateIfNewer(models, snapshot.installationId, snapshot.updatedAt, {
@@ -89,27 +95,27 @@ async function newPermissionsAccepted(context: Ctx, deps: HandlerDeps, snapshot:
   if (!installation) return "stale";
   await recordAudit(models, deps.now(), {
     organizationId: installation.organizationId,
-    actor: senderActor(context.payload),
+    actor: senderActor(payload),
     action: "installation.new_permissions_accepted",
     details: { installationId: snapshot.installationId, permissions: snapshot.permissions, events: snapshot.events },
   });
   return "applied";
 }
 
-type ActionHandler = (context: Ctx, deps: HandlerDeps, snapshot: InstallationSnapshot) => Promise<HandlerOutcome>;
+type ActionHandler = (context: Ctx, deps: HandlerDeps, payload: Json, snapshot: InstallationSnapshot) => Promise<HandlerOutcome>;
 
-/** Looked up by own keys only: `constructor` or `__proto__` as an action is not a handler. */
-const ACTIONS: ReadonlyMap<string, ActionHandler> = new Map<string, ActionHandler>([
-  ["created", created],
-  ["deleted", deleted],
-  ["suspend", (c, d, s) => suspension(c, d, s, true)],
-  ["unsuspend", (c, d, s) => suspension(c, d, s, false)],
-  ["new_permissions_accepted", newPermissionsAccepted],
-]);
-
-export async function handleInstallation(context: Ctx, deps: HandlerDeps): Promise<HandlerOutcome> {
-  const action = context.payload.action;
-  const run = typeof action === "string" ? ACTIONS.get(action) : undefined;
-  if (!run) return "ignored";
-  return run(context, deps, readInstallationSnapshot(context.payload));
+/** Each action's handler, with the payload checked and read into our shape first. */
+function withSnapshot<E extends InstallationEvent>(run: ActionHandler): EventHandler<E> {
+  return (context, deps) => {
+    const payload = payloadObject(context.payload);
+    return run(context, deps, payload, readInstallationSnapshot(payload));
+  };
 }
+
+export const installationHandlers = {
+  created: withSnapshot<"installation.created">(created),
+  deleted: withSnapshot<"installation.deleted">(deleted),
+  suspend: withSnapshot<"installation.suspend">((c, d, p, s) => suspension(c, d, p, s, true)),
+  unsuspend: withSnapshot<"installation.unsuspend">((c, d, p, s) => suspension(c, d, p, s, false)),
+  newPermissionsAccepted: withSnapshot<"installation.new_permissions_accepted">(newPermissionsAccepted),
+};

@@ -6,14 +6,19 @@ import {
   objectAt,
   optionalString,
   parseGitHubTime,
+  payloadObject,
   senderActor,
   stringAt,
   type Json,
-} from "./payload.js";
+} from "../github/payload.js";
 import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
 
-const ACTIONS = ["purchased", "changed", "cancelled", "pending_change", "pending_change_cancelled"] as const;
-type Action = (typeof ACTIONS)[number];
+export type PurchaseEvent =
+  | "marketplace_purchase.purchased"
+  | "marketplace_purchase.changed"
+  | "marketplace_purchase.cancelled"
+  | "marketplace_purchase.pending_change"
+  | "marketplace_purchase.pending_change_cancelled";
 
 /** Payloads say "FLAT_RATE", "flat-rate" or "flat_rate"; store one spelling. */
 function normalisePriceModel(raw: string): MarketplacePlan["priceModel"] {
@@ -41,15 +46,15 @@ function unitCount(purchase: Json): number | null {
   return typeof purchase.unit_count === "number" ? purchase.unit_count : null;
 }
 
-export async function handleMarketplacePurchase(context: HandlerContext<Json>, deps: HandlerDeps): Promise<HandlerOutcome> {
-  const action = context.payload.action as Action;
-  if (!ACTIONS.includes(action)) return "ignored";
+export async function handleMarketplacePurchase(context: HandlerContext<PurchaseEvent>, deps: HandlerDeps): Promise<HandlerOutcome> {
+  const { action } = context.payload;
+  const payload = payloadObject(context.payload);
   const { models } = deps;
-  const purchase = objectAt(context.payload, "marketplace_purchase", "payload");
+  const purchase = objectAt(payload, "marketplace_purchase", "payload");
   const account = objectAt(purchase, "account", "marketplace_purchase");
   const accountId = numberAt(account, "id", "marketplace_purchase.account");
   const plan = readPlan(purchase);
-  const effectiveAt = parseGitHubTime(context.payload.effective_date) ?? deps.now();
+  const effectiveAt = parseGitHubTime(payload.effective_date) ?? deps.now();
   const identity = {
     accountLogin: stringAt(account, "login", "marketplace_purchase.account"),
     accountType: optionalString(account, "type") ?? "Organization",
@@ -101,7 +106,7 @@ export async function handleMarketplacePurchase(context: HandlerContext<Json>, d
   const linked = await models.GitHubInstallation.findOne({ accountId, deletedAt: null }).lean();
   await recordAudit(models, deps.now(), {
     organizationId: linked?.organizationId,
-    actor: senderActor(context.payload),
+    actor: senderActor(payload),
     action: `marketplace_purchase.${action}`,
     details: { accountId, plan: plan.name, planId: plan.id, unitCount: unitCount(purchase), effectiveDate: effectiveAt.toISOString() },
   });

@@ -1,6 +1,7 @@
-import type { Context } from "probot";
+import type { EmitterWebhookEvent, EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Logger } from "pino";
 import type { Models } from "../models/index.js";
+import type { DeliveryOutcome } from "../services/delivery-log.js";
 
 /** What a handler needs; tests pass a real database and a fixed clock. */
 export interface HandlerDeps {
@@ -9,16 +10,15 @@ export interface HandlerDeps {
 }
 
 /** "applied" changed state; "stale" was older than what is stored; "ignored" needed nothing. */
-export type HandlerOutcome = "applied" | "stale" | "ignored";
+export type HandlerOutcome = DeliveryOutcome;
 
-/** The slice of Probot's Context a handler uses: payload and a logger tagged with the delivery. */
-export interface HandlerContext<P = unknown> {
-  id: string;
-  name: string;
-  payload: P;
-  log: Logger;
-}
+/** The slice of Probot's Context a handler uses: the typed event and a logger tagged with the delivery. */
+export type HandlerContext<E extends EmitterWebhookEventName> = Pick<EmitterWebhookEvent<E>, "id" | "name" | "payload"> & { log: Logger };
 
-export type EventHandler = (context: HandlerContext<any>, deps: HandlerDeps) => Promise<HandlerOutcome>;
+export type EventHandler<E extends EmitterWebhookEventName> = (context: HandlerContext<E>, deps: HandlerDeps) => Promise<HandlerOutcome>;
 
-export type AnyContext = Context;
+/**
+ * Registers a handler for `event` or `event.action` names, as Probot's `app.on` does. Call it with
+ * the names as a type argument: inferring them through the handler's type is beyond tsc (TS2590).
+ */
+export type RegisterHandler = <E extends EmitterWebhookEventName>(names: E | E[], handler: EventHandler<E>) => void;

@@ -1,5 +1,5 @@
 import { isDuplicateKeyError } from "../db/duplicate-key.js";
-import { snapshotFields, type InstallationSnapshot } from "../handlers/installation-snapshot.js";
+import { snapshotFields, type InstallationSnapshot } from "../github/installation-snapshot.js";
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
 import type { Models } from "../models/index.js";
 import { recordAudit } from "./audit.js";

@@ -2,7 +2,9 @@ import type { Logger } from "pino";
 import { upsertOrRead } from "../db/duplicate-key.js";
 import type { Models } from "../models/index.js";
 import type { DeliveryStatus } from "../models/webhook-delivery.js";
-import type { HandlerOutcome } from "../handlers/types.js";
+
+/** What applying a delivery did: "applied" changed state, "stale" was older than what is stored, "ignored" needed nothing. */
+export type DeliveryOutcome = "applied" | "stale" | "ignored";
 
 export interface DeliveryInfo {
   deliveryId: string;
@@ -29,8 +31,8 @@ export async function processDeliveryOnce(
   now: () => Date,
   info: DeliveryInfo,
   log: Logger,
-  apply: () => Promise<HandlerOutcome>,
-): Promise<HandlerOutcome | "duplicate"> {
+  apply: () => Promise<DeliveryOutcome>,
+): Promise<DeliveryOutcome | "duplicate"> {
   const receivedAt = now();
   const previous = await upsertOrRead(
     () =>

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { InstallationSnapshot } from "../handlers/installation-snapshot.js";
+import type { InstallationSnapshot } from "../github/installation-snapshot.js";
 import type { InstallRequestDoc } from "../models/install-request.js";
 import { recordAudit } from "./audit.js";
 import { InstallationGoneError, InstallationLinkedElsewhereError, OrganizationAlreadyConnectedError } from "./connect-errors.js";

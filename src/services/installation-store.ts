@@ -1,7 +1,7 @@
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
 import { upsertOrRead } from "../db/duplicate-key.js";
 import type { Models } from "../models/index.js";
-import { snapshotFields, type InstallationSnapshot } from "../handlers/installation-snapshot.js";
+import { snapshotFields, type InstallationSnapshot } from "../github/installation-snapshot.js";
 
 /**
  * Every write is a single-document upsert or conditional update (what MongoDB and FerretDB both

@@ -1,5 +1,5 @@
 import { Router, type Request } from "express";
-import { readInstallationSnapshot, type InstallationSnapshot } from "../../handlers/installation-snapshot.js";
+import { readInstallationSnapshot, type InstallationSnapshot } from "../../github/installation-snapshot.js";
 import type { RepoDoc } from "../../models/repo.js";
 import {
   AuthorizationDeniedError,

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, test } from "vitest";
-import { readInstallationSnapshot } from "../../../src/handlers/installation-snapshot.js";
+import { readInstallationSnapshot } from "../../../src/github/installation-snapshot.js";
 import {
   InstallationGoneError,
   InstallationLinkedElsewhereError,

@@ -64,3 +64,9 @@ export function senderActor(payload: Json): string {
   const sender = payload.sender;
   return isObject(sender) && typeof sender.login === "string" ? `github:${sender.login}` : "github";
 }
+
+/** The payload as a plain object, for the readers that check each field GitHub promises. */
+export function payloadObject(payload: unknown): Json {
+  if (!isObject(payload)) throw new MalformedPayloadError("the payload must be a JSON object");
+  return payload;
+}
