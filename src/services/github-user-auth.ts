@@ -1,5 +1,10 @@
+import { exchangeWebFlowCode } from "@octokit/oauth-methods";
+import type { ProbotOctokit } from "probot";
 import type { GitHubConfig } from "../config/env.js";
+import { statusOf } from "../error-details.js";
+import { isObject } from "../github/payload.js";
 import { BadVerificationCodeError, GitHubUnavailableError } from "./connect-errors.js";
+import { AppOctokit } from "./probot-factory.js";
 
 /**
  * Verifies an installer with GitHub's OAuth (rule 1): the setup URL's installation_id can be
@@ -34,25 +39,12 @@ export interface GitHubUserAuthDeps {
   github: Pick<GitHubConfig, "webUrl" | "apiUrl" | "clientId" | "clientSecret">;
   /** Must equal the redirect_uri sent to the authorize step. */
   redirectUri: string;
-  fetch?: typeof fetch;
+  /** The Octokit class (retries and throttling as the App's); tests pass one with retries off. */
+  Octokit?: typeof ProbotOctokit;
 }
 
-const PER_PAGE = 100;
 /** 100 pages of 100: more installations than any user has; a guard against a Link loop. */
 const MAX_PAGES = 100;
-
-function nextLink(header: string | null): string | null {
-  if (!header) return null;
-  for (const part of header.split(",")) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (match?.[1]) return match[1];
-  }
-  return null;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function toInstallation(value: unknown): UserInstallation | null {
   if (!isObject(value) || typeof value.id !== "number" || !isObject(value.account)) return null;
@@ -61,80 +53,78 @@ function toInstallation(value: unknown): UserInstallation | null {
   return { ...value, id: value.id, account: { id, login, type: typeof type === "string" ? type : "User" } };
 }
 
-export function createGitHubUserAuth(deps: GitHubUserAuthDeps): GitHubUserAuth {
-  const doFetch = deps.fetch ?? fetch;
-  const { github } = deps;
-  const apiOrigin = new URL(github.apiUrl).origin;
-  const headers = (token: string) => ({
-    accept: "application/vnd.github+json",
-    authorization: `Bearer ${token}`,
-    "user-agent": "github-connect",
-    "x-github-api-version": "2022-11-28",
-  });
+/** What went wrong in words, never the token (Octokit's errors carry the request's headers). */
+function unavailable(what: string, error: unknown): GitHubUnavailableError {
+  const status = statusOf(error);
+  return new GitHubUnavailableError(status ? `${what} answered ${status}` : `${what} failed: ${(error as Error).message}`);
+}
 
-  async function exchangeCode(code: string): Promise<string> {
-    if (!github.clientId || !github.clientSecret) {
-      throw new GitHubUnavailableError("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET are needed to verify installers");
-    }
-    let response: Response;
-    try {
-      response = await doFetch(`${github.webUrl}/login/oauth/access_token`, {
-        method: "POST",
-        headers: { accept: "application/json", "content-type": "application/json", "user-agent": "github-connect" },
-        body: JSON.stringify({ client_id: github.clientId, client_secret: github.clientSecret, code, redirect_uri: deps.redirectUri }),
-      });
-    } catch (error) {
-      throw new GitHubUnavailableError(`OAuth token exchange failed: ${(error as Error).message}`);
-    }
-    const body: unknown = await response.json().catch(() => null);
-    // GitHub reports a bad code with 200 and an `error` field, not with a 4xx.
-    if (isObject(body) && body.error === "bad_verification_code") throw new BadVerificationCodeError();
-    if (!response.ok || !isObject(body) || typeof body.access_token !== "string" || body.access_token === "") {
-      const reason = isObject(body) && typeof body.error === "string" ? body.error : `status ${response.status}`;
-      throw new GitHubUnavailableError(`OAuth token exchange refused: ${reason}`);
-    }
-    return body.access_token;
+export function createGitHubUserAuth(deps: GitHubUserAuthDeps): GitHubUserAuth {
+  const { github } = deps;
+  const Octokit = deps.Octokit ?? AppOctokit;
+  const apiOrigin = new URL(github.apiUrl).origin;
+
+  /** An Octokit for one user token that sends it to GitHub's API only, whatever a Link header says. */
+  function userOctokit(token: string): InstanceType<typeof ProbotOctokit> {
+    const octokit = new Octokit({ auth: { token }, baseUrl: github.apiUrl });
+    octokit.hook.before("request", (options) => {
+      const { url } = octokit.request.endpoint.parse(options);
+      if (new URL(url).origin !== apiOrigin) throw new GitHubUnavailableError("GitHub sent a next-page link to another host");
+    });
+    return octokit;
   }
 
-  async function getJson(url: string, token: string): Promise<{ body: unknown; next: string | null }> {
-    let response: Response;
+  async function exchangeCode(code: string): Promise<string> {
+    const { clientId, clientSecret } = github;
+    if (!clientId || !clientSecret) throw new GitHubUnavailableError("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET are needed to verify installers");
     try {
-      response = await doFetch(url, { headers: headers(token) });
+      const { authentication } = await exchangeWebFlowCode({
+        clientType: "github-app",
+        clientId,
+        clientSecret,
+        code,
+        redirectUrl: deps.redirectUri,
+        request: new Octokit({ baseUrl: github.apiUrl }).request,
+      });
+      return authentication.token;
     } catch (error) {
-      throw new GitHubUnavailableError(`GET ${new URL(url).pathname} failed: ${(error as Error).message}`);
+      // GitHub reports a bad code with 200 and an `error` field; oauth-methods turns it into a 400.
+      const data = (error as { response?: { data?: unknown } }).response?.data;
+      if (isObject(data) && data.error === "bad_verification_code") throw new BadVerificationCodeError();
+      if (isObject(data) && typeof data.error === "string") throw new GitHubUnavailableError(`OAuth token exchange refused: ${data.error}`);
+      throw unavailable("OAuth token exchange", error);
     }
-    if (!response.ok) throw new GitHubUnavailableError(`GET ${new URL(url).pathname} answered ${response.status}`);
-    return { body: await response.json(), next: nextLink(response.headers.get("link")) };
   }
 
   return {
     async checkInstallationAccess(code, installationId) {
-      const token = await exchangeCode(code);
+      const octokit = userOctokit(await exchangeCode(code));
       let apiCalls = 1;
-      let url: string | null = `${github.apiUrl}/user/installations?per_page=${PER_PAGE}&page=1`;
-      while (url && apiCalls <= MAX_PAGES) {
-        // The token goes to GitHub's API only, whatever a Link header says.
-        if (new URL(url).origin !== apiOrigin) throw new GitHubUnavailableError("GitHub sent a next-page link to another host");
-        const page: { body: unknown; next: string | null } = await getJson(url, token);
-        apiCalls++;
-        const list = isObject(page.body) && Array.isArray(page.body.installations) ? page.body.installations : null;
-        if (!list) throw new GitHubUnavailableError("GET /user/installations answered without an installations list");
-        for (const entry of list) {
-          const installation = toInstallation(entry);
-          if (installation?.id === installationId) return { visible: true, installation, apiCalls };
+      try {
+        for await (const page of octokit.paginate.iterator("GET /user/installations", { per_page: 100 })) {
+          apiCalls++;
+          if (!Array.isArray(page.data)) throw new GitHubUnavailableError("GET /user/installations answered without an installations list");
+          for (const entry of page.data) {
+            const installation = toInstallation(entry);
+            if (installation?.id === installationId) return { visible: true, installation, apiCalls };
+          }
+          if (apiCalls > MAX_PAGES) break;
         }
-        url = page.next;
+      } catch (error) {
+        if (error instanceof GitHubUnavailableError) throw error;
+        throw unavailable("GET /user/installations", error);
       }
       return { visible: false, installation: null, apiCalls };
     },
 
     async identifyUser(code) {
-      const token = await exchangeCode(code);
-      const { body } = await getJson(`${github.apiUrl}/user`, token);
-      if (!isObject(body) || typeof body.id !== "number" || typeof body.login !== "string") {
-        throw new GitHubUnavailableError("GET /user answered without id and login");
+      const octokit = userOctokit(await exchangeCode(code));
+      try {
+        const { data } = await octokit.request("GET /user");
+        return { id: data.id, login: data.login };
+      } catch (error) {
+        throw unavailable("GET /user", error);
       }
-      return { id: body.id, login: body.login };
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Probot } from "probot";
+import type { Probot, ProbotOctokit } from "probot";
 import type { AppConfig } from "../config/env.js";
 import type { Models } from "../models/index.js";
 import { createGitHubAppClient, type GitHubAppClient } from "../services/github-app-client.js";
@@ -23,8 +23,8 @@ export interface GitHubConnectParts {
   now: () => Date;
   /** The App's Probot instance: App JWT and installation tokens (the webhook one will do). */
   probot: Probot;
-  /** GitHub's OAuth endpoints are called with it; tests leave the default for nock to answer. */
-  fetch?: typeof fetch;
+  /** The Octokit class for user-token calls; tests pass one with retries off. */
+  Octokit?: typeof ProbotOctokit;
 }
 
 export function createGitHubConnectDeps(parts: GitHubConnectParts): GitHubConnectDeps {
@@ -36,7 +36,7 @@ export function createGitHubConnectDeps(parts: GitHubConnectParts): GitHubConnec
     now,
     urls,
     appClient: createGitHubAppClient({ probot: parts.probot }),
-    userAuth: createGitHubUserAuth({ github: config.github, redirectUri: urls.callbackUrl, ...(parts.fetch ? { fetch: parts.fetch } : {}) }),
+    userAuth: createGitHubUserAuth({ github: config.github, redirectUri: urls.callbackUrl, Octokit: parts.Octokit }),
     states: createStateTokens({ secret: config.github.stateSecret, now, models }),
   };
 }

@@ -110,7 +110,13 @@ export function nockOAuthToken(options: { code: string; redirectUri?: string; re
       body.code === options.code &&
       (options.redirectUri === undefined || body.redirect_uri === options.redirectUri),
     )
-    .reply(200, reply, { "content-type": "application/json; charset=utf-8" });
+    // GitHub dates every answer; the token's expiry is reckoned from it.
+    .reply(200, reply, { "content-type": "application/json; charset=utf-8", date: new Date().toUTCString() });
+}
+
+/** The user token as Octokit sends it (`token …`; GitHub takes `Bearer …` alike). */
+function userAuthorization(token = USER_TOKEN): (value: string) => boolean {
+  return (value) => value === `token ${token}` || value === `Bearer ${token}`;
 }
 
 /**
@@ -118,13 +124,14 @@ export function nockOAuthToken(options: { code: string; redirectUri?: string; re
  * page 1, 2, …, with Link headers between them, as GitHub paginates (per_page=100).
  */
 export function nockUserInstallations(pages: InstallationSpec[][], options: { token?: string } = {}): nock.Scope {
-  const scope = nock(GITHUB_API, { reqheaders: { authorization: `Bearer ${options.token ?? USER_TOKEN}` } });
+  const scope = nock(GITHUB_API, { reqheaders: { authorization: userAuthorization(options.token) } });
   const total = pages.reduce((n, page) => n + page.length, 0);
   const last = Math.max(pages.length, 1);
   (pages.length > 0 ? pages : [[]]).forEach((page, index) => {
     scope
       .get("/user/installations")
-      .query({ per_page: "100", page: String(index + 1) })
+      // Octokit's paginate asks for the first page without `page`, then follows the Link header.
+      .query(index === 0 ? { per_page: "100" } : { per_page: "100", page: String(index + 1) })
       .reply(200, { total_count: total, installations: page.map(installationJson) }, linkHeader("/user/installations", index + 1, last));
   });
   return scope;
@@ -133,7 +140,7 @@ export function nockUserInstallations(pages: InstallationSpec[][], options: { to
 /** `GET /user` with the user token. */
 export function nockGitHubUser(user: { id: number; login: string }, options: { token?: string } = {}): nock.Scope {
   const json = { ...githubFixture<Json>("user"), id: user.id, login: user.login };
-  return nock(GITHUB_API, { reqheaders: { authorization: `Bearer ${options.token ?? USER_TOKEN}` } }).get("/user").reply(200, json);
+  return nock(GITHUB_API, { reqheaders: { authorization: userAuthorization(options.token) } }).get("/user").reply(200, json);
 }
 
 /** `POST /app/installations/{id}/access_tokens` signed with the App's JWT: 201 and a token. */
