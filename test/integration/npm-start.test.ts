@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,6 +67,19 @@ describe("npm start", () => {
     const server = start({ NODE_ENV: "development", APP_ID: "abc" });
     expect(await server.exited).toBe(1);
     expect(server.output().trim()).toBe('Configuration error: APP_ID must be a positive whole number, got "abc"');
+  }, 30_000);
+
+  test("a port in use stops start-up with one line saying to set PORT", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const server = start({ NODE_ENV: "development", PORT: String(port), MONGODB_URI: withDatabaseName(inject("mongoUri"), "npm_start_port_in_use") });
+      expect(await server.exited).toBe(1);
+      expect(server.output().trim()).toBe(`Port ${port} is in use: set PORT`);
+    } finally {
+      blocker.close();
+    }
   }, 30_000);
 
   test("with an App but no WorkOS credentials it offers development sign-in", async () => {
