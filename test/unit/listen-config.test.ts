@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config/env.js";
+import { loadLambdaSetup } from "../../src/lambda/container.js";
 import { workosEnv } from "../helpers/auth.js";
 import { productionEnv, testEnv } from "../helpers/test-config.js";
 
@@ -54,6 +55,14 @@ describe("TRUST_PROXY (whose X-Forwarded-For to believe)", () => {
 
   test.each(["true", "everyone", "10.0.0.0/33", "10.0.0.1,,nope", "1.5"])("%s is refused, naming TRUST_PROXY", (value) => {
     expect(errorFor(testEnv({ TRUST_PROXY: value }))).toMatch(/^TRUST_PROXY must be the number of proxies in front of the server \(e\.g\. 1\) or their comma-separated addresses\/subnets/);
+  });
+
+  test("on Lambda it is refused: the client's IP comes from API Gateway", () => {
+    const lambdaEnv = (overrides: Record<string, string | undefined>) => productionEnv({ LOG_LEVEL: "silent", ...overrides });
+    expect(loadLambdaSetup(lambdaEnv({})).config.trustProxy).toBe(false);
+    expect(() => loadLambdaSetup(lambdaEnv({ TRUST_PROXY: "1" }))).toThrow(
+      new ConfigError("TRUST_PROXY does not apply on Lambda: the client's IP comes from API Gateway's requestContext; unset it"),
+    );
   });
 
   test("true says why it is refused", () => {
