@@ -1,9 +1,11 @@
 import "dotenv/config";
 import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfig } from "./config/env.js";
+import { DataDirInUseError } from "./db/data-dir-lock.js";
 import { startEmbeddedMongo, type EmbeddedMongo } from "./db/embedded-mongo.js";
+import { ensurePortFree, PortInUseError } from "./http-listener.js";
 import { createLogger } from "./logger.js";
-import { startServer } from "./server.js";
+import { startServer, type RunningServer } from "./server.js";
 
 /** `npm start`: validate the environment, find a database, serve. */
 async function main(): Promise<void> {
@@ -20,16 +22,24 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
 
   let embedded: EmbeddedMongo | undefined;
-  let mongodbUri = config.mongodbUri;
-  if (!mongodbUri) {
-    const dataDir = fileURLToPath(new URL("../.data/mongo", import.meta.url));
-    log.info({ dataDir }, "No MONGODB_URI: starting an embedded MongoDB-compatible server");
-    embedded = await startEmbeddedMongo({ dataDir, log: (msg) => log.info(msg) });
-    mongodbUri = `${embedded.uri.replace(/\/?(\?.*)?$/, "")}/github-connect`;
-    log.info({ kind: embedded.kind }, "embedded database ready");
+  let server: RunningServer;
+  try {
+    // Before the embedded database: a second `npm start` should stop here, having started nothing.
+    await ensurePortFree(config.port, config.host);
+    let mongodbUri = config.mongodbUri;
+    if (!mongodbUri) {
+      const dataDir = fileURLToPath(new URL("../.data/mongo", import.meta.url));
+      log.info({ dataDir }, "No MONGODB_URI: starting an embedded MongoDB-compatible server");
+      embedded = await startEmbeddedMongo({ dataDir, log: (msg) => log.info(msg) });
+      mongodbUri = `${embedded.uri.replace(/\/?(\?.*)?$/, "")}/github-connect`;
+      log.info({ kind: embedded.kind }, "embedded database ready");
+    }
+    server = await startServer({ config, log, mongodbUri });
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
   }
 
-  const server = await startServer({ config, log, mongodbUri });
   const shutdown = async (signal: string) => {
     log.info({ signal }, "shutting down");
     await server.close().catch((error: unknown) => log.error({ err: error }, "close failed"));
@@ -41,6 +51,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? `Start-up failed: ${error.message}` : error);
+  // The operator's own fix is in these messages; a stack would only bury it.
+  if (error instanceof PortInUseError || error instanceof DataDirInUseError) console.error(error.message);
+  else console.error(error instanceof Error ? `Start-up failed: ${error.message}` : error);
   process.exit(1);
 });

@@ -1,11 +1,12 @@
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Connection } from "mongoose";
 import type { Logger } from "pino";
 import type { AppConfig } from "./config/env.js";
+import { isLoopbackHost } from "./config/network.js";
 import { createNodeApp } from "./create-node-app.js";
 import { connectDatabase } from "./db/connect.js";
+import { listenHttp, type ServerLimits } from "./http-listener.js";
 import { createIndexes, createModels } from "./models/index.js";
 import { createProbotInstance } from "./services/probot-factory.js";
 import { createWebApp } from "./web/create-web-app.js";
@@ -27,7 +28,16 @@ export interface StartServerOptions {
   mongodbUri: string;
   manifestPath?: string;
   dotenvPath?: string;
+  /** Overrides config.host. */
   host?: string;
+  /** Overrides DEFAULT_SERVER_LIMITS (tests use short ones). */
+  limits?: Partial<ServerLimits>;
+}
+
+/** A host a browser on this machine can open: the listening address, or localhost for loopback and "any". */
+function displayHost(host: string): string {
+  if (isLoopbackHost(host) || host === "0.0.0.0" || host === "::") return "localhost";
+  return host.includes(":") ? `[${host}]` : host;
 }
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -72,12 +82,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if (config.auth.mode === "dev") log.warn("AUTH_MODE=dev: development sign-in at /auth/login (anyone can pick any role)");
   }
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = handler.listen(config.port, options.host ?? "0.0.0.0", () => resolve(listening));
-    listening.once("error", reject);
-  });
+  const host = options.host ?? config.host;
+  let server;
+  try {
+    server = await listenHttp(handler, { port: config.port, host, limits: options.limits });
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
-  const url = `http://localhost:${port}`;
+  const url = `http://${displayHost(host)}:${port}`;
   log.info({ url, setupMode: config.setupMode }, `GitHub Connect listening on ${url}`);
   return {
     url,

@@ -1,10 +1,14 @@
 import { createPrivateKey } from "node:crypto";
 import { getPrivateKey } from "@probot/get-private-key";
+import { loadAuthConfig, type AuthConfig } from "./auth-config.js";
+import { ConfigError } from "./config-error.js";
+import { developmentSecrets } from "./development-secrets.js";
+import { parseHost, parseTrustProxy, type TrustProxy } from "./network.js";
+import { read, requireVar, type Env } from "./read-env.js";
 
-/** A configuration problem an operator can fix; the message names the variable. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
+export type { AuthConfig, AuthMode } from "./auth-config.js";
+export { ConfigError } from "./config-error.js";
+export type { TrustProxy } from "./network.js";
 
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
 const LOG_LEVELS: readonly LogLevel[] = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
@@ -24,7 +28,7 @@ export interface GitHubConfig {
   /** e.g. https://api.github.com or https://ghes.example.com/api/v3 */
   apiUrl: string;
   enterpriseHost?: string;
-  /** Signs the connect/OAuth `state` (STATE_SECRET; a public default outside production). */
+  /** Signs the connect/OAuth `state` (STATE_SECRET; outside production, a random one per process when unset). */
   stateSecret: string;
 }
 
@@ -32,6 +36,10 @@ export interface AppConfig {
   nodeEnv: string;
   production: boolean;
   port: number;
+  /** HOST: where the Node server listens; loopback unless production. */
+  host: string;
+  /** TRUST_PROXY for the Node server (never on Lambda): none unless configured. */
+  trustProxy: TrustProxy;
   baseUrl: string;
   logLevel: LogLevel;
   /** Undefined outside production: an embedded server is started instead. */
@@ -40,36 +48,6 @@ export interface AppConfig {
   setupMode: boolean;
   github: GitHubConfig;
   auth: AuthConfig;
-}
-
-export type AuthMode = "workos" | "dev";
-
-/** Sign-in: WorkOS AuthKit, or a local form for development (never in production). */
-export interface AuthConfig {
-  mode: AuthMode;
-  /** Seals the session and flow cookies: WORKOS_COOKIE_PASSWORD, or DEVELOPMENT_COOKIE_PASSWORD outside production. */
-  cookiePassword: string;
-  /** Cookies carry `Secure` unless BASE_URL is plain http:// (local development). */
-  secureCookies: boolean;
-  /** Set in workos mode only. */
-  workos?: { apiKey: string; clientId: string };
-}
-
-/** Outside production only, when WORKOS_COOKIE_PASSWORD is unset. Public: it protects nothing. */
-export const DEVELOPMENT_COOKIE_PASSWORD = "development-only-cookie-password-not-a-secret";
-const MIN_COOKIE_PASSWORD = 32;
-
-type Env = Record<string, string | undefined>;
-
-function read(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
-function requireVar(env: Env, name: string, why: string): string {
-  const value = read(env, name);
-  if (!value) throw new ConfigError(`${name} is required ${why}`);
-  return value;
 }
 
 function parsePort(raw: string | undefined): number {
@@ -132,14 +110,12 @@ function gitHubHosts(env: Env): Pick<GitHubConfig, "webUrl" | "apiUrl" | "enterp
   return { webUrl: `${protocol}://${host}`, apiUrl: `${protocol}://${host}/api/v3`, enterpriseHost: host };
 }
 
-/** Outside production only, when STATE_SECRET is unset. Public: it protects nothing. */
-export const DEVELOPMENT_STATE_SECRET = "development-only-state-secret-not-a-secret";
 const MIN_STATE_SECRET = 32;
 
 function loadStateSecret(env: Env, production: boolean): string {
   const secret = production
     ? requireVar(env, "STATE_SECRET", `in production (at least ${MIN_STATE_SECRET} random characters, e.g. openssl rand -base64 32; it signs the connect links)`)
-    : (read(env, "STATE_SECRET") ?? DEVELOPMENT_STATE_SECRET);
+    : (read(env, "STATE_SECRET") ?? developmentSecrets.stateSecret);
   if (secret.length < MIN_STATE_SECRET) {
     throw new ConfigError(`STATE_SECRET must be at least ${MIN_STATE_SECRET} characters (it signs the connect links), got ${secret.length}`);
   }
@@ -191,30 +167,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     }
   }
 
-  const auth = loadAuthConfig(env, production, baseUrl);
+  // Setup mode and development listen on this machine only unless HOST says otherwise.
+  const host = parseHost(read(env, "HOST"), production ? "0.0.0.0" : "127.0.0.1");
+  const trustProxy = parseTrustProxy(read(env, "TRUST_PROXY"));
+  const auth = loadAuthConfig(env, { production, baseUrl, host, servesSignIn: Boolean(appIdRaw) });
 
-  return { nodeEnv, production, port, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, github, auth };
-}
-
-function loadAuthConfig(env: Env, production: boolean, baseUrl: string): AuthConfig {
-  const apiKey = read(env, "WORKOS_API_KEY");
-  const clientId = read(env, "WORKOS_CLIENT_ID");
-  const password = read(env, "WORKOS_COOKIE_PASSWORD");
-  const modeRaw = read(env, "AUTH_MODE") ?? (!apiKey && !production ? "dev" : "workos");
-  if (modeRaw !== "workos" && modeRaw !== "dev") throw new ConfigError(`AUTH_MODE must be "workos" or "dev", got "${modeRaw}"`);
-  if (modeRaw === "dev" && production) {
-    throw new ConfigError('AUTH_MODE=dev (development sign-in, anyone can pick any role) is refused in production: set AUTH_MODE=workos and the WORKOS_* variables');
-  }
-  if (password !== undefined && password.length < MIN_COOKIE_PASSWORD) {
-    throw new ConfigError(`WORKOS_COOKIE_PASSWORD must be at least ${MIN_COOKIE_PASSWORD} characters (it seals session cookies), got ${password.length}`);
-  }
-  const secureCookies = !baseUrl.startsWith("http://");
-  if (modeRaw === "dev") return { mode: "dev", cookiePassword: password ?? DEVELOPMENT_COOKIE_PASSWORD, secureCookies };
-  const why = "when AUTH_MODE is workos (from the WorkOS dashboard, API keys page)";
-  return {
-    mode: "workos",
-    cookiePassword: requireVar(env, "WORKOS_COOKIE_PASSWORD", `when AUTH_MODE is workos (at least ${MIN_COOKIE_PASSWORD} random characters, e.g. openssl rand -base64 32)`),
-    secureCookies,
-    workos: { apiKey: requireVar(env, "WORKOS_API_KEY", why), clientId: requireVar(env, "WORKOS_CLIENT_ID", why) },
-  };
+  return { nodeEnv, production, port, host, trustProxy, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, github, auth };
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
 import { ensureFerretdbBinary, ferretdbBinary, goOnPath, startFerretdb } from "./ferretdb.js";
 
 export interface EmbeddedMongo {
@@ -10,7 +11,10 @@ export interface EmbeddedMongo {
 }
 
 export interface EmbeddedMongoOptions {
-  /** Persistent data directory (kept on stop). Without it a temp dir is used and removed on stop. */
+  /**
+   * Persistent data directory (kept on stop), used by one server at a time: a second start on it
+   * throws DataDirInUseError. Without it a temp dir is used and removed on stop.
+   */
   dataDir?: string;
   log?: (msg: string) => void;
 }
@@ -22,6 +26,22 @@ export interface EmbeddedMongoOptions {
  * fastdl.mongodb.org, which is often blocked.
  */
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
+  // Locked before either server starts, so a second start refuses rather than falling back to the other.
+  const lock = options.dataDir ? lockDataDir(options.dataDir) : undefined;
+  try {
+    return releasedOnStop(await startAny(options), lock);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+function releasedOnStop(server: EmbeddedMongo, lock: DataDirLock | undefined): EmbeddedMongo {
+  if (!lock) return server;
+  return { ...server, stop: () => server.stop().finally(() => lock.release()) };
+}
+
+async function startAny(options: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
   const log = options.log ?? (() => undefined);
   const failures: string[] = [];
 

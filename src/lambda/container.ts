@@ -24,6 +24,10 @@ export function loadLambdaSetup(env: Env): LambdaSetup {
   if (config.setupMode) {
     throw new ConfigError("APP_ID is required on Lambda: register the App with `npm start` first (setup mode writes .env, which Lambda cannot)");
   }
+  // serverless-http gives Express API Gateway's source IP (req.ip); a forwarded header must not replace it.
+  if (config.trustProxy !== false) {
+    throw new ConfigError("TRUST_PROXY does not apply on Lambda: the client's IP comes from API Gateway's requestContext; unset it");
+  }
   return { config, mongodbUri: config.mongodbUri, log: createLogger(config.logLevel, env) };
 }
 

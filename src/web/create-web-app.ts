@@ -28,7 +28,7 @@ declare module "express-serve-static-core" {
 export function createWebApp(deps: WebAppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", true);
+  app.set("trust proxy", deps.config.trustProxy);
   app.set("views", deps.viewsDir ?? defaultViewsDir);
   app.set("view engine", "ejs");
   app.locals.appName = "GitHub Connect";

@@ -257,6 +257,19 @@ export function nockAuthenticateWithCode(code: string, reply: AuthenticateReply)
     .reply(200, authenticateBody(reply));
 }
 
+/** nockAuthenticateWithCode, keeping the request body WorkOS received (e.g. the user's `ip_address`). */
+export function nockAuthenticateWithCodeRecording(code: string, reply: AuthenticateReply): { scope: nock.Scope; sent: () => Record<string, unknown> | undefined } {
+  let sent: Record<string, unknown> | undefined;
+  const scope = nock(WORKOS_API)
+    .post("/user_management/authenticate", (body: Record<string, unknown>) => {
+      if (body.grant_type !== "authorization_code" || body.code !== code) return false;
+      sent = body;
+      return true;
+    })
+    .reply(200, authenticateBody(reply));
+  return { scope, sent: () => sent };
+}
+
 /** POST /user_management/authenticate with grant_type refresh_token and this refresh token. */
 export function nockAuthenticateWithRefreshToken(refreshToken: string, reply: AuthenticateReply): nock.Scope {
   return nock(WORKOS_API)

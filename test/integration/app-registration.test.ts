@@ -7,8 +7,9 @@ import nock from "nock";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config/env.js";
 import { createWebApp } from "../../src/web/create-web-app.js";
-import { appRegistrationRoutes } from "../../src/web/routes/app-registration.js";
+import { appRegistrationRoutes, SETUP_STATE_COOKIE } from "../../src/web/routes/app-registration.js";
 import { testPrivateKey } from "../helpers/app-credentials.js";
+import { WebClient } from "../helpers/auth.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
 import { listen } from "../helpers/test-server.js";
 import { captureLogger } from "../helpers/test-logger.js";
@@ -40,12 +41,27 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The conversion GitHub answers for `code`, with a real PEM. */
+function nockConversion(code: string): nock.Scope {
+  const body = readFileSync(new URL("../fixtures/github/app-manifest-conversion.json", import.meta.url), "utf8").replace('"__PEM__"', JSON.stringify(testPrivateKey()));
+  return nock("https://api.github.com").post(`/app-manifests/${code}/conversions`).reply(201, body, { "content-type": "application/json; charset=utf-8" });
+}
+
+/** Opens the setup page as a browser does; returns the client (holding the state cookie) and the `state` the form sends GitHub. */
+async function openSetupPage(): Promise<{ client: WebClient; state: string }> {
+  const client = new WebClient(url);
+  const page = await client.get("/probot");
+  expect(page.status).toBe(200);
+  const action = /<form action="([^"]+)" method="post">/.exec(page.body)![1]!.replace(/&amp;/g, "&");
+  return { client, state: new URL(action).searchParams.get("state")! };
+}
+
 describe("registering the App from app.yml", () => {
   test("the setup page posts the manifest, with this server's URLs, to GitHub's new-App form", async () => {
     const res = await fetch(`${url}/probot`);
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain('<form action="https://github.com/settings/apps/new" method="post">');
+    expect(html).toMatch(/<form action="https:\/\/github\.com\/settings\/apps\/new\?state=[A-Za-z0-9_-]{43}" method="post">/);
     const manifest = JSON.parse(html.match(/name="manifest" value="([^"]*)"/)![1]!.replace(/&#34;/g, '"').replace(/&#39;/g, "'"));
     expect(manifest.hook_attributes.url).toBe("https://connect.example.com/api/github/webhooks");
     expect(manifest.setup_url).toBe("https://connect.example.com/github/setup");
@@ -57,16 +73,32 @@ describe("registering the App from app.yml", () => {
     expect(res.headers.get("location")).toBe("/probot");
   });
 
+  test("the setup page sends GitHub a random state and keeps it in a short-lived HttpOnly SameSite=Lax cookie", async () => {
+    const { client, state } = await openSetupPage();
+    expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(client.jar.get(SETUP_STATE_COOKIE)).toBe(state);
+    const page = await client.get("/probot");
+    const line = page.setCookies.find((l) => l.startsWith(`${SETUP_STATE_COOKIE}=`))!;
+    expect(line).toMatch(/; HttpOnly/i);
+    expect(line).toMatch(/; SameSite=Lax/i);
+    expect(Number(/Max-Age=(\d+)/i.exec(line)![1])).toBeLessThanOrEqual(3600);
+    expect(page.headers.get("cache-control")).toBe("no-store");
+    // A new page, a new state.
+    expect(client.jar.get(SETUP_STATE_COOKIE)).not.toBe(state);
+  });
+
   test("GitHub's registration code is exchanged and the credentials land in .env, never in the logs", async () => {
     writeFileSync(dotenvPath, "# kept\nLOG_LEVEL=debug\n");
     const pem = testPrivateKey();
-    const body = readFileSync(new URL("../fixtures/github/app-manifest-conversion.json", import.meta.url), "utf8").replace('"__PEM__"', JSON.stringify(pem));
-    const scope = nock("https://api.github.com").post("/app-manifests/a1b2c3d4e5/conversions").reply(201, body, { "content-type": "application/json; charset=utf-8" });
+    const scope = nockConversion("a1b2c3d4e5");
 
-    const res = await fetch(`${url}/probot/setup?code=a1b2c3d4e5`);
+    const { client, state } = await openSetupPage();
+    const res = await client.get(`/probot/setup?code=a1b2c3d4e5&state=${state}`);
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain("https://github.com/apps/github-connect-acme/installations/new");
+    expect(res.body).toContain("https://github.com/apps/github-connect-acme/installations/new");
     scope.done();
+    // The state is spent: the same link cannot register again.
+    expect(client.jar.get(SETUP_STATE_COOKIE)).toBeUndefined();
 
     const text = readFileSync(dotenvPath, "utf8");
     expect(text.startsWith("# kept\nLOG_LEVEL=debug\n")).toBe(true);
@@ -91,9 +123,10 @@ describe("registering the App from app.yml", () => {
     nock("https://api.github.com")
       .post("/app-manifests/expired0/conversions")
       .reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/apps/apps#create-a-github-app-from-a-manifest", status: "404" });
-    const res = await fetch(`${url}/probot/setup?code=expired0`);
+    const { client, state } = await openSetupPage();
+    const res = await client.get(`/probot/setup?code=expired0&state=${state}`);
     expect(res.status).toBe(502);
-    expect(await res.text()).toContain("GitHub did not accept the registration code");
+    expect(res.body).toContain("GitHub did not accept the registration code");
     expect(readFileSync(dotenvPath, "utf8")).toBe("");
   });
 
@@ -101,5 +134,24 @@ describe("registering the App from app.yml", () => {
     const res = await fetch(`${url}/probot/setup`);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("Start again from the setup page.");
+  });
+
+  test("a setup link fired from another site (no state cookie from this browser) is refused, writes nothing and never reaches GitHub", async () => {
+    writeFileSync(dotenvPath, "# untouched\n");
+    const res = await fetch(`${url}/probot/setup?code=attacker0code&state=whatever`, { headers: { accept: "text/html" } });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("This registration was not started from the setup page in this browser, or it expired, so nothing was saved.");
+    expect(readFileSync(dotenvPath, "utf8")).toBe("# untouched\n");
+  });
+
+  test("a state that is not this browser's, or none, is refused and writes nothing", async () => {
+    writeFileSync(dotenvPath, "# untouched\n");
+    const other = await openSetupPage();
+    for (const query of [`state=${other.state}x`, "", `state=${(await openSetupPage()).state}`]) {
+      const { client } = await openSetupPage();
+      const res = await client.get(`/probot/setup?code=attacker0code${query ? `&${query}` : ""}`);
+      expect(res.status, query).toBe(403);
+    }
+    expect(readFileSync(dotenvPath, "utf8")).toBe("# untouched\n");
   });
 });

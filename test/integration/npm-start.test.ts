@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, inject, test } from "vitest";
+import { canConnect } from "../../src/db/free-port.js";
 import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testPrivateKey } from "../helpers/app-credentials.js";
 import { withDatabaseName } from "../helpers/database.js";
 
@@ -44,11 +46,27 @@ async function waitForUrl(output: () => string, exited: Promise<unknown>): Promi
   throw new Error(`the server did not start:\n${output()}`);
 }
 
+/** This machine's address on a network interface: where another machine would connect. */
+function externalAddress(): string | undefined {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .find((address) => address && !address.internal && address.family === "IPv4")?.address;
+}
+
+/** Outside production the server listens on loopback only: another machine cannot reach it. */
+async function expectLoopbackOnly(url: string): Promise<void> {
+  const external = externalAddress();
+  expect(external, "this test needs a non-loopback IPv4 interface").toBeDefined();
+  expect(await canConnect("127.0.0.1", Number(new URL(url).port))).toBe(true);
+  expect(await canConnect(external!, Number(new URL(url).port))).toBe(false);
+}
+
 describe("npm start", () => {
-  test("with no APP_ID it serves /healthz and the App registration page, and stops cleanly", async () => {
+  test("with no APP_ID it serves /healthz and the App registration page on loopback only, and stops cleanly", async () => {
     const mongodbUri = withDatabaseName(inject("mongoUri"), "npm_start_test");
     const server = start({ NODE_ENV: "development", PORT: "0", MONGODB_URI: mongodbUri });
     const url = await waitForUrl(server.output, server.exited);
+    await expectLoopbackOnly(url);
 
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
@@ -68,7 +86,20 @@ describe("npm start", () => {
     expect(server.output().trim()).toBe('Configuration error: APP_ID must be a positive whole number, got "abc"');
   }, 30_000);
 
-  test("with an App but no WorkOS credentials it offers development sign-in", async () => {
+  test("a port in use stops start-up with one line saying to set PORT", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const server = start({ NODE_ENV: "development", PORT: String(port), MONGODB_URI: withDatabaseName(inject("mongoUri"), "npm_start_port_in_use") });
+      expect(await server.exited).toBe(1);
+      expect(server.output().trim()).toBe(`Port ${port} is in use: set PORT`);
+    } finally {
+      blocker.close();
+    }
+  }, 30_000);
+
+  test("with an App but no WorkOS credentials it offers development sign-in, on loopback only", async () => {
     const mongodbUri = withDatabaseName(inject("mongoUri"), "npm_start_dev_auth");
     const server = start({
       NODE_ENV: "development",
@@ -79,6 +110,7 @@ describe("npm start", () => {
       WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
     });
     const url = await waitForUrl(server.output, server.exited);
+    await expectLoopbackOnly(url);
     const home = await fetch(`${url}/`, { redirect: "manual" });
     expect(home.status).toBe(303);
     expect(home.headers.get("location")).toBe("/auth/login");

@@ -1,5 +1,6 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { ConfigError, DEVELOPMENT_STATE_SECRET, loadConfig } from "../../src/config/env.js";
+import { ConfigError, loadConfig } from "../../src/config/env.js";
 import { productionEnv, testEnv } from "../helpers/test-config.js";
 
 const production = productionEnv;
@@ -13,8 +14,12 @@ describe("STATE_SECRET (signs the connect and OAuth state)", () => {
     expect(() => loadConfig(production({ STATE_SECRET: "short" }))).toThrow(/STATE_SECRET must be at least 32 characters/);
   });
 
-  test("outside production a public development default is used, and a short one is still refused", () => {
-    expect(loadConfig(testEnv()).github.stateSecret).toBe(DEVELOPMENT_STATE_SECRET);
+  test("outside production an unset one is random per process, never a constant from the source, and a short one is still refused", () => {
+    const secret = loadConfig(testEnv()).github.stateSecret;
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig(testEnv()).github.stateSecret).toBe(secret);
+    const dir = new URL("../../src/config/", import.meta.url);
+    for (const name of readdirSync(dir)) expect(readFileSync(new URL(name, dir), "utf8")).not.toContain(secret);
     expect(() => loadConfig(testEnv({ STATE_SECRET: "short" }))).toThrow(ConfigError);
   });
 });

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { Router, type Request, type Response } from "express";
 import type { WorkOS } from "@workos-inc/node";
 import type { AppConfig } from "../../config/env.js";
@@ -9,6 +9,7 @@ import { csrfProtection, rotateCsrfSecret } from "../session/csrf.js";
 import { devSession, startDevSession } from "../session/dev-session.js";
 import { addFlash } from "../session/flow.js";
 import { safeReturnTo } from "../session/return-to.js";
+import { sameSecret } from "../session/same-secret.js";
 import { createSealers, workosSessionIdOf } from "../session/session-middleware.js";
 import { setWorkOSSessionCookie } from "../session/workos-session.js";
 
@@ -41,13 +42,6 @@ function rememberReturnTo(req: Request): void {
   const returnTo = safeReturnTo(req.query.returnTo);
   if (returnTo) req.flow.returnTo = returnTo;
   else delete req.flow.returnTo;
-}
-
-function sameState(expected: unknown, actual: unknown): boolean {
-  if (typeof expected !== "string" || typeof actual !== "string") return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(actual);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 interface DevForm {
@@ -146,7 +140,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
       req.log.info({ error: req.query.error }, "WorkOS returned a sign-in error");
       throw new SignInError(400, "WorkOS did not sign you in. Start again from the sign-in page.");
     }
-    if (!sameState(expected, req.query.state)) {
+    if (!sameSecret(expected, req.query.state)) {
       throw new SignInError(400, "This sign-in was not started from this browser, or was already used. Start again from the sign-in page.");
     }
     const code = req.query.code;

@@ -1,5 +1,6 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEVELOPMENT_COOKIE_PASSWORD, loadConfig } from "../../../src/config/env.js";
+import { ConfigError, loadConfig } from "../../../src/config/env.js";
 import { TEST_WORKOS_API_KEY, TEST_WORKOS_CLIENT_ID, TEST_WORKOS_COOKIE_PASSWORD, workosEnv } from "../../helpers/auth.js";
 import { testEnv } from "../../helpers/test-config.js";
 
@@ -13,6 +14,12 @@ const productionEnv = (overrides: Record<string, string | undefined>) =>
     ...overrides,
   });
 
+/** Every config source file, as anyone reading the repository sees it. */
+function sourceOfConfig(): string {
+  const dir = new URL("../../../src/config/", import.meta.url);
+  return readdirSync(dir).map((name) => readFileSync(new URL(name, dir), "utf8")).join("\n");
+}
+
 function configError(env: Record<string, string | undefined>): ConfigError {
   try {
     loadConfig(env);
@@ -24,9 +31,32 @@ function configError(env: Record<string, string | undefined>): ConfigError {
 }
 
 describe("sign-in configuration", () => {
-  it("defaults to dev sign-in outside production when WORKOS_API_KEY is unset, with the public development password", () => {
+  it("defaults to dev sign-in outside production when WORKOS_API_KEY is unset, sealing with a random per-process password", () => {
     const { auth } = loadConfig(testEnv());
-    expect(auth).toEqual({ mode: "dev", cookiePassword: DEVELOPMENT_COOKIE_PASSWORD, secureCookies: false });
+    expect(auth).toMatchObject({ mode: "dev", secureCookies: false });
+    expect(auth.cookiePassword.length).toBeGreaterThanOrEqual(32);
+    // The same for the whole process (every config seals alike), and written nowhere anyone can read it.
+    expect(loadConfig(testEnv()).auth.cookiePassword).toBe(auth.cookiePassword);
+    expect(sourceOfConfig()).not.toContain(auth.cookiePassword);
+  });
+
+  it.each(["http://localhost:3000", "http://127.0.0.1:3000", "http://[::1]:3000"])("dev sign-in is served with BASE_URL %s", (baseUrl) => {
+    expect(loadConfig(testEnv({ BASE_URL: baseUrl })).auth.mode).toBe("dev");
+  });
+
+  it("dev sign-in with a BASE_URL that is not this machine is refused, naming AUTH_MODE and BASE_URL, whatever NODE_ENV says", () => {
+    for (const NODE_ENV of ["staging", "development", "test", undefined]) {
+      expect(configError(testEnv({ NODE_ENV, BASE_URL: "https://connect.example.com" })).message).toBe(
+        'AUTH_MODE=dev (the default when WORKOS_API_KEY is unset outside production): development sign-in (anyone can pick any role) needs BASE_URL on localhost, ' +
+          'got "https://connect.example.com": set AUTH_MODE=workos and the WORKOS_* variables, or use BASE_URL=http://localhost:<port>',
+      );
+    }
+    expect(configError(testEnv({ AUTH_MODE: "dev", BASE_URL: "http://10.0.0.5:3000" })).message).toMatch(/^AUTH_MODE=dev: development sign-in .* needs BASE_URL on localhost/);
+  });
+
+  it("dev sign-in listening beyond loopback is refused, naming HOST", () => {
+    expect(configError(testEnv({ AUTH_MODE: "dev", HOST: "0.0.0.0" })).message).toMatch(/^AUTH_MODE=dev: development sign-in .* needs HOST on loopback, got "0.0.0.0"/);
+    expect(loadConfig(testEnv({ HOST: "::1" })).host).toBe("::1");
   });
 
   it("defaults to workos when WORKOS_API_KEY is set", () => {

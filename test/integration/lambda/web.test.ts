@@ -1,6 +1,7 @@
 import type { Connection } from "mongoose";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { createModels } from "../../../src/models/index.js";
+import { nockAuthenticateWithCodeRecording, workosEnv, WorkOSSigningKey } from "../../helpers/auth.js";
 import { connectTestDatabase, dropAndClose, testDatabaseName, withDatabaseName } from "../../helpers/database.js";
 import {
   buildBundles,
@@ -124,3 +125,32 @@ test("a cold start with the database down answers 503 with retry-after instead o
     restore();
   }
 }, 20_000);
+
+describe.each<PayloadVersion>(["1.0", "2.0"])("WorkOS sign-in, payload format %s", (version) => {
+  test("WorkOS is told API Gateway's source IP, never the client's X-Forwarded-For", async () => {
+    // A container of its own: the environment is read on its first invocation.
+    const restore = setEnv(workosEnv({ BASE_URL: "https://connect.example.test" }));
+    try {
+      const workosHandler = await bundles.handler("web", `workos-${version}`);
+      const invoke = (req: LambdaRequest) => workosHandler(httpApiEvent(version, req), lambdaContext("github-connect-web"));
+      const login = await invoke({ path: "/auth/login", headers: html });
+      expect(login.statusCode).toBe(302);
+      const state = new URL(responseHeader(login, "location")!).searchParams.get("state")!;
+
+      const key = new WorkOSSigningKey();
+      const workos = nockAuthenticateWithCodeRecording("code_lambda", { organizationId: "org_lambda", accessToken: key.sign({ org_id: "org_lambda" }) });
+      const callback = await invoke({
+        path: "/auth/callback",
+        query: new URLSearchParams({ code: "code_lambda", state }).toString(),
+        headers: { ...html, "X-Forwarded-For": "6.6.6.6" },
+        cookies: cookiePairs(responseCookies(login)),
+      });
+      expect(callback.statusCode, callback.body).toBe(303);
+      workos.scope.done();
+      // requestContext.identity.sourceIp (1.0) and requestContext.http.sourceIp (2.0) in AWS's example events.
+      expect(workos.sent()?.ip_address).toBe("192.0.2.1");
+    } finally {
+      restore();
+    }
+  });
+});
