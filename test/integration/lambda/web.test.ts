@@ -73,6 +73,16 @@ describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => 
     expect(result.body.length).toBeGreaterThan(100);
   });
 
+  test("API Gateway's request id (HTTP APIs end theirs with \"=\") names the answer, whatever x-request-id the client sent", async () => {
+    for (const sent of ["<script>alert(1)</script>", "client-chosen-id", undefined]) {
+      const event = httpApiEvent(version, { path: "/healthz", headers: sent === undefined ? {} : { "X-Request-Id": sent } });
+      event.requestContext.requestId = "JKJaXmPLvHcESHA=";
+      const result = await handler(event, lambdaContext("github-connect-web"));
+      expect(result.statusCode).toBe(200);
+      expect(responseHeader(result, "x-request-id"), String(sent)).toBe("JKJaXmPLvHcESHA=");
+    }
+  });
+
   test("dev sign-in sets the session cookie and the next request is signed in", async () => {
     const login = await request(version, { path: "/auth/login", query: "returnTo=%2Fworkspace%2Fsettings%2Frepos", headers: html });
     expect(login.statusCode).toBe(200);
