@@ -5,6 +5,7 @@ import type { AppConfig } from "../config/env.js";
 import { createErrorHandler, notFoundHandler } from "./error-handler.js";
 import { defaultPublicDir, defaultViewsDir } from "./paths.js";
 import { chooseRequestId } from "./request-id.js";
+import { securityHeaders } from "./security-headers.js";
 import { healthRoutes } from "./routes/health.js";
 
 export interface WebAppDeps {
@@ -39,11 +40,9 @@ export function createWebApp(deps: WebAppDeps): Express {
     const requestId = chooseRequestId(req.get("x-request-id"), deps.platformRequestId?.(req));
     req.log = deps.log.child({ requestId });
     res.set("x-request-id", requestId);
-    res.set("x-content-type-options", "nosniff");
-    res.set("referrer-policy", "same-origin");
-    res.set("x-frame-options", "DENY");
     next();
   });
+  app.use(securityHeaders(deps.config));
   app.use("/assets", express.static(deps.publicDir ?? defaultPublicDir, { maxAge: "1h" }));
   app.use(healthRoutes(deps.connection));
   for (const router of deps.routers ?? []) app.use(router);
