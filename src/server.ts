@@ -7,6 +7,7 @@ import type { AppConfig } from "./config/env.js";
 import { createNodeApp } from "./create-node-app.js";
 import { connectDatabase } from "./db/connect.js";
 import { createIndexes, createModels } from "./models/index.js";
+import { pruneDeliveryLogAtStartUp } from "./services/delivery-log-retention.js";
 import { createProbotInstance } from "./services/probot-factory.js";
 import { createWebApp } from "./web/create-web-app.js";
 import { appRegistrationRoutes } from "./web/routes/app-registration.js";
@@ -37,6 +38,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const connection = await connectDatabase(options.mongodbUri);
   const models = createModels(connection);
   await createIndexes(models);
+  await pruneDeliveryLogAtStartUp(models, new Date(), log);
 
   const now = () => new Date();
   let handler;

@@ -52,7 +52,7 @@ function cookiesWhereDocumented(event: HttpApiEvent, result: WebResult): WebResu
 
 async function buildHandler(setup: LambdaSetup, now: () => Date): Promise<WebHandler> {
   const { config, log } = setup;
-  const { connection, models } = await openDatabase(setup.mongodbUri);
+  const { connection, models } = await openDatabase(setup.mongodbUri, log);
   const app = createWebApp({
     config,
     log,

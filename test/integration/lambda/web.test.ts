@@ -25,7 +25,13 @@ let restoreEnv: () => void;
 beforeAll(async () => {
   bundles = await buildBundles(["web"]);
   connection = await connectTestDatabase();
-  await createModels(connection).Repo.create({ organizationId: "org_lambda", slug: "lambda-docs", name: "lambda-docs", githubRepoId: 4242, fullName: "octo-org/lambda-docs" });
+  const models = createModels(connection);
+  await models.Repo.create({ organizationId: "org_lambda", slug: "lambda-docs", name: "lambda-docs", githubRepoId: 4242, fullName: "octo-org/lambda-docs" });
+  // One delivery past the 30-day retention, one within it: the container prunes when it opens the database.
+  await models.WebhookDelivery.create([
+    { deliveryId: "expired", event: "installation", status: "processed", receivedAt: new Date(Date.now() - 31 * 24 * 3600_000) },
+    { deliveryId: "recent", event: "installation", status: "processed", receivedAt: new Date(Date.now() - 24 * 3600_000) },
+  ]);
   restoreEnv = setEnv(testEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()), AUTH_MODE: "dev" }));
   handler = await bundles.handler("web", "main");
 });
@@ -121,6 +127,12 @@ describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => 
     expect(settings.body).toMatch(/<title>[^<]+ · GitHub Connect<\/title>/);
     expect(settings.body).toContain("lambda-docs");
   });
+});
+
+test("the container pruned the delivery log when it opened the database", async () => {
+  expect((await request("2.0", { path: "/healthz" })).statusCode).toBe(200);
+  const left = await createModels(connection).WebhookDelivery.find().lean();
+  expect(left.map((d) => d.deliveryId)).toEqual(["recent"]);
 });
 
 test("a cold start with the database down answers 503 with retry-after instead of crashing", async () => {
