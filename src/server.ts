@@ -8,6 +8,7 @@ import { createNodeApp } from "./create-node-app.js";
 import { connectDatabase } from "./db/connect.js";
 import { listenHttp, type ServerLimits } from "./http-listener.js";
 import { createIndexes, createModels } from "./models/index.js";
+import { pruneDeliveryLogAtStartUp } from "./services/delivery-log-retention.js";
 import { createProbotInstance } from "./services/probot-factory.js";
 import { createWebApp } from "./web/create-web-app.js";
 import { createWebhookIntake } from "./webhooks/create-webhook-intake.js";
@@ -48,6 +49,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const connection = await connectDatabase(options.mongodbUri);
   const models = createModels(connection);
   await createIndexes(models);
+  await pruneDeliveryLogAtStartUp(models, new Date(), log);
 
   const now = () => new Date();
   let handler;

@@ -32,7 +32,8 @@ export async function handleInstallationRepositories(context: HandlerContext<Rep
     organizationId,
     actor: senderActor(payload),
     action: `installation_repositories.${action}`,
-    details: { installationId: snapshot.installationId, repositorySelection: selection, added, removed, knownReposChanged: granted + revoked },
+    // Counts, not the ids: one event can name a million repositories.
+    details: { installationId: snapshot.installationId, repositorySelection: selection, added: added.length, removed: removed.length, knownReposChanged: granted + revoked },
   });
   return "applied";
 }

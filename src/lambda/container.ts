@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type AppConfig } from "../config/env.js";
 import { connectDatabase } from "../db/connect.js";
 import { createLogger } from "../logger.js";
 import { createIndexes, createModels, type Models } from "../models/index.js";
+import { pruneDeliveryLogAtStartUp } from "../services/delivery-log-retention.js";
 
 export type Env = Record<string, string | undefined>;
 
@@ -48,12 +49,14 @@ export interface LambdaDatabase {
 
 /**
  * The container's one connection (connectDatabase keeps it per URI: short server selection,
- * small pool, no command buffering) with every index built once per container.
+ * small pool, no command buffering) with every index built and the delivery log pruned, once
+ * per container.
  */
-export async function openDatabase(uri: string): Promise<LambdaDatabase> {
+export async function openDatabase(uri: string, log: Pick<Logger, "info" | "warn"> = createLogger("info")): Promise<LambdaDatabase> {
   const connection = await connectDatabase(uri);
   const models = createModels(connection);
   await createIndexes(models);
+  await pruneDeliveryLogAtStartUp(models, new Date(), log);
   return { connection, models };
 }
 

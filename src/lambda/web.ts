@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { APIGatewayProxyResult, Context as LambdaContext } from "aws-lambda";
 import ejs from "ejs";
+import type { Request } from "express";
 import serverless from "serverless-http";
 import { createWebApp } from "../web/create-web-app.js";
 import { buildWebRouters } from "../web/routes/index.js";
@@ -25,6 +26,12 @@ const UNAVAILABLE_PAGE =
   '<!doctype html><html lang="en"><meta charset="utf-8"><title>Unavailable · GitHub Connect</title>' +
   "<p>GitHub Connect cannot reach its database right now. Try again in a minute.</p></html>";
 
+/** serverless-http hangs the event's requestContext on the request it builds. */
+function apiGatewayRequestId(req: Request): string | undefined {
+  const id = (req as Request & { requestContext?: { requestId?: unknown } }).requestContext?.requestId;
+  return typeof id === "string" ? id : undefined;
+}
+
 type WebResult = APIGatewayProxyResult & { cookies?: string[] };
 type WebHandler = (event: HttpApiEvent, context?: LambdaContext) => Promise<WebResult>;
 
@@ -45,7 +52,7 @@ function cookiesWhereDocumented(event: HttpApiEvent, result: WebResult): WebResu
 
 async function buildHandler(setup: LambdaSetup, now: () => Date): Promise<WebHandler> {
   const { config, log } = setup;
-  const { connection, models } = await openDatabase(setup.mongodbUri);
+  const { connection, models } = await openDatabase(setup.mongodbUri, log);
   const app = createWebApp({
     config,
     log,
@@ -53,11 +60,13 @@ async function buildHandler(setup: LambdaSetup, now: () => Date): Promise<WebHan
     routers: buildWebRouters({ config, models, now, workos: createWorkOSClient(config) }),
     viewsDir: shippedDir("views"),
     publicDir: shippedDir("public"),
+    // API Gateway's request id names the request, so a page's log lines match its access log.
+    platformRequestId: apiGatewayRequestId,
   });
   // Express loads view engines with a dynamic require(), which a bundle cannot follow.
   app.engine("ejs", (path, data, callback) => ejs.renderFile(path, data as ejs.Data, callback));
-  // The API Gateway request id becomes x-request-id, so a page's log lines match its access log.
-  const handle = serverless(app, { requestId: "x-request-id", binary: BINARY_TYPES });
+  // No `requestId` option: serverless-http would let a client's x-request-id win over API Gateway's.
+  const handle = serverless(app, { binary: BINARY_TYPES });
   return async (event, context) => cookiesWhereDocumented(event, (await handle(event, context ?? {})) as WebResult);
 }
 

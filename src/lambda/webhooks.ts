@@ -21,7 +21,7 @@ function createContainer(env: Env, now: () => Date): Container {
   const intake = new WebhookIntake({
     secrets: { app: webhookSecret, marketplace: marketplaceWebhookSecret },
     // The database is opened by the first verified delivery; a failure is retried by the next.
-    probots: onceUntilFailure(async () => loadWebhookApps(probots, { models: (await openDatabase(setup.mongodbUri)).models, now })),
+    probots: onceUntilFailure(async () => loadWebhookApps(probots, { models: (await openDatabase(setup.mongodbUri, log)).models, now })),
     log: log.child({ name: "webhooks" }),
   });
   return { ...setup, intake };

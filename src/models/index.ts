@@ -6,7 +6,7 @@ import { installationClaimModel, type InstallationClaimModel } from "./installat
 import { marketplaceAccountModel, type MarketplaceAccountModel } from "./marketplace-account.js";
 import { repoModel, type RepoModel } from "./repo.js";
 import { usedStateModel, type UsedStateModel } from "./used-state.js";
-import { webhookDeliveryModel, type WebhookDeliveryModel } from "./webhook-delivery.js";
+import { createReceivedAtIndex, webhookDeliveryModel, type WebhookDeliveryModel } from "./webhook-delivery.js";
 
 export interface Models {
   GitHubInstallation: GitHubInstallationModel;
@@ -38,4 +38,5 @@ export async function createIndexes(models: Models): Promise<void> {
   for (const model of Object.values(models) as Array<Models[keyof Models]>) {
     await model.createIndexes();
   }
+  await createReceivedAtIndex(models.WebhookDelivery);
 }

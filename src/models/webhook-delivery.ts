@@ -22,11 +22,36 @@ const webhookDeliverySchema = new Schema(
 );
 
 webhookDeliverySchema.index({ deliveryId: 1 }, { unique: true });
-webhookDeliverySchema.index({ receivedAt: -1 });
+// The index on receivedAt is built by createReceivedAtIndex below: its TTL option is not for every database.
 
 export type WebhookDeliveryDoc = InferSchemaType<typeof webhookDeliverySchema>;
 export type WebhookDeliveryModel = Model<WebhookDeliveryDoc>;
 
 export function webhookDeliveryModel(connection: Connection): WebhookDeliveryModel {
   return connection.model<WebhookDeliveryDoc>("WebhookDelivery", webhookDeliverySchema);
+}
+
+/**
+ * How long a delivery is remembered. GitHub keeps its own delivery log about 3 days and
+ * redelivers with the same X-GitHub-Delivery, so a month covers every redelivery with room.
+ */
+export const DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** MongoDB's code for a feature the server does not have (FerretDB 1.x answers it to a TTL index). */
+const NOT_IMPLEMENTED = 238;
+
+/**
+ * The index on receivedAt: a TTL index that has MongoDB delete deliveries DELIVERY_RETENTION_MS
+ * after their last receipt, or a plain one (under the same name) where the database refuses TTL
+ * indexes, as FerretDB 1.x does; there pruneDeliveryLog at start-up does the deleting.
+ */
+export async function createReceivedAtIndex(model: WebhookDeliveryModel): Promise<"ttl" | "plain"> {
+  try {
+    await model.collection.createIndex({ receivedAt: 1 }, { name: "receivedAt_1", expireAfterSeconds: DELIVERY_RETENTION_MS / 1000 });
+    return "ttl";
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== NOT_IMPLEMENTED) throw error;
+    await model.collection.createIndex({ receivedAt: 1 }, { name: "receivedAt_1" });
+    return "plain";
+  }
 }

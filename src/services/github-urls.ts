@@ -9,7 +9,11 @@ export interface GitHubUrls {
    * repo the app made, since an App cannot add repos to its own installation.
    */
   reconnectUrl(options: { accountId: number; repositoryIds: number[]; state: string }): string;
-  /** Where an owner changes the installation's repositories, suspends or uninstalls it. */
+  /**
+   * Where an owner changes the installation's repositories, suspends or uninstalls it. Built from
+   * the configured web URL, never from the payload's html_url (rule 9: a stored `javascript:` or
+   * foreign link must not become an href).
+   */
   manageUrl(installation: ManageTarget): string;
   /** GitHub's OAuth authorize step; GitHub sends the user back to <BASE_URL>/github/callback. */
   authorizeUrl(state: string): string;
@@ -23,7 +27,6 @@ export interface ManageTarget {
   installationId: number;
   accountLogin: string;
   accountType: string;
-  htmlUrl?: string | null;
 }
 
 export interface GitHubUrlsOptions {
@@ -55,8 +58,7 @@ export function createGitHubUrls({ github, baseUrl }: GitHubUrlsOptions): GitHub
       return `${appPath()}/installations/new/permissions?${query.join("&")}`;
     },
 
-    manageUrl({ installationId, accountLogin, accountType, htmlUrl }) {
-      if (htmlUrl) return htmlUrl;
+    manageUrl({ installationId, accountLogin, accountType }) {
       const id = encodeURIComponent(String(installationId));
       return accountType === "User"
         ? `${web}/settings/installations/${id}`

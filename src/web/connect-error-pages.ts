@@ -5,6 +5,7 @@ import {
   InstallationGoneError,
   InstallationLinkedElsewhereError,
   InstallationNotVisibleError,
+  InstallationUnavailableError,
   OrganizationAlreadyConnectedError,
 } from "../services/connect-errors.js";
 import { StateTokenError, type StateTokenFailure } from "../services/state-token.js";
@@ -49,6 +50,14 @@ export function connectErrorPage(error: unknown): HttpError | null {
   }
   if (error instanceof OrganizationAlreadyConnectedError) {
     return new HttpError(409, "Your organization is already connected", "Your organization is already connected to GitHub. Nothing was changed. Disconnect it in Settings before connecting another account.");
+  }
+  if (error instanceof InstallationUnavailableError) {
+    // One status and one text whatever the reason (unknown, removed, another organization's): no probing.
+    return new HttpError(
+      404,
+      "This installation cannot be connected",
+      "GitHub Connect cannot connect this installation to your organization: it does not exist, was removed from GitHub, or is connected to another organization. Nothing was changed. To connect GitHub, go to Settings and press Connect GitHub.",
+    );
   }
   if (error instanceof InstallationGoneError) {
     return new HttpError(410, "This installation was removed", `GitHub Connect was uninstalled from that account on GitHub. ${START_AGAIN}`);

@@ -1,10 +1,11 @@
-import { randomUUID } from "node:crypto";
-import express, { type Express, type Router } from "express";
+import express, { type Express, type Request, type Router } from "express";
 import type { Connection } from "mongoose";
 import type { Logger } from "pino";
 import type { AppConfig } from "../config/env.js";
 import { createErrorHandler, notFoundHandler } from "./error-handler.js";
 import { defaultPublicDir, defaultViewsDir } from "./paths.js";
+import { chooseRequestId } from "./request-id.js";
+import { securityHeaders } from "./security-headers.js";
 import { healthRoutes } from "./routes/health.js";
 
 export interface WebAppDeps {
@@ -16,6 +17,8 @@ export interface WebAppDeps {
   routers?: Router[];
   viewsDir?: string;
   publicDir?: string;
+  /** An id the platform vouches for (API Gateway's on Lambda); it wins over the client's x-request-id. */
+  platformRequestId?: (req: Request) => string | undefined;
 }
 
 declare module "express-serve-static-core" {
@@ -34,14 +37,12 @@ export function createWebApp(deps: WebAppDeps): Express {
   app.locals.appName = "GitHub Connect";
 
   app.use((req, res, next) => {
-    const requestId = req.get("x-request-id") ?? randomUUID();
+    const requestId = chooseRequestId(req.get("x-request-id"), deps.platformRequestId?.(req));
     req.log = deps.log.child({ requestId });
     res.set("x-request-id", requestId);
-    res.set("x-content-type-options", "nosniff");
-    res.set("referrer-policy", "same-origin");
-    res.set("x-frame-options", "DENY");
     next();
   });
+  app.use(securityHeaders(deps.config));
   app.use("/assets", express.static(deps.publicDir ?? defaultPublicDir, { maxAge: "1h" }));
   app.use(healthRoutes(deps.connection));
   for (const router of deps.routers ?? []) app.use(router);

@@ -78,7 +78,6 @@ function connectionView(input: SettingsInput): ConnectionView {
       installationId: installation.installationId,
       accountLogin: installation.accountLogin,
       accountType: installation.accountType,
-      htmlUrl: installation.htmlUrl,
     }),
     suspendedOn: dateView(installation.suspendedAt),
     removedOn: dateView(installation.deletedAt),

@@ -1,10 +1,11 @@
 import type { Browser, Page } from "playwright-core";
 import type { Connection } from "mongoose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { chromiumAvailable, launchBrowser, screenshot } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
 import {
   nockDeleteInstallation,
+  nockGetInstallation,
   nockInstallationRepositories,
   nockInstallationToken,
   nockOAuthToken,
@@ -23,6 +24,8 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
   let server: TestServer;
   let browser: Browser;
   const org = "org_browser";
+  /** What Chromium refused under the Content-Security-Policy, on any page of any test. */
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     connection = await connectTestDatabase();
@@ -41,13 +44,21 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     await context.route(/^https:\/\/github\.com\//, (route) =>
       route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>GitHub (stand-in)</title><h1>GitHub stand-in</h1>" }),
     );
-    return context.newPage();
+    const page = await context.newPage();
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
+    });
+    return page;
   }
 
-  async function signIn(page: Page, email: string, role: "admin" | "member"): Promise<void> {
+  afterEach(() => {
+    expect(cspViolations).toEqual([]);
+  });
+
+  async function signIn(page: Page, email: string, role: "admin" | "member", organizationId = org): Promise<void> {
     await page.goto(`${server.url}${SETTINGS}`);
     await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Organization id").fill(org);
+    await page.getByLabel("Organization id").fill(organizationId);
     await page.getByLabel("Role").selectOption(role);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${server.url}${SETTINGS}`);
@@ -76,6 +87,7 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     // GitHub sends the browser to our setup URL; we send it on to GitHub's OAuth step. (Playwright
     // does not intercept a redirect's target, so the setup URL is requested with this browser's
     // cookies and the redirect read, not followed.)
+    nockGetInstallation({ id: 57001 }); // no webhook has stored it: setup asks GitHub whether it exists
     const setup = await page.context().request.get(
       `${server.url}/github/setup?installation_id=57001&setup_action=install&state=${encodeURIComponent(installState)}`,
       { maxRedirects: 0 },
@@ -158,6 +170,26 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     await expect(main.getByRole("link", { name: /Connect GitHub|Reconnect GitHub|Manage on GitHub/ }).count()).resolves.toBe(0);
     await expect(main.getByText("Only admins of your organization can change the GitHub connection.").isVisible()).resolves.toBe(true);
     await screenshot(page, "connect-6-member");
+  });
+
+  it("an install started on GitHub (no state of ours): the admin confirms on a page naming the account, then goes on to GitHub's OAuth", async () => {
+    const page = await newPage();
+    await signIn(page, "grace@elsewhere.example", "admin", "org_browser_marketplace");
+    nockGetInstallation({ id: 57004, account: { id: 90004, login: "elsewhere-inc" } });
+    const response = await page.goto(`${server.url}/github/setup?installation_id=57004&setup_action=install`);
+    expect(response?.status()).toBe(200);
+    expect(page.url()).toBe(`${server.url}/github/setup?installation_id=57004&setup_action=install`);
+    await expect(page.getByRole("heading", { name: "Connect elsewhere-inc to your organization?" }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole("link", { name: "Cancel" }).getAttribute("href")).resolves.toBe(SETTINGS);
+    await screenshot(page, "connect-8-confirm-install-from-github");
+
+    // The form posts to us; our redirect to GitHub's OAuth page is a form target the CSP allows.
+    nockGetInstallation({ id: 57004, account: { id: 90004, login: "elsewhere-inc" } });
+    await page.getByRole("button", { name: "Connect elsewhere-inc" }).click();
+    await page.waitForURL(/^https:\/\/github\.com\/login\/oauth\/authorize\?/);
+    const authorize = new URL(page.url());
+    expect(authorize.searchParams.get("redirect_uri")).toBe("http://127.0.0.1:3000/github/callback");
+    expect(authorize.searchParams.get("state")).toMatch(/^[\w-]+\.[\w-]+$/);
   });
 
   it("a refused link ends on a clear error page", async () => {

@@ -180,3 +180,11 @@ export function nockDeleteInstallation(installationId: number, status: 204 | 404
 export function nockGetInstallation(spec: InstallationSpec): nock.Scope {
   return nock(GITHUB_API).get(`/app/installations/${spec.id}`).matchHeader("authorization", /^bearer eyJ/i).reply(200, installationJson(spec));
 }
+
+/** `GET /app/installations/{id}` with the App's JWT for an id GitHub does not know (or no longer has): 404. */
+export function nockGetInstallationMissing(installationId: number): nock.Scope {
+  return nock(GITHUB_API)
+    .get(`/app/installations/${installationId}`)
+    .matchHeader("authorization", /^bearer eyJ/i)
+    .reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/apps/apps#get-an-installation-for-the-authenticated-app", status: "404" });
+}

@@ -6,6 +6,7 @@ import { buildWebRouters } from "../../src/web/routes/index.js";
 import { signInAs, type PageResponse, type WebClient } from "./auth.js";
 import { storedAll } from "./documents.js";
 import {
+  nockGetInstallation,
   nockInstallationRepositories,
   nockInstallationToken,
   nockOAuthToken,
@@ -89,6 +90,20 @@ export async function arriveAtSetup(client: WebClient, query: Record<string, str
   return client.get(`/github/setup?${new URLSearchParams(query).toString()}`);
 }
 
+/**
+ * An install that did not start from our Connect link: GitHub sends the admin to the setup URL
+ * with no state of ours, setup shows a confirmation page, and the admin posts its form. Returns
+ * the page and the form's answer (a redirect to GitHub's OAuth step).
+ */
+export async function confirmSetup(client: WebClient, installationId: number): Promise<{ page: PageResponse; confirmed: PageResponse }> {
+  const page = await arriveAtSetup(client, { installation_id: String(installationId), setup_action: "install" });
+  expect(page.status, page.body).toBe(200);
+  const action = /<form method="post" action="([^"]+)"/.exec(page.body)?.[1];
+  const fields = Object.fromEntries([...page.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));
+  const confirmed = await client.postForm(action!, fields, { csrf: fields._csrf });
+  return { page, confirmed };
+}
+
 export interface ConnectOptions {
   installation: InstallationSpec;
   /** What GET /installation/repositories answers after the link (one page). */
@@ -102,6 +117,8 @@ export interface ConnectOptions {
  */
 export async function connectThroughGitHub(client: WebClient, options: ConnectOptions): Promise<PageResponse> {
   const installUrl = await pressConnect(client);
+  // No installation.created webhook has stored it yet: setup asks GitHub whether it exists.
+  nockGetInstallation(options.installation);
   const setup = await arriveAtSetup(client, { installation_id: String(options.installation.id), setup_action: "install", state: stateOf(installUrl) });
   expect(setup.status, setup.body).toBe(303);
   const code = options.code ?? `code-${options.installation.id}`;

@@ -27,11 +27,13 @@ describe("GitHub addresses of the connect flow", () => {
     );
   });
 
-  test("Manage on GitHub prefers the installation's html_url, else the org or user settings page", () => {
+  test("Manage on GitHub is the org or user settings page on the configured GitHub", () => {
     const u = urls();
-    expect(u.manageUrl({ installationId: 5, accountLogin: "acme", accountType: "Organization", htmlUrl: "https://github.com/x" })).toBe("https://github.com/x");
     expect(u.manageUrl({ installationId: 5, accountLogin: "acme", accountType: "Organization" })).toBe("https://github.com/organizations/acme/settings/installations/5");
-    expect(u.manageUrl({ installationId: 5, accountLogin: "mona", accountType: "User", htmlUrl: null })).toBe("https://github.com/settings/installations/5");
+    expect(u.manageUrl({ installationId: 5, accountLogin: "mona", accountType: "User" })).toBe("https://github.com/settings/installations/5");
+    expect(urls({ GHE_HOST: "ghes.example.com" }).manageUrl({ installationId: 5, accountLogin: "a/../b", accountType: "Organization" })).toBe(
+      "https://ghes.example.com/organizations/a%2F..%2Fb/settings/installations/5",
+    );
   });
 
   test("the OAuth authorize link names our client, our callback and the state", () => {

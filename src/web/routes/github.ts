@@ -1,14 +1,11 @@
-import { Router, type Request } from "express";
+import { Router } from "express";
 import { readInstallationSnapshot, type InstallationSnapshot } from "../../github/installation-snapshot.js";
 import type { RepoDoc } from "../../models/repo.js";
 import {
   AuthorizationDeniedError,
   BadVerificationCodeError,
   GitHubUnavailableError,
-  InstallationGoneError,
-  InstallationLinkedElsewhereError,
   InstallationNotVisibleError,
-  OrganizationAlreadyConnectedError,
 } from "../../services/connect-errors.js";
 import { findConnection, linkInstallation, unlinkInstallation } from "../../services/connection.js";
 import type { UserInstallation } from "../../services/github-user-auth.js";
@@ -16,24 +13,16 @@ import { findOpenInstallRequest, recordInstallRequest } from "../../services/ins
 import { StateTokenError } from "../../services/state-token.js";
 import type { GitHubConnectDeps } from "../github-connect-deps.js";
 import { consumeState, issueState } from "../github-flow-state.js";
-import { HttpError } from "../http-error.js";
 import { renderPage } from "../render.js";
 import { requireAdminTo } from "../session/guards.js";
 import { addFlash } from "../session/flow.js";
 import { reportRepoAccess } from "../repo-access-flash.js";
 import { dateView } from "../settings-view-model.js";
+import { githubSetupRoutes } from "./github-setup.js";
 import { SETTINGS_PATH } from "./settings.js";
 import { statusOf } from "../../error-details.js";
 
 const REQUESTED_PATH = "/github/requested";
-
-function parseInstallationId(raw: unknown): number {
-  const id = typeof raw === "string" && /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(id)) {
-    throw new HttpError(400, "GitHub did not say which installation", "The address is missing GitHub's installation number. Go back to Settings and press Connect GitHub again.");
-  }
-  return id;
-}
 
 function snapshotOf(installation: UserInstallation): InstallationSnapshot {
   try {
@@ -48,6 +37,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
   const router = Router();
   const { models, urls, states } = deps;
   const adminToConnect = requireAdminTo("connect GitHub");
+  router.use(githubSetupRoutes(deps));
 
   router.get("/github/connect", adminToConnect, async (req, res) => {
     const organizationId = req.auth!.organizationId!;
@@ -69,43 +59,6 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
     }
     req.log.info({ organizationId, reconnect: connection.state === "deleted" }, "connect started: sending the admin to GitHub");
     res.redirect(303, target);
-  });
-
-  /**
-   * GitHub's setup URL. Our `state` comes back when the install started from our Connect link;
-   * an install started on GitHub or the Marketplace has none, and a signed-in admin of an org
-   * with no live connection may continue. Either way the installation_id is not trusted: the
-   * admin goes through OAuth next and /github/callback checks it with their token.
-   */
-  router.get("/github/setup", adminToConnect, async (req, res) => {
-    const organizationId = req.auth!.organizationId!;
-    if (req.query.state !== undefined) await consumeState(req, states, req.query.state, "install");
-    const connection = await findConnection(models, organizationId);
-    const live = connection.state === "connected" || connection.state === "suspended" ? connection.installation : null;
-
-    if (req.query.setup_action === "request") {
-      // A member of the GitHub org asked an owner to approve: learn who they are on GitHub (OAuth)
-      // so the installation.created webhook that follows the approval can be linked to this org.
-      if (live) throw new OrganizationAlreadyConnectedError(organizationId, live.installationId);
-      return res.redirect(303, urls.authorizeUrl(issueState(req, states, { purpose: "oauth", intent: "request" })));
-    }
-
-    const installationId = parseInstallationId(req.query.installation_id);
-    if (live?.installationId === installationId) {
-      // Already ours (setup_action=update after a change of repositories, or a second visit):
-      // nothing new is linked, so no OAuth; say what is reachable now.
-      addFlash(req, "success", `GitHub Connect's access on ${live.accountLogin} was updated.`);
-      await reportRepoAccess(req, deps, organizationId, installationId);
-      return res.redirect(303, SETTINGS_PATH);
-    }
-    if (live) throw new OrganizationAlreadyConnectedError(organizationId, live.installationId);
-    const known = await models.GitHubInstallation.findOne({ installationId }).lean();
-    if (known?.deletedAt) throw new InstallationGoneError(installationId);
-    if (known?.organizationId && known.organizationId !== organizationId) throw new InstallationLinkedElsewhereError(installationId);
-
-    const state = issueState(req, states, { purpose: "oauth", intent: "link", installationId });
-    req.log.info({ organizationId, installationId, setupAction: req.query.setup_action }, "setup: verifying the installer with GitHub OAuth");
-    res.redirect(303, urls.authorizeUrl(state));
   });
 
   /** GitHub's OAuth callback: only a user whose token lists the installation can link it (rule 1). */

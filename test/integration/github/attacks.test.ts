@@ -1,11 +1,12 @@
 import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { signInAs } from "../../helpers/auth.js";
-import { nockOAuthToken, nockUserInstallations } from "../../helpers/github-api.js";
+import { nockGetInstallation, nockGetInstallationMissing, nockOAuthToken, nockUserInstallations } from "../../helpers/github-api.js";
 import {
   arriveAtSetup,
   connectThroughGitHub,
   domainSnapshot,
   expectNothingChanged,
+  mainOf,
   pageText,
   pressConnect,
   signInAdmin,
@@ -28,6 +29,15 @@ beforeAll(async () => {
   const linked = await connectThroughGitHub(victim, { installation: { id: 53000 } });
   expect(linked.status).toBe(303);
   await ctx.server.models.Repo.create({ organizationId: "org_victim", slug: "web", name: "web", githubRepoId: 73001, fullName: "acme-corp/web", accessible: true });
+  // 53020 was installed, linked to org_gone, then uninstalled.
+  await ctx.server.models.GitHubInstallation.create({
+    installationId: 53020,
+    accountId: 90020,
+    accountLogin: "gone-corp",
+    accountType: "Organization",
+    organizationId: "org_gone",
+    deletedAt: new Date("2026-11-01T00:00:00Z"),
+  });
 });
 beforeEach(async () => {
   ctx.server.setNow(new Date("2026-11-24T12:00:00Z"));
@@ -37,6 +47,7 @@ beforeEach(async () => {
 /** An admin of org_attacker holding a valid OAuth state for `installationId`. */
 async function attackerAtCallback(installationId: number) {
   const attacker = await signInAdmin(ctx.server, "org_attacker", "mallory@attacker.example");
+  nockGetInstallation({ id: installationId }); // GitHub knows the id: setup lets the OAuth check decide
   const setup = await arriveAtSetup(attacker, { installation_id: String(installationId), setup_action: "install", state: stateOf(await pressConnect(attacker)) });
   expect(setup.status, setup.body).toBe(303);
   return { attacker, oauthState: stateOf(setup.location) };
@@ -55,11 +66,31 @@ describe("attacks on the connect flow", () => {
     await expectNothingChanged(ctx.server.models, before);
   });
 
-  test("another organization's installation_id in the setup URL: refused before OAuth (409)", async () => {
+  test("installation ids not theirs to claim (unknown, another org's, removed) get one refusal, before OAuth: ids cannot be probed", async () => {
     const attacker = await signInAdmin(ctx.server, "org_attacker", "mallory@attacker.example");
-    const response = await arriveAtSetup(attacker, { installation_id: "53000", setup_action: "install" });
-    expect(response.status).toBe(409);
-    expect(pageText(response.body)).toContain("This GitHub installation is already connected to a different organization");
+    const ids = { unknown: 53021, "another org's": 53000, removed: 53020 };
+    const answers: Array<[string, number, string]> = [];
+    for (const [why, id] of Object.entries(ids)) {
+      // Without our state (a link from anywhere), with it (after pressing Connect), and the confirmation form posted directly.
+      if (why === "unknown") nockGetInstallationMissing(id);
+      const bare = await arriveAtSetup(attacker, { installation_id: String(id), setup_action: "install" });
+      if (why === "unknown") nockGetInstallationMissing(id);
+      const withState = await arriveAtSetup(attacker, { installation_id: String(id), setup_action: "install", state: stateOf(await pressConnect(attacker)) });
+      if (why === "unknown") nockGetInstallationMissing(id);
+      await attacker.refreshCsrfToken("/workspace/settings/repos");
+      const posted = await attacker.postForm("/github/setup/confirm", { installation_id: String(id) });
+      for (const [how, response] of [["no state", bare], ["our state", withState], ["form", posted]] as const) {
+        answers.push([`${why}, ${how}`, response.status, pageText(mainOf(response.body))]);
+      }
+    }
+    for (const [label, status, text] of answers) {
+      expect(status, label).toBe(404);
+      expect(text, label).toBe(
+        "This installation cannot be connected GitHub Connect cannot connect this installation to your organization: it does not exist, was removed from GitHub, or is connected to another organization. Nothing was changed. To connect GitHub, go to Settings and press Connect GitHub. Error 404 Back to Settings",
+      );
+    }
+    // Nothing told the attacker whose 53000 is.
+    expect(answers.some(([, , text]) => text.includes("acme-corp"))).toBe(false);
     await expectNothingChanged(ctx.server.models, before);
   });
 
@@ -118,6 +149,7 @@ describe("attacks on the connect flow", () => {
   test("a replayed state: the second use is refused (400)", async () => {
     const admin = await signInAdmin(ctx.server, "org_replay", "admin@replay.example");
     const state = stateOf(await pressConnect(admin));
+    nockGetInstallation({ id: 53007 });
     expect((await arriveAtSetup(admin, { installation_id: "53007", setup_action: "install", state })).status).toBe(303);
     const replay = await arriveAtSetup(admin, { installation_id: "53007", setup_action: "install", state });
     expect(replay.status).toBe(400);
@@ -127,6 +159,7 @@ describe("attacks on the connect flow", () => {
 
   test("a replayed OAuth callback (same state and code) is refused (400) and links nothing twice", async () => {
     const admin = await signInAdmin(ctx.server, "org_replay2", "admin@replay2.example");
+    nockGetInstallation({ id: 53008 });
     const setup = await arriveAtSetup(admin, { installation_id: "53008", setup_action: "install", state: stateOf(await pressConnect(admin)) });
     nockOAuthToken({ code: "once" });
     nockUserInstallations([[{ id: 53008 }]]);
@@ -166,6 +199,7 @@ describe("attacks on the connect flow", () => {
     // An install state presented at the OAuth callback (or an OAuth state altered to name another installation).
     const wrongStep = await admin.get(`/github/callback?code=x&state=${encodeURIComponent(state)}`);
     expect(wrongStep.status).toBe(400);
+    nockGetInstallation({ id: 53010 });
     const setup = await arriveAtSetup(admin, { installation_id: "53010", setup_action: "install", state });
     const [oauthBody, oauthMac] = stateOf(setup.location).split(".") as [string, string];
     const oauthClaims = JSON.parse(Buffer.from(oauthBody, "base64url").toString());
@@ -209,6 +243,9 @@ describe("members and other organizations cannot change anything", () => {
     await member.refreshCsrfToken("/workspace/settings/repos");
     const disconnect = await member.postForm("/github/disconnect");
     expect(disconnect.status).toBe(403);
+    const confirm = await member.postForm("/github/setup/confirm", { installation_id: "53000" });
+    expect(confirm.status).toBe(403);
+    expect(pageText(confirm.body)).toContain("Only organization admins can");
     await expectNothingChanged(ctx.server.models, before);
   });
 

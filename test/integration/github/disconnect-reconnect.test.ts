@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { stored, storedAll } from "../../helpers/documents.js";
 import {
   nockDeleteInstallation,
+  nockGetInstallation,
   nockInstallationRepositories,
   nockInstallationToken,
   nockOAuthToken,
@@ -9,6 +10,7 @@ import {
 } from "../../helpers/github-api.js";
 import {
   arriveAtSetup,
+  confirmSetup,
   connectThroughGitHub,
   domainSnapshot,
   expectNothingChanged,
@@ -105,6 +107,7 @@ describe("reconnect (rule 5)", () => {
     expect(url.searchParams.getAll("repository_ids[]")).toEqual(["550041", "550042"]);
 
     // On GitHub the owner installs again; only "web" was kept in the selection.
+    nockGetInstallation({ id: 55005 });
     const setup = await arriveAtSetup(admin, { installation_id: "55005", setup_action: "install", state: stateOf(reconnect) });
     expect(setup.status, setup.body).toBe(303);
     nockOAuthToken({ code: "again" });
@@ -136,7 +139,9 @@ describe("reconnect (rule 5)", () => {
 
   test("listing the repositories fails after the link: still connected, and the page says it could not check", async () => {
     const admin = await signInAdmin(ctx.server, "org_partial");
-    const setup = await arriveAtSetup(admin, { installation_id: "55007", setup_action: "install" });
+    nockGetInstallation({ id: 55007 });
+    nockGetInstallation({ id: 55007 });
+    const { confirmed: setup } = await confirmSetup(admin, 55007);
     nockOAuthToken({ code: "partial" });
     nockUserInstallations([[{ id: 55007 }]]);
     nockInstallationToken(55007);

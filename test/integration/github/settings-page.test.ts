@@ -12,6 +12,8 @@ beforeAll(async () => {
     { ...base, installationId: 54001, organizationId: "org_connected", htmlUrl: "https://github.com/organizations/acme-corp/settings/installations/54001" },
     { ...base, installationId: 54002, organizationId: "org_suspended", suspendedAt: new Date("2026-11-20T10:00:00Z") },
     { ...base, installationId: 54003, organizationId: "org_deleted", deletedAt: new Date("2026-11-22T10:00:00Z") },
+    { ...base, installationId: 54004, organizationId: "org_js_link", htmlUrl: "javascript:alert(1)" },
+    { ...base, installationId: 54005, organizationId: "org_foreign_link", accountLogin: "mona", accountType: "User", htmlUrl: "https://evil.example/settings/installations/54005" },
   ]);
   await Repo.create([
     { organizationId: "org_connected", slug: "web", name: "Website", githubRepoId: 74001, fullName: "acme-corp/website", accessible: true },
@@ -48,6 +50,17 @@ describe("GET /workspace/settings/repos", () => {
     expect(text).toContain("Website acme-corp/website Reachable");
     expect(page.body).toContain('<a href="https://github.com/acme-corp/website">acme-corp/website</a>');
     expect(page.headers.get("cache-control")).toBe("no-store");
+  });
+
+  test("Manage on GitHub is built from the configured GitHub URL, never the stored html_url (javascript: or another host)", async () => {
+    const org = await signInAdmin(ctx.server, "org_js_link");
+    const orgPage = (await org.get(SETTINGS)).body;
+    expect(orgPage).toContain('<a class="button" href="https://github.com/organizations/acme-corp/settings/installations/54004">Manage on GitHub</a>');
+    expect(orgPage).not.toContain("javascript:");
+    const user = await signInAdmin(ctx.server, "org_foreign_link");
+    const userPage = (await user.get(SETTINGS)).body;
+    expect(userPage).toContain('<a class="button" href="https://github.com/settings/installations/54005">Manage on GitHub</a>');
+    expect(userPage).not.toContain("evil.example");
   });
 
   test("suspended: says so and how to lift it", async () => {

@@ -26,7 +26,13 @@ let restoreEnv: () => void;
 beforeAll(async () => {
   bundles = await buildBundles(["web"]);
   connection = await connectTestDatabase();
-  await createModels(connection).Repo.create({ organizationId: "org_lambda", slug: "lambda-docs", name: "lambda-docs", githubRepoId: 4242, fullName: "octo-org/lambda-docs" });
+  const models = createModels(connection);
+  await models.Repo.create({ organizationId: "org_lambda", slug: "lambda-docs", name: "lambda-docs", githubRepoId: 4242, fullName: "octo-org/lambda-docs" });
+  // One delivery past the 30-day retention, one within it: the container prunes when it opens the database.
+  await models.WebhookDelivery.create([
+    { deliveryId: "expired", event: "installation", status: "processed", receivedAt: new Date(Date.now() - 31 * 24 * 3600_000) },
+    { deliveryId: "recent", event: "installation", status: "processed", receivedAt: new Date(Date.now() - 24 * 3600_000) },
+  ]);
   restoreEnv = setEnv(testEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()), AUTH_MODE: "dev" }));
   handler = await bundles.handler("web", "main");
 });
@@ -74,6 +80,16 @@ describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => 
     expect(result.body.length).toBeGreaterThan(100);
   });
 
+  test("API Gateway's request id (HTTP APIs end theirs with \"=\") names the answer, whatever x-request-id the client sent", async () => {
+    for (const sent of ["<script>alert(1)</script>", "client-chosen-id", undefined]) {
+      const event = httpApiEvent(version, { path: "/healthz", headers: sent === undefined ? {} : { "X-Request-Id": sent } });
+      event.requestContext.requestId = "JKJaXmPLvHcESHA=";
+      const result = await handler(event, lambdaContext("github-connect-web"));
+      expect(result.statusCode).toBe(200);
+      expect(responseHeader(result, "x-request-id"), String(sent)).toBe("JKJaXmPLvHcESHA=");
+    }
+  });
+
   test("dev sign-in sets the session cookie and the next request is signed in", async () => {
     const login = await request(version, { path: "/auth/login", query: "returnTo=%2Fworkspace%2Fsettings%2Frepos", headers: html });
     expect(login.statusCode).toBe(200);
@@ -112,6 +128,12 @@ describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => 
     expect(settings.body).toMatch(/<title>[^<]+ · GitHub Connect<\/title>/);
     expect(settings.body).toContain("lambda-docs");
   });
+});
+
+test("the container pruned the delivery log when it opened the database", async () => {
+  expect((await request("2.0", { path: "/healthz" })).statusCode).toBe(200);
+  const left = await createModels(connection).WebhookDelivery.find().lean();
+  expect(left.map((d) => d.deliveryId)).toEqual(["recent"]);
 });
 
 test("a cold start with the database down answers 503 with retry-after instead of crashing", async () => {

@@ -109,7 +109,7 @@ describe("installation_repositories examples", () => {
         expect(await ctx.server.models.Repo.findOne({ githubRepoId: repo.id }).lean()).toMatchObject({ accessible: false, githubRepoId: repo.id });
       }
       const audit = await stored(ctx.server.models.AuditEvent, { action: `installation_repositories.${payload.action}` });
-      expect(audit).toMatchObject({ organizationId: "org_example", details: { added: added.map((r) => r.id), removed: removed.map((r) => r.id) } });
+      expect(audit).toMatchObject({ organizationId: "org_example", details: { added: added.length, removed: removed.length } });
       await expectDeliveryRecorded(res.deliveryId, "installation_repositories", payload.action!, inst.id);
     });
   }
