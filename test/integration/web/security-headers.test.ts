@@ -41,7 +41,7 @@ describe("security headers on every answer", () => {
   });
 
   test("HSTS when BASE_URL is https, on pages and JSON alike", async () => {
-    const headers = await answerHeaders({ BASE_URL: "https://connect.example.com" }, "/healthz");
+    const headers = await answerHeaders(workosEnv({ BASE_URL: "https://connect.example.com" }) as Record<string, string>, "/healthz");
     expect(headers.get("strict-transport-security")).toBe("max-age=31536000");
     expect(headers.get("content-security-policy")).toMatch(/^default-src 'self'/);
   });
