@@ -1,20 +1,10 @@
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import type { Connection } from "mongoose";
 import type { Logger } from "pino";
+import { createAssembly } from "./assembly.js";
 import type { AppConfig } from "./config/env.js";
 import { isLoopbackHost } from "./config/network.js";
-import { createNodeApp } from "./create-node-app.js";
-import { connectDatabase } from "./db/connect.js";
 import { listenHttp, type ServerLimits } from "./http-listener.js";
-import { createIndexes, createModels } from "./models/index.js";
-import { pruneDeliveryLogAtStartUp } from "./services/delivery-log-retention.js";
-import { createProbotInstance } from "./services/probot-factory.js";
-import { createWebApp } from "./web/create-web-app.js";
-import { createWebhookIntake } from "./webhooks/create-webhook-intake.js";
-import { appRegistrationRoutes } from "./web/routes/app-registration.js";
-import { buildWebRouters } from "./web/routes/index.js";
-import { createWorkOSClient } from "./web/session/workos-client.js";
 
 export interface RunningServer {
   url: string;
@@ -41,48 +31,14 @@ function displayHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
-const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
-
 /** Connects the database, builds the App (or the registration flow in setup mode) and listens. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config, log } = options;
-  const connection = await connectDatabase(options.mongodbUri);
-  const models = createModels(connection);
-  await createIndexes(models);
-  await pruneDeliveryLogAtStartUp(models, new Date(), log);
-
-  const now = () => new Date();
-  let handler;
-  if (config.setupMode) {
-    log.warn("No APP_ID: serving the GitHub App registration flow at /probot");
-    handler = createWebApp({
-      config,
-      log,
-      connection,
-      routers: [
-        appRegistrationRoutes({
-          config,
-          manifestPath: options.manifestPath ?? root("app.yml"),
-          dotenvPath: options.dotenvPath ?? root(".env"),
-        }),
-      ],
-    });
-  } else {
-    const probotLog = log.child({ name: "probot" });
-    const { webhookSecret, marketplaceWebhookSecret } = config.github;
-    const probot = createProbotInstance({ github: config.github, secret: webhookSecret, log: probotLog });
-    const webhookIntake = await createWebhookIntake({
-      probots: { app: probot, marketplace: createProbotInstance({ github: config.github, secret: marketplaceWebhookSecret, log: probotLog }) },
-      secrets: { app: webhookSecret, marketplace: marketplaceWebhookSecret },
-      appDeps: { models, now },
-      log,
-    });
-    handler = createNodeApp({
-      webhookIntake,
-      webApp: createWebApp({ config, log, connection, routers: buildWebRouters({ config, models, now, workos: createWorkOSClient(config), probot }) }),
-    });
-    if (config.auth.mode === "dev") log.warn("AUTH_MODE=dev: development sign-in at /auth/login (anyone can pick any role)");
-  }
+  const assembly = createAssembly({ config, log, database: { uri: options.mongodbUri } });
+  const { connection } = await assembly.database();
+  if (config.setupMode) log.warn("No APP_ID: serving the GitHub App registration flow at /probot");
+  else if (config.auth.mode === "dev") log.warn("AUTH_MODE=dev: development sign-in at /auth/login (anyone can pick any role)");
+  const handler = await assembly.nodeApp({ manifestPath: options.manifestPath, dotenvPath: options.dotenvPath });
 
   const host = options.host ?? config.host;
   let server;

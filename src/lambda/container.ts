@@ -1,25 +1,15 @@
-import type { Connection } from "mongoose";
-import type { Logger } from "pino";
-import { ConfigError, loadConfig, type AppConfig } from "../config/env.js";
-import { connectDatabase } from "../db/connect.js";
+import { createAssembly, type Assembly } from "../assembly.js";
+import { ConfigError, loadConfig } from "../config/env.js";
 import { createLogger } from "../logger.js";
-import { createIndexes, createModels, type Models } from "../models/index.js";
-import { pruneDeliveryLogAtStartUp } from "../services/delivery-log-retention.js";
 
 export type Env = Record<string, string | undefined>;
 
 /**
- * Everything a Lambda container sets up once and reuses across invocations. Module scope is
- * the container: a warm invocation finds it ready, a cold start builds it.
+ * A Lambda container's parts, from the environment validated once with the same rules as
+ * `npm start`, plus what Lambda cannot do without. Module scope is the container: a warm
+ * invocation finds the assembly ready (and its database open), a cold start builds it.
  */
-export interface LambdaSetup {
-  config: AppConfig;
-  mongodbUri: string;
-  log: Logger;
-}
-
-/** The environment, validated once per container with the same rules as `npm start`, plus what Lambda cannot do without. */
-export function loadLambdaSetup(env: Env): LambdaSetup {
+export function createLambdaAssembly(env: Env, now?: () => Date): Assembly {
   const config = loadConfig(env);
   if (!config.mongodbUri) throw new ConfigError("MONGODB_URI is required on Lambda (there is no embedded database there)");
   if (config.setupMode) {
@@ -29,35 +19,10 @@ export function loadLambdaSetup(env: Env): LambdaSetup {
   if (config.trustProxy !== false) {
     throw new ConfigError("TRUST_PROXY does not apply on Lambda: the client's IP comes from API Gateway's requestContext; unset it");
   }
-  return { config, mongodbUri: config.mongodbUri, log: createLogger(config.logLevel, env) };
+  return createAssembly({ config, log: createLogger(config.logLevel, env), database: { uri: config.mongodbUri }, now });
 }
 
-/** Remembers a start-up step for the container's life; a failure is forgotten, so the next invocation tries again. */
-export function onceUntilFailure<T>(start: () => Promise<T>): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  return () =>
-    (pending ??= start().catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    }));
+/** No logger without a valid configuration: one JSON line naming the variable, never its value. */
+export function logConfigError(error: unknown): void {
+  console.error(JSON.stringify({ level: "fatal", msg: `Configuration error: ${(error as Error).message}` }));
 }
-
-export interface LambdaDatabase {
-  connection: Connection;
-  models: Models;
-}
-
-/**
- * The container's one connection (connectDatabase keeps it per URI: short server selection,
- * small pool, no command buffering) with every index built and the delivery log pruned, once
- * per container.
- */
-export async function openDatabase(uri: string, log: Pick<Logger, "info" | "warn"> = createLogger("info")): Promise<LambdaDatabase> {
-  const connection = await connectDatabase(uri);
-  const models = createModels(connection);
-  await createIndexes(models);
-  await pruneDeliveryLogAtStartUp(models, new Date(), log);
-  return { connection, models };
-}
-
-export { isDatabaseUnavailable } from "../db/database-errors.js";

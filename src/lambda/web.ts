@@ -4,10 +4,8 @@ import type { APIGatewayProxyResult, Context as LambdaContext } from "aws-lambda
 import ejs from "ejs";
 import type { Request } from "express";
 import serverless from "serverless-http";
-import { createWebApp } from "../web/create-web-app.js";
-import { buildWebRouters } from "../web/routes/index.js";
-import { createWorkOSClient } from "../web/session/workos-client.js";
-import { loadLambdaSetup, onceUntilFailure, openDatabase, type Env, type LambdaSetup } from "./container.js";
+import { onceUntilFailure, type Assembly } from "../assembly.js";
+import { createLambdaAssembly, logConfigError, type Env } from "./container.js";
 import type { HttpApiEvent } from "./http-event.js";
 
 /**
@@ -50,14 +48,8 @@ function cookiesWhereDocumented(event: HttpApiEvent, result: WebResult): WebResu
   return { ...result, headers, multiValueHeaders: { ...multi, "set-cookie": [...(multi["set-cookie"] ?? []), String(lone)] } };
 }
 
-async function buildHandler(setup: LambdaSetup, now: () => Date): Promise<WebHandler> {
-  const { config, log } = setup;
-  const { connection, models } = await openDatabase(setup.mongodbUri, log);
-  const app = createWebApp({
-    config,
-    log,
-    connection,
-    routers: buildWebRouters({ config, models, now, workos: createWorkOSClient(config) }),
+async function buildHandler(assembly: Assembly): Promise<WebHandler> {
+  const app = await assembly.webApp({
     viewsDir: shippedDir("views"),
     publicDir: shippedDir("public"),
     // API Gateway's request id names the request, so a page's log lines match its access log.
@@ -78,17 +70,17 @@ export interface WebHandlerOptions {
 
 /** The web function: every path but the webhooks, served by the same Express app as the Node server. */
 export function createWebHandler(options: WebHandlerOptions = {}) {
-  let setup: LambdaSetup | undefined;
+  let assembly: Assembly | undefined;
   let ready: (() => Promise<WebHandler>) | undefined;
   return async function handleWeb(event: HttpApiEvent, context?: LambdaContext): Promise<WebResult> {
     try {
-      setup ??= loadLambdaSetup(options.env ?? process.env);
+      assembly ??= createLambdaAssembly(options.env ?? process.env, options.now);
     } catch (error) {
-      console.error(JSON.stringify({ level: "fatal", msg: `Configuration error: ${(error as Error).message}` }));
+      logConfigError(error);
       return { statusCode: 500, headers: { "content-type": "text/plain; charset=utf-8" }, body: "GitHub Connect is misconfigured; see its logs." };
     }
-    const current = setup;
-    ready ??= onceUntilFailure(() => buildHandler(current, options.now ?? (() => new Date())));
+    const current = assembly;
+    ready ??= onceUntilFailure(() => buildHandler(current));
     let handle: WebHandler;
     try {
       handle = await ready();

@@ -74,7 +74,7 @@ export class WebhookIntake {
 
   tooLarge(): WebhookAnswer {
     this.log.warn({ status: 413, limit: MAX_WEBHOOK_BODY_BYTES }, "webhook refused: body over GitHub's payload cap");
-    return answer(413, `The body is larger than GitHub's ${MAX_WEBHOOK_BODY_BYTES / 1024 / 1024} MB webhook payload cap`, { connection: "close" });
+    return answer(413, `The body is larger than GitHub's ${MAX_WEBHOOK_BODY_BYTES / 1024 / 1024} MB webhook payload cap`);
   }
 
   /** The whole delivery, its headers already passed by refuseBeforeBody. */

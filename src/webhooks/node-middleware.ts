@@ -26,29 +26,36 @@ export function readBodyWithin(req: IncomingMessage, limit: number): Promise<Buf
 }
 
 function send(res: ServerResponse, { status, body, headers }: WebhookAnswer): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers });
-  res.end(JSON.stringify(body));
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": String(Buffer.byteLength(json)),
+    "cache-control": "no-store",
+    ...headers,
+  });
+  res.end(json);
 }
 
-/** How long a refused client has to read the answer before the connection is cut. */
+/** How long a refused client has to read the answer before its connection is cut. */
 const REFUSED_LINGER_MS = 1000;
 
 /**
- * Refuses without reading on. Node would otherwise drain the rest of the body (however large)
- * to keep the connection; instead the answer is sent with `Connection: close`, the socket stops
- * reading (TCP back-pressure holds the sender), and is destroyed shortly after.
+ * Refuses without reading on. Node would either drain the rest of the body (however large) to
+ * keep the connection alive, or, told `Connection: close`, reset it at once, before a client that
+ * is still sending has read the answer. Instead the answer goes out, the socket stops reading
+ * (TCP back-pressure holds the sender), a FIN says nothing more will come, and the connection is
+ * destroyed a moment later.
  */
 function refuse(req: IncomingMessage, res: ServerResponse, refusal: WebhookAnswer): void {
   const socket = req.socket;
-  req.pause();
   socket.pause();
   res.once("finish", () => {
     socket.end();
-    // Node resumes a half-read request after the answer (to drain it for keep-alive): stop it again.
+    // Node resumes a half-read request once answered (to drain it for keep-alive): pause it again.
     setImmediate(() => socket.pause());
     setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();
   });
-  send(res, { ...refusal, headers: { ...refusal.headers, connection: "close" } });
+  send(res, refusal);
 }
 
 /** The Node server's adapter over the webhook intake: both webhook paths; everything else goes to `next`. */

@@ -1,6 +1,5 @@
 import { Router } from "express";
 import type { Connection } from "mongoose";
-import { buildWebRouters } from "../../src/web/routes/index.js";
 import { renderPage } from "../../src/web/render.js";
 import { addFlash } from "../../src/web/session/flow.js";
 import { requireAdminTo, requireOrganization, requireSignedIn } from "../../src/web/session/guards.js";
@@ -34,5 +33,5 @@ export function authProbeRoutes(): Router {
 
 /** The whole app with the probe pages after the real ones (development sign-in). */
 export function startAuthProbeServer(connection: Connection): Promise<TestServer> {
-  return startTestServer({ connection, routers: (parts) => [...buildWebRouters(parts), authProbeRoutes()] });
+  return startTestServer({ connection, extraRouters: [authProbeRoutes()] });
 }

@@ -1,8 +1,6 @@
 import type { Connection } from "mongoose";
 import { expect } from "vitest";
 import type { Models } from "../../src/models/index.js";
-import { createProbotInstance } from "../../src/services/probot-factory.js";
-import { buildWebRouters } from "../../src/web/routes/index.js";
 import { signInAs, type PageResponse, type WebClient } from "./auth.js";
 import { storedAll } from "./documents.js";
 import {
@@ -14,20 +12,13 @@ import {
   type InstallationSpec,
   type RepoSpec,
 } from "./github-api.js";
-import { captureLogger } from "./test-logger.js";
-import { startTestServer, TestOctokit, type TestServer } from "./test-server.js";
+import { startTestServer, type TestServer } from "./test-server.js";
 
 export const SETTINGS = "/workspace/settings/repos";
 
 /** The whole app (webhooks + pages) with the GitHub connect routes on a Probot whose retries and throttling are off. */
 export async function startConnectServer(connection: Connection): Promise<TestServer> {
-  return startTestServer({
-    connection,
-    routers: (parts) => {
-      const probot = createProbotInstance({ github: parts.config.github, secret: "unused", log: captureLogger("silent").log, Octokit: TestOctokit });
-      return buildWebRouters({ ...parts, probot });
-    },
-  });
+  return startTestServer({ connection });
 }
 
 export function signInAdmin(server: TestServer, organizationId = "org_acme", email = "admin@acme.example"): Promise<WebClient> {

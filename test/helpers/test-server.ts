@@ -3,12 +3,10 @@ import type { Server } from "node:http";
 import type { Express, Router } from "express";
 import type { Connection } from "mongoose";
 import { ProbotOctokit } from "probot";
+import type { WorkOS } from "@workos-inc/node";
+import { createAssembly } from "../../src/assembly.js";
 import type { AppConfig } from "../../src/config/env.js";
-import { createNodeApp } from "../../src/create-node-app.js";
-import { createIndexes, createModels, type Models } from "../../src/models/index.js";
-import { createProbotInstance } from "../../src/services/probot-factory.js";
-import { createWebApp } from "../../src/web/create-web-app.js";
-import { createWebhookIntake } from "../../src/webhooks/create-webhook-intake.js";
+import type { Models } from "../../src/models/index.js";
 import { captureLogger, type CapturedLogger } from "./test-logger.js";
 import { testConfig } from "./test-config.js";
 
@@ -36,7 +34,10 @@ export interface TestServer {
 export interface TestServerOptions {
   connection: Connection;
   config?: AppConfig;
-  routers?: (parts: { models: Models; config: AppConfig; now: () => Date }) => Router[];
+  /** A WorkOS client pointed at nock, for AUTH_MODE=workos. */
+  workos?: WorkOS;
+  /** Routers after the app's own (test probes). */
+  extraRouters?: Router[];
   now?: Date;
 }
 
@@ -47,28 +48,22 @@ export async function listen(app: Express): Promise<{ server: Server; url: strin
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-/** The real HTTP app (Probot webhooks + Marketplace webhooks + web app) on a loopback port. */
+/** The real HTTP app (webhook intake + web app) from the composition root, on a loopback port. */
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
   const config = options.config ?? testConfig();
   const logs = captureLogger();
-  const models = createModels(options.connection);
-  await createIndexes(models);
   let current = options.now ?? new Date("2026-11-24T12:00:00Z");
   const now = () => new Date(current);
-  const probotFor = (secret: string) =>
-    createProbotInstance({ github: config.github, secret, log: logs.log.child({ name: "probot" }), Octokit: TestOctokit });
-  const { webhookSecret, marketplaceWebhookSecret } = config.github;
-  const webhookIntake = await createWebhookIntake({
-    probots: { app: probotFor(webhookSecret), marketplace: probotFor(marketplaceWebhookSecret) },
-    secrets: { app: webhookSecret, marketplace: marketplaceWebhookSecret },
-    appDeps: { models, now },
+  const assembly = createAssembly({
+    config,
     log: logs.log,
+    database: { connection: options.connection },
+    now,
+    Octokit: TestOctokit,
+    workos: options.workos,
   });
-  const app = createNodeApp({
-    webhookIntake,
-    webApp: createWebApp({ config, log: logs.log, connection: options.connection, routers: options.routers?.({ models, config, now }) }),
-  });
-  const { server, url } = await listen(app);
+  const { models } = await assembly.database();
+  const { server, url } = await listen(await assembly.nodeApp({ extraRouters: options.extraRouters }));
   return {
     url,
     models,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config/env.js";
-import { loadLambdaSetup } from "../../src/lambda/container.js";
+import { createLambdaAssembly } from "../../src/lambda/container.js";
 import { workosEnv } from "../helpers/auth.js";
 import { productionEnv, testEnv } from "../helpers/test-config.js";
 
@@ -59,8 +59,8 @@ describe("TRUST_PROXY (whose X-Forwarded-For to believe)", () => {
 
   test("on Lambda it is refused: the client's IP comes from API Gateway", () => {
     const lambdaEnv = (overrides: Record<string, string | undefined>) => productionEnv({ LOG_LEVEL: "silent", ...overrides });
-    expect(loadLambdaSetup(lambdaEnv({})).config.trustProxy).toBe(false);
-    expect(() => loadLambdaSetup(lambdaEnv({ TRUST_PROXY: "1" }))).toThrow(
+    expect(createLambdaAssembly(lambdaEnv({})).config.trustProxy).toBe(false);
+    expect(() => createLambdaAssembly(lambdaEnv({ TRUST_PROXY: "1" }))).toThrow(
       new ConfigError("TRUST_PROXY does not apply on Lambda: the client's IP comes from API Gateway's requestContext; unset it"),
     );
   });

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { Router, type Request, type Response } from "express";
-import type { WorkOS } from "@workos-inc/node";
 import type { AppConfig } from "../../config/env.js";
 import { HttpError } from "../http-error.js";
 import { renderPage } from "../render.js";
@@ -11,12 +10,12 @@ import { addFlash } from "../session/flow.js";
 import { safeReturnTo } from "../session/return-to.js";
 import { sameSecret } from "../session/same-secret.js";
 import { createSealers, workosSessionIdOf } from "../session/session-middleware.js";
+import type { SignInStrategy } from "../session/sign-in.js";
 import { setWorkOSSessionCookie } from "../session/workos-session.js";
 
 export interface AuthRouteDeps {
   config: AppConfig;
-  /** Required when AUTH_MODE is workos. */
-  workos?: WorkOS;
+  signIn: SignInStrategy;
   now?: () => Date;
 }
 
@@ -82,7 +81,7 @@ function renderDevSignIn(res: Response, form: DevForm, errors: string[], status 
  */
 export function authRoutes(deps: AuthRouteDeps): Router {
   const router = Router();
-  const { config } = deps;
+  const { config, signIn } = deps;
   const secure = config.auth.secureCookies;
 
   router.post("/auth/logout", csrfProtection, (req, res) => {
@@ -91,15 +90,15 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     rotateCsrfSecret(req);
     delete req.flow.returnTo;
     req.log.info("signed out");
-    if (sessionId && deps.workos) {
-      res.redirect(303, deps.workos.userManagement.getLogoutUrl({ sessionId }));
+    if (sessionId && signIn.mode === "workos") {
+      res.redirect(303, signIn.workos.userManagement.getLogoutUrl({ sessionId }));
       return;
     }
     addFlash(req, "info", "You are signed out.");
     res.redirect(303, "/");
   });
 
-  if (config.auth.mode === "dev") {
+  if (signIn.mode === "dev") {
     const { devSession: sealer } = createSealers(config, deps.now);
 
     router.get("/auth/login", (req, res) => {
@@ -121,9 +120,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     return router;
   }
 
-  const workos = deps.workos;
-  const clientId = config.auth.workos?.clientId;
-  if (!workos || !clientId) throw new Error("authRoutes: AUTH_MODE is workos but no WorkOS client was given");
+  const { workos, clientId } = signIn;
   const redirectUri = `${config.baseUrl}/auth/callback`;
 
   router.get("/auth/login", (req, res) => {

@@ -1,13 +1,10 @@
 import { Router, type RequestHandler } from "express";
-import type { WorkOS } from "@workos-inc/node";
-import type { Probot } from "probot";
 import type { AppConfig } from "../../config/env.js";
-import { createLogger } from "../../logger.js";
 import type { Models } from "../../models/index.js";
-import { createProbotInstance } from "../../services/probot-factory.js";
-import { createGitHubConnectDeps } from "../github-connect-deps.js";
+import type { GitHubConnectDeps } from "../github-connect-deps.js";
 import { csrfProtection } from "../session/csrf.js";
 import { sessionMiddleware } from "../session/session-middleware.js";
+import type { SignInStrategy } from "../session/sign-in.js";
 import { authRoutes } from "./auth.js";
 import { homeRoutes } from "./home.js";
 import { githubRoutes } from "./github.js";
@@ -17,10 +14,9 @@ export interface WebRouterDeps {
   config: AppConfig;
   models: Models;
   now: () => Date;
-  /** Required when AUTH_MODE is workos: createWorkOSClient(config), or a test client pointed at nock. */
-  workos?: WorkOS;
-  /** The App's Probot instance for GitHub calls (App JWT, installation tokens); built from config when omitted. */
-  probot?: Probot;
+  signIn: SignInStrategy;
+  /** The connect flow and settings pages' parts; absent in setup mode (no App yet). */
+  github?: GitHubConnectDeps;
 }
 
 /** Every state-changing browser request carries a CSRF token; /api/* (service tokens, no cookies) is exempt. */
@@ -36,14 +32,6 @@ export function buildWebRouters(deps: WebRouterDeps): Router[] {
   session.use(csrfForPages);
 
   const routers: Router[] = [session, authRoutes(deps), homeRoutes()];
-
-  // ---- GitHub connect flow and settings pages ----
-  if (!deps.config.setupMode) {
-    const probot = deps.probot ?? createProbotInstance({ github: deps.config.github, secret: deps.config.github.webhookSecret, log: createLogger(deps.config.logLevel) });
-    const github = createGitHubConnectDeps({ ...deps, probot });
-    routers.push(settingsRoutes(github), githubRoutes(github));
-  }
-  // ---- end of GitHub connect flow and settings pages ----
-
+  if (deps.github) routers.push(settingsRoutes(deps.github), githubRoutes(deps.github));
   return routers;
 }

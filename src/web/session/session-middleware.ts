@@ -1,17 +1,16 @@
 import type { Request, RequestHandler, Response } from "express";
-import type { WorkOS } from "@workos-inc/node";
 import type { AppConfig } from "../../config/env.js";
 import { csrfToken } from "./csrf.js";
 import { loadDevSession } from "./dev-session.js";
 import { attachFlow, takeFlash, type FlashView } from "./flow.js";
 import { createSealer, type Sealer } from "./seal.js";
 import type { AuthSession } from "./types.js";
+import type { SignInStrategy } from "./sign-in.js";
 import { loadWorkOSSession } from "./workos-session.js";
 
 export interface SessionDeps {
   config: AppConfig;
-  /** The WorkOS client; required when AUTH_MODE is workos (tests point a real one at nock). */
-  workos?: WorkOS;
+  signIn: SignInStrategy;
   now?: () => Date;
 }
 
@@ -64,14 +63,14 @@ export function sessionMiddleware(deps: SessionDeps): RequestHandler {
   const { auth: authConfig } = deps.config;
   const sealers = createSealers(deps.config, deps.now);
   const secure = authConfig.secureCookies;
-  if (authConfig.mode === "workos" && !deps.workos) throw new Error("sessionMiddleware: AUTH_MODE is workos but no WorkOS client was given");
+  const { signIn } = deps;
 
   return async (req, res, next) => {
     if (req.flow !== undefined) return next(); // mounted twice: the first one did the work
     attachFlow(req, res, sealers.flow, secure);
     req.auth = null;
-    if (authConfig.mode === "workos") {
-      const loaded = await loadWorkOSSession(req, res, { workos: deps.workos!, cookiePassword: authConfig.cookiePassword, secure });
+    if (signIn.mode === "workos") {
+      const loaded = await loadWorkOSSession(req, res, { workos: signIn.workos, cookiePassword: authConfig.cookiePassword, secure });
       if (loaded) {
         req.auth = loaded.auth;
         sessionIds.set(req, loaded.sessionId);
@@ -80,7 +79,7 @@ export function sessionMiddleware(deps: SessionDeps): RequestHandler {
       req.auth = loadDevSession(req, res, sealers.devSession, secure);
     }
     if (req.auth) req.log = req.log.child({ userId: req.auth.userId, organizationId: req.auth.organizationId });
-    exposeToViews(req, res, authConfig.mode === "dev");
+    exposeToViews(req, res, signIn.mode === "dev");
     next();
   };
 }

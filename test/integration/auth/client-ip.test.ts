@@ -1,6 +1,5 @@
 import type { Connection } from "mongoose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildWebRouters } from "../../../src/web/routes/index.js";
 import { createTestWorkOS, nockAuthenticateWithCodeRecording, WebClient, workosEnv, WorkOSSigningKey } from "../../helpers/auth.js";
 import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
 import { testConfig } from "../../helpers/test-config.js";
@@ -26,7 +25,7 @@ async function serverWith(env: Record<string, string | undefined> = {}): Promise
   server = await startTestServer({
     connection,
     config: testConfig(workosEnv({ BASE_URL: "https://connect.example.test", ...env })),
-    routers: (parts) => buildWebRouters({ ...parts, workos }),
+    workos,
   });
   return server;
 }

@@ -1,6 +1,5 @@
 import type { Connection } from "mongoose";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildWebRouters } from "../../../src/web/routes/index.js";
 import { SESSION_COOKIE } from "../../../src/web/session/cookies.js";
 import {
   type AccessTokenClaims,
@@ -35,7 +34,8 @@ beforeEach(async () => {
   server = await startTestServer({
     connection,
     config: testConfig(workosEnv({ BASE_URL })),
-    routers: (parts) => [...buildWebRouters({ ...parts, workos }), authProbeRoutes()],
+    workos,
+    extraRouters: [authProbeRoutes()],
   });
 });
 

@@ -1,4 +1,6 @@
-import { request } from "node:http";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { expect, test } from "vitest";
 import { MAX_WEBHOOK_BODY_BYTES } from "../../../src/webhooks/intake.js";
 import { useWebhookServer } from "../../helpers/webhook-suite.js";
@@ -7,9 +9,10 @@ import { deliverWebhook, webhookFixture } from "../../helpers/webhooks.js";
 // GitHub caps payloads at 25 MB: anything larger is refused with 413 as it streams, and the
 // server's memory does not grow with what an unauthenticated client sends.
 const ctx = useWebhookServer();
+const run = promisify(execFile);
 const MB = 1024 * 1024;
 /**
- * At most the 25 MB cap held once, with the client's buffers and garbage not yet collected;
+ * At most the 25 MB cap held once, with garbage not yet collected;
  * before the cap a 50 MB body grew the server by 347 MB and 500 MB killed it.
  */
 const BOUNDED_GROWTH = 4 * MAX_WEBHOOK_BODY_BYTES;
@@ -19,7 +22,7 @@ interface Sent {
   body: string;
   /** Bytes the client managed to write before the server closed the connection. */
   written: number;
-  /** The most the process's memory (heap + buffers, client's included: it runs here too) grew while the request ran. */
+  /** The most this process's memory (heap + buffers) grew while the server took the request. */
   peakGrowth: number;
 }
 
@@ -28,55 +31,28 @@ const memory = () => {
   return m.heapUsed + m.arrayBuffers;
 };
 
-/** Streams `total` bytes in 64 KB chunks (chunked, or with a Content-Length when asked), sampling memory meanwhile. */
-function stream(baseUrl: string, total: number, options: { declareLength?: boolean } = {}): Promise<Sent> {
-  const url = new URL("/api/github/webhooks", baseUrl);
-  const chunk = Buffer.alloc(64 * 1024, "a");
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    "x-github-event": "installation",
-    "x-github-delivery": "oversized-1",
-    "x-hub-signature-256": `sha256=${"0".repeat(64)}`,
-  };
-  if (options.declareLength) headers["content-length"] = String(total);
+const SENDER = fileURLToPath(new URL("../../fixtures/clients/stream-body.mjs", import.meta.url));
+
+/** Streams `total` bytes from a separate process (chunked, or with a Content-Length), sampling the server's memory meanwhile. */
+async function stream(baseUrl: string, total: number, options: { declareLength?: boolean } = {}): Promise<Sent> {
   global.gc?.();
   const baseline = memory();
   let peak = baseline;
   const sampler = setInterval(() => (peak = Math.max(peak, memory())), 5);
-  return new Promise((resolve, reject) => {
-    let written = 0;
-    let closed = false;
-    const req = request(url, { method: "POST", headers, agent: false });
-    const finish = (result: Omit<Sent, "written" | "peakGrowth">) => {
-      clearInterval(sampler);
-      closed = true;
-      resolve({ ...result, written, peakGrowth: Math.max(peak, memory()) - baseline });
-    };
-    req.on("response", (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (d: string) => (body += d));
-      res.on("end", () => finish({ status: res.statusCode ?? 0, body }));
-    });
-    // The server hangs up on the rest of the body: that is the point, not a failure.
-    req.on("error", (error: NodeJS.ErrnoException) => {
-      if (!closed && !["EPIPE", "ECONNRESET"].includes(error.code ?? "")) reject(error);
-    });
-    // One chunk at a time, each handed to the kernel before the next, as a real sender is held by TCP.
-    const pump = (error?: Error | null) => {
-      if (closed || error) return;
-      if (written >= total) return void req.end();
-      written += chunk.length;
-      req.write(chunk, pump);
-    };
-    pump();
-  });
+  try {
+    const args = [SENDER, `${baseUrl}/api/github/webhooks`, String(total), options.declareLength ? "declare" : "chunked"];
+    const { stdout } = await run(process.execPath, args, { timeout: 15_000 });
+    const sent = JSON.parse(stdout) as Omit<Sent, "peakGrowth">;
+    return { ...sent, peakGrowth: Math.max(peak, memory()) - baseline };
+  } finally {
+    clearInterval(sampler);
+  }
 }
 
 test("a 30 MB body is refused with 413 once it passes 25 MB, and memory does not grow by it", async () => {
   const sent = await stream(ctx.server.url, 30 * MB);
   expect(sent.status).toBe(413);
-  expect(JSON.parse(sent.body)).toEqual({ error: "The body is larger than GitHub's 25 MB webhook payload cap" });
+  expect(JSON.parse(sent.body), JSON.stringify(sent)).toEqual({ error: "The body is larger than GitHub's 25 MB webhook payload cap" });
   expect(sent.peakGrowth).toBeLessThan(BOUNDED_GROWTH);
   expect(await ctx.server.models.WebhookDelivery.countDocuments()).toBe(0);
 });
@@ -92,7 +68,7 @@ test("a 600 MB body is cut off at the cap: the client cannot send it all, memory
 
 test("a Content-Length over the cap is refused before a byte of body is read", async () => {
   const sent = await stream(ctx.server.url, 600 * MB, { declareLength: true });
-  expect(sent.status).toBe(413);
+  expect(sent.status, JSON.stringify(sent)).toBe(413);
   expect(sent.peakGrowth).toBeLessThan(10 * MB);
   expect(sent.written).toBeLessThan(100 * MB);
 });

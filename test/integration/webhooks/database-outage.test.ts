@@ -5,7 +5,6 @@ import type { Connection } from "mongoose";
 import { afterAll, expect, test } from "vitest";
 import { connectDatabase, disconnectAll } from "../../../src/db/connect.js";
 import { startEmbeddedMongo, type EmbeddedMongo } from "../../../src/db/embedded-mongo.js";
-import { buildWebRouters } from "../../../src/web/routes/index.js";
 import { signInAs } from "../../helpers/auth.js";
 import { stored } from "../../helpers/documents.js";
 import { startTestServer, type TestServer } from "../../helpers/test-server.js";
@@ -19,7 +18,7 @@ async function startAll(): Promise<{ server: TestServer; mongo: EmbeddedMongo; c
   const mongo = await startEmbeddedMongo({ dataDir });
   // The production connection settings, with a short wait for a server that is gone.
   const connection = await connectDatabase(`${mongo.uri}outage`, { serverSelectionTimeoutMS: 1000 });
-  const server = await startTestServer({ connection, routers: (parts) => buildWebRouters(parts) });
+  const server = await startTestServer({ connection });
   open.push({ server, mongo });
   return { server, mongo, connection };
 }

@@ -1,0 +1,140 @@
+import { fileURLToPath } from "node:url";
+import type { WorkOS } from "@workos-inc/node";
+import type { Express, Request, Router } from "express";
+import type { Connection } from "mongoose";
+import type { Logger } from "pino";
+import type { Probot, ProbotOctokit } from "probot";
+import type { AppConfig } from "./config/env.js";
+import { createNodeApp } from "./create-node-app.js";
+import { connectDatabase } from "./db/connect.js";
+import { createIndexes, createModels, type Models } from "./models/index.js";
+import { pruneDeliveryLogAtStartUp } from "./services/delivery-log-retention.js";
+import { createProbotInstance } from "./services/probot-factory.js";
+import { createWebApp } from "./web/create-web-app.js";
+import { createGitHubConnectDeps } from "./web/github-connect-deps.js";
+import { appRegistrationRoutes } from "./web/routes/app-registration.js";
+import { buildWebRouters } from "./web/routes/index.js";
+import { createSignInStrategy, type SignInStrategy } from "./web/session/sign-in.js";
+import { loadWebhookApps } from "./webhooks/create-webhook-intake.js";
+import { WebhookIntake, type WebhookSource } from "./webhooks/intake.js";
+
+export interface AssemblyOptions {
+  config: AppConfig;
+  log: Logger;
+  /** A URI to connect to (once per process), or a connection already open (tests). */
+  database: { uri: string } | { connection: Connection };
+  /** The clock every handler and page reads. */
+  now?: () => Date;
+  /** The Octokit class for every GitHub call (App, installation and user tokens); tests turn retries off. */
+  Octokit?: typeof ProbotOctokit;
+  /** Replaces the WorkOS client built from config (tests point one at nock). */
+  workos?: WorkOS;
+}
+
+export interface OpenDatabase {
+  connection: Connection;
+  models: Models;
+}
+
+export interface WebAppOptions {
+  /** Routers mounted after the app's own (test probes). */
+  extraRouters?: Router[];
+  viewsDir?: string;
+  publicDir?: string;
+  /** An id the platform vouches for (API Gateway's on Lambda); it wins over the client's x-request-id. */
+  platformRequestId?: (req: Request) => string | undefined;
+  /** Setup mode: the manifest registered and the .env written. */
+  manifestPath?: string;
+  dotenvPath?: string;
+}
+
+/** Everything a process serves, built from one validated config: the Node server, each Lambda function, tests and benchmarks. */
+export interface Assembly {
+  readonly config: AppConfig;
+  readonly log: Logger;
+  readonly now: () => Date;
+  readonly signIn: SignInStrategy;
+  /** The App's webhook and the Marketplace listing's, each with its own secret; null in setup mode. */
+  readonly probots: Readonly<Record<WebhookSource, Probot>> | null;
+  /** The connection and models, indexes built and the delivery log pruned; opened on first use, again after a failure. */
+  database(): Promise<OpenDatabase>;
+  /** The webhook intake; the database is opened by the first verified delivery. */
+  webhookIntake(): WebhookIntake;
+  /** The pages and flows (or, in setup mode, the App registration flow). */
+  webApp(options?: WebAppOptions): Promise<Express>;
+  /** The Node server's whole surface: the webhook intake in front of the web app. */
+  nodeApp(options?: WebAppOptions): Promise<Express>;
+}
+
+const projectFile = (name: string) => fileURLToPath(new URL(`../${name}`, import.meta.url));
+
+/** Remembers a start-up step; a failure is forgotten, so the next call tries again. */
+export function onceUntilFailure<T>(start: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () =>
+    (pending ??= start().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    }));
+}
+
+/** The composition root: the one place that builds the parts. */
+export function createAssembly(options: AssemblyOptions): Assembly {
+  const { config, log } = options;
+  const now = options.now ?? (() => new Date());
+  const signIn = createSignInStrategy(config, options.workos);
+  const probotLog = log.child({ name: "probot" });
+  const probotFor = (secret: string) => createProbotInstance({ github: config.github, secret, log: probotLog, Octokit: options.Octokit });
+  const probots = config.setupMode ? null : { app: probotFor(config.github.webhookSecret), marketplace: probotFor(config.github.marketplaceWebhookSecret) };
+
+  const database = onceUntilFailure(async (): Promise<OpenDatabase> => {
+    const connection = "connection" in options.database ? options.database.connection : await connectDatabase(options.database.uri);
+    const models = createModels(connection);
+    await createIndexes(models);
+    await pruneDeliveryLogAtStartUp(models, now(), log);
+    return { connection, models };
+  });
+
+  const requireProbots = () => {
+    if (!probots) throw new Error("setup mode has no App: register it first (APP_ID)");
+    return probots;
+  };
+
+  let intake: WebhookIntake | undefined;
+  const webhookIntake = () =>
+    (intake ??= new WebhookIntake({
+      secrets: { app: config.github.webhookSecret, marketplace: config.github.marketplaceWebhookSecret },
+      probots: onceUntilFailure(async () => loadWebhookApps(requireProbots(), { models: (await database()).models, now })),
+      log: log.child({ name: "webhooks" }),
+    }));
+
+  const webApp = async (web: WebAppOptions = {}): Promise<Express> => {
+    const { connection, models } = await database();
+    const common = { config, log, connection, viewsDir: web.viewsDir, publicDir: web.publicDir, platformRequestId: web.platformRequestId };
+    if (!probots) {
+      const registration = appRegistrationRoutes({
+        config,
+        manifestPath: web.manifestPath ?? projectFile("app.yml"),
+        dotenvPath: web.dotenvPath ?? projectFile(".env"),
+      });
+      return createWebApp({ ...common, routers: [registration, ...(web.extraRouters ?? [])] });
+    }
+    const github = createGitHubConnectDeps({ config, models, now, probot: probots.app, Octokit: options.Octokit });
+    return createWebApp({ ...common, routers: [...buildWebRouters({ config, models, now, signIn, github }), ...(web.extraRouters ?? [])] });
+  };
+
+  return {
+    config,
+    log,
+    now,
+    signIn,
+    probots,
+    database,
+    webhookIntake,
+    webApp,
+    async nodeApp(web) {
+      const pages = await webApp(web);
+      return probots ? createNodeApp({ webhookIntake: webhookIntake(), webApp: pages }) : pages;
+    },
+  };
+}
