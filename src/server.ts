@@ -1,5 +1,4 @@
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import type { Connection } from "mongoose";
 import type { Logger } from "pino";
 import type { AppConfig } from "./config/env.js";
@@ -7,6 +6,7 @@ import { isLoopbackHost } from "./config/network.js";
 import { createNodeApp } from "./create-node-app.js";
 import { connectDatabase } from "./db/connect.js";
 import { listenHttp, type ServerLimits } from "./http-listener.js";
+import { projectPaths } from "./project-paths.js";
 import { createIndexes, createModels } from "./models/index.js";
 import { pruneDeliveryLogAtStartUp } from "./services/delivery-log-retention.js";
 import { createProbotInstance } from "./services/probot-factory.js";
@@ -41,8 +41,6 @@ function displayHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
-const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
-
 /** Connects the database, builds the App (or the registration flow in setup mode) and listens. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config, log } = options;
@@ -62,8 +60,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       routers: [
         appRegistrationRoutes({
           config,
-          manifestPath: options.manifestPath ?? root("app.yml"),
-          dotenvPath: options.dotenvPath ?? root(".env"),
+          manifestPath: options.manifestPath ?? projectPaths.appManifest,
+          dotenvPath: options.dotenvPath ?? projectPaths.dotenv,
         }),
       ],
     });

@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { APIGatewayProxyResult, Context as LambdaContext } from "aws-lambda";
 import ejs from "ejs";
 import type { Request } from "express";
@@ -9,15 +7,6 @@ import { buildWebRouters } from "../web/routes/index.js";
 import { createWorkOSClient } from "../web/session/workos-client.js";
 import { loadLambdaSetup, onceUntilFailure, openDatabase, type Env, type LambdaSetup } from "./container.js";
 import type { HttpApiEvent } from "./http-event.js";
-
-/**
- * The bundle ships views/ and public/ beside index.mjs (scripts/build-lambda.ts); run from
- * src/ (tests, the unbundled benchmark) the defaults next to the project root apply.
- */
-function shippedDir(name: string): string | undefined {
-  const dir = fileURLToPath(new URL(`./${name}/`, import.meta.url));
-  return existsSync(dir) ? dir : undefined;
-}
 
 /** Sent as base64 (API Gateway passes everything else through as text). */
 const BINARY_TYPES = ["image/*", "font/*", "application/octet-stream", "application/pdf"];
@@ -58,8 +47,7 @@ async function buildHandler(setup: LambdaSetup, now: () => Date): Promise<WebHan
     log,
     connection,
     routers: buildWebRouters({ config, models, now, workos: createWorkOSClient(config) }),
-    viewsDir: shippedDir("views"),
-    publicDir: shippedDir("public"),
+    // No viewsDir/publicDir: the bundle ships them beside index.mjs, where projectPaths looks first.
     // API Gateway's request id names the request, so a page's log lines match its access log.
     platformRequestId: apiGatewayRequestId,
   });
