@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
+import { projectPaths } from "../src/project-paths.js";
 import { buildLambda, type BuiltFunction } from "../scripts/build-lambda.js";
 import { webhookEvent } from "../test/helpers/lambda.js";
 import { testEnv } from "../test/helpers/test-config.js";
@@ -17,7 +18,7 @@ import { webhookFixture } from "../test/helpers/webhooks.js";
 import { formatBytes, formatTable, median, ratio, round, type Cell } from "./lib/stats.js";
 import type { BenchContext, BenchOutput } from "./lib/types.js";
 
-const root = fileURLToPath(new URL("../", import.meta.url));
+const root = projectPaths.root;
 const childScript = fileURLToPath(new URL("./cold-start-child.mjs", import.meta.url));
 
 interface Run {

@@ -5,11 +5,12 @@
  */
 import { cpSync, createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { build, type Metafile } from "esbuild";
 import yazl from "yazl";
+import { projectPaths } from "../src/project-paths.js";
 
-const root = fileURLToPath(new URL("../", import.meta.url));
+const root = projectPaths.root;
 
 export type LambdaFunctionName = "webhooks" | "web";
 

@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import type { WorkOS } from "@workos-inc/node";
 import type { Express, Request, Router } from "express";
 import type { Connection } from "mongoose";
@@ -8,6 +7,7 @@ import type { AppConfig } from "./config/env.js";
 import { createNodeApp } from "./create-node-app.js";
 import { connectDatabase } from "./db/connect.js";
 import { createIndexes, createModels, type Models } from "./models/index.js";
+import { projectPaths } from "./project-paths.js";
 import { pruneDeliveryLogAtStartUp } from "./services/delivery-log-retention.js";
 import { createProbotInstance } from "./services/probot-factory.js";
 import { createWebApp } from "./web/create-web-app.js";
@@ -66,8 +66,6 @@ export interface Assembly {
   nodeApp(options?: WebAppOptions): Promise<Express>;
 }
 
-const projectFile = (name: string) => fileURLToPath(new URL(`../${name}`, import.meta.url));
-
 /** Remembers a start-up step; a failure is forgotten, so the next call tries again. */
 export function onceUntilFailure<T>(start: () => Promise<T>): () => Promise<T> {
   let pending: Promise<T> | undefined;
@@ -114,8 +112,8 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     if (!probots) {
       const registration = appRegistrationRoutes({
         config,
-        manifestPath: web.manifestPath ?? projectFile("app.yml"),
-        dotenvPath: web.dotenvPath ?? projectFile(".env"),
+        manifestPath: web.manifestPath ?? projectPaths.appManifest,
+        dotenvPath: web.dotenvPath ?? projectPaths.dotenv,
       });
       return createWebApp({ ...common, routers: [registration, ...(web.extraRouters ?? [])] });
     }

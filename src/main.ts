@@ -1,10 +1,11 @@
 import "dotenv/config";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
 import { ConfigError, loadConfig } from "./config/env.js";
 import { DataDirInUseError } from "./db/data-dir-lock.js";
 import { startEmbeddedMongo, type EmbeddedMongo } from "./db/embedded-mongo.js";
 import { ensurePortFree, PortInUseError } from "./http-listener.js";
 import { createLogger } from "./logger.js";
+import { projectPaths } from "./project-paths.js";
 import { startServer, type RunningServer } from "./server.js";
 
 /** `npm start`: validate the environment, find a database, serve. */
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     await ensurePortFree(config.port, config.host);
     let mongodbUri = config.mongodbUri;
     if (!mongodbUri) {
-      const dataDir = fileURLToPath(new URL("../.data/mongo", import.meta.url));
+      const dataDir = path.join(projectPaths.data, "mongo");
       log.info({ dataDir }, "No MONGODB_URI: starting an embedded MongoDB-compatible server");
       embedded = await startEmbeddedMongo({ dataDir, log: (msg) => log.info(msg) });
       mongodbUri = `${embedded.uri.replace(/\/?(\?.*)?$/, "")}/github-connect`;

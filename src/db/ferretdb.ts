@@ -1,30 +1,21 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants, existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import mongoose from "mongoose";
+import { projectPaths } from "../project-paths.js";
 import { canConnect, findFreePort } from "./free-port.js";
 
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
 
-/**
- * The repo root is found from this file rather than process.cwd(), so it works
- * from src/ (tsx), dist/src/ (compiled) and any working directory.
- */
 export function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(path.join(dir, "scripts", "build-ferretdb.sh"))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error("cannot find the repo root (scripts/build-ferretdb.sh) above " + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
+  return projectPaths.root;
 }
 
 export function ferretdbBinary(): string {
-  const cache = process.env.GITHUB_CONNECT_CACHE || path.join(repoRoot(), ".cache");
+  const cache = process.env.GITHUB_CONNECT_CACHE || projectPaths.cache;
   return path.join(cache, "bin", "ferretdb");
 }
 

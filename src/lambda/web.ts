@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { APIGatewayProxyResult, Context as LambdaContext } from "aws-lambda";
 import ejs from "ejs";
 import type { Request } from "express";
@@ -7,15 +5,6 @@ import serverless from "serverless-http";
 import { onceUntilFailure, type Assembly } from "../assembly.js";
 import { createLambdaAssembly, logConfigError, type Env } from "./container.js";
 import type { HttpApiEvent } from "./http-event.js";
-
-/**
- * The bundle ships views/ and public/ beside index.mjs (scripts/build-lambda.ts); run from
- * src/ (tests, the unbundled benchmark) the defaults next to the project root apply.
- */
-function shippedDir(name: string): string | undefined {
-  const dir = fileURLToPath(new URL(`./${name}/`, import.meta.url));
-  return existsSync(dir) ? dir : undefined;
-}
 
 /** Sent as base64 (API Gateway passes everything else through as text). */
 const BINARY_TYPES = ["image/*", "font/*", "application/octet-stream", "application/pdf"];
@@ -49,9 +38,8 @@ function cookiesWhereDocumented(event: HttpApiEvent, result: WebResult): WebResu
 }
 
 async function buildHandler(assembly: Assembly): Promise<WebHandler> {
+  // No viewsDir/publicDir: the bundle ships them beside index.mjs, where projectPaths looks first.
   const app = await assembly.webApp({
-    viewsDir: shippedDir("views"),
-    publicDir: shippedDir("public"),
     // API Gateway's request id names the request, so a page's log lines match its access log.
     platformRequestId: apiGatewayRequestId,
   });

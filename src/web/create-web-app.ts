@@ -2,8 +2,8 @@ import express, { type Express, type Request, type Router } from "express";
 import type { Connection } from "mongoose";
 import type { Logger } from "pino";
 import type { AppConfig } from "../config/env.js";
+import { projectPaths } from "../project-paths.js";
 import { createErrorHandler, notFoundHandler } from "./error-handler.js";
-import { defaultPublicDir, defaultViewsDir } from "./paths.js";
 import { chooseRequestId } from "./request-id.js";
 import { securityHeaders } from "./security-headers.js";
 import { healthRoutes } from "./routes/health.js";
@@ -32,7 +32,7 @@ export function createWebApp(deps: WebAppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", deps.config.trustProxy);
-  app.set("views", deps.viewsDir ?? defaultViewsDir);
+  app.set("views", deps.viewsDir ?? projectPaths.views);
   app.set("view engine", "ejs");
   app.locals.appName = "GitHub Connect";
 
@@ -43,7 +43,7 @@ export function createWebApp(deps: WebAppDeps): Express {
     next();
   });
   app.use(securityHeaders(deps.config));
-  app.use("/assets", express.static(deps.publicDir ?? defaultPublicDir, { maxAge: "1h" }));
+  app.use("/assets", express.static(deps.publicDir ?? projectPaths.public, { maxAge: "1h" }));
   app.use(healthRoutes(deps.connection));
   for (const router of deps.routers ?? []) app.use(router);
   app.use(notFoundHandler);

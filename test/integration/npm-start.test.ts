@@ -1,16 +1,17 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, inject, test } from "vitest";
 import { canConnect } from "../../src/db/free-port.js";
+import { projectPaths } from "../../src/project-paths.js";
 import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testPrivateKey } from "../helpers/app-credentials.js";
 import { withDatabaseName } from "../helpers/database.js";
+import { spawnServer, waitForUrl, type ServerProcess } from "../helpers/server-process.js";
 
 // What `npm start` runs, as a real process: the README's first command.
-const root = fileURLToPath(new URL("../../", import.meta.url));
+const root = projectPaths.root;
 const tsx = path.join(root, "node_modules/.bin/tsx");
 // A working directory with no .env, so a developer's own credentials never leak into the test.
 const cwd = mkdtempSync(path.join(os.tmpdir(), "github-connect-start-"));
@@ -21,29 +22,10 @@ afterAll(() => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
-function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(tsx, [path.join(root, "src/main.ts")], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_FORMAT: "json", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitForUrl(output: () => string, exited: Promise<unknown>): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const match = output().match(/"url":"(http:\/\/localhost:\d+)"/);
-    if (match) return match[1]!;
-    const done = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 100))]);
-    if (done) break;
-  }
-  throw new Error(`the server did not start:\n${output()}`);
+function start(env: Record<string, string>): ServerProcess {
+  const server = spawnServer(tsx, [path.join(root, "src/main.ts")], { cwd, env });
+  children.push(server.child);
+  return server;
 }
 
 /** This machine's address on a network interface: where another machine would connect. */
@@ -65,7 +47,7 @@ describe("npm start", () => {
   test("with no APP_ID it serves /healthz and the App registration page on loopback only, and stops cleanly", async () => {
     const mongodbUri = withDatabaseName(inject("mongoUri"), "npm_start_test");
     const server = start({ NODE_ENV: "development", PORT: "0", MONGODB_URI: mongodbUri });
-    const url = await waitForUrl(server.output, server.exited);
+    const url = await waitForUrl(server);
     await expectLoopbackOnly(url);
 
     const health = await fetch(`${url}/healthz`);
@@ -109,7 +91,7 @@ describe("npm start", () => {
       PRIVATE_KEY: testPrivateKey(),
       WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
     });
-    const url = await waitForUrl(server.output, server.exited);
+    const url = await waitForUrl(server);
     await expectLoopbackOnly(url);
     const home = await fetch(`${url}/`, { redirect: "manual" });
     expect(home.status).toBe(303);

@@ -1,15 +1,15 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { defaultViewsDir } from "../../src/web/paths.js";
+import { projectPaths } from "../../src/project-paths.js";
 
 /** Every template, as "pages/error.ejs" and its text. */
-function templates(dir = defaultViewsDir): Array<[string, string]> {
+function templates(dir = projectPaths.views): Array<[string, string]> {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith(".ejs"))
     .map((entry) => {
       const file = path.join(entry.parentPath, entry.name);
-      return [path.relative(defaultViewsDir, file), readFileSync(file, "utf8")] as [string, string];
+      return [path.relative(projectPaths.views, file), readFileSync(file, "utf8")] as [string, string];
     });
 }
 
