@@ -11,7 +11,7 @@ import { pino } from "pino";
 import { ProbotOctokit, type Probot } from "probot";
 import { createIndexes, createModels, type Models } from "../src/models/index.js";
 import { createGitHubAppClient } from "../src/services/github-app-client.js";
-import { createProbotInstance } from "../src/services/probot-factory.js";
+import { createAssembly } from "../src/assembly.js";
 import { refreshRepoAccess } from "../src/services/repo-access.js";
 import { testConfig } from "../test/helpers/test-config.js";
 import { startGitHubStandIn, type GitHubStandIn, type StandInRepo } from "./lib/github-stand-in.js";
@@ -59,9 +59,11 @@ interface Outcome {
   error?: string;
 }
 
+/** The App's Probot from the composition root, pointed at the stand-in (no database needed). */
 function probotFor(standIn: GitHubStandIn, Octokit?: typeof ProbotOctokit): Probot {
   const config = testConfig();
-  return createProbotInstance({ github: { ...config.github, apiUrl: standIn.url }, secret: config.github.webhookSecret, log: silent, ...(Octokit ? { Octokit } : {}) });
+  const assembly = createAssembly({ config: { ...config, github: { ...config.github, apiUrl: standIn.url } }, log: silent, database: { uri: "mongodb://unused" }, Octokit });
+  return assembly.probots!.app;
 }
 
 async function appWay(models: Models, standIn: GitHubStandIn, approach: string, Octokit?: typeof ProbotOctokit): Promise<Outcome> {
