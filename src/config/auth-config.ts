@@ -43,7 +43,6 @@ function refuseExposedDevSignIn(explicit: boolean, { baseUrl, host }: AuthContex
 export function loadAuthConfig(env: Env, context: AuthContext): AuthConfig {
   const { production, baseUrl } = context;
   const apiKey = read(env, "WORKOS_API_KEY");
-  const clientId = read(env, "WORKOS_CLIENT_ID");
   const password = read(env, "WORKOS_COOKIE_PASSWORD");
   const explicitMode = read(env, "AUTH_MODE");
   const modeRaw = explicitMode ?? (!apiKey && !production ? "dev" : "workos");
