@@ -1,3 +1,4 @@
+import { retry } from "@octokit/plugin-retry";
 import { Probot, ProbotOctokit } from "probot";
 import type { Logger } from "pino";
 import type { GitHubConfig } from "../config/env.js";
@@ -6,11 +7,13 @@ import type { GitHubConfig } from "../config/env.js";
 const SECONDARY_LIMIT_RETRIES = 2;
 
 /**
- * Probot's Octokit, except that a secondary rate limit is waited out and retried: Probot's own
- * throttle options only log it, so a reconnect that pages through /installation/repositories
- * fails on the first 403 GitHub sends under load.
+ * The Octokit for every GitHub call the app makes (App JWT, installation and user tokens):
+ * Probot's, with plugin-retry stated rather than assumed (5xx and 429 tried again; a no-op where
+ * Probot already applies the same plugin), and a secondary rate limit waited out and retried:
+ * Probot's own throttle options only log it, so a reconnect that pages through
+ * /installation/repositories fails on the first 403 GitHub sends under load.
  */
-export const AppOctokit = ProbotOctokit.defaults((options: Record<string, any>) => ({
+export const AppOctokit = ProbotOctokit.plugin(retry).defaults((options: Record<string, any>) => ({
   ...options,
   throttle: {
     ...options.throttle,

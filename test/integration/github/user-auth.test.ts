@@ -55,6 +55,14 @@ describe("verifying an installer with their GitHub user token (rule 1)", () => {
     await expect(userAuth.checkInstallationAccess("code-5", 51001)).rejects.toBeInstanceOf(GitHubUnavailableError);
   });
 
+  test("a 502 from GitHub on the user's installations is retried (plugin-retry), not shown as a failure", async () => {
+    nockOAuthToken({ code: "code-7" });
+    const { default: nock } = await import("nock");
+    nock("https://api.github.com").get("/user/installations").query({ per_page: "100" }).reply(502, { message: "Server Error" });
+    nockUserInstallations([[{ id: 51001 }]]);
+    await expect(userAuth.checkInstallationAccess("code-7", 51001)).resolves.toMatchObject({ visible: true });
+  });
+
   test("GET /user names who asked an owner to approve", async () => {
     nockOAuthToken({ code: "code-6" });
     nockGitHubUser({ id: 80001, login: "mona-admin" });
