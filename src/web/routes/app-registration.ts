@@ -5,7 +5,7 @@ import { loadManifest } from "../../services/app-manifest.js";
 import { updateDotenvFile } from "../../services/dotenv-file.js";
 import { HttpError } from "../http-error.js";
 import { renderPage } from "../render.js";
-import { clearCookie, readCookies, setCookie } from "../session/cookies.js";
+import { clearCookie, readCookie, setCookie } from "../session/cookies.js";
 import { sameSecret } from "../session/same-secret.js";
 
 export interface AppRegistrationDeps {
@@ -65,7 +65,7 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
       throw new HttpError(400, "Registration not finished", "GitHub did not send a registration code. Start again from the setup page.");
     }
     // Without this, a link fired from any site would write someone else's App into .env.
-    const expected = readCookies(req).get(SETUP_STATE_COOKIE);
+    const expected = readCookie(req, SETUP_STATE_COOKIE);
     clearCookie(res, SETUP_STATE_COOKIE, secure);
     if (!sameSecret(expected, req.query.state)) {
       req.log.warn({ hasCookie: expected !== undefined }, "registration refused: state does not match this browser's setup page");
