@@ -34,12 +34,16 @@ export interface GitHubUrlsOptions {
   baseUrl: string;
 }
 
+/** An App's public page on GitHub: GHES serves Apps under /github-apps/, github.com under /apps/. */
+export function appPageUrl(github: Pick<GitHubConfig, "webUrl" | "enterpriseHost">, slug: string): string {
+  return `${github.webUrl.replace(/\/$/, "")}/${github.enterpriseHost ? "github-apps" : "apps"}/${encodeURIComponent(slug)}`;
+}
+
 export function createGitHubUrls({ github, baseUrl }: GitHubUrlsOptions): GitHubUrls {
   const web = github.webUrl.replace(/\/$/, "");
   const appPath = () => {
     if (!github.appSlug) throw new Error("APP_SLUG is not set: the install link needs the App's URL name");
-    // GHES serves Apps under /github-apps/, github.com under /apps/.
-    return `${web}/${github.enterpriseHost ? "github-apps" : "apps"}/${encodeURIComponent(github.appSlug)}`;
+    return appPageUrl(github, github.appSlug);
   };
   const callbackUrl = `${baseUrl.replace(/\/$/, "")}/github/callback`;
 

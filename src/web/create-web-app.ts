@@ -3,8 +3,8 @@ import type { Connection } from "mongoose";
 import type { Logger } from "pino";
 import type { AppConfig } from "../config/env.js";
 import { projectPaths } from "../project-paths.js";
+import { accessLog } from "./access-log.js";
 import { createErrorHandler, notFoundHandler } from "./error-handler.js";
-import { chooseRequestId } from "./request-id.js";
 import { securityHeaders } from "./security-headers.js";
 import { healthRoutes } from "./routes/health.js";
 
@@ -21,12 +21,6 @@ export interface WebAppDeps {
   platformRequestId?: (req: Request) => string | undefined;
 }
 
-declare module "express-serve-static-core" {
-  interface Request {
-    log: Logger;
-  }
-}
-
 /** The pages and JSON routes as their own Express app, so Lambda and the Node server serve the same thing. */
 export function createWebApp(deps: WebAppDeps): Express {
   const app = express();
@@ -36,12 +30,8 @@ export function createWebApp(deps: WebAppDeps): Express {
   app.set("view engine", "ejs");
   app.locals.appName = "GitHub Connect";
 
-  app.use((req, res, next) => {
-    const requestId = chooseRequestId(req.get("x-request-id"), deps.platformRequestId?.(req));
-    req.log = deps.log.child({ requestId });
-    res.set("x-request-id", requestId);
-    next();
-  });
+  // First, so every answer (assets, 404s, errors) carries its id and gets its access line; sets req.log.
+  app.use(accessLog({ log: deps.log, platformRequestId: deps.platformRequestId }));
   app.use(securityHeaders(deps.config));
   app.use("/assets", express.static(deps.publicDir ?? projectPaths.public, { maxAge: "1h" }));
   app.use(healthRoutes(deps.connection));

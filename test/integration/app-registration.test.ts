@@ -41,9 +41,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The conversion GitHub answers for `code`, with a real PEM. */
-function nockConversion(code: string): nock.Scope {
-  const body = readFileSync(new URL("../fixtures/github/app-manifest-conversion.json", import.meta.url), "utf8").replace('"__PEM__"', JSON.stringify(testPrivateKey()));
+/** The conversion GitHub answers for `code`, with a real PEM (and any field replaced by `changes`). */
+function nockConversion(code: string, changes: Record<string, unknown> = {}): nock.Scope {
+  const recorded = readFileSync(new URL("../fixtures/github/app-manifest-conversion.json", import.meta.url), "utf8").replace('"__PEM__"', JSON.stringify(testPrivateKey()));
+  const body = JSON.stringify({ ...(JSON.parse(recorded) as object), ...changes });
   return nock("https://api.github.com").post(`/app-manifests/${code}/conversions`).reply(201, body, { "content-type": "application/json; charset=utf-8" });
 }
 
@@ -113,9 +114,22 @@ describe("registering the App from app.yml", () => {
     // The saved file is what the next start-up reads: it must load as a working App config.
     expect(loadConfig({ ...env, NODE_ENV: "development" }).github.privateKey).toBe(pem);
     const logged = logs.text();
-    for (const secret of ["0123456789abcdef0123456789abcdef01234567", "e340154128314309424b7c8e90325147d99fdafa", "PRIVATE KEY"]) {
+    // The code and state are in the setup URL's query and in the conversion's URL: neither reaches the logs.
+    for (const secret of ["0123456789abcdef0123456789abcdef01234567", "e340154128314309424b7c8e90325147d99fdafa", "PRIVATE KEY", "a1b2c3d4e5", state]) {
       expect(logged).not.toContain(secret);
     }
+  });
+
+  test("the links after registration are built from the configured GitHub URL and the slug, never the answer's html_url", async () => {
+    writeFileSync(dotenvPath, "");
+    const scope = nockConversion("f6e5d4c3b2", { html_url: "https://github.example.net/apps/lookalike" });
+    const { client, state } = await openSetupPage();
+    const res = await client.get(`/probot/setup?code=f6e5d4c3b2&state=${state}`);
+    expect(res.status).toBe(200);
+    scope.done();
+    const links = [...res.body.matchAll(/<a class="button[^"]*" href="([^"]+)"/g)].map((match) => match[1]);
+    expect(links).toEqual(["https://github.com/apps/github-connect-acme/installations/new", "https://github.com/apps/github-connect-acme"]);
+    expect(res.body).not.toContain("github.example.net");
   });
 
   test("an expired or reused code shows a page saying to start again, and writes nothing", async () => {

@@ -1,29 +1,52 @@
 import { randomBytes } from "node:crypto";
 import { Router } from "express";
+import type { Logger } from "pino";
+import { ProbotOctokit } from "probot";
 import type { AppConfig } from "../../config/env.js";
+import { statusOf } from "../../error-details.js";
 import { loadManifest } from "../../services/app-manifest.js";
 import { updateDotenvFile } from "../../services/dotenv-file.js";
+import { appPageUrl } from "../../services/github-urls.js";
 import { HttpError } from "../http-error.js";
 import { renderPage } from "../render.js";
-import { clearCookie, readCookies, setCookie } from "../session/cookies.js";
+import { clearCookie, readCookie, setCookie } from "../session/cookies.js";
 import { sameSecret } from "../session/same-secret.js";
 
 export interface AppRegistrationDeps {
   config: AppConfig;
   manifestPath: string;
   dotenvPath: string;
-  /** GitHub's REST API, replaced in tests at the network edge only. */
-  fetch?: typeof fetch;
 }
 
-interface ManifestConversion {
-  id: number;
-  slug: string;
-  html_url: string;
-  client_id: string;
-  client_secret: string;
-  webhook_secret: string | null;
-  pem: string;
+const notAccepted = () =>
+  new HttpError(502, "Registration not finished", "GitHub did not accept the registration code (it is single-use and expires after an hour). Start again from the setup page.");
+
+/**
+ * Trades GitHub's single-use code for the new App and its credentials, through Probot's Octokit
+ * unauthenticated (the code is the credential). Its debug lines are dropped: Probot's request
+ * logging writes each URL there, and this one carries the code. Not throttled: one request has
+ * nothing to be spaced from, and the write queue would hold it up to a second.
+ */
+async function convertManifest(apiUrl: string, code: string, log: Logger) {
+  const octokit = new ProbotOctokit({
+    baseUrl: apiUrl,
+    log: { debug: () => {}, info: log.info.bind(log), warn: log.warn.bind(log), error: log.error.bind(log) },
+    throttle: { enabled: false },
+  });
+  let app;
+  try {
+    ({ data: app } = await octokit.request("POST /app-manifests/{code}/conversions", { code }));
+  } catch (error) {
+    log.warn({ status: statusOf(error) }, "manifest conversion refused");
+    throw notAccepted();
+  }
+  // GitHub's schema leaves the slug optional; without one there is no App page to link to.
+  const { slug } = app;
+  if (!slug) {
+    log.warn({ appId: app.id }, "manifest conversion answered without the App's slug");
+    throw notAccepted();
+  }
+  return { ...app, slug };
 }
 
 /** Holds the manifest flow's `state` in the browser that opened the setup page. */
@@ -39,7 +62,6 @@ const SETUP_STATE_MAX_AGE_SECONDS = 30 * 60;
 export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
   const router = Router();
   const { github } = deps.config;
-  const doFetch = deps.fetch ?? fetch;
   const secure = deps.config.auth.secureCookies;
 
   router.get("/", (_req, res) => res.redirect("/probot"));
@@ -65,7 +87,7 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
       throw new HttpError(400, "Registration not finished", "GitHub did not send a registration code. Start again from the setup page.");
     }
     // Without this, a link fired from any site would write someone else's App into .env.
-    const expected = readCookies(req).get(SETUP_STATE_COOKIE);
+    const expected = readCookie(req, SETUP_STATE_COOKIE);
     clearCookie(res, SETUP_STATE_COOKIE, secure);
     if (!sameSecret(expected, req.query.state)) {
       req.log.warn({ hasCookie: expected !== undefined }, "registration refused: state does not match this browser's setup page");
@@ -75,15 +97,7 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
         "This registration was not started from the setup page in this browser, or it expired, so nothing was saved. Start again from the setup page.",
       );
     }
-    const response = await doFetch(`${github.apiUrl}/app-manifests/${code}/conversions`, {
-      method: "POST",
-      headers: { accept: "application/vnd.github+json", "user-agent": "github-connect" },
-    });
-    if (!response.ok) {
-      req.log.warn({ status: response.status }, "manifest conversion refused");
-      throw new HttpError(502, "Registration not finished", "GitHub did not accept the registration code (it is single-use and expires after an hour). Start again from the setup page.");
-    }
-    const app = (await response.json()) as ManifestConversion;
+    const app = await convertManifest(github.apiUrl, code, req.log);
     await updateDotenvFile(deps.dotenvPath, {
       APP_ID: String(app.id),
       APP_SLUG: app.slug,
@@ -96,8 +110,9 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
     renderPage(res, "app-registered", {
       title: "GitHub App registered",
       appSlug: app.slug,
-      appUrl: app.html_url,
-      installUrl: `${app.html_url}/installations/new`,
+      // From configuration and the slug, not the answer's html_url (rule 9).
+      appUrl: appPageUrl(github, app.slug),
+      installUrl: `${appPageUrl(github, app.slug)}/installations/new`,
     });
   });
 

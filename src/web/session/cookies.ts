@@ -1,3 +1,4 @@
+import { parseCookie } from "cookie";
 import type { CookieOptions, Request, Response } from "express";
 
 export const SESSION_COOKIE = "gc_session";
@@ -7,22 +8,12 @@ export const FLOW_COOKIE = "gc_flow";
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 export const FLOW_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
-/** The cookies of a request, by name. Malformed pairs are skipped, never thrown on. */
-export function readCookies(req: Request): Map<string, string> {
-  const cookies = new Map<string, string>();
-  for (const pair of (req.headers.cookie ?? "").split(";")) {
-    const at = pair.indexOf("=");
-    if (at < 1) continue;
-    const name = pair.slice(0, at).trim();
-    let value = pair.slice(at + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    try {
-      if (!cookies.has(name)) cookies.set(name, decodeURIComponent(value));
-    } catch {
-      // not percent-encoded as we write it: not ours
-    }
-  }
-  return cookies;
+/**
+ * One cookie of a request, parsed by `cookie` (first of a repeated name wins; a value that is not
+ * percent-encoding comes back as sent, and then fails to unseal like any foreign value).
+ */
+export function readCookie(req: Request, name: string): string | undefined {
+  return parseCookie(req.headers.cookie ?? "")[name];
 }
 
 /** HttpOnly, SameSite=Lax, path /, Secure unless the app runs on plain http://. */

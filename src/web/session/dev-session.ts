@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
-import { clearCookie, readCookies, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, setCookie } from "./cookies.js";
+import { clearCookie, readCookie, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, setCookie } from "./cookies.js";
 import { toRole } from "./roles.js";
 import type { Sealer } from "./seal.js";
 import type { AuthSession } from "./types.js";
@@ -29,7 +29,7 @@ export function startDevSession(res: Response, sealer: Sealer, secure: boolean, 
 
 /** The signed-in user, or null; a missing, altered or expired cookie is no session (and is removed). */
 export function loadDevSession(req: Request, res: Response, sealer: Sealer, secure: boolean): AuthSession | null {
-  const raw = readCookies(req).get(SESSION_COOKIE);
+  const raw = readCookie(req, SESSION_COOKIE);
   if (raw === undefined) return null;
   const auth = sealer.unseal<AuthSession>(raw);
   if (!auth || typeof auth.email !== "string" || typeof auth.userId !== "string") {

@@ -1,6 +1,6 @@
 import type { Request, Response } from "express";
-import { clearCookie, FLOW_COOKIE, FLOW_MAX_AGE_SECONDS, readCookies, setCookie } from "./cookies.js";
-import { beforeHeaders } from "./on-headers.js";
+import onHeaders from "on-headers";
+import { clearCookie, FLOW_COOKIE, FLOW_MAX_AGE_SECONDS, readCookie, setCookie } from "./cookies.js";
 import type { Sealer } from "./seal.js";
 import type { FlashMessage, FlowState } from "./types.js";
 
@@ -11,14 +11,15 @@ export interface FlashView extends FlashMessage {
 
 /**
  * Loads `req.flow` from its sealed cookie (an unreadable cookie is an empty flow) and writes it
- * back just before the headers go out, only when it changed.
+ * back just before the headers go out (on-headers: however the route ends the answer), only when
+ * it changed.
  */
 export function attachFlow(req: Request, res: Response, sealer: Sealer, secure: boolean): void {
-  const raw = readCookies(req).get(FLOW_COOKIE);
+  const raw = readCookie(req, FLOW_COOKIE);
   const loaded = sealer.unseal<FlowState>(raw);
   req.flow = loaded && typeof loaded === "object" && !Array.isArray(loaded) ? loaded : {};
   const initial = raw === undefined ? "{}" : JSON.stringify(req.flow);
-  beforeHeaders(res, () => {
+  onHeaders(res, () => {
     const current = JSON.stringify(req.flow ?? {});
     if (current === initial && loaded !== null) return;
     if (current === "{}") {

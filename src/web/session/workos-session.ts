@@ -1,6 +1,6 @@
 import type { Request, Response } from "express";
 import type { User, WorkOS } from "@workos-inc/node";
-import { clearCookie, readCookies, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, setCookie } from "./cookies.js";
+import { clearCookie, readCookie, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, setCookie } from "./cookies.js";
 import { toRole } from "./roles.js";
 import type { AuthSession } from "./types.js";
 
@@ -44,7 +44,7 @@ export function setWorkOSSessionCookie(res: Response, sealedSession: string, sec
  * the session. A WorkOS outage does not: the request is treated as signed out, the cookie kept.
  */
 export async function loadWorkOSSession(req: Request, res: Response, options: WorkOSSessionOptions): Promise<LoadedWorkOSSession | null> {
-  const sessionData = readCookies(req).get(SESSION_COOKIE);
+  const sessionData = readCookie(req, SESSION_COOKIE);
   if (!sessionData) return null;
   const end = (reason: string) => {
     req.log.info({ reason }, "session ended");

@@ -106,6 +106,14 @@ describe("session cookies that are not ours", () => {
     expect(response.setCookies.some((line) => line.startsWith(`${SESSION_COOKIE}=;`))).toBe(true);
   });
 
+  it("the session cookie is read among other sites' malformed cookies; a later cookie of the same name does not replace it", async () => {
+    const sealed = (await signInAs(ctx.server.url, { role: "admin" })).jar.get(SESSION_COOKIE)!;
+    const cookie = `theme=%E0%A4%A; ${SESSION_COOKIE}=${sealed}; no-equals-sign; ${SESSION_COOKIE}=planted; quoted="a b"`;
+    const response = await fetch(`${ctx.server.url}/probe/whoami`, { headers: { accept: "application/json", cookie } });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { auth: { role: string } }).auth.role).toBe("admin");
+  });
+
   it("a garbage cookie on a page is signed out: a browser is sent to sign in", async () => {
     const response = await fetch(`${ctx.server.url}/probe/org`, { headers: { accept: "text/html", cookie: `${SESSION_COOKIE}=garbage; gc_flow=garbage` }, redirect: "manual" });
     expect(response.status).toBe(303);
