@@ -8,12 +8,14 @@ import { createNodeApp } from "./create-node-app.js";
 import { connectDatabase } from "./db/connect.js";
 import { createIndexes, createModels, type Models } from "./models/index.js";
 import { projectPaths } from "./project-paths.js";
+import { createCredentials, type Credentials } from "./services/credentials.js";
 import { pruneDeliveryLogAtStartUp } from "./services/delivery-log-retention.js";
-import { createProbotInstance } from "./services/probot-factory.js";
+import { AppOctokit, createProbotInstance } from "./services/probot-factory.js";
 import { createWebApp } from "./web/create-web-app.js";
 import { createGitHubConnectDeps } from "./web/github-connect-deps.js";
 import { appRegistrationRoutes } from "./web/routes/app-registration.js";
 import { buildWebRouters } from "./web/routes/index.js";
+import { internalApiRoutes } from "./web/routes/internal-api.js";
 import { createSignInStrategy, type SignInStrategy } from "./web/session/sign-in.js";
 import { loadWebhookApps } from "./webhooks/create-webhook-intake.js";
 import { WebhookIntake, type WebhookSource } from "./webhooks/intake.js";
@@ -60,6 +62,8 @@ export interface Assembly {
   database(): Promise<OpenDatabase>;
   /** The webhook intake; the database is opened by the first verified delivery. */
   webhookIntake(): WebhookIntake;
+  /** GitHub credentials for an organization (installation tokens from the App's cache, or the legacy token); not in setup mode. */
+  credentials(): Promise<Credentials>;
   /** The pages and flows (or, in setup mode, the App registration flow). */
   webApp(options?: WebAppOptions): Promise<Express>;
   /** The Node server's whole surface: the webhook intake in front of the web app. */
@@ -106,6 +110,17 @@ export function createAssembly(options: AssemblyOptions): Assembly {
       log: log.child({ name: "webhooks" }),
     }));
 
+  const credentials = onceUntilFailure(async () =>
+    createCredentials({
+      models: (await database()).models,
+      probot: requireProbots().app,
+      legacyGitHub: config.services.legacyGitHub,
+      Octokit: options.Octokit ?? AppOctokit,
+      apiUrl: config.github.apiUrl,
+      log: log.child({ name: "credentials" }),
+    }),
+  );
+
   const webApp = async (web: WebAppOptions = {}): Promise<Express> => {
     const { connection, models } = await database();
     const common = { config, log, connection, viewsDir: web.viewsDir, publicDir: web.publicDir, platformRequestId: web.platformRequestId };
@@ -118,7 +133,9 @@ export function createAssembly(options: AssemblyOptions): Assembly {
       return createWebApp({ ...common, routers: [registration, ...(web.extraRouters ?? [])] });
     }
     const github = createGitHubConnectDeps({ config, models, now, probot: probots.app, Octokit: options.Octokit });
-    return createWebApp({ ...common, routers: [...buildWebRouters({ config, models, now, signIn, github }), ...(web.extraRouters ?? [])] });
+    // Before the pages' routers: service calls never meet the session or its cookies.
+    const api = internalApiRoutes({ tokens: config.services.internalApiTokens, credentials: await credentials(), models });
+    return createWebApp({ ...common, routers: [api, ...buildWebRouters({ config, models, now, signIn, github }), ...(web.extraRouters ?? [])] });
   };
 
   return {
@@ -129,6 +146,7 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     probots,
     database,
     webhookIntake,
+    credentials,
     webApp,
     async nodeApp(web) {
       const pages = await webApp(web);

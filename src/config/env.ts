@@ -5,10 +5,12 @@ import { ConfigError } from "./config-error.js";
 import { developmentSecrets } from "./development-secrets.js";
 import { parseHost, parseTrustProxy, type TrustProxy } from "./network.js";
 import { read, requireVar, type Env } from "./read-env.js";
+import { loadServiceAccessConfig, type ServiceAccessConfig } from "./service-access.js";
 
 export type { AuthConfig, AuthMode } from "./auth-config.js";
 export { ConfigError } from "./config-error.js";
 export type { TrustProxy } from "./network.js";
+export type { ServiceAccessConfig } from "./service-access.js";
 
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
 const LOG_LEVELS: readonly LogLevel[] = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
@@ -48,6 +50,8 @@ export interface AppConfig {
   setupMode: boolean;
   github: GitHubConfig;
   auth: AuthConfig;
+  /** The internal API's service tokens and the legacy personal token (INTERNAL_API_TOKENS, LEGACY_GITHUB_*). */
+  services: ServiceAccessConfig;
 }
 
 function parsePort(raw: string | undefined): number {
@@ -171,6 +175,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const host = parseHost(read(env, "HOST"), production ? "0.0.0.0" : "127.0.0.1");
   const trustProxy = parseTrustProxy(read(env, "TRUST_PROXY"));
   const auth = loadAuthConfig(env, { production, baseUrl, host, servesSignIn: Boolean(appIdRaw) });
+  const services = loadServiceAccessConfig(env);
 
-  return { nodeEnv, production, port, host, trustProxy, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, github, auth };
+  return { nodeEnv, production, port, host, trustProxy, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, github, auth, services };
 }

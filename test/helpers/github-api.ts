@@ -188,3 +188,118 @@ export function nockGetInstallationMissing(installationId: number): nock.Scope {
     .matchHeader("authorization", /^bearer eyJ/i)
     .reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/apps/apps#get-an-installation-for-the-authenticated-app", status: "404" });
 }
+
+/* Installation tokens narrowed for other services (src/services/credentials.ts). */
+
+export type PermissionLevelSpec = "read" | "write" | "admin";
+
+export interface TokenScopeSpec {
+  repositoryIds?: number[];
+  permissions?: Record<string, PermissionLevelSpec>;
+}
+
+/** A distinct installation token per mint, so a test can tell which mint answered. */
+export function installationTokenNumber(n: number): string {
+  return `${INSTALLATION_TOKEN}${String(n).padStart(4, "0")}`;
+}
+
+/** The body @octokit/auth-app sends for a scope: nothing for an unscoped token (ids compared as a set: auth-app reorders them). */
+function tokenRequestBody(scope: TokenScopeSpec): (body: unknown) => boolean {
+  const sortIds = (ids: unknown) => (Array.isArray(ids) ? [...(ids as number[])].sort((a, b) => a - b) : ids);
+  const expected = JSON.stringify({ repository_ids: sortIds(scope.repositoryIds), permissions: scope.permissions });
+  return (body) => {
+    const sent = (typeof body === "object" && body !== null ? body : {}) as Json;
+    return JSON.stringify({ repository_ids: sortIds(sent.repository_ids), permissions: sent.permissions }) === expected;
+  };
+}
+
+/**
+ * `POST /app/installations/{id}/access_tokens` with the App's JWT and exactly this scope in the
+ * body: 201 as GitHub answers a narrowed request (the permissions asked for, the repositories
+ * named, repository_selection "selected" when narrowed to repositories).
+ */
+export function nockScopedInstallationToken(installationId: number, scope: TokenScopeSpec = {}, options: { token?: string } = {}): nock.Scope {
+  const base = githubFixture<Json>("installation-access-token");
+  const reply: Json = {
+    ...base,
+    token: options.token ?? base.token,
+    ...(scope.permissions ? { permissions: scope.permissions } : {}),
+    ...(scope.repositoryIds ? { repository_selection: "selected", repositories: scope.repositoryIds.map((id) => repositoryJson({ id, name: `repo-${id}` })) } : {}),
+  };
+  return nock(GITHUB_API)
+    .post(`/app/installations/${installationId}/access_tokens`, tokenRequestBody(scope))
+    .matchHeader("authorization", /^bearer eyJ/i)
+    .reply(201, reply);
+}
+
+export type TokenRefusal = "permissions" | "repositories" | "suspended" | "missing" | "server-error";
+
+/** GitHub refusing to mint: 422 for a scope beyond the installation, 403 suspended, 404 uninstalled, 500. */
+export function nockInstallationTokenRefused(installationId: number, refusal: TokenRefusal): nock.Scope {
+  const scope = nock(GITHUB_API).post(`/app/installations/${installationId}/access_tokens`).matchHeader("authorization", /^bearer eyJ/i);
+  switch (refusal) {
+    case "permissions":
+      return scope.reply(422, githubFixture("installation-access-token-permissions-refused"));
+    case "repositories":
+      return scope.reply(422, githubFixture("installation-access-token-repositories-refused"));
+    case "suspended":
+      return scope.reply(403, githubFixture("installation-access-token-suspended"));
+    case "missing":
+      return scope.reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app", status: "404" });
+    case "server-error":
+      return scope.reply(500, { message: "Server Error" });
+  }
+}
+
+/* A personal token's view of an account (scripts/migrate-legacy.ts). */
+
+function tokenAuthorization(token: string): RegExp {
+  return new RegExp(`^(token|bearer) ${token.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "i");
+}
+
+function pagedRepos(scope: nock.Scope, path: string, query: Record<string, string>, pages: RepoSpec[][]): nock.Scope {
+  const last = Math.max(pages.length, 1);
+  const search = new URLSearchParams(query).toString();
+  (pages.length > 0 ? pages : [[]]).forEach((page, index) => {
+    const link: Record<string, string> =
+      index + 1 >= last
+        ? {}
+        : { link: `<${GITHUB_API}${path}?${search}&page=${index + 2}>; rel="next", <${GITHUB_API}${path}?${search}&page=${last}>; rel="last"` };
+    scope
+      .get(path)
+      .query(index === 0 ? query : { ...query, page: String(index + 1) })
+      .reply(200, page.map(repositoryJson), link);
+  });
+  return scope;
+}
+
+/** `GET /users/{login}`: tells an organization from a user. */
+export function nockAccount(account: AccountSpec, options: { token: string }): nock.Scope {
+  const json = { ...githubFixture<Json>("user"), id: account.id, login: account.login, type: account.type ?? "Organization" };
+  return nock(GITHUB_API).get(`/users/${account.login}`).matchHeader("authorization", tokenAuthorization(options.token)).reply(200, json);
+}
+
+/** `GET /orgs/{org}/repos?type=all`, 100 a page, every repo the token can see in the organization. */
+export function nockOrgRepos(org: string, pages: RepoSpec[][], options: { token: string }): nock.Scope {
+  const scope = nock(GITHUB_API).matchHeader("authorization", tokenAuthorization(options.token));
+  return pagedRepos(scope, `/orgs/${org}/repos`, { type: "all", per_page: "100" }, pages);
+}
+
+/** `GET /user/repos?affiliation=owner`: the token's own user's repositories, private ones included. */
+export function nockOwnRepos(pages: RepoSpec[][], options: { token: string }): nock.Scope {
+  const scope = nock(GITHUB_API).matchHeader("authorization", tokenAuthorization(options.token));
+  return pagedRepos(scope, "/user/repos", { affiliation: "owner", per_page: "100" }, pages);
+}
+
+/** `GET /users/{login}/repos?type=owner`: another user's repositories, public ones only. */
+export function nockUserRepos(login: string, pages: RepoSpec[][], options: { token: string }): nock.Scope {
+  const scope = nock(GITHUB_API).matchHeader("authorization", tokenAuthorization(options.token));
+  return pagedRepos(scope, `/users/${login}/repos`, { type: "owner", per_page: "100" }, pages);
+}
+
+/** `GET /repos/{owner}/{repo}` with a token: the repository, or 404 when it does not exist or the token cannot see it. */
+export function nockRepo(owner: AccountSpec, name: string, id: number | null, options: { token: string }): nock.Scope {
+  const scope = nock(GITHUB_API).get(`/repos/${owner.login}/${name}`).matchHeader("authorization", tokenAuthorization(options.token));
+  if (id === null) return scope.reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/repos/repos#get-a-repository", status: "404" });
+  return scope.reply(200, repositoryJson({ id, name, owner }));
+}

@@ -59,6 +59,13 @@ describe("serverless.yml", () => {
     for (const name of SECRETS) expect(String(environment[name]), name).toMatch(/^\$\{ssm:\/github-connect\/\$\{sls:stage\}\/[a-z-]+\}$/);
   });
 
+  test("the internal API's tokens and the legacy token come from SSM too, and stay unset when their parameter does not exist", () => {
+    const environment = config.provider.environment;
+    for (const name of ["INTERNAL_API_TOKENS", "LEGACY_GITHUB_TOKEN", "LEGACY_GITHUB_ORGANIZATIONS"]) {
+      expect(String(environment[name]), name).toMatch(/^\$\{ssm:\/github-connect\/\$\{sls:stage\}\/[a-z-]+, ''\}$/);
+    }
+  });
+
   test("the environment it sets is everything production configuration requires", () => {
     // Every ${ssm:…} replaced by a plausible value: loadConfig must not ask for anything more.
     const env: Record<string, string> = {};
