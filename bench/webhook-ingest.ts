@@ -1,7 +1,8 @@
 /**
  * Benchmark 1, webhook ingest: signed deliveries over loopback HTTP at a fixed concurrency,
  * against the real server (its MongoDB, delivery log, handlers) and against a bare Probot 13 app
- * with a no-op handler; then a redelivery storm (every delivery id sent twice more).
+ * with a no-op handler; then a redelivery storm (every delivery id sent twice more). Then the
+ * database round trips (commands) each lifecycle event costs, counted with command monitoring.
  */
 import { fileURLToPath } from "node:url";
 import mongoose from "mongoose";
@@ -11,6 +12,7 @@ import { testEnv } from "../test/helpers/test-config.js";
 import { startChild } from "./lib/child.js";
 import { ingestDeliveries, shuffled, signedRequests } from "./lib/deliveries.js";
 import { runLoad, type LoadResult, type PreparedRequest } from "./lib/load.js";
+import { measureRoundTrips } from "./lib/round-trips.js";
 import { formatTable, ratio, round, summarize, type Cell } from "./lib/stats.js";
 import type { BenchContext, BenchOutput } from "./lib/types.js";
 
@@ -79,6 +81,9 @@ export async function webhookIngest(ctx: BenchContext): Promise<BenchOutput> {
     await connection.close();
   }
 
+  ctx.log("webhook ingest: database round trips per event type");
+  const roundTrips = await measureRoundTrips(ctx.db);
+
   const baseline = (phase: PhaseResult["phase"]) => phases.find((p) => p.server === "bare" && p.phase === phase);
   const rows: Cell[][] = [
     ["server", "phase", "requests", "req/s", "p50 ms", "p99 ms", "non-2xx", "slower (req/s)", "p50 vs bare"],
@@ -90,14 +95,20 @@ export async function webhookIngest(ctx: BenchContext): Promise<BenchOutput> {
     "non-2xx: 500 = the delivery failed (GitHub records it as failed; the storm's redeliveries then apply it), 202 = still processing after 9 s (Probot's middleware answers so GitHub does not time out)",
     `database: ${ctx.db.kind}`,
   ];
+  const roundTripRows: Cell[][] = [["delivery", "round trips", "commands"], ...roundTrips.map((r): Cell[] => [r.name, r.commands.length, r.commands.join(", ")])];
+  const roundTripNotes = [
+    "common case: the installation stored and linked to an organization with repos, the Marketplace account already bought; one delivery at a time through the real server",
+    "round trips: database commands the delivery sent (driver command monitoring, src/db/command-counter.ts)",
+  ];
   return {
     name: "webhook-ingest",
-    table: formatTable("1. Webhook ingest", rows, notes),
+    table: `${formatTable("1. Webhook ingest", rows, notes)}\n\n${formatTable("1b. Database round trips per delivery", roundTripRows, roundTripNotes)}`,
     results: {
       concurrency: CONCURRENCY,
       database: ctx.db.kind,
       deliveries: first.length,
       integrity,
+      roundTrips: roundTrips.map((r) => ({ delivery: r.name, roundTrips: r.commands.length, commands: r.commands })),
       phases: phases.map((p) => ({
         server: p.server,
         phase: p.phase,

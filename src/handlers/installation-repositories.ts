@@ -1,5 +1,5 @@
 import { recordAudit } from "../services/audit.js";
-import { ensureInstallation, setRepoAccess, updateIfNewer } from "../services/installation-store.js";
+import { applyInstallationEvent, updateRepoAccess } from "../services/installation-store.js";
 import { readInstallationSnapshot } from "../github/installation-snapshot.js";
 import { MalformedPayloadError, payloadObject, repositoryIds, senderActor } from "../github/payload.js";
 import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
@@ -18,22 +18,20 @@ export async function handleInstallationRepositories(context: HandlerContext<Rep
   const added = repositoryIds(payload, "repositories_added", "payload");
   const removed = repositoryIds(payload, "repositories_removed", "payload");
 
-  await ensureInstallation(models, { ...snapshot, repositorySelection: selection }, null);
-  const installation = await updateIfNewer(models, snapshot.installationId, snapshot.updatedAt, { repositorySelection: selection });
+  const installation = await applyInstallationEvent(models, snapshot, { eventAt: snapshot.updatedAt, set: { repositorySelection: selection } });
   if (!installation) {
     // Older than the stored state, or the installation was deleted: its repos are unreachable now.
     context.log.debug(`installation_repositories.${action} is stale or for a deleted installation; not applied`);
     return "stale";
   }
   const organizationId = installation.organizationId;
-  const granted = await setRepoAccess(models, organizationId, added, true);
-  const revoked = await setRepoAccess(models, organizationId, removed, false);
+  const knownReposChanged = await updateRepoAccess(models, organizationId, { reachable: added, unreachable: removed });
   await recordAudit(models, deps.now(), {
     organizationId,
     actor: senderActor(payload),
     action: `installation_repositories.${action}`,
     // Counts, not the ids: one event can name a million repositories.
-    details: { installationId: snapshot.installationId, repositorySelection: selection, added: added.length, removed: removed.length, knownReposChanged: granted + revoked },
+    details: { installationId: snapshot.installationId, repositorySelection: selection, added: added.length, removed: removed.length, knownReposChanged },
   });
   return "applied";
 }

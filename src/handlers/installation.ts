@@ -1,6 +1,6 @@
 import { recordAudit } from "../services/audit.js";
 import { linkRequestedInstallation } from "../services/install-requests.js";
-import { ensureInstallation, setAllRepoAccess, setRepoAccess, updateIfNewer } from "../services/installation-store.js";
+import { applyInstallationEvent, setAllRepoAccess, updateRepoAccess } from "../services/installation-store.js";
 import { readInstallationSnapshot, snapshotFields, type InstallationSnapshot } from "../github/installation-snapshot.js";
 import { isObject, latest, payloadObject, repositoryIds, senderActor, type Json } from "../github/payload.js";
 import type { EventHandler, HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
@@ -15,26 +15,21 @@ type Ctx = HandlerContext<InstallationEvent>;
 
 async function created(context: Ctx, deps: HandlerDeps, payload: Json, snapshot: InstallationSnapshot): Promise<HandlerOutcome> {
   const { models } = deps;
-  const eventAt = snapshot.updatedAt;
   const requester = payload.requester;
   const requesterId = isObject(requester) && typeof requester.id === "number" ? requester.id : null;
-  const before = await ensureInstallation(models, snapshot, eventAt, { requesterId });
-  let organizationId: string | null = null; // just inserted: no organization has claimed it yet
-  if (before) {
-    // created never carries a suspension, so it never clears one a faster `suspend` stored.
-    const stored = await updateIfNewer(models, snapshot.installationId, eventAt, { ...snapshotFields(snapshot), requesterId });
-    if (!stored) {
-      context.log.debug("installation.created is older than the stored state; not applied");
-      return "stale";
-    }
-    organizationId = stored.organizationId ?? null;
+  // created never carries a suspension, so it never clears one a faster `suspend` stored.
+  const stored = await applyInstallationEvent(models, snapshot, { eventAt: snapshot.updatedAt, set: { ...snapshotFields(snapshot), requesterId } });
+  if (!stored) {
+    context.log.debug("installation.created is older than the stored state; not applied");
+    return "stale";
   }
+  let organizationId = stored.organizationId ?? null;
   // An owner approved what an admin of ours requested (setup_action=request): link it to that org.
   if (!organizationId && requesterId !== null) {
     organizationId = await linkRequestedInstallation({ ...deps, log: context.log }, snapshot, requesterId, senderActor(payload));
   }
   const repos = repositoryIds(payload, "repositories", "payload");
-  await setRepoAccess(models, organizationId, repos, true);
+  await updateRepoAccess(models, organizationId, { reachable: repos });
   await recordAudit(models, deps.now(), {
     organizationId,
     actor: senderActor(payload),
@@ -47,13 +42,11 @@ async function created(context: Ctx, deps: HandlerDeps, payload: Json, snapshot:
 async function deleted(_context: Ctx, deps: HandlerDeps, payload: Json, snapshot: InstallationSnapshot): Promise<HandlerOutcome> {
   const { models } = deps;
   const deletedAt = deps.now();
-  await ensureInstallation(models, snapshot, snapshot.updatedAt);
   // Deletion is final for an installation id, whatever order the events came in: no timestamp guard.
-  const installation = await models.GitHubInstallation.findOneAndUpdate(
-    { installationId: snapshot.installationId, deletedAt: null },
-    { $set: { deletedAt, lastEventAt: latest(snapshot.updatedAt, deletedAt) } },
-    { new: true, lean: true },
-  );
+  const installation = await applyInstallationEvent(models, snapshot, {
+    eventAt: null,
+    set: { deletedAt, lastEventAt: latest(snapshot.updatedAt, deletedAt) },
+  });
   if (!installation) return "ignored";
   // Repo documents (and their githubRepoId) stay: reconnect pre-selects them.
   await setAllRepoAccess(models, installation.organizationId, false);
@@ -69,9 +62,8 @@ async function deleted(_context: Ctx, deps: HandlerDeps, payload: Json, snapshot
 async function suspension(context: Ctx, deps: HandlerDeps, payload: Json, snapshot: InstallationSnapshot, suspend: boolean): Promise<HandlerOutcome> {
   const { models } = deps;
   const eventAt = suspend ? latest(snapshot.updatedAt, snapshot.suspendedAt) : snapshot.updatedAt;
-  await ensureInstallation(models, snapshot, null);
   const suspendedAt = suspend ? (snapshot.suspendedAt ?? deps.now()) : null;
-  const installation = await updateIfNewer(models, snapshot.installationId, eventAt, { suspendedAt });
+  const installation = await applyInstallationEvent(models, snapshot, { eventAt, set: { suspendedAt } });
   if (!installation) {
     context.log.debug(`installation.${suspend ? "suspend" : "unsuspend"} is older than the stored state; not applied`);
     return "stale";
@@ -87,10 +79,9 @@ async function suspension(context: Ctx, deps: HandlerDeps, payload: Json, snapsh
 
 async function newPermissionsAccepted(_context: Ctx, deps: HandlerDeps, payload: Json, snapshot: InstallationSnapshot): Promise<HandlerOutcome> {
   const { models } = deps;
-  await ensureInstallation(models, snapshot, null);
-  const installation = await updateIfNewer(models, snapshot.installationId, snapshot.updatedAt, {
-    permissions: snapshot.permissions,
-    events: snapshot.events,
+  const installation = await applyInstallationEvent(models, snapshot, {
+    eventAt: snapshot.updatedAt,
+    set: { permissions: snapshot.permissions, events: snapshot.events },
   });
   if (!installation) return "stale";
   await recordAudit(models, deps.now(), {

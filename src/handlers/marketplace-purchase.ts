@@ -1,3 +1,5 @@
+import { isDuplicateKeyError } from "../db/duplicate-key.js";
+import type { Models } from "../models/index.js";
 import { recordAudit } from "../services/audit.js";
 import type { MarketplacePlan } from "../models/marketplace-account.js";
 import {
@@ -46,6 +48,21 @@ function unitCount(purchase: Json): number | null {
   return typeof purchase.unit_count === "number" ? purchase.unit_count : null;
 }
 
+/**
+ * One conditional upsert: the account is created if this is the first event about it (a pending
+ * change can come first), and updated only where `guard` holds. Null when the guard refused it.
+ */
+async function applyPurchaseEvent(models: Models, accountId: number, guard: Record<string, unknown>, set: Record<string, unknown>) {
+  const write = (upsert: boolean) => models.MarketplaceAccount.findOneAndUpdate({ accountId, ...guard }, { $set: set }, { upsert, new: true, lean: true });
+  try {
+    return await write(true);
+  } catch (error) {
+    // The account exists and the guard refused the event, or a racing delivery inserted it a moment ago: update only.
+    if (!isDuplicateKeyError(error)) throw error;
+    return write(false);
+  }
+}
+
 export async function handleMarketplacePurchase(context: HandlerContext<PurchaseEvent>, deps: HandlerDeps): Promise<HandlerOutcome> {
   const { action } = context.payload;
   const payload = payloadObject(context.payload);
@@ -59,13 +76,6 @@ export async function handleMarketplacePurchase(context: HandlerContext<Purchase
     accountLogin: stringAt(account, "login", "marketplace_purchase.account"),
     accountType: optionalString(account, "type") ?? "Organization",
   };
-
-  // The account row may not exist yet (a pending change can be the first event we see).
-  await models.MarketplaceAccount.updateOne(
-    { accountId },
-    { $setOnInsert: { accountId, ...identity } },
-    { upsert: true },
-  );
 
   let set: Record<string, unknown>;
   let guard: Record<string, unknown>;
@@ -94,16 +104,12 @@ export async function handleMarketplacePurchase(context: HandlerContext<Purchase
     guard = { $or: [{ planEffectiveAt: null }, { planEffectiveAt: { $lte: effectiveAt } }] };
   }
 
-  const updated = await models.MarketplaceAccount.findOneAndUpdate(
-    { accountId, ...guard },
-    { $set: { ...identity, ...set, lastAction: action } },
-    { new: true, lean: true },
-  );
+  const updated = await applyPurchaseEvent(models, accountId, guard, { ...identity, ...set, lastAction: action });
   if (!updated) {
     context.log.debug({ accountId, action }, "marketplace_purchase is older than the stored plan; not applied");
     return "stale";
   }
-  const linked = await models.GitHubInstallation.findOne({ accountId, deletedAt: null }).lean();
+  const linked = await models.GitHubInstallation.findOne({ accountId, deletedAt: null }, { organizationId: 1 }).lean();
   await recordAudit(models, deps.now(), {
     organizationId: linked?.organizationId,
     actor: senderActor(payload),

@@ -1,6 +1,8 @@
+import type { AnyBulkWriteOperation } from "mongoose";
+import { isDuplicateKeyError } from "../db/duplicate-key.js";
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
-import { upsertOrRead } from "../db/duplicate-key.js";
 import type { Models } from "../models/index.js";
+import type { RepoDoc } from "../models/repo.js";
 import { snapshotFields, type InstallationSnapshot } from "../github/installation-snapshot.js";
 
 /**
@@ -8,55 +10,61 @@ import { snapshotFields, type InstallationSnapshot } from "../github/installatio
  * serve), so a delivery applied twice, or two deliveries racing, leave the same state.
  */
 
-/** Creates the installation from a snapshot if it is new. Returns the stored document before this call (null if created). */
-export async function ensureInstallation(
-  models: Models,
-  snapshot: InstallationSnapshot,
-  eventAt: Date | null,
-  onInsert: Partial<GitHubInstallationDoc> = {},
-): Promise<GitHubInstallationDoc | null> {
-  return upsertOrRead(
-    () =>
-      models.GitHubInstallation.findOneAndUpdate(
-        { installationId: snapshot.installationId },
-        { $setOnInsert: { installationId: snapshot.installationId, ...snapshotFields(snapshot), lastEventAt: eventAt, ...onInsert } },
-        { upsert: true, new: false, lean: true },
-      ),
-    () => models.GitHubInstallation.findOne({ installationId: snapshot.installationId }).lean(),
-  );
+export interface InstallationChange {
+  /** The event's timestamp: the change applies only if no newer event has. Null: no guard (and lastEventAt untouched). */
+  eventAt: Date | null;
+  /** What the event changes. */
+  set: Partial<GitHubInstallationDoc>;
+  /** More fields for an installation first seen in this event (the snapshot's are always written). */
+  onInsert?: Partial<GitHubInstallationDoc>;
 }
 
 /**
- * Applies `set` only if the installation is live and this event is not older than the newest one
- * applied. Returns the updated document, or null when the event was stale (or the installation is gone).
+ * Applies an event to an installation in one conditional upsert: a live installation no newer
+ * than the event is updated, an unknown one is created from the snapshot. Returns the stored
+ * document, or null when the event is older than the stored state or the installation was
+ * deleted (deletion is final: a deleted document never matches, so it is never revived).
  */
-export async function updateIfNewer(
+export async function applyInstallationEvent(
   models: Models,
-  installationId: number,
-  eventAt: Date | null,
-  set: Partial<GitHubInstallationDoc>,
+  snapshot: InstallationSnapshot,
+  change: InstallationChange,
 ): Promise<GitHubInstallationDoc | null> {
-  const filter: Record<string, unknown> = { installationId, deletedAt: null };
-  if (eventAt) filter.$or = [{ lastEventAt: null }, { lastEventAt: { $lte: eventAt } }];
-  return models.GitHubInstallation.findOneAndUpdate(
-    filter,
-    { $set: eventAt ? { ...set, lastEventAt: eventAt } : set },
-    { new: true, lean: true },
-  );
+  const filter: Record<string, unknown> = { installationId: snapshot.installationId, deletedAt: null };
+  if (change.eventAt) filter.$or = [{ lastEventAt: null }, { lastEventAt: { $lte: change.eventAt } }];
+  const set: Record<string, unknown> = change.eventAt ? { ...change.set, lastEventAt: change.eventAt } : { ...change.set };
+  // A path may not be in both operators; what the event sets wins over the snapshot.
+  const onInsert = Object.fromEntries(Object.entries({ ...snapshotFields(snapshot), ...change.onInsert }).filter(([key]) => !(key in set)));
+  const write = (upsert: boolean) =>
+    models.GitHubInstallation.findOneAndUpdate(filter, { $set: set, $setOnInsert: onInsert }, { upsert, new: true, lean: true });
+  try {
+    return await write(true);
+  } catch (error) {
+    // The installation exists and did not match: stale or deleted, or inserted by a racing
+    // delivery a moment ago. Only the last deserves the update, so try once more without inserting.
+    if (!isDuplicateKeyError(error)) throw error;
+    return write(false);
+  }
 }
 
-/** Marks which of an organization's known repos the installation reaches; unknown ids are ignored. */
-export async function setRepoAccess(
+/**
+ * Marks which of an organization's known repos the installation now reaches and which it no
+ * longer does, in one command; unknown ids are ignored, and with no organization there is
+ * nothing to mark. Returns how many repos changed.
+ */
+export async function updateRepoAccess(
   models: Models,
   organizationId: string | null | undefined,
-  githubRepoIds: number[],
-  accessible: boolean,
+  change: { reachable?: number[]; unreachable?: number[] },
 ): Promise<number> {
-  if (!organizationId || githubRepoIds.length === 0) return 0;
-  const result = await models.Repo.updateMany(
-    { organizationId, githubRepoId: { $in: githubRepoIds }, accessible: !accessible },
-    { $set: { accessible } },
-  );
+  if (!organizationId) return 0;
+  const operations: Array<AnyBulkWriteOperation<RepoDoc>> = [];
+  for (const [ids, accessible] of [[change.reachable ?? [], true], [change.unreachable ?? [], false]] as const) {
+    if (ids.length === 0) continue;
+    operations.push({ updateMany: { filter: { organizationId, githubRepoId: { $in: ids }, accessible: !accessible }, update: { $set: { accessible } } } });
+  }
+  if (operations.length === 0) return 0;
+  const result = await models.Repo.bulkWrite(operations, { ordered: true });
   return result.modifiedCount;
 }
 

@@ -1,8 +1,9 @@
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
 import type { InstallRequestDoc } from "../models/install-request.js";
-import type { RepoDoc } from "../models/repo.js";
 import type { Connection } from "../services/connection.js";
 import type { GitHubUrls } from "../services/github-urls.js";
+import type { ReconnectLink } from "../services/reconnect-link.js";
+import type { RepoPage } from "../services/repo-listing.js";
 
 /** What views/pages/settings-repos.ejs shows; every word and URL is decided here. */
 export interface SettingsViewModel {
@@ -33,15 +34,38 @@ export type ConnectionView =
       reconnectUrl: string | null;
       /** "your 2 repositories", or null when no repo has a GitHub id to pre-select. */
       preselectedText: string | null;
+      /** Admins only: when the repos do not fit in the link, which to tick on GitHub. */
+      reconnectNote: ReconnectNote | null;
       statusClass: "status-ok" | "status-warn" | "status-bad";
     }
   | { state: "disconnected"; connectUrl: string };
 
+export interface ReconnectNote {
+  text: string;
+  /** The first repos to tick, by name. */
+  names: string[];
+  /** "and 9,980 more: …", or null when every one is named. */
+  moreText: string | null;
+}
+
 export interface ProjectsView {
+  /** How many projects the organization has, on every page. */
   count: number;
+  countText: string;
   items: Array<{ name: string; fullName: string | null; githubUrl: string | null; accessLabel: string; accessClass: "status-ok" | "status-bad" }>;
   /** Shown instead of the list when it is empty. */
   emptyText: string;
+  /** Which slice this page shows and the links to its neighbours; null when one page holds them all. */
+  pagination: PaginationView | null;
+}
+
+export interface PaginationView {
+  /** "Showing 51–100 of 10,000 projects" */
+  rangeText: string;
+  /** "Page 2 of 200" */
+  pageText: string;
+  previousUrl: string | null;
+  nextUrl: string | null;
 }
 
 export function dateView(date: Date | null | undefined): DateView | null {
@@ -53,22 +77,38 @@ export function dateView(date: Date | null | undefined): DateView | null {
 export interface SettingsInput {
   canManage: boolean;
   connection: Connection;
-  repos: RepoDoc[];
+  /** The page of projects shown. */
+  repoPage: RepoPage;
+  /** Where the page's own links point (`?page=N` is added). */
+  pagePath: string;
   pendingRequest: InstallRequestDoc | null;
   urls: GitHubUrls;
-  /** Issues a fresh install state for the reconnect link (admins, deleted connection only). */
-  issueInstallState: () => string;
+  /** The reconnect link: built for admins of an organization whose installation was deleted, else null. */
+  reconnect: ReconnectLink | null;
+  /** When the link could not pre-select the repos: how many to tick on GitHub, and the first names. */
+  toTick: { total: number; names: string[] } | null;
+}
+
+const number = (n: number) => n.toLocaleString("en-US");
+const plural = (n: number, one: string, many: string) => `${number(n)} ${n === 1 ? one : many}`;
+
+function reconnectNote(toTick: SettingsInput["toTick"], accountLogin: string): ReconnectNote | null {
+  if (!toTick) return null;
+  const { total, names } = toTick;
+  const more = total - names.length;
+  return {
+    text: `GitHub cannot pre-select ${plural(total, "repository", "repositories")} in one link, so Reconnect GitHub opens the install page for ${accountLogin} without them. There, choose “Only select repositories” and tick:`,
+    names,
+    moreText: more > 0 ? `and ${number(more)} more: every project listed below with a GitHub repository.` : null,
+  };
 }
 
 function connectionView(input: SettingsInput): ConnectionView {
   const { connection, urls, canManage } = input;
   const installation: GitHubInstallationDoc | null = connection.installation;
   if (connection.state === "disconnected" || !installation) return { state: "disconnected", connectUrl: "/github/connect" };
-  const repoIds = input.repos.map((repo) => repo.githubRepoId).filter((id): id is number => typeof id === "number");
-  const reconnectUrl =
-    connection.state === "deleted" && canManage
-      ? urls.reconnectUrl({ accountId: installation.accountId, repositoryIds: repoIds, state: input.issueInstallState() })
-      : null;
+  const reconnect = connection.state === "deleted" && canManage ? input.reconnect : null;
+  const preselected = reconnect?.preselected ?? 0;
   return {
     state: connection.state,
     accountLogin: installation.accountLogin,
@@ -81,14 +121,28 @@ function connectionView(input: SettingsInput): ConnectionView {
     }),
     suspendedOn: dateView(installation.suspendedAt),
     removedOn: dateView(installation.deletedAt),
-    reconnectUrl,
-    preselectedText: repoIds.length === 0 ? null : `your ${repoIds.length} ${repoIds.length === 1 ? "repository" : "repositories"}`,
+    reconnectUrl: reconnect?.url ?? null,
+    preselectedText: preselected === 0 ? null : `your ${plural(preselected, "repository", "repositories")}`,
+    reconnectNote: reconnect ? reconnectNote(input.toTick, installation.accountLogin) : null,
     statusClass: connection.state === "connected" ? "status-ok" : connection.state === "suspended" ? "status-warn" : "status-bad",
   };
 }
 
+function paginationView(input: SettingsInput): PaginationView | null {
+  const { page, total, repos } = input.repoPage;
+  if (page.last === 1) return null;
+  const link = (n: number) => `${input.pagePath}?page=${n}`;
+  const from = page.skip + 1;
+  return {
+    rangeText: `Showing ${number(from)}–${number(page.skip + repos.length)} of ${plural(total, "project", "projects")}`,
+    pageText: `Page ${number(page.number)} of ${number(page.last)}`,
+    previousUrl: page.number > 1 ? link(page.number - 1) : null,
+    nextUrl: page.number < page.last ? link(page.number + 1) : null,
+  };
+}
+
 function projectsView(input: SettingsInput): ProjectsView {
-  const items = input.repos.map((repo) => ({
+  const items = input.repoPage.repos.map((repo) => ({
     name: repo.name,
     fullName: repo.fullName ?? null,
     githubUrl: repo.fullName ? input.urls.repoUrl(repo.fullName) : null,
@@ -96,10 +150,13 @@ function projectsView(input: SettingsInput): ProjectsView {
     accessClass: repo.accessible ? ("status-ok" as const) : ("status-bad" as const),
   }));
   const connected = input.connection.state === "connected" || input.connection.state === "suspended";
+  const total = input.repoPage.total;
   return {
-    count: items.length,
+    count: total,
+    countText: number(total),
     items,
     emptyText: connected ? "No projects yet." : input.connection.state === "deleted" ? "No projects yet. Reconnect GitHub to create projects." : "Connect GitHub to create projects.",
+    pagination: paginationView(input),
   };
 }
 

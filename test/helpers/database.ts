@@ -45,12 +45,14 @@ export function withDatabaseName(uri: string, dbName: string): string {
  */
 export async function connectTestDatabase(
   name?: string,
-  options: { uri?: string; serverSelectionTimeoutMS?: number } = {},
+  options: { uri?: string; serverSelectionTimeoutMS?: number; monitorCommands?: boolean } = {},
 ): Promise<mongoose.Connection> {
   const dbName = testDatabaseName(name);
   const uri = withDatabaseName(options.uri ?? inject("mongoUri"), dbName);
   const connection = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+    // Command events, for tests that count a request's database round trips (src/db/command-counter.ts).
+    monitorCommands: options.monitorCommands ?? false,
   });
   await connection.asPromise();
   const key = `${options.uri ?? ""}|${dbName}`;

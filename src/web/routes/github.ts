@@ -1,6 +1,5 @@
 import { Router } from "express";
 import { readInstallationSnapshot, type InstallationSnapshot } from "../../github/installation-snapshot.js";
-import type { RepoDoc } from "../../models/repo.js";
 import {
   AuthorizationDeniedError,
   BadVerificationCodeError,
@@ -10,6 +9,7 @@ import {
 import { findConnection, linkInstallation, unlinkInstallation } from "../../services/connection.js";
 import type { UserInstallation } from "../../services/github-user-auth.js";
 import { findOpenInstallRequest, recordInstallRequest } from "../../services/install-requests.js";
+import { buildReconnectLink } from "../../services/reconnect-link.js";
 import { StateTokenError } from "../../services/state-token.js";
 import type { GitHubConnectDeps } from "../github-connect-deps.js";
 import { consumeState, issueState } from "../github-flow-state.js";
@@ -49,13 +49,8 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
     const state = issueState(req, states, { purpose: "install" });
     let target = urls.installUrl(state);
     if (connection.state === "deleted") {
-      // Connecting again after a removal: offer the same account and every repo the app made.
-      const repos = await models.Repo.find({ organizationId, githubRepoId: { $ne: null } }).lean<RepoDoc[]>();
-      target = urls.reconnectUrl({
-        accountId: connection.installation!.accountId,
-        repositoryIds: repos.map((repo) => repo.githubRepoId).filter((id): id is number => typeof id === "number"),
-        state,
-      });
+      // Connecting again after a removal: offer the same account and every repo the app made (as many as a link holds).
+      target = (await buildReconnectLink(deps, { organizationId, accountId: connection.installation!.accountId, state })).url;
     }
     req.log.info({ organizationId, reconnect: connection.state === "deleted" }, "connect started: sending the admin to GitHub");
     res.redirect(303, target);

@@ -1,33 +1,39 @@
 import { Router } from "express";
-import type { RepoDoc } from "../../models/repo.js";
 import { findConnection } from "../../services/connection.js";
 import { findOpenInstallRequest } from "../../services/install-requests.js";
+import { buildReconnectLink, reposToTick } from "../../services/reconnect-link.js";
+import { findRepoPage } from "../../services/repo-listing.js";
 import type { GitHubConnectDeps } from "../github-connect-deps.js";
 import { issueState } from "../github-flow-state.js";
+import { requestedPage } from "../pagination.js";
 import { renderPage } from "../render.js";
 import { requireOrganization } from "../session/guards.js";
 import { buildSettingsViewModel } from "../settings-view-model.js";
 
 export const SETTINGS_PATH = "/workspace/settings/repos";
 
-/** The settings page: the GitHub connection and the organization's projects. */
+/** The settings page: the GitHub connection and one page of the organization's projects (`?page=N`). */
 export function settingsRoutes(deps: GitHubConnectDeps): Router {
   const router = Router();
   router.get(SETTINGS_PATH, requireOrganization, async (req, res) => {
     const organizationId = req.auth!.organizationId!;
-    const [connection, repos, pendingRequest] = await Promise.all([
+    const canManage = req.auth!.role === "admin";
+    const [connection, repoPage, pendingRequest] = await Promise.all([
       findConnection(deps.models, organizationId),
-      deps.models.Repo.find({ organizationId }).sort({ name: 1 }).lean<RepoDoc[]>(),
+      findRepoPage(deps.models, organizationId, requestedPage(req.query.page)),
       findOpenInstallRequest(deps, organizationId),
     ]);
-    const model = buildSettingsViewModel({
-      canManage: req.auth!.role === "admin",
-      connection,
-      repos,
-      pendingRequest,
-      urls: deps.urls,
-      issueInstallState: () => issueState(req, deps.states, { purpose: "install" }),
-    });
+    // Only admins can reconnect, so only they get a link (and a state issued for it).
+    const reconnect =
+      connection.state === "deleted" && canManage && connection.installation
+        ? await buildReconnectLink(deps, {
+            organizationId,
+            accountId: connection.installation.accountId,
+            state: issueState(req, deps.states, { purpose: "install" }),
+          })
+        : null;
+    const toTick = reconnect?.overflow ? await reposToTick(deps.models, organizationId) : null;
+    const model = buildSettingsViewModel({ canManage, connection, repoPage, pagePath: SETTINGS_PATH, pendingRequest, urls: deps.urls, reconnect, toTick });
     res.set("cache-control", "no-store");
     renderPage(res, "settings-repos", model);
   });
