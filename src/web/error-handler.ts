@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { isDatabaseUnavailable } from "../db/database-errors.js";
+import { noteRefusal } from "./access-log.js";
 import { connectErrorPage } from "./connect-error-pages.js";
 import { HttpError, NotFoundError } from "./http-error.js";
 import { renderPage } from "./render.js";
@@ -26,7 +27,8 @@ export function createErrorHandler(log: Logger): ErrorRequestHandler {
     const { status, title, message } = describe(error);
     const reqLog = (req as { log?: Logger }).log ?? log;
     if (status >= 500) reqLog.error({ err: error, path: req.path }, "request failed");
-    else reqLog.info({ status, path: req.path, reason: (error as Error).message }, "request refused");
+    // A refusal is said once, on the request's access line.
+    else noteRefusal(res, (error as Error).message);
     if (res.headersSent) return;
     if (req.path.startsWith("/api/") || !req.accepts("html")) {
       res.status(status).json({ error: message });
