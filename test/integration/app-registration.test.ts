@@ -74,6 +74,24 @@ describe("registering the App from app.yml", () => {
     expect(res.headers.get("location")).toBe("/probot");
   });
 
+  test("an App page (settings, sign-in, the connect flow) leads to the setup page, which says to register first", async () => {
+    for (const path of ["/workspace/settings/repos", "/auth/login", "/github/setup?installation_id=1&setup_action=install"]) {
+      const res = await fetch(`${url}${path}`, { redirect: "manual" });
+      expect(res.status, path).toBe(302);
+      expect(res.headers.get("location"), path).toBe("/probot?needs=app");
+    }
+    const page = await (await fetch(`${url}/probot?needs=app`)).text();
+    expect(page).toMatch(/<div class="flash flash-info" role="status">That page needs the GitHub App: register it below first, then restart npm start\.<\/div>/);
+    expect(await (await fetch(`${url}/probot`)).text()).not.toContain("That page needs");
+  });
+
+  test("anything else stays a 404: an unknown page, the API, and App pages asked for with another method", async () => {
+    for (const [method, path] of [["GET", "/no-such-page"], ["GET", "/api/internal/anything"], ["POST", "/auth/logout"]] as const) {
+      const res = await fetch(`${url}${path}`, { method, redirect: "manual", headers: { accept: "text/html" } });
+      expect(res.status, `${method} ${path}`).toBe(404);
+    }
+  });
+
   test("the setup page sends GitHub a random state and keeps it in a short-lived HttpOnly SameSite=Lax cookie", async () => {
     const { client, state } = await openSetupPage();
     expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);

@@ -49,6 +49,11 @@ async function convertManifest(apiUrl: string, code: string, log: Logger) {
   return { ...app, slug };
 }
 
+/** The App's own pages (sign-in, settings, the connect flow): none can work before the App exists. */
+const APP_PAGES = /^\/(workspace|auth|github)(\/|$)/;
+/** The query that makes the setup page say why it was shown instead of the page asked for. */
+export const NEEDS_APP_QUERY = "needs=app";
+
 /** Holds the manifest flow's `state` in the browser that opened the setup page. */
 export const SETUP_STATE_COOKIE = "gc_setup_state";
 /** Long enough to fill in GitHub's form; GitHub's code itself lasts an hour. */
@@ -65,9 +70,14 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
   const secure = deps.config.auth.secureCookies;
 
   router.get("/", (_req, res) => res.redirect("/probot"));
+  // A bookmark or an old link to an App page: the page that comes first, not a 404.
+  router.use((req, res, next) => {
+    if ((req.method === "GET" || req.method === "HEAD") && APP_PAGES.test(req.path)) return res.redirect(`/probot?${NEEDS_APP_QUERY}`);
+    next();
+  });
 
   // GitHub echoes `state` back to /probot/setup; only the browser holding the cookie can finish.
-  router.get("/probot", async (_req, res) => {
+  router.get("/probot", async (req, res) => {
     const manifest = await loadManifest(deps.manifestPath, deps.config.baseUrl);
     const org = process.env.GH_ORG;
     const state = randomBytes(32).toString("base64url");
@@ -78,6 +88,10 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
       createAppUrl: `${github.webUrl}${org ? `/organizations/${encodeURIComponent(org)}` : ""}/settings/apps/new?state=${state}`,
       manifestJson: JSON.stringify(manifest),
       manifest,
+      flash:
+        req.query.needs === "app"
+          ? [{ kind: "info", ariaRole: "status", message: "That page needs the GitHub App: register it below first, then restart npm start." }]
+          : [],
     });
   });
 
