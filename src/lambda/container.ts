@@ -19,6 +19,10 @@ export function createLambdaAssembly(env: Env, now?: () => Date): Assembly {
   if (config.trustProxy !== false) {
     throw new ConfigError("TRUST_PROXY does not apply on Lambda: the client's IP comes from API Gateway's requestContext; unset it");
   }
+  // Nothing forwards a smee channel on Lambda; a value here would only suggest it does.
+  if (config.webhookProxy.url) {
+    throw new ConfigError("WEBHOOK_PROXY_URL does not apply on Lambda: GitHub delivers to the webhooks function's own URL; unset it");
+  }
   // JSON lines on stdout, what CloudWatch reads; the Node server's terminal format (src/logger.ts) would only add weight here.
   const log = pino({ level: config.logLevel, name: "probot", messageKey: "msg" });
   return createAssembly({ config, log, database: { uri: config.mongodbUri }, now });
