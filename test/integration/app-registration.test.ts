@@ -11,6 +11,7 @@ import { appRegistrationRoutes, SETUP_STATE_COOKIE } from "../../src/web/routes/
 import { testPrivateKey } from "../helpers/app-credentials.js";
 import { WebClient } from "../helpers/auth.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
+import { nockManifestConversion } from "../helpers/github-api.js";
 import { listen } from "../helpers/test-server.js";
 import { captureLogger } from "../helpers/test-logger.js";
 
@@ -41,12 +42,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The conversion GitHub answers for `code`, with a real PEM (and any field replaced by `changes`). */
-function nockConversion(code: string, changes: Record<string, unknown> = {}): nock.Scope {
-  const recorded = readFileSync(new URL("../fixtures/github/app-manifest-conversion.json", import.meta.url), "utf8").replace('"__PEM__"', JSON.stringify(testPrivateKey()));
-  const body = JSON.stringify({ ...(JSON.parse(recorded) as object), ...changes });
-  return nock("https://api.github.com").post(`/app-manifests/${code}/conversions`).reply(201, body, { "content-type": "application/json; charset=utf-8" });
-}
+const nockConversion = nockManifestConversion;
 
 /** Opens the setup page as a browser does; returns the client (holding the state cookie) and the `state` the form sends GitHub. */
 async function openSetupPage(): Promise<{ client: WebClient; state: string }> {

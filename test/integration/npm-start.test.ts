@@ -64,7 +64,9 @@ describe("npm start", () => {
 
   test("with no APP_ID it serves /healthz and the App registration page on loopback only, and stops cleanly", async () => {
     const mongodbUri = withDatabaseName(inject("mongoUri"), "npm_start_test");
-    const server = start({ NODE_ENV: "development", PORT: "0", MONGODB_URI: mongodbUri });
+    // A channel of its own: on localhost the page would otherwise create one on smee.io.
+    const channel = "https://smee.io/npmStartTestChannel";
+    const server = start({ NODE_ENV: "development", PORT: "0", MONGODB_URI: mongodbUri, WEBHOOK_PROXY_URL: channel });
     const url = await waitForUrl(server);
     await expectLoopbackOnly(url);
 
@@ -73,7 +75,9 @@ describe("npm start", () => {
     expect(await health.json()).toEqual({ status: "ok", database: "up" });
     const setup = await fetch(`${url}/probot`);
     expect(setup.status).toBe(200);
-    expect(await setup.text()).toContain("Register your GitHub App");
+    const page = await setup.text();
+    expect(page).toContain("Register your GitHub App");
+    expect(page).toContain(`<dt>Webhook URL</dt><dd><code>${channel}</code></dd>`);
 
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
