@@ -22,6 +22,9 @@ fi
 
 command -v go >/dev/null || { echo "build-ferretdb: 'go' is not on PATH" >&2; exit 1; }
 
+# To stderr: shown when run by hand, and not repeated when npm start logs the build's stdout after.
+echo "build-ferretdb: building FerretDB $VERSION once: downloading its Go modules (about 640 MB on a cold Go module cache) and compiling, a few minutes" >&2
+
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 # `go mod download` only works inside a module, so give it a throwaway one.

@@ -30,10 +30,14 @@ async function main(): Promise<void> {
     let mongodbUri = config.mongodbUri;
     if (!mongodbUri) {
       const dataDir = path.join(projectPaths.data, "mongo");
-      log.info({ dataDir }, "No MONGODB_URI: starting an embedded MongoDB-compatible server");
+      // Said before it starts: the first build is minutes of silence otherwise.
+      log.info(
+        { dataDir },
+        "No MONGODB_URI: starting an embedded MongoDB-compatible server (the first start builds FerretDB: about 640 MB of Go modules and a few minutes on a cold cache; later starts take seconds)",
+      );
       embedded = await startEmbeddedMongo({ dataDir, log: (msg) => log.info(msg) });
       mongodbUri = `${embedded.uri.replace(/\/?(\?.*)?$/, "")}/github-connect`;
-      log.info({ kind: embedded.kind }, "embedded database ready");
+      log.info({ kind: embedded.kind }, `embedded database ready: MONGODB_URI=${mongodbUri} (open it with mongosh or any MongoDB client)`);
     }
     server = await startServer({ config, log, mongodbUri });
   } catch (error) {

@@ -3,8 +3,10 @@ import type { Connection } from "mongoose";
 import type { Logger } from "pino";
 import { createAssembly } from "./assembly.js";
 import type { AppConfig } from "./config/env.js";
-import { isLoopbackHost } from "./config/network.js";
+import { isLoopbackHost, isPublicHost } from "./config/network.js";
 import { listenHttp, type ServerLimits } from "./http-listener.js";
+import { WEBHOOK_PATHS } from "./webhooks/intake.js";
+import { startWebhookProxy, type WebhookProxy } from "./webhooks/webhook-proxy.js";
 
 export interface RunningServer {
   url: string;
@@ -31,6 +33,25 @@ function displayHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
+/**
+ * WEBHOOK_PROXY_URL's channel forwarded to the webhook endpoint (the Node server only: on Lambda
+ * GitHub reaches the function itself). Without one, a BASE_URL GitHub cannot reach is said once.
+ */
+function webhookProxyFor(config: AppConfig, target: string, log: Logger): WebhookProxy | undefined {
+  if (config.webhookProxy.url) return startWebhookProxy({ source: config.webhookProxy.url, target, log });
+  if (!isPublicHost(new URL(config.baseUrl).hostname)) {
+    log.warn(`GitHub cannot deliver webhooks to ${config.baseUrl}: set WEBHOOK_PROXY_URL to a channel from https://smee.io/new (and the App's webhook URL to it), or BASE_URL to a public URL`);
+  }
+  return undefined;
+}
+
+/** The bound address as this machine reaches it: "any" is reached through loopback. */
+function reachableAddress(address: string): string {
+  if (address === "0.0.0.0") return "127.0.0.1";
+  if (address === "::") return "[::1]";
+  return address.includes(":") ? `[${address}]` : address;
+}
+
 /** Connects the database, builds the App (or the registration flow in setup mode) and listens. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config, log } = options;
@@ -48,13 +69,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await connection.close();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
+  const { port, address } = server.address() as AddressInfo;
   const url = `http://${displayHost(host)}:${port}`;
   log.info({ url, setupMode: config.setupMode }, `GitHub Connect listening on ${url}`);
+  const proxy = config.setupMode ? undefined : webhookProxyFor(config, `http://${reachableAddress(address)}:${port}${WEBHOOK_PATHS.app}`, log);
   return {
     url,
     connection,
     close: async () => {
+      await proxy?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await connection.close();

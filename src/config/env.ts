@@ -6,11 +6,13 @@ import { developmentSecrets } from "./development-secrets.js";
 import { parseHost, parseTrustProxy, type TrustProxy } from "./network.js";
 import { read, requireVar, type Env } from "./read-env.js";
 import { loadServiceAccessConfig, type ServiceAccessConfig } from "./service-access.js";
+import { loadWebhookProxyConfig, type WebhookProxyConfig } from "./webhook-proxy.js";
 
 export type { AuthConfig, AuthMode } from "./auth-config.js";
 export { ConfigError } from "./config-error.js";
 export type { TrustProxy } from "./network.js";
 export type { ServiceAccessConfig } from "./service-access.js";
+export type { WebhookProxyConfig } from "./webhook-proxy.js";
 
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
 const LOG_LEVELS: readonly LogLevel[] = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
@@ -48,6 +50,8 @@ export interface AppConfig {
   mongodbUri?: string;
   /** No APP_ID yet: serve the manifest registration flow instead of the App. */
   setupMode: boolean;
+  /** How webhooks reach a server GitHub cannot: WEBHOOK_PROXY_URL (a smee.io channel) and SMEE_URL. */
+  webhookProxy: WebhookProxyConfig;
   github: GitHubConfig;
   auth: AuthConfig;
   /** The internal API's service tokens and the legacy personal token (INTERNAL_API_TOKENS, LEGACY_GITHUB_*). */
@@ -177,5 +181,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const auth = loadAuthConfig(env, { production, baseUrl, host, servesSignIn: Boolean(appIdRaw) });
   const services = loadServiceAccessConfig(env);
 
-  return { nodeEnv, production, port, host, trustProxy, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, github, auth, services };
+  const webhookProxy = loadWebhookProxyConfig(env);
+
+  return { nodeEnv, production, port, host, trustProxy, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, webhookProxy, github, auth, services };
 }

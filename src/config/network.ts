@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { BlockList, isIP } from "node:net";
 import { ConfigError } from "./config-error.js";
 
 /** What Express's `trust proxy` accepts and we allow: nothing, a hop count, or the proxies' addresses/subnets. */
@@ -17,6 +17,31 @@ export function isLoopbackHost(host: string): boolean {
   const bare = unbracket(host).toLowerCase();
   if (bare === "localhost" || bare === "::1") return true;
   return isIP(bare) === 4 && bare.startsWith("127.");
+}
+
+/** Addresses the public Internet cannot reach: this machine, private networks, link-local, carrier NAT. */
+const NOT_PUBLIC = new BlockList();
+for (const [network, prefix] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.168.0.0", 16]] as const) {
+  NOT_PUBLIC.addSubnet(network, prefix, "ipv4");
+}
+for (const [network, prefix] of [["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10]] as const) NOT_PUBLIC.addSubnet(network, prefix, "ipv6");
+/** Names only a local network resolves. */
+const LOCAL_NAME = /(^|\.)(localhost|local|internal|lan|home\.arpa)$/i;
+
+/**
+ * Whether GitHub could reach `host` (a URL's hostname) from the Internet, as far as the name
+ * tells: not localhost, 127.x, a private range or a name without a dot. A public-looking name
+ * may still be unreachable; GitHub says so when it checks.
+ */
+export function isPublicHost(host: string): boolean {
+  const bare = unbracket(host).toLowerCase();
+  const family = isIP(bare);
+  if (family === 4) return !NOT_PUBLIC.check(bare, "ipv4");
+  if (family === 6) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare)?.[1];
+    return mapped ? !NOT_PUBLIC.check(mapped, "ipv4") : !NOT_PUBLIC.check(bare, "ipv6");
+  }
+  return bare.includes(".") && !LOCAL_NAME.test(bare);
 }
 
 /** HOST: the address the Node server listens on. */

@@ -1,6 +1,6 @@
 import { createAssembly, type Assembly } from "../assembly.js";
 import { ConfigError, loadConfig } from "../config/env.js";
-import { createLogger } from "../logger.js";
+import { pino } from "pino";
 
 export type Env = Record<string, string | undefined>;
 
@@ -19,7 +19,13 @@ export function createLambdaAssembly(env: Env, now?: () => Date): Assembly {
   if (config.trustProxy !== false) {
     throw new ConfigError("TRUST_PROXY does not apply on Lambda: the client's IP comes from API Gateway's requestContext; unset it");
   }
-  return createAssembly({ config, log: createLogger(config.logLevel, env), database: { uri: config.mongodbUri }, now });
+  // Nothing forwards a smee channel on Lambda; a value here would only suggest it does.
+  if (config.webhookProxy.url) {
+    throw new ConfigError("WEBHOOK_PROXY_URL does not apply on Lambda: GitHub delivers to the webhooks function's own URL; unset it");
+  }
+  // JSON lines on stdout, what CloudWatch reads; the Node server's terminal format (src/logger.ts) would only add weight here.
+  const log = pino({ level: config.logLevel, name: "probot", messageKey: "msg" });
+  return createAssembly({ config, log, database: { uri: config.mongodbUri }, now });
 }
 
 /** No logger without a valid configuration: one JSON line naming the variable, never its value. */

@@ -36,7 +36,7 @@ export async function findClaimableInstallation(
   try {
     installation = await deps.appClient.getInstallation(installationId);
   } catch (error) {
-    throw new GitHubUnavailableError(`GET /app/installations/${installationId} failed: ${(error as Error).message}`);
+    throw new GitHubUnavailableError(`GET /app/installations/${installationId} failed: ${(error as Error).message}`, { cause: error });
   }
   if (!installation) throw new InstallationUnavailableError(installationId, "unknown");
   try {

@@ -56,7 +56,7 @@ function toInstallation(value: unknown): UserInstallation | null {
 /** What went wrong in words, never the token (Octokit's errors carry the request's headers). */
 function unavailable(what: string, error: unknown): GitHubUnavailableError {
   const status = statusOf(error);
-  return new GitHubUnavailableError(status ? `${what} answered ${status}` : `${what} failed: ${(error as Error).message}`);
+  return new GitHubUnavailableError(status ? `${what} answered ${status}` : `${what} failed: ${(error as Error).message}`, { cause: error });
 }
 
 export function createGitHubUserAuth(deps: GitHubUserAuthDeps): GitHubUserAuth {

@@ -20,11 +20,20 @@ export function redactQuery(url: string): string {
   return `${url.slice(0, at)}?${names.map((name) => `${encodeURIComponent(name)}=[redacted]`).join("&")}`;
 }
 
+/** Files a page loads (stylesheet, icon) and health checks: one line per page at info is enough. */
+const QUIET_PATHS = /^\/(assets\/|(favicon\.ico|healthz)(\?|$))/;
+
+/** Why a request was refused (4xx), for its access line; the error handler sets it. */
+export function noteRefusal(res: Response, reason: string): void {
+  res.locals.refusedBecause = reason;
+}
+
 /**
  * pino-http: names each request (x-request-id on the answer, `requestId` on `req.log` and every
  * line logged through it) and writes one access line when the answer is finished, at info, warn
- * for 4xx, error for 5xx. The line holds the method, the path with the query redacted, the status,
- * the time taken and who was signed in: never headers, cookies or query values.
+ * for 4xx (with the reason), error for 5xx; debug for the files a page loads and for health checks.
+ * The line holds the method, the path with the query redacted, the status, the time taken and who
+ * was signed in: never headers, cookies or query values.
  */
 export function accessLog(deps: AccessLogDeps): HttpLogger<Request, Response> {
   return pinoHttp<Request, Response>({
@@ -42,9 +51,17 @@ export function accessLog(deps: AccessLogDeps): HttpLogger<Request, Response> {
       req: (req: { method: string; url: string }) => ({ method: req.method, url: redactQuery(req.url) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
+    customLogLevel: (req, res, error) => {
+      if (error || res.statusCode >= 500) return "error";
+      if (res.statusCode >= 400) return "warn";
+      // originalUrl: inside /assets Express strips the mount point from req.url.
+      return QUIET_PATHS.test(req.originalUrl ?? req.url) ? "debug" : "info";
+    },
     // Read when the answer is finished, after the session middleware has set req.auth.
-    customProps: (req) => (req.auth ? { userId: req.auth.userId, organizationId: req.auth.organizationId } : {}),
+    customProps: (req, res) => ({
+      ...(req.auth ? { userId: req.auth.userId, organizationId: req.auth.organizationId } : {}),
+      ...(typeof res.locals?.refusedBecause === "string" ? { reason: res.locals.refusedBecause } : {}),
+    }),
     // The error handler has already logged the error with its stack under the same requestId.
     customErrorObject: (_req, _res, _error, line: { res: unknown; responseTime: number }) => ({ res: line.res, responseTime: line.responseTime }),
   });

@@ -1,6 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { isDatabaseUnavailable } from "../db/database-errors.js";
+import { describeGitHubFailure, gitHubFailure } from "../github/request-failure.js";
+import { GitHubUnavailableError } from "../services/connect-errors.js";
+import { noteRefusal } from "./access-log.js";
 import { connectErrorPage } from "./connect-error-pages.js";
 import { HttpError, NotFoundError } from "./http-error.js";
 import { renderPage } from "./render.js";
@@ -20,13 +23,25 @@ function describe(raw: unknown): { status: number; title: string; message: strin
   return { status: 500, title: "Something went wrong", message: "Something went wrong on our side. Try again in a minute." };
 }
 
+/**
+ * A failed GitHub call is one line with its status and what to do, not Octokit's error (its
+ * stack, the request's headers and the whole response); anything else keeps its stack.
+ */
+function logFailure(log: Logger, error: unknown, path: string): void {
+  const github = gitHubFailure(error);
+  if (github) log.error({ path, github: { status: github.status, request: github.request } }, describeGitHubFailure(github));
+  else if (error instanceof GitHubUnavailableError) log.error({ path }, `GitHub did not answer as expected: ${error.message}`);
+  else log.error({ err: error, path }, "request failed");
+}
+
 /** One place turns errors into pages: a person sees what happened, never a stack trace. */
 export function createErrorHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const { status, title, message } = describe(error);
     const reqLog = (req as { log?: Logger }).log ?? log;
-    if (status >= 500) reqLog.error({ err: error, path: req.path }, "request failed");
-    else reqLog.info({ status, path: req.path, reason: (error as Error).message }, "request refused");
+    if (status >= 500) logFailure(reqLog, error, req.path);
+    // A refusal is said once, on the request's access line.
+    else noteRefusal(res, (error as Error).message);
     if (res.headersSent) return;
     if (req.path.startsWith("/api/") || !req.accepts("html")) {
       res.status(status).json({ error: message });

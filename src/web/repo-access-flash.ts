@@ -1,4 +1,5 @@
 import type { Request } from "express";
+import { describeGitHubFailure, gitHubFailure } from "../github/request-failure.js";
 import type { RepoDoc } from "../models/repo.js";
 import { refreshRepoAccess } from "../services/repo-access.js";
 import type { GitHubConnectDeps } from "./github-connect-deps.js";
@@ -34,7 +35,12 @@ export async function reportRepoAccess(req: Request, deps: GitHubConnectDeps, or
       );
     }
   } catch (error) {
-    req.log.warn({ err: error, installationId }, "could not list the installation's repositories");
+    const github = gitHubFailure(error);
+    if (github) {
+      req.log.warn({ installationId, github: { status: github.status, request: github.request } }, `could not list the installation's repositories: ${describeGitHubFailure(github)}`);
+    } else {
+      req.log.warn({ err: error, installationId }, "could not list the installation's repositories");
+    }
     addFlash(req, "error", "GitHub Connect could not check which projects it can reach; the list below shows what it last knew. Reload this page in a minute.");
   }
 }

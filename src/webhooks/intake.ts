@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Probot } from "probot";
 import { isDatabaseUnavailable } from "../db/database-errors.js";
 import { firstError } from "../error-details.js";
+import { describeGitHubFailure, gitHubFailure } from "../github/request-failure.js";
 import { loggable, readDeliveryHeaders, type HeaderReader } from "./delivery-headers.js";
 import { verifySignature } from "./signature.js";
 
@@ -125,7 +126,9 @@ export class WebhookIntake {
       log.error({ err: error }, "webhook failed: the database is unavailable");
       return answer(503, "The database is unavailable; redeliver this delivery later", { "retry-after": "60" });
     }
-    log.error({ err: error }, "webhook failed");
+    const github = gitHubFailure(error);
+    if (github) log.error({ github: { status: github.status, request: github.request } }, `webhook failed: ${describeGitHubFailure(github)}`);
+    else log.error({ err: error }, "webhook failed");
     return answer(500, "The delivery could not be processed; redeliver it later");
   }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import nock from "nock";
-import { TEST_APP_ID } from "./app-credentials.js";
+import { TEST_APP_ID, testPrivateKey } from "./app-credentials.js";
 
 /*
  * GitHub at the network edge, in its real response shapes: each answer starts from a JSON file
@@ -302,4 +302,11 @@ export function nockRepo(owner: AccountSpec, name: string, id: number | null, op
   const scope = nock(GITHUB_API).get(`/repos/${owner.login}/${name}`).matchHeader("authorization", tokenAuthorization(options.token));
   if (id === null) return scope.reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/repos/repos#get-a-repository", status: "404" });
   return scope.reply(200, repositoryJson({ id, name, owner }));
+}
+
+/** `POST /app-manifests/{code}/conversions`: the App GitHub registered, with a real PEM (and any field replaced by `changes`). */
+export function nockManifestConversion(code: string, changes: Record<string, unknown> = {}): nock.Scope {
+  const recorded = readFileSync(new URL("../fixtures/github/app-manifest-conversion.json", import.meta.url), "utf8").replace('"__PEM__"', JSON.stringify(testPrivateKey()));
+  const body = JSON.stringify({ ...(JSON.parse(recorded) as object), ...changes });
+  return nock(GITHUB_API).post(`/app-manifests/${code}/conversions`).reply(201, body, { "content-type": "application/json; charset=utf-8" });
 }

@@ -11,6 +11,7 @@ import { appRegistrationRoutes, SETUP_STATE_COOKIE } from "../../src/web/routes/
 import { testPrivateKey } from "../helpers/app-credentials.js";
 import { WebClient } from "../helpers/auth.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
+import { nockManifestConversion } from "../helpers/github-api.js";
 import { listen } from "../helpers/test-server.js";
 import { captureLogger } from "../helpers/test-logger.js";
 
@@ -41,12 +42,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The conversion GitHub answers for `code`, with a real PEM (and any field replaced by `changes`). */
-function nockConversion(code: string, changes: Record<string, unknown> = {}): nock.Scope {
-  const recorded = readFileSync(new URL("../fixtures/github/app-manifest-conversion.json", import.meta.url), "utf8").replace('"__PEM__"', JSON.stringify(testPrivateKey()));
-  const body = JSON.stringify({ ...(JSON.parse(recorded) as object), ...changes });
-  return nock("https://api.github.com").post(`/app-manifests/${code}/conversions`).reply(201, body, { "content-type": "application/json; charset=utf-8" });
-}
+const nockConversion = nockManifestConversion;
 
 /** Opens the setup page as a browser does; returns the client (holding the state cookie) and the `state` the form sends GitHub. */
 async function openSetupPage(): Promise<{ client: WebClient; state: string }> {
@@ -72,6 +68,24 @@ describe("registering the App from app.yml", () => {
     const res = await fetch(`${url}/`, { redirect: "manual" });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/probot");
+  });
+
+  test("an App page (settings, sign-in, the connect flow) leads to the setup page, which says to register first", async () => {
+    for (const path of ["/workspace/settings/repos", "/auth/login", "/github/setup?installation_id=1&setup_action=install"]) {
+      const res = await fetch(`${url}${path}`, { redirect: "manual" });
+      expect(res.status, path).toBe(302);
+      expect(res.headers.get("location"), path).toBe("/probot?needs=app");
+    }
+    const page = await (await fetch(`${url}/probot?needs=app`)).text();
+    expect(page).toMatch(/<div class="flash flash-info" role="status">That page needs the GitHub App: register it below first, then restart npm start\.<\/div>/);
+    expect(await (await fetch(`${url}/probot`)).text()).not.toContain("That page needs");
+  });
+
+  test("anything else stays a 404: an unknown page, the API, and App pages asked for with another method", async () => {
+    for (const [method, path] of [["GET", "/no-such-page"], ["GET", "/api/internal/anything"], ["POST", "/auth/logout"]] as const) {
+      const res = await fetch(`${url}${path}`, { method, redirect: "manual", headers: { accept: "text/html" } });
+      expect(res.status, `${method} ${path}`).toBe(404);
+    }
   });
 
   test("the setup page sends GitHub a random state and keeps it in a short-lived HttpOnly SameSite=Lax cookie", async () => {

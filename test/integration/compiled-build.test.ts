@@ -6,11 +6,13 @@ import { promisify } from "node:util";
 import type { Connection } from "mongoose";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { createModels } from "../../src/models/index.js";
+import { nodeVersionProblem } from "../../src/node-version.js";
 import { projectPaths } from "../../src/project-paths.js";
 import { SETTINGS_PATH } from "../../src/web/routes/settings.js";
 import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testPrivateKey } from "../helpers/app-credentials.js";
 import { signInAs } from "../helpers/auth.js";
 import { connectTestDatabase, dropAndClose, testDatabaseName, withDatabaseName } from "../helpers/database.js";
+import { findOldNode } from "../helpers/old-node.js";
 import { spawnServer, waitForUrl, type ServerProcess } from "../helpers/server-process.js";
 import { deliverWebhook, webhookFixture } from "../helpers/webhooks.js";
 
@@ -30,7 +32,7 @@ beforeAll(async () => {
   connection = await connectTestDatabase();
   // A working directory with no .env and no views/: every path must come from the compiled code's own location.
   cwd = mkdtempSync(path.join(os.tmpdir(), "github-connect-compiled-"));
-  server = spawnServer(process.execPath, [path.join(outDir, "src", "main.js")], {
+  server = spawnServer(process.execPath, [path.join(outDir, "src", "start.js")], {
     cwd,
     env: {
       NODE_ENV: "development",
@@ -54,10 +56,10 @@ afterAll(async () => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
-describe("the compiled build (npm run build, then node dist/src/main.js)", () => {
+describe("the compiled build (npm run build, then node dist/src/start.js)", () => {
   test("start:prod runs the entry the build writes", () => {
     const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    expect(pkg.scripts["start:prod"]).toBe("node dist/src/main.js");
+    expect(pkg.scripts["start:prod"]).toBe("node dist/src/start.js");
     expect(pkg.scripts.build).toBe("tsc -p tsconfig.build.json");
   });
 
@@ -87,6 +89,13 @@ describe("the compiled build (npm run build, then node dist/src/main.js)", () =>
     const installationId = (payload.installation as { id: number }).id;
     const stored = await createModels(connection).GitHubInstallation.findOne({ installationId }).lean();
     expect(stored?.accountLogin).toBe("octo-org");
+  });
+
+  const oldNode = findOldNode();
+  test.skipIf(!oldNode)("on an older Node the compiled entry stops with the one line naming the Node it needs", async () => {
+    const old = spawnServer(path.join(oldNode!.dir, "node"), [path.join(outDir, "src", "start.js")], { cwd, env: { NODE_ENV: "development", APP_ID: "abc" } });
+    expect(await old.exited).toBe(1);
+    expect(old.output().trim()).toBe(nodeVersionProblem(oldNode!.version));
   });
 
   test("stops cleanly on SIGTERM", async () => {

@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -8,6 +8,7 @@ import { canConnect } from "../../src/db/free-port.js";
 import { projectPaths } from "../../src/project-paths.js";
 import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testPrivateKey } from "../helpers/app-credentials.js";
 import { withDatabaseName } from "../helpers/database.js";
+import { findOldNode } from "../helpers/old-node.js";
 import { spawnServer, waitForUrl, type ServerProcess } from "../helpers/server-process.js";
 
 // What `npm start` runs, as a real process: the README's first command.
@@ -23,7 +24,7 @@ afterAll(() => {
 });
 
 function start(env: Record<string, string>): ServerProcess {
-  const server = spawnServer(tsx, [path.join(root, "src/main.ts")], { cwd, env });
+  const server = spawnServer(tsx, [path.join(root, "src/start.ts")], { cwd, env });
   children.push(server.child);
   return server;
 }
@@ -43,10 +44,29 @@ async function expectLoopbackOnly(url: string): Promise<void> {
   expect(await canConnect(external!, Number(new URL(url).port))).toBe(false);
 }
 
+const oldNode = findOldNode();
+
 describe("npm start", () => {
+  test("package.json's start script is the entry these tests run", () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe("tsx src/start.ts");
+  });
+
+  // tsx's bin runs on the first `node` on PATH, as `npm start` would on a machine with Node 20.
+  test.skipIf(!oldNode)("on an older Node it stops with one line saying which Node it needs, before anything else runs", async () => {
+    // APP_ID=abc: had the rest loaded, it would stop on a configuration error instead.
+    const server = start({ PATH: `${oldNode!.dir}${path.delimiter}${process.env.PATH ?? ""}`, NODE_ENV: "development", APP_ID: "abc" });
+    expect(await server.exited).toBe(1);
+    expect(server.output().trim()).toBe(
+      `GitHub Connect needs Node.js 22 or newer; this is v${oldNode!.version}. Install Node 22 LTS (https://nodejs.org, or \`nvm install 22\`), then run npm install and npm start again.`,
+    );
+  }, 30_000);
+
   test("with no APP_ID it serves /healthz and the App registration page on loopback only, and stops cleanly", async () => {
     const mongodbUri = withDatabaseName(inject("mongoUri"), "npm_start_test");
-    const server = start({ NODE_ENV: "development", PORT: "0", MONGODB_URI: mongodbUri });
+    // A channel of its own: on localhost the page would otherwise create one on smee.io.
+    const channel = "https://smee.io/npmStartTestChannel";
+    const server = start({ NODE_ENV: "development", PORT: "0", MONGODB_URI: mongodbUri, WEBHOOK_PROXY_URL: channel });
     const url = await waitForUrl(server);
     await expectLoopbackOnly(url);
 
@@ -55,7 +75,9 @@ describe("npm start", () => {
     expect(await health.json()).toEqual({ status: "ok", database: "up" });
     const setup = await fetch(`${url}/probot`);
     expect(setup.status).toBe(200);
-    expect(await setup.text()).toContain("Register your GitHub App");
+    const page = await setup.text();
+    expect(page).toContain("Register your GitHub App");
+    expect(page).toContain(`<dt>Webhook URL</dt><dd><code>${channel}</code></dd>`);
 
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);

@@ -3,11 +3,14 @@ import { Router } from "express";
 import type { Logger } from "pino";
 import { ProbotOctokit } from "probot";
 import type { AppConfig } from "../../config/env.js";
+import { parseChannelUrl } from "../../config/webhook-proxy.js";
 import { statusOf } from "../../error-details.js";
 import { loadManifest } from "../../services/app-manifest.js";
+import { manifestWebhookResolver } from "../../services/manifest-webhook.js";
 import { updateDotenvFile } from "../../services/dotenv-file.js";
 import { appPageUrl } from "../../services/github-urls.js";
 import { HttpError } from "../http-error.js";
+import { registrationWebhookView } from "../registration-webhook-view.js";
 import { renderPage } from "../render.js";
 import { clearCookie, readCookie, setCookie } from "../session/cookies.js";
 import { sameSecret } from "../session/same-secret.js";
@@ -49,10 +52,30 @@ async function convertManifest(apiUrl: string, code: string, log: Logger) {
   return { ...app, slug };
 }
 
+/** The App's own pages (sign-in, settings, the connect flow): none can work before the App exists. */
+const APP_PAGES = /^\/(workspace|auth|github)(\/|$)/;
+/** The query that makes the setup page say why it was shown instead of the page asked for. */
+export const NEEDS_APP_QUERY = "needs=app";
+
 /** Holds the manifest flow's `state` in the browser that opened the setup page. */
 export const SETUP_STATE_COOKIE = "gc_setup_state";
+/**
+ * The smee channel the setup page put in the manifest, for /probot/setup to save as
+ * WEBHOOK_PROXY_URL: kept with the browser, so a restart in between saves the same one.
+ */
+export const SETUP_PROXY_COOKIE = "gc_setup_proxy";
 /** Long enough to fill in GitHub's form; GitHub's code itself lasts an hour. */
 const SETUP_STATE_MAX_AGE_SECONDS = 30 * 60;
+
+/** The channel the setup page used, if the cookie holds one (anything else is ignored, never saved). */
+function savedProxyUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    return parseChannelUrl(SETUP_PROXY_COOKIE, value);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Setup mode (no APP_ID yet): GitHub's manifest flow registers the App from app.yml and this
@@ -63,12 +86,28 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
   const router = Router();
   const { github } = deps.config;
   const secure = deps.config.auth.secureCookies;
+  // One per router, so one channel per process: the route is built once at start-up.
+  const manifestWebhook = manifestWebhookResolver(deps.config.webhookProxy);
 
   router.get("/", (_req, res) => res.redirect("/probot"));
+  // A bookmark or an old link to an App page: the page that comes first, not a 404.
+  router.use((req, res, next) => {
+    if ((req.method === "GET" || req.method === "HEAD") && APP_PAGES.test(req.path)) return res.redirect(`/probot?${NEEDS_APP_QUERY}`);
+    next();
+  });
 
   // GitHub echoes `state` back to /probot/setup; only the browser holding the cookie can finish.
-  router.get("/probot", async (_req, res) => {
+  router.get("/probot", async (req, res) => {
     const manifest = await loadManifest(deps.manifestPath, deps.config.baseUrl);
+    const webhook = await manifestWebhook(manifest.hook_attributes.url);
+    manifest.hook_attributes.url = webhook.url;
+    if (webhook.kind === "proxy") {
+      if (webhook.created) req.log.info({ channel: webhook.url }, `webhooks will come through the smee channel ${webhook.url}`);
+      setCookie(res, SETUP_PROXY_COOKIE, webhook.url, secure, SETUP_STATE_MAX_AGE_SECONDS);
+    } else {
+      clearCookie(res, SETUP_PROXY_COOKIE, secure);
+    }
+    if (webhook.kind === "unreachable") req.log.warn(`no smee channel for the App's webhooks: ${webhook.problem}`);
     const org = process.env.GH_ORG;
     const state = randomBytes(32).toString("base64url");
     setCookie(res, SETUP_STATE_COOKIE, state, secure, SETUP_STATE_MAX_AGE_SECONDS);
@@ -78,6 +117,11 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
       createAppUrl: `${github.webUrl}${org ? `/organizations/${encodeURIComponent(org)}` : ""}/settings/apps/new?state=${state}`,
       manifestJson: JSON.stringify(manifest),
       manifest,
+      webhook: registrationWebhookView(webhook, deps.config.baseUrl),
+      flash:
+        req.query.needs === "app"
+          ? [{ kind: "info", ariaRole: "status", message: "That page needs the GitHub App: register it below first, then restart npm start." }]
+          : [],
     });
   });
 
@@ -88,7 +132,9 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
     }
     // Without this, a link fired from any site would write someone else's App into .env.
     const expected = readCookie(req, SETUP_STATE_COOKIE);
+    const proxyUrl = savedProxyUrl(readCookie(req, SETUP_PROXY_COOKIE));
     clearCookie(res, SETUP_STATE_COOKIE, secure);
+    clearCookie(res, SETUP_PROXY_COOKIE, secure);
     if (!sameSecret(expected, req.query.state)) {
       req.log.warn({ hasCookie: expected !== undefined }, "registration refused: state does not match this browser's setup page");
       throw new HttpError(
@@ -105,14 +151,16 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
       WEBHOOK_SECRET: app.webhook_secret ?? "",
       GITHUB_CLIENT_ID: app.client_id,
       GITHUB_CLIENT_SECRET: app.client_secret,
+      ...(proxyUrl ? { WEBHOOK_PROXY_URL: proxyUrl } : {}),
     });
-    req.log.info({ appId: app.id, slug: app.slug }, "GitHub App registered; credentials written to .env");
+    req.log.info({ appId: app.id, slug: app.slug, webhookProxyUrl: proxyUrl }, "GitHub App registered; credentials written to .env");
     renderPage(res, "app-registered", {
       title: "GitHub App registered",
       appSlug: app.slug,
       // From configuration and the slug, not the answer's html_url (rule 9).
       appUrl: appPageUrl(github, app.slug),
       installUrl: `${appPageUrl(github, app.slug)}/installations/new`,
+      proxyUrl: proxyUrl ?? null,
     });
   });
 

@@ -20,7 +20,6 @@ import { reportRepoAccess } from "../repo-access-flash.js";
 import { dateView } from "../settings-view-model.js";
 import { githubSetupRoutes } from "./github-setup.js";
 import { SETTINGS_PATH } from "./settings.js";
-import { statusOf } from "../../error-details.js";
 
 const REQUESTED_PATH = "/github/requested";
 
@@ -112,8 +111,8 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
     try {
       uninstalled = await deps.appClient.uninstall(live.installationId);
     } catch (error) {
-      req.log.warn({ err: error, installationId: live.installationId, status: statusOf(error) }, "uninstall refused by GitHub");
-      throw new GitHubUnavailableError(`DELETE /app/installations/${live.installationId} failed`);
+      // The error handler logs it, in one line, from the cause.
+      throw new GitHubUnavailableError(`DELETE /app/installations/${live.installationId} failed`, { cause: error });
     }
     await unlinkInstallation(deps, { organizationId, installationId: live.installationId, actor: `user:${auth.userId}`, uninstalled });
     req.log.info({ organizationId, installationId: live.installationId, uninstalled }, "disconnected from GitHub");

@@ -74,7 +74,7 @@ describe("POST /github/disconnect (rule 6)", () => {
     expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 55002 }))?.deletedAt).not.toBeNull();
   });
 
-  test("GitHub fails (500): an error page, and nothing changes", async () => {
+  test("GitHub fails (500): an error page, nothing changes, and the log says it in one line with the status and what to do", async () => {
     const admin = await connectedOrg("org_flaky", 55003);
     const before = await domainSnapshot(ctx.server.models);
     nockDeleteInstallation(55003, 500);
@@ -82,6 +82,20 @@ describe("POST /github/disconnect (rule 6)", () => {
     expect(response.status).toBe(502);
     expect(pageText(response.body)).toContain("GitHub did not answer as expected");
     await expectNothingChanged(ctx.server.models, before);
+
+    const requestId = response.headers.get("x-request-id");
+    const lines = ctx.server.logs.lines.filter((line) => line.requestId === requestId);
+    // The failure, then the access line; neither carries Octokit's error (stack, request headers, response).
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 50,
+        github: { status: 500, request: "DELETE /app/installations/55003" },
+        msg: "GitHub answered 500 to DELETE /app/installations/55003; GitHub is having trouble: try again in a minute (https://www.githubstatus.com)",
+      }),
+      expect.objectContaining({ msg: "request errored", res: { statusCode: 502 } }),
+    ]);
+    for (const line of lines) expect(line).not.toHaveProperty("err");
+    expect(JSON.stringify(lines)).not.toMatch(/authorization|bearer|stack/i);
   });
 
   test("nothing connected: says so", async () => {

@@ -4,11 +4,11 @@ import { useTestServer } from "../../helpers/use-test-server.js";
 const ctx = useTestServer();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-/** Asks for a page that does not exist (its refusal is logged with the request's id) sending `requestId`. */
+/** Asks for a page that does not exist (its access line says why, with the request's id) sending `requestId`. */
 async function requestWithId(requestId: string | undefined) {
   const path = `/no-such-page-${Math.random().toString(36).slice(2)}`;
   const response = await fetch(`${ctx.server.url}${path}`, { headers: requestId === undefined ? {} : { "x-request-id": requestId } });
-  const logged = ctx.server.logs.lines.filter((line) => line.path === path).map((line) => line.requestId);
+  const logged = ctx.server.logs.lines.filter((line) => (line.req as { url?: string } | undefined)?.url === path).map((line) => line.requestId);
   expect(logged.length).toBeGreaterThan(0);
   return { answered: response.headers.get("x-request-id"), logged };
 }
