@@ -5,6 +5,7 @@ import { createAssembly } from "./assembly.js";
 import type { AppConfig } from "./config/env.js";
 import { isLoopbackHost } from "./config/network.js";
 import { listenHttp, type ServerLimits } from "./http-listener.js";
+import { startReconcileInterval } from "./reconcile/reconcile-interval.js";
 
 export interface RunningServer {
   url: string;
@@ -51,10 +52,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { port } = server.address() as AddressInfo;
   const url = `http://${displayHost(host)}:${port}`;
   log.info({ url, setupMode: config.setupMode }, `GitHub Connect listening on ${url}`);
+  // Setup mode has no App to reconcile; the interval starts with the first start after registration.
+  const reconcile = config.reconcileIntervalMs && !config.setupMode ? startReconcileInterval(assembly.reconcile, config.reconcileIntervalMs, log) : null;
   return {
     url,
     connection,
     close: async () => {
+      await reconcile?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await connection.close();

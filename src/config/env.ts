@@ -5,6 +5,7 @@ import { ConfigError } from "./config-error.js";
 import { developmentSecrets } from "./development-secrets.js";
 import { parseHost, parseTrustProxy, type TrustProxy } from "./network.js";
 import { read, requireVar, type Env } from "./read-env.js";
+import { parseReconcileInterval } from "./reconcile-interval.js";
 
 export type { AuthConfig, AuthMode } from "./auth-config.js";
 export { ConfigError } from "./config-error.js";
@@ -46,6 +47,8 @@ export interface AppConfig {
   mongodbUri?: string;
   /** No APP_ID yet: serve the manifest registration flow instead of the App. */
   setupMode: boolean;
+  /** RECONCILE_INTERVAL in ms: the Node server runs the reconcile job this often; null (the default) never. */
+  reconcileIntervalMs: number | null;
   github: GitHubConfig;
   auth: AuthConfig;
 }
@@ -172,5 +175,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const trustProxy = parseTrustProxy(read(env, "TRUST_PROXY"));
   const auth = loadAuthConfig(env, { production, baseUrl, host, servesSignIn: Boolean(appIdRaw) });
 
-  return { nodeEnv, production, port, host, trustProxy, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, github, auth };
+  const reconcileIntervalMs = parseReconcileInterval(read(env, "RECONCILE_INTERVAL"));
+
+  return { nodeEnv, production, port, host, trustProxy, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, reconcileIntervalMs, github, auth };
 }

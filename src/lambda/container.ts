@@ -19,6 +19,9 @@ export function createLambdaAssembly(env: Env, now?: () => Date): Assembly {
   if (config.trustProxy !== false) {
     throw new ConfigError("TRUST_PROXY does not apply on Lambda: the client's IP comes from API Gateway's requestContext; unset it");
   }
+  if (config.reconcileIntervalMs !== null) {
+    throw new ConfigError("RECONCILE_INTERVAL does not apply on Lambda: the reconcile function runs on serverless.yml's schedule; unset it");
+  }
   return createAssembly({ config, log: createLogger(config.logLevel, env), database: { uri: config.mongodbUri }, now });
 }
 
