@@ -16,8 +16,8 @@ import { testEnv } from "../../helpers/test-config.js";
 type ReconcileHandler = (event: ScheduledEvent, context: Context) => Promise<Record<string, unknown>>;
 
 const scheduled = JSON.parse(readFileSync(new URL("../../fixtures/lambda/scheduled-event.json", import.meta.url), "utf8")) as ScheduledEvent;
-// The function's 120 s: the run's deadline is 20 s before it.
-const context = (): Context => ({ ...lambdaContext("github-connect-reconcile"), getRemainingTimeInMillis: () => 120_000 });
+// The function's 300 s: the run's deadline is 20 s before it.
+const context = (): Context => ({ ...lambdaContext("github-connect-reconcile"), getRemainingTimeInMillis: () => 300_000 });
 
 let bundles: BuiltBundles;
 let connection: Connection;
@@ -62,4 +62,10 @@ test("a failed run throws, so Lambda counts an error, and frees the lease", asyn
   await expect(handler(scheduled, context())).rejects.toThrow("The reconcile run failed; see its logs");
   expect(await models.JobLease.countDocuments()).toBe(0);
   expect(await models.AuditEvent.countDocuments({ action: "reconcile.failed" })).toBe(1);
+});
+
+test("invoked with less time left than its 20 s margin, the run starts no GitHub request and counts its phases incomplete (deliveries, installations, repository access)", async () => {
+  await models.GitHubInstallation.create({ installationId: 52002, accountId: 90001, accountLogin: "acme-corp", accountType: "Organization", organizationId: "org_acme" });
+  const short = { ...context(), getRemainingTimeInMillis: () => 15_000 };
+  await expect(handler(scheduled, short)).resolves.toMatchObject({ outcome: "completed", apiCalls: { app: 0, installation: 0 }, incomplete: 3 });
 });
