@@ -9,7 +9,7 @@ import { connectDatabase } from "./db/connect.js";
 import { createIndexes, createModels, type Models } from "./models/index.js";
 import { projectPaths } from "./project-paths.js";
 import type { ReconcileStep } from "./reconcile/context.js";
-import { runReconcile, type ReconcileOptions, type ReconcileResult } from "./reconcile/run-reconcile.js";
+import { runReconcile, type ReconcileResult, type ReconcileRunOptions } from "./reconcile/run-reconcile.js";
 import { pruneDeliveryLogAtStartUp } from "./services/delivery-log-retention.js";
 import { createProbotInstance } from "./services/probot-factory.js";
 import { createWebApp } from "./web/create-web-app.js";
@@ -37,9 +37,6 @@ export interface AssemblyOptions {
    */
   reconcileSteps?: readonly ReconcileStep[];
 }
-
-/** What a caller of reconcile() may set for one run; the rest comes from the assembly. */
-export type ReconcileRunOptions = Partial<Pick<ReconcileOptions, "log" | "stopAt" | "signal" | "limits" | "holder" | "leaseMs" | "notWithinMs">>;
 
 export interface OpenDatabase {
   connection: Connection;

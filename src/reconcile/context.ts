@@ -1,7 +1,6 @@
 import type { Logger } from "pino";
 import type { Probot } from "probot";
 import type { Models } from "../models/index.js";
-import type { ReconcileCheckpointDoc } from "../models/reconcile-checkpoint.js";
 import type { GitHubAppClient } from "../services/github-app-client.js";
 import type { ApiBudget } from "./budget.js";
 import type { ReconcileGitHub } from "./github.js";
@@ -45,20 +44,4 @@ export interface ReconcileStep {
   /** Names the step's counts in the summary, e.g. "marketplacePlans". */
   name: string;
   run(context: ReconcileContext): Promise<PhaseResult>;
-}
-
-export interface Checkpoint {
-  deliveriesSeenUntil: Date | null;
-  repoCursor: number | null;
-  lastRunAt: Date | null;
-}
-
-/** Writes one phase's part of the checkpoint (an upsert of the job's single document). */
-export async function saveCheckpoint(models: Models, fields: Partial<ReconcileCheckpointDoc>): Promise<void> {
-  await models.ReconcileCheckpoint.updateOne({ name: RECONCILE_JOB }, { $set: fields, $setOnInsert: { name: RECONCILE_JOB } }, { upsert: true });
-}
-
-export async function readCheckpoint(models: Models): Promise<Checkpoint> {
-  const doc = await models.ReconcileCheckpoint.findOne({ name: RECONCILE_JOB }).lean();
-  return { deliveriesSeenUntil: doc?.deliveriesSeenUntil ?? null, repoCursor: doc?.repoCursor ?? null, lastRunAt: doc?.lastRunAt ?? null };
 }

@@ -2,7 +2,8 @@ import { readInstallationSnapshot, type InstallationSnapshot } from "../github/i
 import type { Json } from "../github/payload.js";
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
 import type { ChangeDeps } from "../services/installation-changes.js";
-import { saveCheckpoint, type PhaseResult, type ReconcileContext } from "./context.js";
+import { saveCheckpoint } from "./checkpoint.js";
+import type { PhaseResult, ReconcileContext } from "./context.js";
 import { newDriftCounts, repairDeleted, repairInstallation, type DriftCounts } from "./installation-drift.js";
 
 /** One listed installation read like a webhook's `installation` object; null (logged) when GitHub's shape is not one we store. */

@@ -1,6 +1,5 @@
 import type { Logger } from "pino";
-import type { ReconcileRunOptions } from "../assembly.js";
-import type { ReconcileResult } from "./run-reconcile.js";
+import type { ReconcileResult, ReconcileRunOptions } from "./run-reconcile.js";
 
 export interface ReconcileInterval {
   /** No more runs; a run under way stops at its next unit of work and releases its lease. */

@@ -1,7 +1,8 @@
 import { statusOf } from "../error-details.js";
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
 import { refreshRepoAccess } from "../services/repo-access.js";
-import { saveCheckpoint, type Checkpoint, type PhaseResult, type ReconcileContext } from "./context.js";
+import { saveCheckpoint, type Checkpoint } from "./checkpoint.js";
+import type { PhaseResult, ReconcileContext } from "./context.js";
 
 type Linked = Pick<GitHubInstallationDoc, "installationId" | "organizationId">;
 

@@ -1,6 +1,6 @@
 import { latest } from "../github/payload.js";
-import type { Checkpoint, PhaseResult, ReconcileContext } from "./context.js";
-import { saveCheckpoint } from "./context.js";
+import { saveCheckpoint, type Checkpoint } from "./checkpoint.js";
+import type { PhaseResult, ReconcileContext } from "./context.js";
 import { groupByGuid, redeliveryCandidates, type LoggedDelivery } from "./delivery-groups.js";
 import type { HookDeliveryAttempt } from "./github.js";
 import { requestRedeliveries } from "./redelivery-requests.js";

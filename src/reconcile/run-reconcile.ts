@@ -4,7 +4,8 @@ import type { Models } from "../models/index.js";
 import { createGitHubAppClient } from "../services/github-app-client.js";
 import { acquireLease, newHolderId } from "../services/job-lease.js";
 import { ApiBudget, DEFAULT_LIMITS, type ReconcileLimits } from "./budget.js";
-import { RECONCILE_JOB, readCheckpoint, saveCheckpoint, type Counts, type PhaseResult, type ReconcileContext, type ReconcileStep } from "./context.js";
+import { readCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { RECONCILE_JOB, type Counts, type PhaseResult, type ReconcileContext, type ReconcileStep } from "./context.js";
 import { createReconcileGitHub, type ReconcileGitHub } from "./github.js";
 import { reconcileInstallations } from "./reconcile-installations.js";
 import { reconcileRepoAccess } from "./reconcile-repo-access.js";
@@ -34,6 +35,9 @@ export interface ReconcileOptions {
   /** Skip the run when the last one ended less than this ago: several Node servers on one RECONCILE_INTERVAL run it once. */
   notWithinMs?: number;
 }
+
+/** What a caller of the assembly's reconcile() may set for one run; the rest comes from the assembly. */
+export type ReconcileRunOptions = Partial<Pick<ReconcileOptions, "log" | "stopAt" | "signal" | "limits" | "holder" | "leaseMs" | "notWithinMs">>;
 
 export type ReconcileResult =
   | { outcome: "completed"; summary: ReconcileSummary }

@@ -1,9 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { ConfigError } from "../../src/config/env.js";
 import { parseReconcileInterval } from "../../src/config/reconcile-interval.js";
-import type { ReconcileRunOptions } from "../../src/assembly.js";
 import { startReconcileInterval } from "../../src/reconcile/reconcile-interval.js";
-import type { ReconcileResult } from "../../src/reconcile/run-reconcile.js";
+import type { ReconcileResult, ReconcileRunOptions } from "../../src/reconcile/run-reconcile.js";
 import { testConfig } from "../helpers/test-config.js";
 import { captureLogger } from "../helpers/test-logger.js";
 
