@@ -30,7 +30,7 @@ export interface ReconcileOptions {
   stopAt?: number;
   /** Aborted: stop at the next unit of work (the Node server shutting down). */
   signal?: AbortSignal;
-  /** Replaces the listing calls (benchmarks); defaults to the Probot's App JWT. */
+  /** Replaces the App-JWT calls only the job makes; by default they go through the Probot. */
   github?: ReconcileGitHub;
   /** Skip the run when the last one ended less than this ago: several Node servers on one RECONCILE_INTERVAL run it once. */
   notWithinMs?: number;
