@@ -12,7 +12,7 @@ import { projectPaths } from "../src/project-paths.js";
 
 const root = projectPaths.root;
 
-export type LambdaFunctionName = "webhooks" | "web";
+export type LambdaFunctionName = "webhooks" | "web" | "reconcile";
 
 interface FunctionSpec {
   entry: string;
@@ -23,6 +23,7 @@ interface FunctionSpec {
 export const LAMBDA_FUNCTIONS: Record<LambdaFunctionName, FunctionSpec> = {
   webhooks: { entry: "src/lambda/webhooks.ts", assets: [] },
   web: { entry: "src/lambda/web.ts", assets: ["views", "public", "app.yml"] },
+  reconcile: { entry: "src/lambda/reconcile.ts", assets: [] },
 };
 
 /**

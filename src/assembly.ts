@@ -9,6 +9,8 @@ import { connectDatabase } from "./db/connect.js";
 import { createIndexes, createModels, type Models } from "./models/index.js";
 import { projectPaths } from "./project-paths.js";
 import { createCredentials, type Credentials } from "./services/credentials.js";
+import type { ReconcileStep } from "./reconcile/context.js";
+import { runReconcile, type ReconcileResult, type ReconcileRunOptions } from "./reconcile/run-reconcile.js";
 import { pruneDeliveryLogAtStartUp } from "./services/delivery-log-retention.js";
 import { AppOctokit, createProbotInstance } from "./services/probot-factory.js";
 import { createWebApp } from "./web/create-web-app.js";
@@ -31,6 +33,11 @@ export interface AssemblyOptions {
   Octokit?: typeof ProbotOctokit;
   /** Replaces the WorkOS client built from config (tests point one at nock). */
   workos?: WorkOS;
+  /**
+   * Steps every reconcile run takes after its own phases (redeliveries, installations, repository
+   * access) and before its summary: where "3. Checks Marketplace plans" plugs in.
+   */
+  reconcileSteps?: readonly ReconcileStep[];
 }
 
 export interface OpenDatabase {
@@ -68,6 +75,8 @@ export interface Assembly {
   webApp(options?: WebAppOptions): Promise<Express>;
   /** The Node server's whole surface: the webhook intake in front of the web app. */
   nodeApp(options?: WebAppOptions): Promise<Express>;
+  /** One reconcile run (`npm run reconcile`, the Lambda function, RECONCILE_INTERVAL): redeliveries, drift, extra steps, summary. */
+  reconcile(options?: ReconcileRunOptions): Promise<ReconcileResult>;
 }
 
 /** Remembers a start-up step; a failure is forgotten, so the next call tries again. */
@@ -151,6 +160,11 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     async nodeApp(web) {
       const pages = await webApp(web);
       return probots ? createNodeApp({ webhookIntake: webhookIntake(), webApp: pages }) : pages;
+    },
+    async reconcile(run = {}) {
+      const { app } = requireProbots();
+      const { models } = await database();
+      return runReconcile({ ...run, models, probot: app, now, log: run.log ?? log, extraSteps: options.reconcileSteps });
     },
   };
 }

@@ -7,6 +7,7 @@ import { isLoopbackHost, isPublicHost } from "./config/network.js";
 import { listenHttp, type ServerLimits } from "./http-listener.js";
 import { WEBHOOK_PATHS } from "./webhooks/intake.js";
 import { startWebhookProxy, type WebhookProxy } from "./webhooks/webhook-proxy.js";
+import { startReconcileInterval } from "./reconcile/reconcile-interval.js";
 
 export interface RunningServer {
   url: string;
@@ -73,11 +74,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const url = `http://${displayHost(host)}:${port}`;
   log.info({ url, setupMode: config.setupMode }, `GitHub Connect listening on ${url}`);
   const proxy = config.setupMode ? undefined : webhookProxyFor(config, `http://${reachableAddress(address)}:${port}${WEBHOOK_PATHS.app}`, log);
+  // Setup mode has no App to reconcile; the interval starts with the first start after registration.
+  const reconcile = config.reconcileIntervalMs && !config.setupMode ? startReconcileInterval(assembly.reconcile, config.reconcileIntervalMs, log) : null;
   return {
     url,
     connection,
     close: async () => {
       await proxy?.close();
+      await reconcile?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await connection.close();

@@ -7,6 +7,7 @@ import { parseHost, parseTrustProxy, type TrustProxy } from "./network.js";
 import { read, requireVar, type Env } from "./read-env.js";
 import { loadServiceAccessConfig, type ServiceAccessConfig } from "./service-access.js";
 import { loadWebhookProxyConfig, type WebhookProxyConfig } from "./webhook-proxy.js";
+import { parseReconcileInterval } from "./reconcile-interval.js";
 
 export type { AuthConfig, AuthMode } from "./auth-config.js";
 export { ConfigError } from "./config-error.js";
@@ -52,6 +53,8 @@ export interface AppConfig {
   setupMode: boolean;
   /** How webhooks reach a server GitHub cannot: WEBHOOK_PROXY_URL (a smee.io channel) and SMEE_URL. */
   webhookProxy: WebhookProxyConfig;
+  /** RECONCILE_INTERVAL in ms: the Node server runs the reconcile job this often; null (the default) never. */
+  reconcileIntervalMs: number | null;
   github: GitHubConfig;
   auth: AuthConfig;
   /** The internal API's service tokens and the legacy personal token (INTERNAL_API_TOKENS, LEGACY_GITHUB_*). */
@@ -182,6 +185,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const services = loadServiceAccessConfig(env);
 
   const webhookProxy = loadWebhookProxyConfig(env);
+  const reconcileIntervalMs = parseReconcileInterval(read(env, "RECONCILE_INTERVAL"));
 
-  return { nodeEnv, production, port, host, trustProxy, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, webhookProxy, github, auth, services };
+  return { nodeEnv, production, port, host, trustProxy, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, webhookProxy, reconcileIntervalMs, github, auth, services };
 }

@@ -1,8 +1,8 @@
 import { recordAudit } from "../services/audit.js";
-import { linkRequestedInstallation } from "../services/install-requests.js";
-import { applyInstallationEvent, setAllRepoAccess, updateRepoAccess } from "../services/installation-store.js";
-import { readInstallationSnapshot, snapshotFields, type InstallationSnapshot } from "../github/installation-snapshot.js";
-import { isObject, latest, payloadObject, repositoryIds, senderActor, type Json } from "../github/payload.js";
+import { applyInstallationCreated, applyInstallationDeleted, applySuspension, type ChangeDeps } from "../services/installation-changes.js";
+import { applyInstallationEvent } from "../services/installation-store.js";
+import { readInstallationSnapshot, type InstallationSnapshot } from "../github/installation-snapshot.js";
+import { isObject, payloadObject, repositoryIds, senderActor, type Json } from "../github/payload.js";
 import type { EventHandler, HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
 
 type InstallationEvent =
@@ -13,68 +13,16 @@ type InstallationEvent =
   | "installation.new_permissions_accepted";
 type Ctx = HandlerContext<InstallationEvent>;
 
+/** The change services log through the delivery's logger. */
+const changeDeps = (context: Ctx, deps: HandlerDeps): ChangeDeps => ({ ...deps, log: context.log });
+
 async function created(context: Ctx, deps: HandlerDeps, payload: Json, snapshot: InstallationSnapshot): Promise<HandlerOutcome> {
-  const { models } = deps;
   const requester = payload.requester;
-  const requesterId = isObject(requester) && typeof requester.id === "number" ? requester.id : null;
-  // created never carries a suspension, so it never clears one a faster `suspend` stored.
-  const stored = await applyInstallationEvent(models, snapshot, { eventAt: snapshot.updatedAt, set: { ...snapshotFields(snapshot), requesterId } });
-  if (!stored) {
-    context.log.debug("installation.created is older than the stored state; not applied");
-    return "stale";
-  }
-  let organizationId = stored.organizationId ?? null;
-  // An owner approved what an admin of ours requested (setup_action=request): link it to that org.
-  if (!organizationId && requesterId !== null) {
-    organizationId = await linkRequestedInstallation({ ...deps, log: context.log }, snapshot, requesterId, senderActor(payload));
-  }
-  const repos = repositoryIds(payload, "repositories", "payload");
-  await updateRepoAccess(models, organizationId, { reachable: repos });
-  await recordAudit(models, deps.now(), {
-    organizationId,
+  return applyInstallationCreated(changeDeps(context, deps), snapshot, {
     actor: senderActor(payload),
-    action: "installation.created",
-    details: { installationId: snapshot.installationId, account: snapshot.accountLogin, repositories: repos.length },
+    requesterId: isObject(requester) && typeof requester.id === "number" ? requester.id : null,
+    repositoryIds: repositoryIds(payload, "repositories", "payload"),
   });
-  return "applied";
-}
-
-async function deleted(_context: Ctx, deps: HandlerDeps, payload: Json, snapshot: InstallationSnapshot): Promise<HandlerOutcome> {
-  const { models } = deps;
-  const deletedAt = deps.now();
-  // Deletion is final for an installation id, whatever order the events came in: no timestamp guard.
-  const installation = await applyInstallationEvent(models, snapshot, {
-    eventAt: null,
-    set: { deletedAt, lastEventAt: latest(snapshot.updatedAt, deletedAt) },
-  });
-  if (!installation) return "ignored";
-  // Repo documents (and their githubRepoId) stay: reconnect pre-selects them.
-  await setAllRepoAccess(models, installation.organizationId, false);
-  await recordAudit(models, deletedAt, {
-    organizationId: installation.organizationId,
-    actor: senderActor(payload),
-    action: "installation.deleted",
-    details: { installationId: snapshot.installationId, account: snapshot.accountLogin },
-  });
-  return "applied";
-}
-
-async function suspension(context: Ctx, deps: HandlerDeps, payload: Json, snapshot: InstallationSnapshot, suspend: boolean): Promise<HandlerOutcome> {
-  const { models } = deps;
-  const eventAt = suspend ? latest(snapshot.updatedAt, snapshot.suspendedAt) : snapshot.updatedAt;
-  const suspendedAt = suspend ? (snapshot.suspendedAt ?? deps.now()) : null;
-  const installation = await applyInstallationEvent(models, snapshot, { eventAt, set: { suspendedAt } });
-  if (!installation) {
-    context.log.debug(`installation.${suspend ? "suspend" : "unsuspend"} is older than the stored state; not applied`);
-    return "stale";
-  }
-  await recordAudit(models, deps.now(), {
-    organizationId: installation.organizationId,
-    actor: senderActor(payload),
-    action: suspend ? "installation.suspended" : "installation.unsuspended",
-    details: { installationId: snapshot.installationId },
-  });
-  return "applied";
 }
 
 async function newPermissionsAccepted(_context: Ctx, deps: HandlerDeps, payload: Json, snapshot: InstallationSnapshot): Promise<HandlerOutcome> {
@@ -105,8 +53,8 @@ function withSnapshot<E extends InstallationEvent>(run: ActionHandler): EventHan
 
 export const installationHandlers = {
   created: withSnapshot<"installation.created">(created),
-  deleted: withSnapshot<"installation.deleted">(deleted),
-  suspend: withSnapshot<"installation.suspend">((c, d, p, s) => suspension(c, d, p, s, true)),
-  unsuspend: withSnapshot<"installation.unsuspend">((c, d, p, s) => suspension(c, d, p, s, false)),
+  deleted: withSnapshot<"installation.deleted">((c, d, p, s) => applyInstallationDeleted(changeDeps(c, d), s, senderActor(p))),
+  suspend: withSnapshot<"installation.suspend">((c, d, p, s) => applySuspension(changeDeps(c, d), s, true, senderActor(p))),
+  unsuspend: withSnapshot<"installation.unsuspend">((c, d, p, s) => applySuspension(changeDeps(c, d), s, false, senderActor(p))),
   newPermissionsAccepted: withSnapshot<"installation.new_permissions_accepted">(newPermissionsAccepted),
 };

@@ -23,6 +23,9 @@ export function createLambdaAssembly(env: Env, now?: () => Date): Assembly {
   if (config.webhookProxy.url) {
     throw new ConfigError("WEBHOOK_PROXY_URL does not apply on Lambda: GitHub delivers to the webhooks function's own URL; unset it");
   }
+  if (config.reconcileIntervalMs !== null) {
+    throw new ConfigError("RECONCILE_INTERVAL does not apply on Lambda: the reconcile function runs on serverless.yml's schedule; unset it");
+  }
   // JSON lines on stdout, what CloudWatch reads; the Node server's terminal format (src/logger.ts) would only add weight here.
   const log = pino({ level: config.logLevel, name: "probot", messageKey: "msg" });
   return createAssembly({ config, log, database: { uri: config.mongodbUri }, now });

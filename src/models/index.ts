@@ -3,7 +3,10 @@ import { auditEventModel, type AuditEventModel } from "./audit-event.js";
 import { githubInstallationModel, type GitHubInstallationModel } from "./github-installation.js";
 import { installRequestModel, type InstallRequestModel } from "./install-request.js";
 import { installationClaimModel, type InstallationClaimModel } from "./installation-claim.js";
+import { jobLeaseModel, type JobLeaseModel } from "./job-lease.js";
 import { marketplaceAccountModel, type MarketplaceAccountModel } from "./marketplace-account.js";
+import { reconcileCheckpointModel, type ReconcileCheckpointModel } from "./reconcile-checkpoint.js";
+import { redeliveryRequestModel, type RedeliveryRequestModel } from "./redelivery-request.js";
 import { repoModel, type RepoModel } from "./repo.js";
 import { usedStateModel, type UsedStateModel } from "./used-state.js";
 import { createReceivedAtIndex, webhookDeliveryModel, type WebhookDeliveryModel } from "./webhook-delivery.js";
@@ -17,6 +20,9 @@ export interface Models {
   UsedState: UsedStateModel;
   InstallRequest: InstallRequestModel;
   InstallationClaim: InstallationClaimModel;
+  JobLease: JobLeaseModel;
+  ReconcileCheckpoint: ReconcileCheckpointModel;
+  RedeliveryRequest: RedeliveryRequestModel;
 }
 
 /** Binds every model to one connection, so tests and Lambda containers each get their own. */
@@ -30,6 +36,9 @@ export function createModels(connection: Connection): Models {
     UsedState: usedStateModel(connection),
     InstallRequest: installRequestModel(connection),
     InstallationClaim: installationClaimModel(connection),
+    JobLease: jobLeaseModel(connection),
+    ReconcileCheckpoint: reconcileCheckpointModel(connection),
+    RedeliveryRequest: redeliveryRequestModel(connection),
   };
 }
 

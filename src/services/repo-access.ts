@@ -28,6 +28,8 @@ export interface RepoAccessResult {
   apiCalls: number;
   /** Database writes made: at most two updateMany calls, none when nothing changed. */
   writes: number;
+  /** Stored repos whose reachability this call changed. */
+  changed: number;
 }
 
 /**
@@ -71,5 +73,5 @@ export async function refreshRepoAccess(
     { organizationId, installationId, reachable: reachable.length, unreachable: unreachable.length, apiCalls, writes },
     "repository access refreshed",
   );
-  return { reachable, unreachable, apiCalls, writes };
+  return { reachable, unreachable, apiCalls, writes, changed: grant.length + revoke.length };
 }

@@ -38,6 +38,7 @@ export interface InstallationSpec {
   /** null: GitHub sent no html_url (older installations); the app builds the settings URL itself. */
   htmlUrl?: string | null;
   createdAt?: string;
+  updatedAt?: string;
   suspendedAt?: string | null;
   repositorySelection?: "all" | "selected";
 }
@@ -67,6 +68,7 @@ export function installationJson(spec: InstallationSpec): Json {
     access_tokens_url: `${GITHUB_API}/app/installations/${spec.id}/access_tokens`,
     html_url: spec.htmlUrl === undefined ? settingsUrl : spec.htmlUrl,
     ...(spec.createdAt ? { created_at: spec.createdAt } : {}),
+    ...(spec.updatedAt ? { updated_at: spec.updatedAt } : {}),
     ...(spec.repositorySelection ? { repository_selection: spec.repositorySelection } : {}),
     ...(spec.suspendedAt !== undefined ? { suspended_at: spec.suspendedAt } : {}),
   });
@@ -174,6 +176,19 @@ export function nockDeleteInstallation(installationId: number, status: 204 | 404
   if (status === 204) return scope.reply(204);
   if (status === 404) return scope.reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/apps/apps#delete-an-installation-for-the-authenticated-app", status: "404" });
   return scope.reply(500, { message: "Server Error" });
+}
+
+/** `GET /app/installations` with the App's JWT, `pages` as GitHub splits them (page-numbered Link headers). */
+export function nockAppInstallations(pages: InstallationSpec[][]): nock.Scope {
+  const scope = nock(GITHUB_API).matchHeader("authorization", /^bearer eyJ/i);
+  const last = Math.max(pages.length, 1);
+  (pages.length > 0 ? pages : [[]]).forEach((page, index) => {
+    scope
+      .get("/app/installations")
+      .query(index === 0 ? { per_page: "100" } : { per_page: "100", page: String(index + 1) })
+      .reply(200, page.map(installationJson), linkHeader("/app/installations", index + 1, last));
+  });
+  return scope;
 }
 
 /** `GET /app/installations/{id}` with the App's JWT. */

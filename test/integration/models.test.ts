@@ -27,6 +27,17 @@ describe("indexes built at start-up", () => {
     await expect(db.models.WebhookDelivery.create({ deliveryId: "d-1", event: "installation", status: "processed", receivedAt: new Date() })).rejects.toEqual(duplicateKey);
   });
 
+  test("one lease and one checkpoint per job name, one redelivery request per delivery guid", async () => {
+    const lease = { name: "reconcile", holder: "a", acquiredAt: new Date(), expiresAt: new Date() };
+    await db.models.JobLease.create(lease);
+    await expect(db.models.JobLease.create({ ...lease, holder: "b" })).rejects.toEqual(duplicateKey);
+    await db.models.ReconcileCheckpoint.create({ name: "reconcile" });
+    await expect(db.models.ReconcileCheckpoint.create({ name: "reconcile" })).rejects.toEqual(duplicateKey);
+    const request = { guid: "g-1", attemptId: 1, reason: "failed-at-github", status: "claimed", holder: "a", claimedAt: new Date() };
+    await db.models.RedeliveryRequest.create(request);
+    await expect(db.models.RedeliveryRequest.create({ ...request, attemptId: 2, holder: "b" })).rejects.toEqual(duplicateKey);
+  });
+
   test("building the indexes again (every cold start) is harmless", async () => {
     await expect(createIndexes(db.models)).resolves.toBeUndefined();
     const names = (await db.models.Repo.collection.indexes()).map((i) => i.name);

@@ -14,7 +14,17 @@ const schema = yaml.DEFAULT_SCHEMA.extend(cfnTags);
 interface ServerlessYml {
   provider: { runtime: string; architecture: string; environment: Record<string, unknown>; httpApi?: { payload?: string } };
   package: { individually: boolean };
-  functions: Record<string, { handler: string; timeout: number; memorySize: number; package: { artifact: string }; events: Array<{ httpApi: unknown }> }>;
+  functions: Record<
+    string,
+    {
+      handler: string;
+      timeout: number;
+      memorySize: number;
+      maximumRetryAttempts?: number;
+      package: { artifact: string };
+      events: Array<{ httpApi?: unknown; schedule?: { rate: string } }>;
+    }
+  >;
 }
 
 const file = readFileSync(new URL("../../serverless.yml", import.meta.url), "utf8");
@@ -48,6 +58,15 @@ describe("serverless.yml", () => {
       { method: "POST", path: "/api/github/marketplace" },
     ]);
     expect(config.functions.web!.events.map((e) => e.httpApi)).toEqual(["*"]);
+  });
+
+  test("the reconcile function runs every 15 minutes, well within its own timeout, with no retries of its own", () => {
+    const reconcile = config.functions.reconcile!;
+    expect(reconcile.events).toEqual([{ schedule: expect.objectContaining({ rate: "rate(15 minutes)" }) }]);
+    // Lambda's limit is 900 s; the run keeps DEADLINE_MARGIN_MS (20 s) of it to end cleanly.
+    expect(reconcile.timeout).toBeGreaterThan(60);
+    expect(reconcile.timeout).toBeLessThanOrEqual(900);
+    expect(reconcile.maximumRetryAttempts).toBe(0);
   });
 
   test("the webhooks function answers within GitHub's 10 s", () => {

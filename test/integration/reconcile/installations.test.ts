@@ -1,0 +1,158 @@
+import { describe, expect, test } from "vitest";
+import { storedAll } from "../../helpers/documents.js";
+import {
+  nockAppInstallations,
+  nockGetInstallationMissing,
+  nockInstallationRepositories,
+  nockInstallationToken,
+  type AccountSpec,
+} from "../../helpers/github-api.js";
+import { nockHookDeliveries } from "../../helpers/github-hook-deliveries.js";
+import { completed, minutesAgo, storeInstallations, useReconcileHarness } from "../../helpers/reconcile.js";
+
+// Design rule 7, second half: installations reconciled against GET /app/installations, through the
+// same change functions (and guards) as the webhooks whose delivery was lost.
+const job = useReconcileHarness();
+
+const GLOBEX: AccountSpec = { id: 90002, login: "globex", type: "Organization" };
+const INITECH: AccountSpec = { id: 90003, login: "initech", type: "Organization" };
+
+async function audit(action: string) {
+  return (await job.models.AuditEvent.find({ action }).lean()).map(({ organizationId, actor, details }) => ({ organizationId, actor, details }));
+}
+
+async function installation(installationId: number) {
+  return job.models.GitHubInstallation.findOne({ installationId }).lean();
+}
+
+describe("installation drift is repaired", () => {
+  test("an installation deleted and one renamed while no webhook came", async () => {
+    await storeInstallations(job.models, [
+      { installationId: 51001 },
+      { installationId: 51002, accountId: GLOBEX.id, accountLogin: "globex-old" },
+      { installationId: 51003, accountId: INITECH.id, accountLogin: INITECH.login, organizationId: "org_initech" },
+    ]);
+    await job.models.Repo.create({ organizationId: "org_initech", slug: "web", name: "web", githubRepoId: 70009, accessible: true });
+    await job.models.MarketplaceAccount.create({ accountId: GLOBEX.id, accountLogin: "globex-old", accountType: "Organization" });
+    nockHookDeliveries([[]]);
+    nockAppInstallations([[{ id: 51001 }, { id: 51002, account: GLOBEX }]]);
+    // 51003 is not listed: GitHub confirms it is gone before it is marked deleted.
+    nockGetInstallationMissing(51003);
+
+    const summary = completed(await job.run());
+
+    expect(summary.repaired).toEqual({ created: 0, deleted: 1, suspended: 0, unsuspended: 0, renamed: 1, repoAccess: 0 });
+    expect(summary.unchanged).toBe(1);
+    expect(summary.apiCalls).toEqual({ app: 3, installation: 0 });
+    expect((await installation(51003))?.deletedAt?.toISOString()).toBe(job.now().toISOString());
+    // As installation.deleted leaves it: repos kept with their ids, none reachable.
+    expect(await job.models.Repo.findOne({ organizationId: "org_initech" }).lean()).toMatchObject({ githubRepoId: 70009, accessible: false });
+    expect((await installation(51002))?.accountLogin).toBe("globex");
+    expect((await job.models.MarketplaceAccount.findOne({ accountId: GLOBEX.id }).lean())?.accountLogin).toBe("globex");
+    expect(await audit("installation.deleted")).toEqual([{ organizationId: "org_initech", actor: "reconcile", details: { installationId: 51003, account: "initech" } }]);
+    expect(await audit("installation_target.renamed")).toEqual([
+      { organizationId: null, actor: "reconcile", details: { installationId: 51002, accountId: GLOBEX.id, from: "globex-old", to: "globex" } },
+    ]);
+  });
+
+  test("suspended and unsuspended on GitHub while no webhook came; a listing older than the stored state is not applied", async () => {
+    await storeInstallations(job.models, [
+      { installationId: 51011 },
+      { installationId: 51012, suspendedAt: new Date(minutesAgo(120)) },
+      // A newer webhook (an unsuspend an hour ago) already said more than the listing below.
+      { installationId: 51013, lastEventAt: new Date(minutesAgo(60)) },
+    ]);
+    nockHookDeliveries([[]]);
+    nockAppInstallations([
+      [
+        { id: 51011, suspendedAt: minutesAgo(30), updatedAt: minutesAgo(30) },
+        { id: 51012, suspendedAt: null, updatedAt: minutesAgo(10) },
+        { id: 51013, suspendedAt: minutesAgo(2 * 24 * 60), updatedAt: minutesAgo(2 * 24 * 60) },
+      ],
+    ]);
+
+    const summary = completed(await job.run());
+
+    expect(summary.repaired).toMatchObject({ suspended: 1, unsuspended: 1 });
+    expect(summary.phases.installations).toMatchObject({ listed: 3, stale: 1, unchanged: 0 });
+    expect((await installation(51011))?.suspendedAt?.toISOString()).toBe(minutesAgo(30));
+    expect((await installation(51012))?.suspendedAt ?? null).toBeNull();
+    expect((await installation(51013))?.suspendedAt ?? null).toBeNull();
+    expect((await audit("installation.suspended")).map((a) => a.details)).toEqual([{ installationId: 51011 }]);
+    expect((await audit("installation.unsuspended")).map((a) => a.details)).toEqual([{ installationId: 51012 }]);
+  });
+
+  test("an installation created while no webhook came is stored unclaimed (and suspended, if GitHub says so)", async () => {
+    nockHookDeliveries([[]]);
+    nockAppInstallations([[{ id: 51021, account: GLOBEX, repositorySelection: "all" }], [{ id: 51022, account: INITECH, suspendedAt: minutesAgo(5), updatedAt: minutesAgo(5) }]]);
+
+    const summary = completed(await job.run());
+
+    expect(summary.repaired).toMatchObject({ created: 2, suspended: 1 });
+    expect(summary.phases.installations).toMatchObject({ listed: 2 });
+    // Two pages of installations, one of deliveries.
+    expect(summary.apiCalls.app).toBe(3);
+    const stored = await storedAll(job.models.GitHubInstallation);
+    expect(stored.map((i) => ({ id: i.installationId, login: i.accountLogin, org: i.organizationId, selection: i.repositorySelection, suspended: i.suspendedAt?.toISOString() ?? null }))).toEqual([
+      { id: 51021, login: "globex", org: null, selection: "all", suspended: null },
+      { id: 51022, login: "initech", org: null, selection: "selected", suspended: minutesAgo(5) },
+    ]);
+    expect(await audit("installation.created")).toEqual([
+      { organizationId: null, actor: "reconcile", details: { installationId: 51021, account: "globex", repositories: 0 } },
+      { organizationId: null, actor: "reconcile", details: { installationId: 51022, account: "initech", repositories: 0 } },
+    ]);
+  });
+});
+
+describe("repository access of linked organizations", () => {
+  test("a selection changed while no webhook came: the organization's stored repos are marked reachable or not", async () => {
+    await storeInstallations(job.models, [{ installationId: 51031, organizationId: "org_acme" }]);
+    await job.models.Repo.insertMany([
+      { organizationId: "org_acme", slug: "web", name: "web", githubRepoId: 70001, accessible: true },
+      { organizationId: "org_acme", slug: "api", name: "api", githubRepoId: 70002, accessible: false },
+      { organizationId: "org_acme", slug: "docs", name: "docs", githubRepoId: 70003, accessible: true },
+    ]);
+    nockHookDeliveries([[]]);
+    nockAppInstallations([[{ id: 51031 }]]);
+    nockInstallationToken(51031);
+    nockInstallationRepositories([[{ id: 70001, name: "web" }, { id: 70002, name: "api" }]]);
+
+    const summary = completed(await job.run());
+
+    expect(summary.repaired.repoAccess).toBe(2);
+    expect(summary.phases.repoAccess).toEqual({ checked: 1, reposChanged: 2, installationsChanged: 1, unreachableInstallations: 0 });
+    // Deliveries, installations, the token mint; one page of repositories on the installation's token.
+    expect(summary.apiCalls).toEqual({ app: 3, installation: 1 });
+    const access = Object.fromEntries((await job.models.Repo.find().lean()).map((r) => [r.slug, r.accessible]));
+    expect(access).toEqual({ web: true, api: true, docs: false });
+    expect((await job.models.ReconcileCheckpoint.findOne().lean())?.repoCursor).toBe(51031);
+  });
+
+  test("checks are spread over runs: a bounded batch per run, going on after the stored cursor and wrapping around", async () => {
+    await storeInstallations(job.models, [
+      { installationId: 51041, organizationId: "org_1" },
+      { installationId: 51042, organizationId: "org_2" },
+      { installationId: 51043, organizationId: "org_3" },
+      // Not checked: unlinked, suspended, deleted.
+      { installationId: 51044 },
+      { installationId: 51045, organizationId: "org_5", suspendedAt: new Date(minutesAgo(60)) },
+      { installationId: 51046, organizationId: "org_6", deletedAt: new Date(minutesAgo(60)) },
+    ]);
+    const listing = [{ id: 51041 }, { id: 51042 }, { id: 51043 }, { id: 51044 }, { id: 51045, suspendedAt: minutesAgo(60), updatedAt: minutesAgo(60) }];
+    const checks = (ids: number[]) => ids.flatMap((id) => [nockInstallationToken(id), nockInstallationRepositories([[]])]);
+
+    nockHookDeliveries([[]]);
+    nockAppInstallations([listing]);
+    checks([51041, 51042]);
+    const first = completed(await job.run({ limits: { repoChecksPerRun: 2 } }));
+    expect(first.phases.repoAccess).toMatchObject({ checked: 2 });
+    expect((await job.models.ReconcileCheckpoint.findOne().lean())?.repoCursor).toBe(51042);
+
+    nockHookDeliveries([[]]);
+    nockAppInstallations([listing]);
+    checks([51043, 51041]);
+    const second = completed(await job.run({ limits: { repoChecksPerRun: 2 } }));
+    expect(second.phases.repoAccess).toMatchObject({ checked: 2 });
+    expect((await job.models.ReconcileCheckpoint.findOne().lean())?.repoCursor).toBe(51041);
+  });
+});
