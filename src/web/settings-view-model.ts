@@ -3,6 +3,7 @@ import type { InstallRequestDoc } from "../models/install-request.js";
 import type { RepoDoc } from "../models/repo.js";
 import type { Connection } from "../services/connection.js";
 import type { GitHubUrls } from "../services/github-urls.js";
+import { projectFormView, type ProjectFormView } from "./project-form-view-model.js";
 
 /** What views/pages/settings-repos.ejs shows; every word and URL is decided here. */
 export interface SettingsViewModel {
@@ -12,6 +13,8 @@ export interface SettingsViewModel {
   connection: ConnectionView;
   pendingRequest: { githubLogin: string; requestedOn: DateView } | null;
   projects: ProjectsView;
+  /** The new-project form (views/partials/project-form.ejs); null when there is none to show. */
+  projectForm: ProjectFormView | null;
   [key: string]: unknown;
 }
 
@@ -58,6 +61,8 @@ export interface SettingsInput {
   urls: GitHubUrls;
   /** Issues a fresh install state for the reconnect link (admins, deleted connection only). */
   issueInstallState: () => string;
+  /** DEFAULT_REPOS: offered to admins in one action when set. */
+  defaultRepoNames?: readonly string[];
 }
 
 function connectionView(input: SettingsInput): ConnectionView {
@@ -113,5 +118,6 @@ export function buildSettingsViewModel(input: SettingsInput): SettingsViewModel 
         ? { githubLogin: input.pendingRequest.githubLogin, requestedOn: dateView(input.pendingRequest.requestedAt)! }
         : null,
     projects: projectsView(input),
+    projectForm: projectFormView({ canManage: input.canManage, connection: input.connection, defaultRepoNames: input.defaultRepoNames ?? [] }),
   };
 }

@@ -27,6 +27,7 @@ export function settingsRoutes(deps: GitHubConnectDeps): Router {
       pendingRequest,
       urls: deps.urls,
       issueInstallState: () => issueState(req, deps.states, { purpose: "install" }),
+      defaultRepoNames: deps.config.repos.defaultNames,
     });
     res.set("cache-control", "no-store");
     renderPage(res, "settings-repos", model);
