@@ -12,7 +12,9 @@ import { createCredentials, type Credentials } from "./services/credentials.js";
 import type { ReconcileStep } from "./reconcile/context.js";
 import { runReconcile, type ReconcileResult, type ReconcileRunOptions } from "./reconcile/run-reconcile.js";
 import { pruneDeliveryLogAtStartUp } from "./services/delivery-log-retention.js";
+import { createEntitlements, type Entitlements } from "./services/entitlements.js";
 import { AppOctokit, createProbotInstance } from "./services/probot-factory.js";
+import { createRepos, type Repos } from "./services/repos.js";
 import { createWebApp } from "./web/create-web-app.js";
 import { createGitHubConnectDeps } from "./web/github-connect-deps.js";
 import { appRegistrationRoutes } from "./web/routes/app-registration.js";
@@ -38,6 +40,8 @@ export interface AssemblyOptions {
    * access) and before its summary: where "3. Checks Marketplace plans" plugs in.
    */
   reconcileSteps?: readonly ReconcileStep[];
+  /** Replaces the entitlements built from config and the database (tests refuse with one). */
+  entitlements?: (open: OpenDatabase) => Entitlements;
 }
 
 export interface OpenDatabase {
@@ -71,6 +75,10 @@ export interface Assembly {
   webhookIntake(): WebhookIntake;
   /** GitHub credentials for an organization (installation tokens from the App's cache, or the legacy token); not in setup mode. */
   credentials(): Promise<Credentials>;
+  /** The organization's plan, as far as repositories go. */
+  entitlements(): Promise<Entitlements>;
+  /** The repos the app creates in an organization's connected account (with its installation's token); not in setup mode. */
+  repos(): Promise<Repos>;
   /** The pages and flows (or, in setup mode, the App registration flow). */
   webApp(options?: WebAppOptions): Promise<Express>;
   /** The Node server's whole surface: the webhook intake in front of the web app. */
@@ -130,6 +138,22 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     }),
   );
 
+  const entitlements = onceUntilFailure(async () => {
+    const open = await database();
+    return options.entitlements ? options.entitlements(open) : createEntitlements({ models: open.models, config });
+  });
+
+  const repos = onceUntilFailure(async () =>
+    createRepos({
+      models: (await database()).models,
+      credentials: await credentials(),
+      entitlements: await entitlements(),
+      defaultNames: config.repos.defaultNames,
+      now,
+      log: log.child({ name: "repos" }),
+    }),
+  );
+
   const webApp = async (web: WebAppOptions = {}): Promise<Express> => {
     const { connection, models } = await database();
     const common = { config, log, connection, viewsDir: web.viewsDir, publicDir: web.publicDir, platformRequestId: web.platformRequestId };
@@ -144,7 +168,8 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     const github = createGitHubConnectDeps({ config, models, now, probot: probots.app, Octokit: options.Octokit });
     // Before the pages' routers: service calls never meet the session or its cookies.
     const api = internalApiRoutes({ tokens: config.services.internalApiTokens, credentials: await credentials(), models });
-    return createWebApp({ ...common, routers: [api, ...buildWebRouters({ config, models, now, signIn, github }), ...(web.extraRouters ?? [])] });
+    const pages = buildWebRouters({ config, models, now, signIn, github, repos: await repos() });
+    return createWebApp({ ...common, routers: [api, ...pages, ...(web.extraRouters ?? [])] });
   };
 
   return {
@@ -156,6 +181,8 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     database,
     webhookIntake,
     credentials,
+    entitlements,
+    repos,
     webApp,
     async nodeApp(web) {
       const pages = await webApp(web);

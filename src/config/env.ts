@@ -2,6 +2,7 @@ import { createPrivateKey } from "node:crypto";
 import { getPrivateKey } from "@probot/get-private-key";
 import { loadAuthConfig, type AuthConfig } from "./auth-config.js";
 import { ConfigError } from "./config-error.js";
+import { loadDefaultRepos } from "./default-repos.js";
 import { developmentSecrets } from "./development-secrets.js";
 import { parseHost, parseTrustProxy, type TrustProxy } from "./network.js";
 import { read, requireVar, type Env } from "./read-env.js";
@@ -59,6 +60,8 @@ export interface AppConfig {
   auth: AuthConfig;
   /** The internal API's service tokens and the legacy personal token (INTERNAL_API_TOKENS, LEGACY_GITHUB_*). */
   services: ServiceAccessConfig;
+  /** The repos the app creates: DEFAULT_REPOS, each a valid GitHub name (empty: no defaults). */
+  repos: { defaultNames: string[] };
 }
 
 function parsePort(raw: string | undefined): number {
@@ -183,9 +186,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const trustProxy = parseTrustProxy(read(env, "TRUST_PROXY"));
   const auth = loadAuthConfig(env, { production, baseUrl, host, servesSignIn: Boolean(appIdRaw) });
   const services = loadServiceAccessConfig(env);
+  const repos = { defaultNames: loadDefaultRepos(env) };
 
   const webhookProxy = loadWebhookProxyConfig(env);
   const reconcileIntervalMs = parseReconcileInterval(read(env, "RECONCILE_INTERVAL"));
 
-  return { nodeEnv, production, port, host, trustProxy, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, webhookProxy, reconcileIntervalMs, github, auth, services };
+  return { nodeEnv, production, port, host, trustProxy, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, webhookProxy, reconcileIntervalMs, github, auth, services, repos };
 }

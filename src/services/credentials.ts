@@ -40,8 +40,20 @@ export interface Credentials {
   resolve(organizationId: string): Promise<CredentialSource>;
   /** An Octokit for the organization: its installation's (tokens from the App's cache), or the legacy token's. */
   octokit(organizationId: string): Promise<Octokit>;
+  /**
+   * The organization's live installation (from the database: no GitHub call yet), and a way to an
+   * Octokit acting as it. Never the legacy token: for what only an installation does, such as
+   * creating a repository it is then granted. Throws the same connection errors as issueToken.
+   */
+  installation(organizationId: string): Promise<InstallationClient>;
   /** A token for the organization, narrowed to `scope` when given; a scope beyond what the installation has is refused. */
   issueToken(organizationId: string, scope?: TokenScope): Promise<IssuedToken>;
+}
+
+export interface InstallationClient {
+  installation: GitHubInstallationDoc;
+  /** Mints the installation's token first (shared, cached), so GitHub's refusal arrives as a typed error, then the Octokit reading that cache. */
+  octokit(): Promise<Octokit>;
 }
 
 export interface CredentialsDeps {
@@ -68,12 +80,12 @@ export function createCredentials(deps: CredentialsDeps): Credentials {
   const sharedMint = singleFlight<Awaited<ReturnType<MintInstallationToken>>>();
   let legacyOctokit: Octokit | undefined;
 
-  async function resolve(organizationId: string): Promise<CredentialSource> {
+  async function resolve(organizationId: string, options: { legacy: boolean } = { legacy: true }): Promise<CredentialSource> {
     const { state, installation } = await findConnection(models, organizationId);
     if (state === "connected" && installation) return { kind: "installation", installation };
     // A suspension is the account owner saying stop: the personal token does not route around it.
     if (state === "suspended" && installation) throw new InstallationSuspendedError(organizationId, installation.installationId, installation.accountLogin);
-    if (legacyOrganizations.has(organizationId)) return { kind: "legacy" };
+    if (options.legacy && legacyOrganizations.has(organizationId)) return { kind: "legacy" };
     if (state === "deleted" && installation) throw new InstallationDeletedError(organizationId, installation.installationId, installation.accountLogin);
     throw new GitHubNotConnectedError(organizationId);
   }
@@ -100,12 +112,27 @@ export function createCredentials(deps: CredentialsDeps): Credentials {
   }
 
   return {
-    resolve,
+    resolve: (organizationId) => resolve(organizationId),
 
     async octokit(organizationId) {
       const source = await resolve(organizationId);
       if (source.kind === "installation") return deps.probot.auth(source.installation.installationId);
       return (legacyOctokit ??= new deps.Octokit({ auth: { token: legacyToken() }, baseUrl: deps.apiUrl, log: deps.log.child({ name: "github-legacy" }) }));
+    },
+
+    async installation(organizationId) {
+      const source = await resolve(organizationId, { legacy: false });
+      if (source.kind !== "installation") throw new GitHubNotConnectedError(organizationId);
+      const { installation } = source;
+      const ref = { organizationId, installationId: installation.installationId, accountLogin: installation.accountLogin };
+      return {
+        installation,
+        async octokit() {
+          // Fills auth-app's cache, which probot.auth's Octokit reads: one mint, its refusal typed.
+          await sharedMint(scopeKey(ref.installationId, {}), () => mint(ref, {}));
+          return deps.probot.auth(ref.installationId);
+        },
+      };
     },
 
     async issueToken(organizationId, rawScope) {

@@ -4,6 +4,7 @@ import type { Connection } from "../services/connection.js";
 import type { GitHubUrls } from "../services/github-urls.js";
 import type { ReconnectLink } from "../services/reconnect-link.js";
 import type { RepoPage } from "../services/repo-listing.js";
+import { projectFormView, type ProjectFormView } from "./project-form-view-model.js";
 
 /** What views/pages/settings-repos.ejs shows; every word and URL is decided here. */
 export interface SettingsViewModel {
@@ -13,6 +14,8 @@ export interface SettingsViewModel {
   connection: ConnectionView;
   pendingRequest: { githubLogin: string; requestedOn: DateView } | null;
   projects: ProjectsView;
+  /** The new-project form (views/partials/project-form.ejs); null when there is none to show. */
+  projectForm: ProjectFormView | null;
   [key: string]: unknown;
 }
 
@@ -87,6 +90,8 @@ export interface SettingsInput {
   reconnect: ReconnectLink | null;
   /** When the link could not pre-select the repos: how many to tick on GitHub, and the first names. */
   toTick: { total: number; names: string[] } | null;
+  /** DEFAULT_REPOS: offered to admins in one action when set. */
+  defaultRepoNames?: readonly string[];
 }
 
 const number = (n: number) => n.toLocaleString("en-US");
@@ -170,5 +175,6 @@ export function buildSettingsViewModel(input: SettingsInput): SettingsViewModel 
         ? { githubLogin: input.pendingRequest.githubLogin, requestedOn: dateView(input.pendingRequest.requestedAt)! }
         : null,
     projects: projectsView(input),
+    projectForm: projectFormView({ canManage: input.canManage, connection: input.connection, defaultRepoNames: input.defaultRepoNames ?? [] }),
   };
 }

@@ -325,3 +325,37 @@ export function nockManifestConversion(code: string, changes: Record<string, unk
   const body = JSON.stringify({ ...(JSON.parse(recorded) as object), ...changes });
   return nock(GITHUB_API).post(`/app-manifests/${code}/conversions`).reply(201, body, { "content-type": "application/json; charset=utf-8" });
 }
+
+/* Repositories the app creates (src/services/repos.ts), with the installation token. */
+
+/** `POST /orgs/{org}/repos`'s 201: the full repository GitHub created, with this id and name. */
+export function createdRepositoryJson(spec: RepoSpec): Json {
+  const owner = spec.owner ?? ACME;
+  const base = githubFixture<Json>("repository-created");
+  const fullName = `${owner.login}/${spec.name}`;
+  const json = JSON.parse(JSON.stringify(base).split("acme-corp/developer-guide").join(fullName).split("developer-guide").join(spec.name)) as Json & { owner: Json; organization: Json };
+  Object.assign(json, { id: spec.id, name: spec.name, full_name: fullName });
+  for (const account of [json.owner, json.organization]) Object.assign(account, { id: owner.id, login: owner.login, type: owner.type ?? "Organization" });
+  return json;
+}
+
+/** 201 with this id (and, to prove what is never trusted, another html_url or full_name), or GitHub's refusals. */
+export type CreateRepoReply = { id: number; htmlUrl?: string; fullName?: string } | "name-taken" | "forbidden" | "server-error";
+
+/**
+ * `POST /orgs/{org}/repos` with the installation token, for exactly `{name, private: true,
+ * auto_init: true}`: 201 with the new repository, 422 "name already exists on this account",
+ * 403 (no Administration write) or 500.
+ */
+export function nockCreateOrgRepo(org: AccountSpec, name: string, reply: CreateRepoReply, options: { token?: string } = {}): nock.Scope {
+  const scope = nock(GITHUB_API)
+    .post(`/orgs/${org.login}/repos`, (body: Json) => body.name === name && body.private === true && body.auto_init === true && Object.keys(body).length === 3)
+    .matchHeader("authorization", tokenAuthorization(options.token ?? INSTALLATION_TOKEN));
+  if (reply === "name-taken") return scope.reply(422, githubFixture("repository-create-name-exists"));
+  if (reply === "forbidden") return scope.reply(403, githubFixture("repository-create-forbidden"));
+  if (reply === "server-error") return scope.reply(500, { message: "Server Error" });
+  const json = createdRepositoryJson({ id: reply.id, name, owner: org });
+  if (reply.htmlUrl) json.html_url = reply.htmlUrl;
+  if (reply.fullName) json.full_name = reply.fullName;
+  return scope.reply(201, json);
+}

@@ -7,6 +7,7 @@ import type { WorkOS } from "@workos-inc/node";
 import { createAssembly } from "../../src/assembly.js";
 import type { AppConfig } from "../../src/config/env.js";
 import type { Models } from "../../src/models/index.js";
+import type { Entitlements } from "../../src/services/entitlements.js";
 import { captureLogger, type CapturedLogger } from "./test-logger.js";
 import { testConfig } from "./test-config.js";
 
@@ -39,6 +40,8 @@ export interface TestServerOptions {
   /** Routers after the app's own (test probes). */
   extraRouters?: Router[];
   now?: Date;
+  /** Replaces the entitlements the assembly builds (e.g. one that refuses). */
+  entitlements?: Entitlements;
 }
 
 export async function listen(app: Express): Promise<{ server: Server; url: string }> {
@@ -61,6 +64,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     now,
     Octokit: TestOctokit,
     workos: options.workos,
+    entitlements: options.entitlements ? () => options.entitlements! : undefined,
   });
   const { models } = await assembly.database();
   const { server, url } = await listen(await assembly.nodeApp({ extraRouters: options.extraRouters }));

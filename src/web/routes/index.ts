@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from "express";
 import type { AppConfig } from "../../config/env.js";
 import type { Models } from "../../models/index.js";
+import type { Repos } from "../../services/repos.js";
 import type { GitHubConnectDeps } from "../github-connect-deps.js";
 import { csrfProtection } from "../session/csrf.js";
 import { sessionMiddleware } from "../session/session-middleware.js";
@@ -8,6 +9,7 @@ import type { SignInStrategy } from "../session/sign-in.js";
 import { authRoutes } from "./auth.js";
 import { homeRoutes } from "./home.js";
 import { githubRoutes } from "./github.js";
+import { projectsRoutes } from "./projects.js";
 import { settingsRoutes } from "./settings.js";
 
 export interface WebRouterDeps {
@@ -17,6 +19,8 @@ export interface WebRouterDeps {
   signIn: SignInStrategy;
   /** The connect flow and settings pages' parts; absent in setup mode (no App yet). */
   github?: GitHubConnectDeps;
+  /** The repos the app creates (the settings page's New project form); absent in setup mode. */
+  repos?: Repos;
 }
 
 /** Every state-changing browser request carries a CSRF token; /api/* (service tokens, no cookies) is exempt. */
@@ -33,5 +37,6 @@ export function buildWebRouters(deps: WebRouterDeps): Router[] {
 
   const routers: Router[] = [session, authRoutes(deps), homeRoutes()];
   if (deps.github) routers.push(settingsRoutes(deps.github), githubRoutes(deps.github));
+  if (deps.github && deps.repos) routers.push(projectsRoutes({ repos: deps.repos, urls: deps.github.urls }));
   return routers;
 }

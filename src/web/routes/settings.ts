@@ -33,7 +33,17 @@ export function settingsRoutes(deps: GitHubConnectDeps): Router {
           })
         : null;
     const toTick = reconnect?.overflow ? await reposToTick(deps.models, organizationId) : null;
-    const model = buildSettingsViewModel({ canManage, connection, repoPage, pagePath: SETTINGS_PATH, pendingRequest, urls: deps.urls, reconnect, toTick });
+    const model = buildSettingsViewModel({
+      canManage,
+      connection,
+      repoPage,
+      pagePath: SETTINGS_PATH,
+      pendingRequest,
+      urls: deps.urls,
+      reconnect,
+      toTick,
+      defaultRepoNames: deps.config.repos.defaultNames,
+    });
     res.set("cache-control", "no-store");
     renderPage(res, "settings-repos", model);
   });

@@ -2,11 +2,21 @@ import type { Request, Response } from "express";
 import onHeaders from "on-headers";
 import { clearCookie, FLOW_COOKIE, FLOW_MAX_AGE_SECONDS, readCookie, setCookie } from "./cookies.js";
 import type { Sealer } from "./seal.js";
-import type { FlashMessage, FlowState } from "./types.js";
+import type { FlashLink, FlashMessage, FlowState } from "./types.js";
 
 export interface FlashView extends FlashMessage {
   /** role="alert" for errors (read at once), role="status" for the rest. */
   ariaRole: "alert" | "status";
+  links: FlashLink[];
+}
+
+/** Links read back from the cookie: only well-formed ones with an http(s) href. */
+function linksOf(raw: unknown): FlashLink[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.filter(
+    (link): link is FlashLink =>
+      typeof link === "object" && link !== null && typeof link.text === "string" && typeof link.href === "string" && /^https?:\/\//.test(link.href),
+  );
 }
 
 /**
@@ -31,13 +41,13 @@ export function attachFlow(req: Request, res: Response, sealer: Sealer, secure: 
 }
 
 /** Queues a message for the next page this browser renders (usually after a redirect). */
-export function addFlash(req: Request, kind: FlashMessage["kind"], message: string): void {
-  req.flow.flash = [...(req.flow.flash ?? []), { kind, message }];
+export function addFlash(req: Request, kind: FlashMessage["kind"], message: string, links: FlashLink[] = []): void {
+  req.flow.flash = [...(req.flow.flash ?? []), links.length > 0 ? { kind, message, links } : { kind, message }];
 }
 
 /** Takes the queued messages out of the flow: they show once. */
 export function takeFlash(req: Request): FlashView[] {
   const messages = Array.isArray(req.flow.flash) ? req.flow.flash : [];
   delete req.flow.flash;
-  return messages.map((m) => ({ kind: m.kind, message: m.message, ariaRole: m.kind === "error" ? "alert" : "status" }));
+  return messages.map((m) => ({ kind: m.kind, message: m.message, ariaRole: m.kind === "error" ? "alert" : "status", links: linksOf(m.links) }));
 }

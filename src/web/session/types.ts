@@ -16,6 +16,13 @@ export interface AuthSession {
 export interface FlashMessage {
   kind: "success" | "error" | "info";
   message: string;
+  /** Shown after the message; every href built from configuration, never from a payload (rule 9). */
+  links?: FlashLink[];
+}
+
+export interface FlashLink {
+  text: string;
+  href: string;
 }
 
 /** Short-lived per-browser state, kept in a sealed HttpOnly cookie beside the sign-in. */
