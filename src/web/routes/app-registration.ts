@@ -120,7 +120,7 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
       webhook: registrationWebhookView(webhook, deps.config.baseUrl),
       flash:
         req.query.needs === "app"
-          ? [{ kind: "info", ariaRole: "status", message: "That page needs the GitHub App: register it below first, then restart npm start." }]
+          ? [{ kind: "info", ariaRole: "status", message: "That page needs the GitHub App: register it below first, then restart npm start.", links: [] }]
           : [],
     });
   });
