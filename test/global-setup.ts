@@ -1,6 +1,6 @@
 import mongoose from "mongoose";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedMongo, type EmbeddedMongo } from "../src/db/embedded-mongo.js";
+import { startEmbeddedMongo, type EmbeddedMongo } from "../src/db/embedded/embedded-mongo.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
