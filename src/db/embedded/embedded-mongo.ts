@@ -1,35 +1,51 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
-import { ensureFerretdbBinary, ferretdbBinary, goOnPath, startFerretdb } from "./ferretdb.js";
+import { EMBEDDED_KINDS, embeddedKindFromEnv, type EmbeddedKind } from "./embedded-kind.js";
+import { startFerretdbPostgresql, startFerretdbSqlite } from "./ferretdb-servers.js";
+import { startMemoryServer } from "./memory-server.js";
 
 export interface EmbeddedMongo {
   uri: string;
-  kind: "ferretdb" | "mongodb-memory-server";
+  kind: EmbeddedKind;
+  /** What keeps the data, when worth naming: "PostgreSQL 15.18". */
+  backend?: string;
   stop(): Promise<void>;
 }
 
 export interface EmbeddedMongoOptions {
   /**
    * Persistent data directory (kept on stop), used by one server at a time: a second start on it
-   * throws DataDirInUseError. Without it a temp dir is used and removed on stop.
+   * throws DataDirInUseError. Without it a temp dir is used, removed on stop, and its data is
+   * treated as throwaway (PostgreSQL without fsync).
    */
   dataDir?: string;
+  /** Only this kind, no fallback. Default: GITHUB_CONNECT_EMBEDDED_DB, else the first kind that starts. */
+  kind?: EmbeddedKind;
+  /** Where PostgreSQL's server binaries are looked for (default Debian's /usr/lib/postgresql). */
+  postgresRoot?: string;
   log?: (msg: string) => void;
 }
 
+export type StartEmbedded = (options: EmbeddedMongoOptions, log: (msg: string) => void) => Promise<EmbeddedMongo>;
+
+const STARTERS: Record<EmbeddedKind, StartEmbedded> = {
+  "ferretdb-postgresql": startFerretdbPostgresql,
+  "ferretdb-sqlite": startFerretdbSqlite,
+  "mongodb-memory-server": startMemoryServer,
+};
+
 /**
- * Starts a local MongoDB-compatible server for development and tests.
- * FerretDB comes first because it can be built from the Go module proxy, which
- * is reachable here; mongodb-memory-server needs to download mongod from
- * fastdl.mongodb.org, which is often blocked.
+ * Starts a local MongoDB-compatible server for development and tests, the first of these that
+ * can run here: FerretDB on PostgreSQL (the closest to a production database, and the fastest),
+ * FerretDB on SQLite where PostgreSQL is not installed, then mongodb-memory-server where Go is
+ * missing too (it downloads mongod from fastdl.mongodb.org, which is often blocked). FerretDB is
+ * built from the Go module proxy on first use.
  */
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
-  // Locked before either server starts, so a second start refuses rather than falling back to the other.
+  const only = options.kind ?? embeddedKindFromEnv(process.env);
+  // Locked before any server starts, so a second start refuses rather than falling back to another kind.
   const lock = options.dataDir ? lockDataDir(options.dataDir) : undefined;
   try {
-    return releasedOnStop(await startAny(options), lock);
+    return releasedOnStop(await startFirst(only ? [only] : EMBEDDED_KINDS, options), lock);
   } catch (error) {
     lock?.release();
     throw error;
@@ -41,74 +57,22 @@ function releasedOnStop(server: EmbeddedMongo, lock: DataDirLock | undefined): E
   return { ...server, stop: () => server.stop().finally(() => lock.release()) };
 }
 
-async function startAny(options: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
+async function startFirst(kinds: readonly EmbeddedKind[], options: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
   const log = options.log ?? (() => undefined);
   const failures: string[] = [];
-
-  const bin = ferretdbBinary();
-  if (goOnPath() || existsSync(bin)) {
+  for (const [index, kind] of kinds.entries()) {
     try {
-      return await startFerretdbServer(options, log);
+      return await STARTERS[kind](options, log);
     } catch (error) {
-      failures.push(`ferretdb: ${message(error)}`);
-      log(`FerretDB failed, trying mongodb-memory-server: ${message(error)}`);
+      failures.push(`${kind}: ${message(error)}`);
+      const next = kinds[index + 1];
+      if (next) log(`${kind} could not start, trying ${next}: ${message(error)}`);
     }
-  } else {
-    failures.push(`ferretdb: 'go' is not on PATH and ${bin} does not exist`);
-  }
-
-  try {
-    return await startMemoryServer(options);
-  } catch (error) {
-    failures.push(`mongodb-memory-server: ${message(error)}`);
   }
   throw new Error(
     `could not start an embedded MongoDB-compatible server (set MONGODB_URI to use an existing one). Tried:\n` +
       failures.map((f) => `  - ${f}`).join("\n"),
   );
-}
-
-async function startFerretdbServer(options: EmbeddedMongoOptions, log: (msg: string) => void): Promise<EmbeddedMongo> {
-  const bin = await ensureFerretdbBinary(log);
-  const temporary = !options.dataDir;
-  const dataDir = options.dataDir
-    ? path.resolve(options.dataDir)
-    : mkdtempSync(path.join(os.tmpdir(), "github-connect-ferretdb-"));
-  mkdirSync(dataDir, { recursive: true });
-  const removeTemp = () => {
-    if (temporary) rmSync(dataDir, { recursive: true, force: true });
-  };
-  try {
-    const server = await startFerretdb(bin, dataDir);
-    let stopping: Promise<void> | undefined;
-    return {
-      uri: server.uri,
-      kind: "ferretdb",
-      stop: () => (stopping ??= server.stop().finally(removeTemp)),
-    };
-  } catch (error) {
-    removeTemp();
-    throw error;
-  }
-}
-
-async function startMemoryServer(options: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
-  // Imported lazily: it is a devDependency, and production always has MONGODB_URI or FerretDB.
-  const mod = await import("mongodb-memory-server-core").catch((error: unknown) => {
-    throw new Error(`cannot import mongodb-memory-server-core (${message(error)})`);
-  });
-  const dbPath = options.dataDir ? path.resolve(options.dataDir) : undefined;
-  if (dbPath) mkdirSync(dbPath, { recursive: true });
-  const server = await mod.MongoMemoryServer.create({
-    instance: { ip: "127.0.0.1", ...(dbPath ? { dbPath, storageEngine: "wiredTiger" as const } : {}) },
-  });
-  let stopping: Promise<void> | undefined;
-  return {
-    uri: server.getUri(),
-    kind: "mongodb-memory-server",
-    // A caller-provided dbPath is never removed; the library's own temp dir is.
-    stop: () => (stopping ??= server.stop({ doCleanup: true, force: false }).then(() => undefined)),
-  };
 }
 
 function message(error: unknown): string {
