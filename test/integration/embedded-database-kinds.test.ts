@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import mongoose from "mongoose";
-import { afterAll, afterEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
 import { EMBEDDED_DB_VARIABLE, EMBEDDED_KINDS, type EmbeddedKind } from "../../src/db/embedded/embedded-kind.js";
 import { startEmbeddedMongo, type EmbeddedMongo } from "../../src/db/embedded/embedded-mongo.js";
 import { findPostgres } from "../../src/db/embedded/postgres-install.js";
@@ -12,10 +12,16 @@ const postgresInstalled = findPostgres() !== undefined;
 const started: EmbeddedMongo[] = [];
 const dirs: string[] = [];
 
-afterEach(() => {
+// The run may itself be forced to one kind (GITHUB_CONNECT_EMBEDDED_DB): these tests choose their own.
+const forcedForTheRun = process.env[EMBEDDED_DB_VARIABLE];
+beforeEach(() => {
   delete process.env[EMBEDDED_DB_VARIABLE];
 });
+afterEach(() => {
+  delete process.env.MONGOMS_MAX_RETRIES;
+});
 afterAll(async () => {
+  if (forcedForTheRun !== undefined) process.env[EMBEDDED_DB_VARIABLE] = forcedForTheRun;
   await Promise.all(started.map((server) => server.stop()));
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
  * after the grace period, removes the server's scratch directories and exits with the server.
  * Plain JavaScript: no loader is needed.
  */
-const WATCHDOG = `
+const WATCHDOG = `// github-connect database watchdog (src/db/embedded/supervised-process.ts)
 const { spawn } = require("node:child_process");
 const [optionsJson, command, ...args] = process.argv.slice(1);
 const { signal, graceMs, uid, gid, cwd, removeOnExit } = JSON.parse(optionsJson);
