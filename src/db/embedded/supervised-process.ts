@@ -53,8 +53,6 @@ export interface SupervisedProcessOptions {
 }
 
 export interface SupervisedProcess {
-  /** The watchdog's pid (the server is its only child). */
-  readonly pid: number | undefined;
   /** Resolves with the exit code once the server (and so its watchdog) has exited. */
   readonly exited: Promise<number | null>;
   hasExited(): boolean;
@@ -95,5 +93,5 @@ export function startSupervised(command: string, args: string[], options: Superv
       await exited;
       clearTimeout(timer);
     })());
-  return { pid: watchdog.pid, exited, hasExited: () => watchdog.exitCode !== null || watchdog.signalCode !== null, output: () => output, stop };
+  return { exited, hasExited: () => watchdog.exitCode !== null || watchdog.signalCode !== null, output: () => output, stop };
 }
