@@ -18,7 +18,7 @@ import type { ProbotOctokit } from "probot";
 import { ConfigError, loadConfig, type AppConfig } from "../src/config/env.js";
 import { ORGANIZATION_ID_PATTERN } from "../src/config/service-access.js";
 import { connectDatabase } from "../src/db/connect.js";
-import { startEmbeddedMongo, type EmbeddedMongo } from "../src/db/embedded-mongo.js";
+import { startEmbeddedMongo, type EmbeddedMongo } from "../src/db/embedded/embedded-mongo.js";
 import { createIndexes, createModels } from "../src/models/index.js";
 import { projectPaths } from "../src/project-paths.js";
 import { LegacyReposNotFoundError, listLegacyRepos, recordLegacyRepos, type RecordedRepo } from "../src/services/legacy-repos.js";

@@ -1,8 +1,7 @@
 import "dotenv/config";
 import path from "node:path";
 import { ConfigError, loadConfig } from "./config/env.js";
-import { DataDirInUseError } from "./db/data-dir-lock.js";
-import { startEmbeddedMongo, type EmbeddedMongo } from "./db/embedded-mongo.js";
+import type { EmbeddedMongo } from "./db/embedded/embedded-mongo.js";
 import { ensurePortFree, PortInUseError } from "./http-listener.js";
 import { createLogger } from "./logger.js";
 import { projectPaths } from "./project-paths.js";
@@ -35,6 +34,8 @@ async function main(): Promise<void> {
         { dataDir },
         "No MONGODB_URI: starting an embedded MongoDB-compatible server (the first start builds FerretDB: about 640 MB of Go modules and a few minutes on a cold cache; later starts take seconds)",
       );
+      // Loaded only here: a production start (MONGODB_URI set) never loads the development database tooling.
+      const { startEmbeddedMongo } = await import("./db/embedded/embedded-mongo.js");
       embedded = await startEmbeddedMongo({ dataDir, log: (msg) => log.info(msg) });
       mongodbUri = `${embedded.uri.replace(/\/?(\?.*)?$/, "")}/github-connect`;
       log.info({ kind: embedded.kind }, `embedded database ready: MONGODB_URI=${mongodbUri} (open it with mongosh or any MongoDB client)`);
@@ -57,7 +58,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // The operator's own fix is in these messages; a stack would only bury it.
-  if (error instanceof PortInUseError || error instanceof DataDirInUseError) console.error(error.message);
+  // DataDirInUseError by name: its class lives in the lazily loaded embedded database module.
+  if (error instanceof PortInUseError || (error instanceof Error && error.name === "DataDirInUseError")) console.error(error.message);
   else console.error(error instanceof Error ? `Start-up failed: ${error.message}` : error);
   process.exit(1);
 });

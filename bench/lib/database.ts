@@ -1,4 +1,4 @@
-import { startEmbeddedMongo, type EmbeddedMongo } from "../../src/db/embedded-mongo.js";
+import { startEmbeddedMongo, type EmbeddedMongo } from "../../src/db/embedded/embedded-mongo.js";
 
 export interface BenchDatabase {
   kind: string;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import mongoose from "mongoose";
 import { expect, inject } from "vitest";
-import { startEmbeddedMongo, type EmbeddedMongo } from "../../src/db/embedded-mongo.js";
+import { startEmbeddedMongo, type EmbeddedMongo } from "../../src/db/embedded/embedded-mongo.js";
 
 // FerretDB's SQLite backend rejects long database names; 38 leaves headroom.
 const MAX_DB_NAME = 38;

@@ -1,6 +1,6 @@
 import mongoose from "mongoose";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { EmbeddedMongo } from "../../src/db/embedded-mongo.js";
+import type { EmbeddedMongo } from "../../src/db/embedded/embedded-mongo.js";
 import { connectTestDatabase, dropAndClose, startPrivateMongo, withDatabaseName } from "../helpers/database.js";
 
 const widgetSchema = new mongoose.Schema({

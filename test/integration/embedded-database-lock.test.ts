@@ -5,8 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import mongoose from "mongoose";
 import { afterAll, describe, expect, test } from "vitest";
-import { DataDirInUseError, LOCK_FILE } from "../../src/db/data-dir-lock.js";
-import { startEmbeddedMongo, type EmbeddedMongo } from "../../src/db/embedded-mongo.js";
+import { DataDirInUseError, LOCK_FILE } from "../../src/db/embedded/data-dir-lock.js";
+import { startEmbeddedMongo, type EmbeddedMongo } from "../../src/db/embedded/embedded-mongo.js";
 
 // `npm start` keeps its database in one directory: one server on those files at a time.
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "github-connect-lock-"));

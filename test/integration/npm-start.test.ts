@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, inject, test } from "vitest";
-import { canConnect } from "../../src/db/free-port.js";
+import { canConnect } from "../../src/db/embedded/free-port.js";
 import { projectPaths } from "../../src/project-paths.js";
 import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testPrivateKey } from "../helpers/app-credentials.js";
 import { withDatabaseName } from "../helpers/database.js";

@@ -1,6 +1,6 @@
 import type { Connection } from "mongoose";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import type { EmbeddedMongo } from "../../../src/db/embedded-mongo.js";
+import type { EmbeddedMongo } from "../../../src/db/embedded/embedded-mongo.js";
 import { createModels, type Models } from "../../../src/models/index.js";
 import { TEST_WEBHOOK_SECRET } from "../../helpers/app-credentials.js";
 import { connectTestDatabase, dropAndClose, startPrivateMongo, testDatabaseName, withDatabaseName } from "../../helpers/database.js";

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Connection } from "mongoose";
 import { afterAll, expect, test } from "vitest";
 import { connectDatabase, disconnectAll } from "../../../src/db/connect.js";
-import { startEmbeddedMongo, type EmbeddedMongo } from "../../../src/db/embedded-mongo.js";
+import { startEmbeddedMongo, type EmbeddedMongo } from "../../../src/db/embedded/embedded-mongo.js";
 import { signInAs } from "../../helpers/auth.js";
 import { stored } from "../../helpers/documents.js";
 import { startTestServer, type TestServer } from "../../helpers/test-server.js";

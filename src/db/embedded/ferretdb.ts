@@ -1,11 +1,12 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants, existsSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import mongoose from "mongoose";
-import { projectPaths } from "../project-paths.js";
+import { projectPaths } from "../../project-paths.js";
 import { canConnect, findFreePort } from "./free-port.js";
+import { startSupervised, type SupervisedProcess } from "./supervised-process.js";
 
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
@@ -46,49 +47,50 @@ export interface RunningFerretdb {
   stop(): Promise<void>;
 }
 
-/** Starts FerretDB (SQLite backend) on a free loopback port; dataDir must exist. */
-export async function startFerretdb(bin: string, dataDir: string): Promise<RunningFerretdb> {
+export interface FerretdbOptions {
+  /** The backend's flags: `--handler=...` and its URL. */
+  backend: string[];
+  /** Where FerretDB keeps its state.json; by default it writes one into the working directory. */
+  stateDir: string;
+}
+
+/** Starts FerretDB on a free loopback port, stopped with this process however it ends. */
+export async function startFerretdb(bin: string, options: FerretdbOptions): Promise<RunningFerretdb> {
+  mkdirSync(options.stateDir, { recursive: true });
   // Another process can grab the probed port before FerretDB binds it; retrying is cheaper than locking.
   let lastError: unknown;
   for (let attempt = 1; attempt <= 3; attempt++) {
     const port = await findFreePort();
-    const child = spawn(bin, [
-      "--handler=sqlite",
-      `--sqlite-url=${pathToFileURL(dataDir + path.sep).href}`,
-      `--listen-addr=127.0.0.1:${port}`,
-      "--telemetry=disable",
-      "--debug-addr=-",
-      "--log-level=warn",
-    ], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4000);
-    });
-    // An orphaned server would keep the port and the SQLite files busy after a crash.
-    const killOnExit = () => child.kill("SIGKILL");
-    process.once("exit", killOnExit);
-    const stop = async () => {
-      process.removeListener("exit", killOnExit);
-      await stopChild(child);
-    };
+    const server = startSupervised(
+      bin,
+      [
+        ...options.backend,
+        `--state-dir=${options.stateDir}`,
+        `--listen-addr=127.0.0.1:${port}`,
+        "--telemetry=disable",
+        "--debug-addr=-",
+        "--log-level=warn",
+      ],
+      { stopSignal: "SIGTERM", graceMs: STOP_GRACE_MS },
+    );
     const uri = `mongodb://127.0.0.1:${port}/`;
     try {
-      await waitUntilReady(child, port, uri, () => stderr);
-      return { uri, stop };
+      await waitUntilReady(server, port, uri);
+      return { uri, stop: () => server.stop() };
     } catch (error) {
       lastError = error;
-      await stop();
+      await server.stop();
     }
   }
   throw lastError;
 }
 
-async function waitUntilReady(child: ChildProcess, port: number, uri: string, stderr: () => string): Promise<void> {
+async function waitUntilReady(server: SupervisedProcess, port: number, uri: string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let lastProblem = "port never accepted connections";
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`ferretdb exited (${child.exitCode ?? child.signalCode}) before becoming ready; stderr tail:\n${stderr()}`);
+    if (server.hasExited()) {
+      throw new Error(`ferretdb exited (${await server.exited}) before becoming ready; output tail:\n${server.output()}`);
     }
     if (await canConnect("127.0.0.1", port, 500)) {
       // An open port is not enough: the wire protocol handler may still be initialising the backend.
@@ -104,14 +106,5 @@ async function waitUntilReady(child: ChildProcess, port: number, uri: string, st
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`ferretdb not ready after ${READY_TIMEOUT_MS / 1000} s (${lastProblem}); stderr tail:\n${stderr()}`);
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
-  await exited;
-  clearTimeout(timer);
+  throw new Error(`ferretdb not ready after ${READY_TIMEOUT_MS / 1000} s (${lastProblem}); output tail:\n${server.output()}`);
 }

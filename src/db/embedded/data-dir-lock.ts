@@ -41,6 +41,14 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** True when the process that locked `dataDir` is gone without releasing it (a crash, a kill -9). */
+export function isAbandoned(dataDir: string): boolean {
+  const dir = path.resolve(dataDir);
+  const pid = holderOf(path.join(dir, LOCK_FILE));
+  if (pid === undefined) return false;
+  return pid === process.pid ? !heldHere.has(dir) : !isRunning(pid);
+}
+
 /**
  * Claims `dataDir` for this process with a lock file holding its pid. A lock whose process is
  * gone (a crash, a kill -9) is taken over; a live one throws DataDirInUseError.
