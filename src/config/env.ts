@@ -5,12 +5,14 @@ import { ConfigError } from "./config-error.js";
 import { developmentSecrets } from "./development-secrets.js";
 import { parseHost, parseTrustProxy, type TrustProxy } from "./network.js";
 import { read, requireVar, type Env } from "./read-env.js";
+import { loadMarketplaceConfig, type MarketplaceConfig } from "./marketplace-config.js";
 import { loadServiceAccessConfig, type ServiceAccessConfig } from "./service-access.js";
 
 export type { AuthConfig, AuthMode } from "./auth-config.js";
 export { ConfigError } from "./config-error.js";
 export type { TrustProxy } from "./network.js";
 export type { ServiceAccessConfig } from "./service-access.js";
+export type { MarketplaceConfig } from "./marketplace-config.js";
 
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
 const LOG_LEVELS: readonly LogLevel[] = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
@@ -52,6 +54,8 @@ export interface AppConfig {
   auth: AuthConfig;
   /** The internal API's service tokens and the legacy personal token (INTERNAL_API_TOKENS, LEGACY_GITHUB_*). */
   services: ServiceAccessConfig;
+  /** The Marketplace listing: its page (MARKETPLACE_LISTING_URL) and whether to use GitHub's stubbed endpoints (MARKETPLACE_STUBBED). */
+  marketplace: MarketplaceConfig;
 }
 
 function parsePort(raw: string | undefined): number {
@@ -176,6 +180,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const trustProxy = parseTrustProxy(read(env, "TRUST_PROXY"));
   const auth = loadAuthConfig(env, { production, baseUrl, host, servesSignIn: Boolean(appIdRaw) });
   const services = loadServiceAccessConfig(env);
+  const marketplace = loadMarketplaceConfig(env);
 
-  return { nodeEnv, production, port, host, trustProxy, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, github, auth, services };
+  return { nodeEnv, production, port, host, trustProxy, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, github, auth, services, marketplace };
 }
