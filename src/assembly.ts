@@ -10,6 +10,9 @@ import { createIndexes, createModels, type Models } from "./models/index.js";
 import { projectPaths } from "./project-paths.js";
 import { createCredentials, type Credentials } from "./services/credentials.js";
 import { pruneDeliveryLogAtStartUp } from "./services/delivery-log-retention.js";
+import { createEntitlements, type Entitlements } from "./services/entitlements.js";
+import { createMarketplaceApi } from "./services/marketplace-api.js";
+import { marketplaceRefresh, type MarketplaceSyncDeps } from "./services/marketplace-sync.js";
 import { AppOctokit, createProbotInstance } from "./services/probot-factory.js";
 import { createWebApp } from "./web/create-web-app.js";
 import { createGitHubConnectDeps } from "./web/github-connect-deps.js";
@@ -64,6 +67,10 @@ export interface Assembly {
   webhookIntake(): WebhookIntake;
   /** GitHub credentials for an organization (installation tokens from the App's cache, or the legacy token); not in setup mode. */
   credentials(): Promise<Credentials>;
+  /** An organization's Marketplace plan, limits and usage at an instant, and whether it may create a repo. */
+  entitlements(): Promise<Entitlements>;
+  /** GitHub's Marketplace API with the models, for `checkMarketplacePlans` (the reconcile job); not in setup mode. */
+  marketplaceSync(): Promise<MarketplaceSyncDeps>;
   /** The pages and flows (or, in setup mode, the App registration flow). */
   webApp(options?: WebAppOptions): Promise<Express>;
   /** The Node server's whole surface: the webhook intake in front of the web app. */
@@ -102,11 +109,22 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     return probots;
   };
 
+  const marketplaceApi = probots ? createMarketplaceApi({ probot: probots.app, stubbed: config.marketplace.stubbed }) : null;
+  const marketplaceSync = async (): Promise<MarketplaceSyncDeps> => {
+    if (!marketplaceApi) throw new Error("setup mode has no App: register it first (APP_ID)");
+    return { models: (await database()).models, now, api: marketplaceApi, log: log.child({ name: "marketplace" }) };
+  };
+  const entitlements = onceUntilFailure(async () =>
+    createEntitlements({ models: (await database()).models, config, log: log.child({ name: "entitlements" }) }),
+  );
+
   let intake: WebhookIntake | undefined;
   const webhookIntake = () =>
     (intake ??= new WebhookIntake({
       secrets: { app: config.github.webhookSecret, marketplace: config.github.marketplaceWebhookSecret },
-      probots: onceUntilFailure(async () => loadWebhookApps(requireProbots(), { models: (await database()).models, now })),
+      probots: onceUntilFailure(async () =>
+        loadWebhookApps(requireProbots(), { models: (await database()).models, now, refreshMarketplace: marketplaceRefresh(await marketplaceSync()) }),
+      ),
       log: log.child({ name: "webhooks" }),
     }));
 
@@ -132,7 +150,15 @@ export function createAssembly(options: AssemblyOptions): Assembly {
       });
       return createWebApp({ ...common, routers: [registration, ...(web.extraRouters ?? [])] });
     }
-    const github = createGitHubConnectDeps({ config, models, now, probot: probots.app, Octokit: options.Octokit });
+    const github = createGitHubConnectDeps({
+      config,
+      models,
+      now,
+      probot: probots.app,
+      Octokit: options.Octokit,
+      entitlements: await entitlements(),
+      refreshMarketplace: marketplaceRefresh(await marketplaceSync()),
+    });
     // Before the pages' routers: service calls never meet the session or its cookies.
     const api = internalApiRoutes({ tokens: config.services.internalApiTokens, credentials: await credentials(), models });
     return createWebApp({ ...common, routers: [api, ...buildWebRouters({ config, models, now, signIn, github }), ...(web.extraRouters ?? [])] });
@@ -147,6 +173,8 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     database,
     webhookIntake,
     credentials,
+    entitlements,
+    marketplaceSync,
     webApp,
     async nodeApp(web) {
       const pages = await webApp(web);
