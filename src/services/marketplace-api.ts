@@ -19,8 +19,12 @@ export interface Page<T> {
  */
 export interface MarketplaceApi {
   readonly stubbed: boolean;
-  /** `GET /marketplace_listing/accounts/{account_id}`; null when GitHub answers 404 (the account has no purchase). */
-  getAccount(accountId: number): Promise<MarketplaceAccountState | null>;
+  /**
+   * `GET /marketplace_listing/accounts/{account_id}`; null when GitHub answers 404 (the account has
+   * no purchase). `retry: false` asks once (a request or webhook is waiting on it); otherwise a 5xx
+   * is tried again as plugin-retry does.
+   */
+  getAccount(accountId: number, options?: { retry?: boolean }): Promise<MarketplaceAccountState | null>;
   /** `GET /marketplace_listing/plans?per_page=100&page=N`: one API call. */
   planPage(page: number): Promise<Page<MarketplacePlan>>;
   /** `GET /marketplace_listing/plans/{plan_id}/accounts?per_page=100&page=N`: one API call; each account is read by the caller. */
@@ -36,12 +40,13 @@ export function createMarketplaceApi(deps: { probot: Probot; stubbed: boolean })
   return {
     stubbed,
 
-    async getAccount(accountId) {
+    async getAccount(accountId, options = {}) {
       const octokit = await probot.auth();
+      const params = { account_id: accountId, ...(options.retry === false ? { request: { retries: 0 } } : {}) };
       try {
         const { data } = stubbed
-          ? await octokit.request("GET /marketplace_listing/stubbed/accounts/{account_id}", { account_id: accountId })
-          : await octokit.request("GET /marketplace_listing/accounts/{account_id}", { account_id: accountId });
+          ? await octokit.request("GET /marketplace_listing/stubbed/accounts/{account_id}", params)
+          : await octokit.request("GET /marketplace_listing/accounts/{account_id}", params);
         return readMarketplaceAccount(data);
       } catch (error) {
         if (statusOf(error) === 404) return null;

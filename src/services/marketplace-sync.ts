@@ -26,7 +26,8 @@ export type RefreshOutcome = StoreOutcome | "failed";
  */
 export async function refreshMarketplaceAccount(deps: MarketplaceSyncDeps, accountId: number, log: Logger = deps.log): Promise<RefreshOutcome> {
   try {
-    const state = await deps.api.getAccount(accountId);
+    // Asked once: the admin's redirect or GitHub's 10 s for the webhook waits on it, and the next check asks again.
+    const state = await deps.api.getAccount(accountId, { retry: false });
     // The stubbed endpoint answers GitHub's fixed example account whatever the id: keep it under the id asked about.
     const outcome = state ? await storeAccountState(deps, { ...state, accountId }, "link") : await endAccountPurchase(deps, accountId, "link");
     log.debug({ accountId, outcome, stubbed: deps.api.stubbed }, "Marketplace plan refreshed from GitHub");

@@ -127,6 +127,21 @@ describe("checkMarketplacePlans: the reconcile job's Marketplace step", () => {
   });
 });
 
+describe("refreshMarketplaceAccount: the link's refresh", () => {
+  test("asks GitHub once: a 5xx is not retried while the admin's redirect or the webhook waits, and is one warning line", async () => {
+    nockMarketplaceAccount(ACME.id, "server-error");
+    logs = captureLogger();
+    // The production Octokit (plugin-retry on: a 5xx is otherwise tried again after 1, 4 and 9 s).
+    const deps = await createAssembly({ config: testConfig(), log: logs.log, database: { connection }, now: () => NOW }).marketplaceSync();
+    const started = Date.now();
+    expect(await refreshMarketplaceAccount(deps, ACME.id)).toBe("failed");
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(logs.lines.filter((line) => (line.level as number) >= 40)).toEqual([
+      expect.objectContaining({ accountId: ACME.id, status: 500, msg: "Marketplace plan not refreshed from GitHub at link; the stored plan stands until the next check" }),
+    ]);
+  });
+});
+
 describe("MARKETPLACE_STUBBED=true: GitHub's stubbed endpoints, for a listing that is not live yet", () => {
   test("the check reads /marketplace_listing/stubbed/plans and …/accounts, and ends nothing for being absent from GitHub's fixed data", async () => {
     await storePurchase(HOOLI, LISTING.team);
