@@ -12,7 +12,9 @@ import { createCredentials, type Credentials } from "./services/credentials.js";
 import type { ReconcileStep } from "./reconcile/context.js";
 import { runReconcile, type ReconcileResult, type ReconcileRunOptions } from "./reconcile/run-reconcile.js";
 import { pruneDeliveryLogAtStartUp } from "./services/delivery-log-retention.js";
-import { createEntitlements, type Entitlements } from "./services/entitlements.js";
+import { createEntitlements, type Entitlements, type RepoEntitlements } from "./services/entitlements.js";
+import { createMarketplaceApi } from "./services/marketplace-api.js";
+import { marketplaceRefresh, type MarketplaceSyncDeps } from "./services/marketplace-sync.js";
 import { AppOctokit, createProbotInstance } from "./services/probot-factory.js";
 import { createRepos, type Repos } from "./services/repos.js";
 import { createWebApp } from "./web/create-web-app.js";
@@ -40,8 +42,8 @@ export interface AssemblyOptions {
    * access) and before its summary: where "3. Checks Marketplace plans" plugs in.
    */
   reconcileSteps?: readonly ReconcileStep[];
-  /** Replaces the entitlements built from config and the database (tests refuse with one). */
-  entitlements?: (open: OpenDatabase) => Entitlements;
+  /** Replaces the entitlements repo creation asks (tests refuse with one). */
+  entitlements?: (open: OpenDatabase) => RepoEntitlements;
 }
 
 export interface OpenDatabase {
@@ -75,10 +77,12 @@ export interface Assembly {
   webhookIntake(): WebhookIntake;
   /** GitHub credentials for an organization (installation tokens from the App's cache, or the legacy token); not in setup mode. */
   credentials(): Promise<Credentials>;
-  /** The organization's plan, as far as repositories go. */
+  /** An organization's Marketplace plan, limits and usage at an instant, and whether it may create a repo. */
   entitlements(): Promise<Entitlements>;
   /** The repos the app creates in an organization's connected account (with its installation's token); not in setup mode. */
   repos(): Promise<Repos>;
+  /** GitHub's Marketplace API with the models, for `checkMarketplacePlans` (the reconcile job); not in setup mode. */
+  marketplaceSync(): Promise<MarketplaceSyncDeps>;
   /** The pages and flows (or, in setup mode, the App registration flow). */
   webApp(options?: WebAppOptions): Promise<Express>;
   /** The Node server's whole surface: the webhook intake in front of the web app. */
@@ -119,11 +123,22 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     return probots;
   };
 
+  const marketplaceApi = probots ? createMarketplaceApi({ probot: probots.app, stubbed: config.marketplace.stubbed }) : null;
+  const marketplaceSync = async (): Promise<MarketplaceSyncDeps> => {
+    if (!marketplaceApi) throw new Error("setup mode has no App: register it first (APP_ID)");
+    return { models: (await database()).models, now, api: marketplaceApi, log: log.child({ name: "marketplace" }) };
+  };
+  const entitlements = onceUntilFailure(async () =>
+    createEntitlements({ models: (await database()).models, config, log: log.child({ name: "entitlements" }) }),
+  );
+
   let intake: WebhookIntake | undefined;
   const webhookIntake = () =>
     (intake ??= new WebhookIntake({
       secrets: { app: config.github.webhookSecret, marketplace: config.github.marketplaceWebhookSecret },
-      probots: onceUntilFailure(async () => loadWebhookApps(requireProbots(), { models: (await database()).models, now })),
+      probots: onceUntilFailure(async () =>
+        loadWebhookApps(requireProbots(), { models: (await database()).models, now, refreshMarketplace: marketplaceRefresh(await marketplaceSync()) }),
+      ),
       log: log.child({ name: "webhooks" }),
     }));
 
@@ -138,16 +153,12 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     }),
   );
 
-  const entitlements = onceUntilFailure(async () => {
-    const open = await database();
-    return options.entitlements ? options.entitlements(open) : createEntitlements({ models: open.models, config });
-  });
 
   const repos = onceUntilFailure(async () =>
     createRepos({
       models: (await database()).models,
       credentials: await credentials(),
-      entitlements: await entitlements(),
+      entitlements: options.entitlements ? options.entitlements(await database()) : await entitlements(),
       defaultNames: config.repos.defaultNames,
       now,
       log: log.child({ name: "repos" }),
@@ -165,7 +176,15 @@ export function createAssembly(options: AssemblyOptions): Assembly {
       });
       return createWebApp({ ...common, routers: [registration, ...(web.extraRouters ?? [])] });
     }
-    const github = createGitHubConnectDeps({ config, models, now, probot: probots.app, Octokit: options.Octokit });
+    const github = createGitHubConnectDeps({
+      config,
+      models,
+      now,
+      probot: probots.app,
+      Octokit: options.Octokit,
+      entitlements: await entitlements(),
+      refreshMarketplace: marketplaceRefresh(await marketplaceSync()),
+    });
     // Before the pages' routers: service calls never meet the session or its cookies.
     const api = internalApiRoutes({ tokens: config.services.internalApiTokens, credentials: await credentials(), models });
     const pages = buildWebRouters({ config, models, now, signIn, github, repos: await repos() });
@@ -183,6 +202,7 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     credentials,
     entitlements,
     repos,
+    marketplaceSync,
     webApp,
     async nodeApp(web) {
       const pages = await webApp(web);

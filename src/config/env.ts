@@ -6,6 +6,7 @@ import { loadDefaultRepos } from "./default-repos.js";
 import { developmentSecrets } from "./development-secrets.js";
 import { parseHost, parseTrustProxy, type TrustProxy } from "./network.js";
 import { read, requireVar, type Env } from "./read-env.js";
+import { loadMarketplaceConfig, type MarketplaceConfig } from "./marketplace-config.js";
 import { loadServiceAccessConfig, type ServiceAccessConfig } from "./service-access.js";
 import { loadWebhookProxyConfig, type WebhookProxyConfig } from "./webhook-proxy.js";
 import { parseReconcileInterval } from "./reconcile-interval.js";
@@ -15,6 +16,7 @@ export { ConfigError } from "./config-error.js";
 export type { TrustProxy } from "./network.js";
 export type { ServiceAccessConfig } from "./service-access.js";
 export type { WebhookProxyConfig } from "./webhook-proxy.js";
+export type { MarketplaceConfig } from "./marketplace-config.js";
 
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
 const LOG_LEVELS: readonly LogLevel[] = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
@@ -62,6 +64,8 @@ export interface AppConfig {
   services: ServiceAccessConfig;
   /** The repos the app creates: DEFAULT_REPOS, each a valid GitHub name (empty: no defaults). */
   repos: { defaultNames: string[] };
+  /** The Marketplace listing: its page (MARKETPLACE_LISTING_URL) and whether to use GitHub's stubbed endpoints (MARKETPLACE_STUBBED). */
+  marketplace: MarketplaceConfig;
 }
 
 function parsePort(raw: string | undefined): number {
@@ -187,9 +191,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const auth = loadAuthConfig(env, { production, baseUrl, host, servesSignIn: Boolean(appIdRaw) });
   const services = loadServiceAccessConfig(env);
   const repos = { defaultNames: loadDefaultRepos(env) };
+  const marketplace = loadMarketplaceConfig(env);
 
   const webhookProxy = loadWebhookProxyConfig(env);
   const reconcileIntervalMs = parseReconcileInterval(read(env, "RECONCILE_INTERVAL"));
 
-  return { nodeEnv, production, port, host, trustProxy, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, webhookProxy, reconcileIntervalMs, github, auth, services, repos };
+  return { nodeEnv, production, port, host, trustProxy, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, webhookProxy, reconcileIntervalMs, github, auth, services, repos, marketplace };
 }

@@ -1,18 +1,8 @@
 import { isDuplicateKeyError } from "../db/duplicate-key.js";
 import type { Models } from "../models/index.js";
 import { recordAudit } from "../services/audit.js";
-import type { MarketplacePlan } from "../models/marketplace-account.js";
-import {
-  MalformedPayloadError,
-  numberAt,
-  objectAt,
-  optionalString,
-  parseGitHubTime,
-  payloadObject,
-  senderActor,
-  stringAt,
-  type Json,
-} from "../github/payload.js";
+import { readMarketplacePlan, readUnitCount as unitCount } from "../github/marketplace-purchase.js";
+import { numberAt, objectAt, optionalString, parseGitHubTime, payloadObject, senderActor, stringAt } from "../github/payload.js";
 import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
 
 export type PurchaseEvent =
@@ -21,32 +11,6 @@ export type PurchaseEvent =
   | "marketplace_purchase.cancelled"
   | "marketplace_purchase.pending_change"
   | "marketplace_purchase.pending_change_cancelled";
-
-/** Payloads say "FLAT_RATE", "flat-rate" or "flat_rate"; store one spelling. */
-function normalisePriceModel(raw: string): MarketplacePlan["priceModel"] {
-  const model = raw.toUpperCase().replace(/-/g, "_");
-  if (model !== "FREE" && model !== "FLAT_RATE" && model !== "PER_UNIT") {
-    throw new MalformedPayloadError(`marketplace_purchase.plan.price_model "${raw}" is not FREE, FLAT_RATE or PER_UNIT`);
-  }
-  return model;
-}
-
-function readPlan(purchase: Json): MarketplacePlan {
-  const plan = objectAt(purchase, "plan", "marketplace_purchase");
-  return {
-    id: numberAt(plan, "id", "plan"),
-    name: stringAt(plan, "name", "plan"),
-    priceModel: normalisePriceModel(stringAt(plan, "price_model", "plan")),
-    monthlyPriceInCents: typeof plan.monthly_price_in_cents === "number" ? plan.monthly_price_in_cents : 0,
-    yearlyPriceInCents: typeof plan.yearly_price_in_cents === "number" ? plan.yearly_price_in_cents : 0,
-    unitName: optionalString(plan, "unit_name"),
-    hasFreeTrial: plan.has_free_trial === true,
-  };
-}
-
-function unitCount(purchase: Json): number | null {
-  return typeof purchase.unit_count === "number" ? purchase.unit_count : null;
-}
 
 /**
  * One conditional upsert: the account is created if this is the first event about it (a pending
@@ -70,7 +34,7 @@ export async function handleMarketplacePurchase(context: HandlerContext<Purchase
   const purchase = objectAt(payload, "marketplace_purchase", "payload");
   const account = objectAt(purchase, "account", "marketplace_purchase");
   const accountId = numberAt(account, "id", "marketplace_purchase.account");
-  const plan = readPlan(purchase);
+  const plan = readMarketplacePlan(objectAt(purchase, "plan", "marketplace_purchase"));
   const effectiveAt = parseGitHubTime(payload.effective_date) ?? deps.now();
   const identity = {
     accountLogin: stringAt(account, "login", "marketplace_purchase.account"),

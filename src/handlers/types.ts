@@ -2,11 +2,14 @@ import type { EmitterWebhookEvent, EmitterWebhookEventName } from "@octokit/webh
 import type { Logger } from "pino";
 import type { Models } from "../models/index.js";
 import type { DeliveryOutcome } from "../services/delivery-log.js";
+import type { MarketplaceRefresh } from "../services/marketplace-sync.js";
 
 /** What a handler needs; tests pass a real database and a fixed clock. */
 export interface HandlerDeps {
   models: Models;
   now: () => Date;
+  /** An installation an owner approved is linked by its webhook: the linked account's Marketplace purchase is refreshed then. */
+  refreshMarketplace?: MarketplaceRefresh;
 }
 
 /** "applied" changed state; "stale" was older than what is stored; "ignored" needed nothing. */

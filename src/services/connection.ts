@@ -1,9 +1,11 @@
+import type { Logger } from "pino";
 import { isDuplicateKeyError } from "../db/duplicate-key.js";
 import { snapshotFields, type InstallationSnapshot } from "../github/installation-snapshot.js";
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
 import type { Models } from "../models/index.js";
 import { recordAudit } from "./audit.js";
 import { setAllRepoAccess } from "./installation-store.js";
+import type { MarketplaceRefresh } from "./marketplace-sync.js";
 import {
   InstallationGoneError,
   InstallationLinkedElsewhereError,
@@ -18,6 +20,8 @@ import {
 export interface ConnectionDeps {
   models: Models;
   now: () => Date;
+  /** Refreshes the linked account's Marketplace purchase from GitHub after a link (absent: not refreshed). */
+  refreshMarketplace?: MarketplaceRefresh;
 }
 
 export type ConnectionState = "connected" | "suspended" | "deleted" | "disconnected";
@@ -35,6 +39,8 @@ export interface LinkOptions {
   /** "user:<id>" of the admin, or "github:<login>" when a webhook links a requested install. */
   actor: string;
   via: "oauth" | "request";
+  /** The request's or delivery's logger, for the Marketplace refresh's one line. */
+  log?: Logger;
 }
 
 export interface LinkResult {
@@ -108,6 +114,9 @@ export async function linkInstallation(deps: ConnectionDeps, options: LinkOption
       details: { installationId, account: installation.accountLogin, accountType: installation.accountType, via: options.via },
     });
   }
+  // A purchase made before the installation is joined by account id at read time; GitHub's answer
+  // now makes sure it is current. Never fails the link (the refresh logs its own failure).
+  await deps.refreshMarketplace?.(installation.accountId, options.log);
   return { installation, alreadyLinked };
 }
 

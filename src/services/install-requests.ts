@@ -63,7 +63,7 @@ export async function linkRequestedInstallation(
     .lean();
   if (!request) return null;
   try {
-    await linkInstallation(deps, { organizationId: request.organizationId, snapshot, actor, via: "request" });
+    await linkInstallation(deps, { organizationId: request.organizationId, snapshot, actor, via: "request", log: deps.log });
   } catch (error) {
     if (error instanceof InstallationLinkedElsewhereError || error instanceof OrganizationAlreadyConnectedError || error instanceof InstallationGoneError) {
       deps.log.info({ organizationId: request.organizationId, reason: error.name }, "requested installation not linked");

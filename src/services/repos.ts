@@ -3,7 +3,7 @@ import { repoNameProblem } from "../github/repo-name.js";
 import type { Models } from "../models/index.js";
 import type { RepoDoc } from "../models/repo.js";
 import type { Credentials, InstallationClient } from "./credentials.js";
-import type { Entitlements } from "./entitlements.js";
+import type { RepoEntitlements } from "./entitlements.js";
 import { createOrgRepo, findRepo, type GitHubRepo } from "./github-repos.js";
 import type { ManageTarget } from "./github-urls.js";
 import {
@@ -50,7 +50,7 @@ export interface Repos {
 export interface ReposDeps {
   models: Models;
   credentials: Pick<Credentials, "installation">;
-  entitlements: Entitlements;
+  entitlements: RepoEntitlements;
   defaultNames: readonly string[];
   now: () => Date;
   log: Logger;

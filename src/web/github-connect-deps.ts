@@ -1,9 +1,11 @@
 import type { Probot, ProbotOctokit } from "probot";
 import type { AppConfig } from "../config/env.js";
 import type { Models } from "../models/index.js";
+import type { Entitlements } from "../services/entitlements.js";
 import { createGitHubAppClient, type GitHubAppClient } from "../services/github-app-client.js";
 import { createGitHubUrls, type GitHubUrls } from "../services/github-urls.js";
 import { createGitHubUserAuth, type GitHubUserAuth } from "../services/github-user-auth.js";
+import type { MarketplaceRefresh } from "../services/marketplace-sync.js";
 import { createStateTokens, type StateTokens } from "../services/state-token.js";
 
 /** Everything the settings page and the connect flow need, built once per web app. */
@@ -15,6 +17,10 @@ export interface GitHubConnectDeps {
   userAuth: GitHubUserAuth;
   urls: GitHubUrls;
   states: StateTokens;
+  /** The organization's plan, limits and usage (the settings page's plan section). */
+  entitlements: Entitlements;
+  /** Refreshes the linked account's Marketplace purchase after a link. */
+  refreshMarketplace?: MarketplaceRefresh;
 }
 
 export interface GitHubConnectParts {
@@ -25,6 +31,8 @@ export interface GitHubConnectParts {
   probot: Probot;
   /** The Octokit class for user-token calls; tests pass one with retries off. */
   Octokit?: typeof ProbotOctokit;
+  entitlements: Entitlements;
+  refreshMarketplace?: MarketplaceRefresh;
 }
 
 export function createGitHubConnectDeps(parts: GitHubConnectParts): GitHubConnectDeps {
@@ -38,5 +46,7 @@ export function createGitHubConnectDeps(parts: GitHubConnectParts): GitHubConnec
     appClient: createGitHubAppClient({ probot: parts.probot }),
     userAuth: createGitHubUserAuth({ github: config.github, redirectUri: urls.callbackUrl, Octokit: parts.Octokit }),
     states: createStateTokens({ secret: config.github.stateSecret, now, models }),
+    entitlements: parts.entitlements,
+    refreshMarketplace: parts.refreshMarketplace,
   };
 }

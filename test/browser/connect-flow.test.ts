@@ -8,6 +8,7 @@ import {
   nockGetInstallation,
   nockInstallationRepositories,
   nockInstallationToken,
+  nockMarketplaceAccount,
   nockOAuthToken,
   nockUserInstallations,
 } from "../helpers/github-api.js";
@@ -101,6 +102,7 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     // GitHub sends the browser to our callback with a code.
     nockOAuthToken({ code: "browser-code" });
     nockUserInstallations([[{ id: 57001, createdAt: "2026-11-24T11:58:02Z" }]]);
+    nockMarketplaceAccount(90001, null); // once linked, the account's Marketplace purchase is asked for: none
     nockInstallationToken(57001);
     nockInstallationRepositories([[]]);
     await page.goto(`${server.url}/github/callback?code=browser-code&state=${encodeURIComponent(oauthState)}`);

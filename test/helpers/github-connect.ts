@@ -4,12 +4,15 @@ import type { Models } from "../../src/models/index.js";
 import { signInAs, type PageResponse, type WebClient } from "./auth.js";
 import { storedAll } from "./documents.js";
 import {
+  ACME,
   nockGetInstallation,
+  nockMarketplaceAccount,
   nockInstallationRepositories,
   nockInstallationToken,
   nockOAuthToken,
   nockUserInstallations,
   type InstallationSpec,
+  type MarketplacePurchaseSpec,
   type RepoSpec,
 } from "./github-api.js";
 import { startTestServer, type TestServer } from "./test-server.js";
@@ -100,6 +103,8 @@ export interface ConnectOptions {
   /** What GET /installation/repositories answers after the link (one page). */
   reachable?: RepoSpec[];
   code?: string;
+  /** What `GET /marketplace_listing/accounts/{id}` answers once linked: the purchase, null for GitHub's 404 (the default), or a 500. */
+  marketplace?: MarketplacePurchaseSpec | null | "server-error";
 }
 
 /**
@@ -115,6 +120,7 @@ export async function connectThroughGitHub(client: WebClient, options: ConnectOp
   const code = options.code ?? `code-${options.installation.id}`;
   nockOAuthToken({ code });
   nockUserInstallations([[options.installation]]);
+  nockMarketplaceAccount((options.installation.account ?? ACME).id, options.marketplace ?? null);
   nockInstallationToken(options.installation.id);
   nockInstallationRepositories([options.reachable ?? []]);
   return client.get(`/github/callback?code=${code}&state=${encodeURIComponent(stateOf(setup.location))}`);

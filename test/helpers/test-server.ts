@@ -7,7 +7,7 @@ import type { WorkOS } from "@workos-inc/node";
 import { createAssembly } from "../../src/assembly.js";
 import type { AppConfig } from "../../src/config/env.js";
 import type { Models } from "../../src/models/index.js";
-import type { Entitlements } from "../../src/services/entitlements.js";
+import type { RepoEntitlements } from "../../src/services/entitlements.js";
 import { captureLogger, type CapturedLogger } from "./test-logger.js";
 import { testConfig } from "./test-config.js";
 
@@ -41,7 +41,7 @@ export interface TestServerOptions {
   extraRouters?: Router[];
   now?: Date;
   /** Replaces the entitlements the assembly builds (e.g. one that refuses). */
-  entitlements?: Entitlements;
+  entitlements?: RepoEntitlements;
 }
 
 export async function listen(app: Express): Promise<{ server: Server; url: string }> {

@@ -79,6 +79,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
       snapshot: snapshotOf(access.installation),
       actor: `user:${auth.userId}`,
       via: "oauth",
+      log: req.log,
     });
     req.log.info({ organizationId, installationId, alreadyLinked }, "installation linked after OAuth check");
     addFlash(req, "success", `Connected to ${installation.accountLogin} on GitHub.`);

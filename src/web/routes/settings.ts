@@ -8,11 +8,12 @@ import { issueState } from "../github-flow-state.js";
 import { requestedPage } from "../pagination.js";
 import { renderPage } from "../render.js";
 import { requireOrganization } from "../session/guards.js";
+import { buildPlanView } from "../plan-view-model.js";
 import { buildSettingsViewModel } from "../settings-view-model.js";
 
 export const SETTINGS_PATH = "/workspace/settings/repos";
 
-/** The settings page: the GitHub connection and one page of the organization's projects (`?page=N`). */
+/** The settings page: the GitHub connection, the plan and one page of the organization's projects (`?page=N`). */
 export function settingsRoutes(deps: GitHubConnectDeps): Router {
   const router = Router();
   router.get(SETTINGS_PATH, requireOrganization, async (req, res) => {
@@ -44,8 +45,12 @@ export function settingsRoutes(deps: GitHubConnectDeps): Router {
       toTick,
       defaultRepoNames: deps.config.repos.defaultNames,
     });
+    const plan = buildPlanView(await deps.entitlements.describe(organizationId, deps.now()), {
+      canManage: req.auth!.role === "admin",
+      listingUrl: deps.config.marketplace.listingUrl,
+    });
     res.set("cache-control", "no-store");
-    renderPage(res, "settings-repos", model);
+    renderPage(res, "settings-repos", { ...model, plan });
   });
   return router;
 }

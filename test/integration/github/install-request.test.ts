@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { stored } from "../../helpers/documents.js";
-import { nockGitHubUser, nockOAuthToken } from "../../helpers/github-api.js";
+import { nockGitHubUser, nockMarketplaceAccount, nockOAuthToken } from "../../helpers/github-api.js";
 import { arriveAtSetup, pageText, pressConnect, SETTINGS, signInAdmin, startConnectServer, stateOf } from "../../helpers/github-connect.js";
 import { deliverWebhook, webhookExamples } from "../../helpers/webhooks.js";
 import { useTestServer } from "../../helpers/use-test-server.js";
@@ -33,7 +33,8 @@ describe("setup_action=request: a member of the GitHub org asked an owner to app
     expect(await stored(ctx.server.models.InstallRequest, { organizationId: "org_request" })).toMatchObject({ githubUserId: 80001, githubLogin: "mona-admin", fulfilledAt: null });
     expect(pageText((await admin.get(SETTINGS)).body)).toContain("Waiting for approval: mona-admin asked an owner");
 
-    // The owner approves: GitHub sends installation.created naming the requester.
+    // The owner approves: GitHub sends installation.created naming the requester (the link asks for the account's Marketplace purchase: none).
+    nockMarketplaceAccount(21031067, null);
     const delivered = await deliverWebhook(ctx.server.url, { event: "installation", payload: createdPayload(56001, { id: 80001, login: "mona-admin" }) });
     expect(delivered.status, delivered.body).toBe(200);
     expect(await stored(ctx.server.models.GitHubInstallation, { installationId: 56001 })).toMatchObject({ organizationId: "org_request", requesterId: 80001 });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "vitest";
-import type { Entitlements, RepoAllowance } from "../../../src/services/entitlements.js";
+import type { RepoAllowance, RepoEntitlements } from "../../../src/services/entitlements.js";
 import { storedAll } from "../../helpers/documents.js";
 import { ACME, INSTALLATION_TOKEN, nockCreateOrgRepo, nockInstallationToken, nockRepo } from "../../helpers/github-api.js";
 import { domainSnapshot, expectNothingChanged, pageText, SETTINGS, signInAdmin } from "../../helpers/github-connect.js";
@@ -12,7 +12,7 @@ import { useTestServer } from "../../helpers/use-test-server.js";
 const config = testConfig({ DEFAULT_REPOS: "developer-guide, engineering.tickets" });
 
 /** Entitlements that allow `left` more repositories, then refuse as a plan limit would; every question recorded. */
-function limitedEntitlements(): Entitlements & { left: number; asked: Array<{ organizationId: string; at: Date }> } {
+function limitedEntitlements(): RepoEntitlements & { left: number; asked: Array<{ organizationId: string; at: Date }> } {
   return {
     left: 0,
     asked: [],

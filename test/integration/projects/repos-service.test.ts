@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, test } from "vitest";
 import { GitHubNotConnectedError, InstallationSuspendedError } from "../../../src/services/credential-errors.js";
 import { createCredentials } from "../../../src/services/credentials.js";
-import { createEntitlements, type Entitlements } from "../../../src/services/entitlements.js";
+import { createEntitlements, type RepoEntitlements } from "../../../src/services/entitlements.js";
 import { createProbotInstance } from "../../../src/services/probot-factory.js";
 import { RepoGitHubError, RepoNotAllowedError } from "../../../src/services/repo-errors.js";
 import { createRepos } from "../../../src/services/repos.js";
@@ -24,7 +24,7 @@ beforeEach(async () => {
 });
 
 /** The real repos service on the real credentials module, with the entitlements a test chooses. */
-function reposWith(entitlements: Entitlements) {
+function reposWith(entitlements: RepoEntitlements) {
   const credentials = createCredentials({
     models: db.models,
     probot,
@@ -36,7 +36,7 @@ function reposWith(entitlements: Entitlements) {
   return createRepos({ models: db.models, credentials, entitlements, defaultNames: ["developer-guide"], now: () => NOW, log: logs.log });
 }
 
-function refusing(): Entitlements & { asked: Array<[string, Date]> } {
+function refusing(): RepoEntitlements & { asked: Array<[string, Date]> } {
   const asked: Array<[string, Date]> = [];
   return {
     asked,
