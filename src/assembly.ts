@@ -10,6 +10,7 @@ import { createIndexes, createModels, type Models } from "./models/index.js";
 import { projectPaths } from "./project-paths.js";
 import { createCredentials, type Credentials } from "./services/credentials.js";
 import type { ReconcileStep } from "./reconcile/context.js";
+import { marketplacePlanStep } from "./reconcile/marketplace-step.js";
 import { runReconcile, type ReconcileResult, type ReconcileRunOptions } from "./reconcile/run-reconcile.js";
 import { pruneDeliveryLogAtStartUp } from "./services/delivery-log-retention.js";
 import { createEntitlements, type Entitlements, type RepoEntitlements } from "./services/entitlements.js";
@@ -211,7 +212,10 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     async reconcile(run = {}) {
       const { app } = requireProbots();
       const { models } = await database();
-      return runReconcile({ ...run, models, probot: app, now, log: run.log ?? log, extraSteps: options.reconcileSteps });
+      // Only an App with a Marketplace listing (or trying one against the stubbed endpoints) has plans to check.
+      const listed = config.marketplace.listingUrl !== null || config.marketplace.stubbed;
+      const extraSteps = [...(listed ? [marketplacePlanStep(marketplaceSync)] : []), ...(options.reconcileSteps ?? [])];
+      return runReconcile({ ...run, models, probot: app, now, log: run.log ?? log, extraSteps });
     },
   };
 }

@@ -1,0 +1,66 @@
+import { expect, test } from "vitest";
+import { createAssembly } from "../../../src/assembly.js";
+import { exitCodeOf } from "../../../src/reconcile/run-reconcile.js";
+import { storedAll } from "../../helpers/documents.js";
+import { ACME, nockAppInstallations, nockMarketplacePlanAccounts, nockMarketplacePlans } from "../../helpers/github-api.js";
+import { nockHookDeliveries } from "../../helpers/github-hook-deliveries.js";
+import { LISTING } from "../../helpers/marketplace.js";
+import { completed, RECONCILE_NOW } from "../../helpers/reconcile.js";
+import { testConfig } from "../../helpers/test-config.js";
+import { captureLogger } from "../../helpers/test-logger.js";
+import { TestOctokit } from "../../helpers/test-server.js";
+import { useTestModels } from "../../helpers/use-test-server.js";
+
+// Step 3 of a reconcile run, as the composition root wires it: only an App with a listing checks plans.
+const db = useTestModels();
+
+function assemblyWith(env: Record<string, string>) {
+  const logs = captureLogger();
+  return createAssembly({
+    config: testConfig(env),
+    log: logs.log,
+    database: { connection: db.models.Repo.db },
+    now: () => RECONCILE_NOW,
+    Octokit: TestOctokit,
+  });
+}
+
+async function storeStarterPurchase(): Promise<void> {
+  await db.models.MarketplaceAccount.deleteMany({});
+  await db.models.AuditEvent.deleteMany({});
+  await db.models.MarketplaceAccount.create({
+    accountId: ACME.id,
+    accountLogin: ACME.login,
+    accountType: "Organization",
+    plan: { id: LISTING.starter.id, name: "Starter", priceModel: "FLAT_RATE", monthlyPriceInCents: 900, yearlyPriceInCents: 9000, unitName: null, hasFreeTrial: true },
+    billingCycle: "monthly",
+    unitCount: 1,
+  });
+}
+
+test("with MARKETPLACE_LISTING_URL, a run corrects a plan whose webhook was lost (Marketplace has no redelivery) and counts it in the summary", async () => {
+  await storeStarterPurchase();
+  nockHookDeliveries([[]]);
+  nockAppInstallations([[]]);
+  nockMarketplacePlans([[LISTING.team]]);
+  nockMarketplacePlanAccounts(LISTING.team.id, [[{ account: ACME, plan: LISTING.team }]]);
+
+  const result = await assemblyWith({ MARKETPLACE_LISTING_URL: "https://github.com/marketplace/github-connect" }).reconcile();
+
+  expect(exitCodeOf(result)).toBe(0);
+  expect(completed(result).phases.marketplacePlans).toEqual({ checked: 1, corrected: 1, calls: 2 });
+  const account = await db.models.MarketplaceAccount.findOne({ accountId: ACME.id }).lean();
+  expect(account?.plan?.id).toBe(LISTING.team.id);
+  expect(await storedAll(db.models.AuditEvent, { action: "marketplace.corrected" })).toHaveLength(1);
+});
+
+test("without a listing configured, a run asks the Marketplace API nothing", async () => {
+  await storeStarterPurchase();
+  nockHookDeliveries([[]]);
+  nockAppInstallations([[]]);
+
+  const result = await assemblyWith({}).reconcile();
+
+  expect(completed(result).phases.marketplacePlans).toBeUndefined();
+  expect((await db.models.MarketplaceAccount.findOne({ accountId: ACME.id }).lean())?.plan?.id).toBe(LISTING.starter.id);
+});
