@@ -1,4 +1,5 @@
-import { loadConfig, type AppConfig } from "../../src/config/env.js";
+import { expect } from "vitest";
+import { ConfigError, loadConfig, type AppConfig } from "../../src/config/env.js";
 import { TEST_APP_ID, TEST_APP_SLUG, TEST_MARKETPLACE_SECRET, TEST_WEBHOOK_SECRET, testPrivateKey } from "./app-credentials.js";
 
 /** The environment a test App runs with; override any variable. */
@@ -35,4 +36,15 @@ export function productionEnv(overrides: Record<string, string | undefined> = {}
     WORKOS_COOKIE_PASSWORD: "cookie-password-cookie-password-cookie",
     ...overrides,
   });
+}
+
+/** The message start-up refuses `env` with; fails the test if it is accepted or refused with another error. */
+export function configErrorFor(env: Record<string, string | undefined>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigError");
 }

@@ -1,18 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config/env.js";
-import { productionEnv, testEnv } from "../helpers/test-config.js";
+import { loadConfig } from "../../src/config/env.js";
+import { configErrorFor as errorFor, productionEnv, testEnv } from "../helpers/test-config.js";
 
 const production = productionEnv;
-
-function errorFor(env: Record<string, string | undefined>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("start-up configuration", () => {
   test("a complete production environment loads", () => {

@@ -2,17 +2,7 @@ import { describe, expect, test } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config/env.js";
 import { createLambdaAssembly } from "../../src/lambda/container.js";
 import { workosEnv } from "../helpers/auth.js";
-import { productionEnv, testEnv } from "../helpers/test-config.js";
-
-function errorFor(env: Record<string, string | undefined>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a ConfigError");
-}
+import { configErrorFor as errorFor, productionEnv, testEnv } from "../helpers/test-config.js";
 
 describe("HOST (where the Node server listens)", () => {
   test("outside production the server listens on loopback only: development sign-in and setup mode", () => {

@@ -1,16 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config/env.js";
-import { productionEnv, testEnv } from "../helpers/test-config.js";
-
-function errorFor(env: Record<string, string | undefined>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a ConfigError");
-}
+import { loadConfig } from "../../src/config/env.js";
+import { configErrorFor as errorFor, productionEnv, testEnv } from "../helpers/test-config.js";
 
 describe("MARKETPLACE_LISTING_URL and MARKETPLACE_STUBBED", () => {
   test("both are optional: no upgrade link, the live Marketplace endpoints", () => {
