@@ -84,7 +84,9 @@ export function createGitHubUserAuth(deps: GitHubUserAuthDeps): GitHubUserAuth {
         clientSecret,
         code,
         redirectUrl: deps.redirectUri,
-        request: new Octokit({ baseUrl: github.apiUrl }).request,
+        // Throttling off for this one POST: its write limiter spaces writes a second apart, which
+        // would keep every admin waiting on the OAuth callback. Retries stay on.
+        request: new Octokit({ baseUrl: github.apiUrl, throttle: { enabled: false } }).request,
       });
       return authentication.token;
     } catch (error) {
