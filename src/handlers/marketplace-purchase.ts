@@ -51,7 +51,8 @@ export async function handleMarketplacePurchase(context: HandlerContext<Purchase
     guard = { $or: [{ planEffectiveAt: null }, { planEffectiveAt: { $lt: effectiveAt } }] };
   } else if (action === "pending_change_cancelled") {
     set = { pendingChange: null };
-    guard = {};
+    // It cancels the change due on its effective_date: a later pending change that arrived since stays.
+    guard = { $or: [{ pendingChange: null }, { "pendingChange.effectiveDate": { $lte: effectiveAt } }] };
   } else {
     set = {
       plan,

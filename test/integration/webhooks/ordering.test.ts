@@ -149,6 +149,21 @@ describe("Marketplace plan changes", () => {
     expect(account?.plan?.name).toBe("Basic Plan");
   });
 
+  test("a late pending_change_cancelled does not clear a newer pending change", async () => {
+    const purchased = example("marketplace_purchase", "purchased");
+    await deliverWebhook(ctx.server.url, { event: "marketplace_purchase", payload: purchased, endpoint: "marketplace" });
+    const first = webhookFixture("marketplace_purchase.pending_change");
+    const later = { ...webhookFixture("marketplace_purchase.pending_change"), effective_date: "2027-01-01T00:00:00+00:00" };
+    await deliverWebhook(ctx.server.url, { event: "marketplace_purchase", payload: first, endpoint: "marketplace" });
+    await deliverWebhook(ctx.server.url, { event: "marketplace_purchase", payload: later, endpoint: "marketplace" });
+    // The cancellation of the first change (due 2026-12-01) arrives after the second was made.
+    const cancelled = webhookFixture("marketplace_purchase.pending_change_cancelled");
+    expect((await deliverWebhook(ctx.server.url, { event: "marketplace_purchase", payload: cancelled, endpoint: "marketplace" })).status).toBe(200);
+    const account = await stored(ctx.server.models.MarketplaceAccount, { accountId: 18404719 });
+    expect(account?.pendingChange).toMatchObject({ effectiveDate: new Date("2027-01-01T00:00:00Z") });
+    expect(account?.plan?.name).toBe("Basic Plan");
+  });
+
   test("a pending change can arrive before the purchase it changes", async () => {
     await deliverWebhook(ctx.server.url, { event: "marketplace_purchase", payload: webhookFixture("marketplace_purchase.pending_change"), endpoint: "marketplace" });
     const account = (await stored(ctx.server.models.MarketplaceAccount, { accountId: 18404719 }));
