@@ -1,0 +1,28 @@
+import nock from "nock";
+import { expect, test } from "vitest";
+import { createGitHubAppClient } from "../../../src/services/github-app-client.js";
+import { createProbotInstance } from "../../../src/services/probot-factory.js";
+import { githubFixture, INSTALLATION_TOKEN } from "../../helpers/github-api.js";
+import { captureLogger } from "../../helpers/test-logger.js";
+import { testConfig } from "../../helpers/test-config.js";
+import { TestOctokit } from "../../helpers/test-server.js";
+
+// With GHE_HOST every call goes to the Enterprise Server, installation token mints included
+// (Probot 13 hands @octokit/auth-app a request without a baseUrl; the mint must not fall back to api.github.com).
+const GHES_API = "https://ghes.example.com/api/v3";
+
+test("on GitHub Enterprise Server the installation token is minted there, and used there", async () => {
+  const config = testConfig({ GHE_HOST: "ghes.example.com" });
+  const probot = createProbotInstance({ github: config.github, secret: config.github.webhookSecret, log: captureLogger("silent").log, Octokit: TestOctokit });
+  const minted = nock(GHES_API).post("/app/installations/4242/access_tokens").matchHeader("authorization", /^bearer eyJ/i).reply(201, githubFixture("installation-access-token"));
+  const listed = nock(GHES_API)
+    .get("/installation/repositories")
+    .query({ per_page: "100" })
+    .matchHeader("authorization", `token ${INSTALLATION_TOKEN}`)
+    .reply(200, { total_count: 0, repositories: [] });
+
+  const result = await createGitHubAppClient({ probot }).listInstallationRepositoryIds(4242);
+
+  expect(result.ids).toEqual([]);
+  expect(minted.isDone() && listed.isDone()).toBe(true);
+});
