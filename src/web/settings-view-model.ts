@@ -12,7 +12,6 @@ export interface SettingsViewModel {
   /** Admins get the buttons; members see the same status without them. */
   canManage: boolean;
   connection: ConnectionView;
-  pendingRequest: { githubLogin: string; requestedOn: DateView } | null;
   projects: ProjectsView;
   /** The new-project form (views/partials/project-form.ejs); null when there is none to show. */
   projectForm: ProjectFormView | null;
@@ -27,7 +26,13 @@ export interface DateView {
 export type ConnectionView =
   | {
       state: "connected" | "suspended" | "deleted";
+      /** The state in one word, beside the card's heading: "Connected", "Suspended", "Disconnected". */
+      stateLabel: string;
       accountLogin: string;
+      /** The account's page on GitHub, built from the configured web URL. */
+      accountUrl: string;
+      /** GitHub's avatar of the account (avatars.githubusercontent.com, allowed by the CSP's img-src). */
+      avatarUrl: string;
       accountTypeLabel: "Organization" | "Personal account";
       installedOn: DateView | null;
       manageUrl: string;
@@ -39,9 +44,11 @@ export type ConnectionView =
       preselectedText: string | null;
       /** Admins only: when the repos do not fit in the link, which to tick on GitHub. */
       reconnectNote: ReconnectNote | null;
-      statusClass: "status-ok" | "status-warn" | "status-bad";
+      statusClass: "status-ok" | "status-warn" | "status-muted";
     }
-  | { state: "disconnected"; connectUrl: string };
+  | { state: "disconnected"; stateLabel: "Not connected"; connectUrl: string }
+  /** An admin asked an owner on GitHub to install the App (setup_action=request): one state, waiting. */
+  | { state: "pending"; stateLabel: "Waiting for approval"; githubLogin: string; requestedOn: DateView; connectUrl: string };
 
 export interface ReconnectNote {
   text: string;
@@ -55,11 +62,21 @@ export interface ProjectsView {
   /** How many projects the organization has, on every page. */
   count: number;
   countText: string;
-  items: Array<{ name: string; fullName: string | null; githubUrl: string | null; accessLabel: string; accessClass: "status-ok" | "status-bad" }>;
+  items: ProjectItemView[];
   /** Shown instead of the list when it is empty. */
   emptyText: string;
   /** Which slice this page shows and the links to its neighbours; null when one page holds them all. */
   pagination: PaginationView | null;
+}
+
+export interface ProjectItemView {
+  name: string;
+  fullName: string | null;
+  githubUrl: string | null;
+  accessLabel: string;
+  accessClass: "status-ok" | "status-warn" | "status-bad" | "status-muted";
+  /** Why the repo cannot be reached and how to fix it, with the link that does; null when nothing is to fix. */
+  accessHint: { text: string; linkText: string; href: string } | null;
 }
 
 export interface PaginationView {
@@ -108,28 +125,46 @@ function reconnectNote(toTick: SettingsInput["toTick"], accountLogin: string): R
   };
 }
 
+const STATE_LABELS = { connected: "Connected", suspended: "Suspended", deleted: "Disconnected" } as const;
+
+/** GitHub's avatar for an account id, 64 px. */
+export function avatarUrl(accountId: number): string {
+  return `https://avatars.githubusercontent.com/u/${encodeURIComponent(String(accountId))}?s=64`;
+}
+
+function manageUrlOf(input: SettingsInput): string | null {
+  const installation = input.connection.installation;
+  if (!installation) return null;
+  return input.urls.manageUrl({ installationId: installation.installationId, accountLogin: installation.accountLogin, accountType: installation.accountType });
+}
+
 function connectionView(input: SettingsInput): ConnectionView {
   const { connection, urls, canManage } = input;
   const installation: GitHubInstallationDoc | null = connection.installation;
-  if (connection.state === "disconnected" || !installation) return { state: "disconnected", connectUrl: "/github/connect" };
+  if (connection.state === "disconnected" || !installation) {
+    const request = input.pendingRequest;
+    if (request) {
+      return { state: "pending", stateLabel: "Waiting for approval", githubLogin: request.githubLogin, requestedOn: dateView(request.requestedAt)!, connectUrl: "/github/connect" };
+    }
+    return { state: "disconnected", stateLabel: "Not connected", connectUrl: "/github/connect" };
+  }
   const reconnect = connection.state === "deleted" && canManage ? input.reconnect : null;
   const preselected = reconnect?.preselected ?? 0;
   return {
     state: connection.state,
+    stateLabel: STATE_LABELS[connection.state],
     accountLogin: installation.accountLogin,
+    accountUrl: urls.accountUrl(installation.accountLogin),
+    avatarUrl: avatarUrl(installation.accountId),
     accountTypeLabel: installation.accountType === "User" ? "Personal account" : "Organization",
     installedOn: dateView(installation.installedAt ?? (installation as { createdAt?: Date }).createdAt),
-    manageUrl: urls.manageUrl({
-      installationId: installation.installationId,
-      accountLogin: installation.accountLogin,
-      accountType: installation.accountType,
-    }),
+    manageUrl: manageUrlOf(input)!,
     suspendedOn: dateView(installation.suspendedAt),
     removedOn: dateView(installation.deletedAt),
     reconnectUrl: reconnect?.url ?? null,
     preselectedText: preselected === 0 ? null : `your ${plural(preselected, "repository", "repositories")}`,
     reconnectNote: reconnect ? reconnectNote(input.toTick, installation.accountLogin) : null,
-    statusClass: connection.state === "connected" ? "status-ok" : connection.state === "suspended" ? "status-warn" : "status-bad",
+    statusClass: connection.state === "connected" ? "status-ok" : connection.state === "suspended" ? "status-warn" : "status-muted",
   };
 }
 
@@ -146,21 +181,52 @@ function paginationView(input: SettingsInput): PaginationView | null {
   };
 }
 
+type RepoAccess = Pick<ProjectItemView, "accessLabel" | "accessClass" | "accessHint">;
+
+/** What a project's Access column says: the truth for the connection's state, not only the stored flag. */
+function accessOf(repo: RepoPage["repos"][number], input: SettingsInput): RepoAccess {
+  const state = input.connection.state;
+  if (repo.githubRepoId == null) return { accessLabel: "Not created yet", accessClass: "status-muted", accessHint: null };
+  if (state === "suspended") return { accessLabel: "Paused while suspended", accessClass: "status-warn", accessHint: null };
+  if (state !== "connected") return { accessLabel: "Paused until GitHub is reconnected", accessClass: "status-muted", accessHint: null };
+  if (repo.accessible) return { accessLabel: "Reachable", accessClass: "status-ok", accessHint: null };
+  const login = input.connection.installation?.accountLogin ?? "the account";
+  return {
+    accessLabel: "Not reachable",
+    accessClass: "status-bad",
+    accessHint: {
+      text: `GitHub Connect's installation on ${login} does not include this repository. An owner of ${login} can add it:`,
+      linkText: "Add it to the installation on GitHub",
+      href: manageUrlOf(input)!,
+    },
+  };
+}
+
+function emptyText(input: SettingsInput): string {
+  const state = input.connection.state;
+  if (state === "connected" || state === "suspended") return "No projects yet.";
+  if (!input.canManage) {
+    return state === "deleted"
+      ? "No projects yet. Your organization's admins reconnect GitHub; projects appear here once they do."
+      : "Your organization's admins connect GitHub; projects appear here once they do.";
+  }
+  if (state === "deleted") return "No projects yet. Reconnect GitHub to create projects.";
+  return input.pendingRequest ? "Projects can be created once an owner approves the installation on GitHub." : "Connect GitHub to create projects.";
+}
+
 function projectsView(input: SettingsInput): ProjectsView {
   const items = input.repoPage.repos.map((repo) => ({
     name: repo.name,
     fullName: repo.fullName ?? null,
     githubUrl: repo.fullName ? input.urls.repoUrl(repo.fullName) : null,
-    accessLabel: repo.accessible ? "Reachable" : "Not reachable",
-    accessClass: repo.accessible ? ("status-ok" as const) : ("status-bad" as const),
+    ...accessOf(repo, input),
   }));
-  const connected = input.connection.state === "connected" || input.connection.state === "suspended";
   const total = input.repoPage.total;
   return {
     count: total,
     countText: number(total),
     items,
-    emptyText: connected ? "No projects yet." : input.connection.state === "deleted" ? "No projects yet. Reconnect GitHub to create projects." : "Connect GitHub to create projects.",
+    emptyText: emptyText(input),
     pagination: paginationView(input),
   };
 }
@@ -170,10 +236,6 @@ export function buildSettingsViewModel(input: SettingsInput): SettingsViewModel 
     title: "Repositories",
     canManage: input.canManage,
     connection: connectionView(input),
-    pendingRequest:
-      input.pendingRequest && input.connection.state !== "connected" && input.connection.state !== "suspended"
-        ? { githubLogin: input.pendingRequest.githubLogin, requestedOn: dateView(input.pendingRequest.requestedAt)! }
-        : null,
     projects: projectsView(input),
     projectForm: projectFormView({ canManage: input.canManage, connection: input.connection, defaultRepoNames: input.defaultRepoNames ?? [] }),
   };
