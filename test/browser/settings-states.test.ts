@@ -71,7 +71,7 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
   const stateBadge = (page: Page) => card(page).getByTestId("connection-state").textContent();
   const accessOf = (page: Page, project: string) => page.getByRole("row").filter({ hasText: project }).locator(".status").textContent();
   const colourOf = (page: Page, project: string) =>
-    page.getByRole("row").filter({ hasText: project }).locator(".status").evaluate((element) => getComputedStyle(element).color);
+    page.getByRole("row").filter({ hasText: project }).locator(".status").evaluate("(element) => getComputedStyle(element).color");
   const GREEN = "rgb(26, 127, 55)";
   const RED = "rgb(207, 34, 46)";
 
@@ -114,7 +114,7 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
         const page = await openAs(width, "org_states_connected", "admin");
         await expect(stateBadge(page)).resolves.toBe("Connected");
         await expect(card(page).getByRole("link", { name: "acme-corp", exact: true }).getAttribute("href")).resolves.toBe("https://github.com/acme-corp");
-        await expect(card(page).locator("img.avatar").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).resolves.toBe(true);
+        await expect(card(page).locator("img.avatar").evaluate("(img) => img.complete && img.naturalWidth > 0")).resolves.toBe(true);
         await expect(card(page).locator("svg.github-mark").isVisible()).resolves.toBe(true);
         await expect(accessOf(page, "Website")).resolves.toBe("Reachable");
         await expect(colourOf(page, "Website")).resolves.toBe(GREEN);
@@ -125,8 +125,8 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
         await expect(accessOf(page, "Roadmap")).resolves.toBe("Not created yet");
         await expect(colourOf(page, "Roadmap")).resolves.not.toBe(RED);
         // Links are in the accent colour; card headings start at the card's padding.
-        await expect(fix.evaluate((a) => getComputedStyle(a).color)).resolves.toBe("rgb(9, 105, 218)");
-        await expect(card(page).locator("h2").evaluate((h) => getComputedStyle(h).marginTop)).resolves.toBe("0px");
+        await expect(fix.evaluate("(a) => getComputedStyle(a).color")).resolves.toBe("rgb(9, 105, 218)");
+        await expect(card(page).locator("h2").evaluate("(h) => getComputedStyle(h).marginTop")).resolves.toBe("0px");
         await finish(page, "connected", width);
       });
 

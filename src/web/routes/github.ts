@@ -68,7 +68,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
 
     if (claims.intent === "request") {
       const githubUser = await deps.userAuth.identifyUser(code);
-      await recordInstallRequest(deps, { organizationId, userId: auth.userId, githubUser });
+      await recordInstallRequest(deps, { organizationId, userId: auth.userId, email: auth.email, githubUser });
       return res.redirect(303, REQUESTED_PATH);
     }
 
@@ -80,6 +80,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
       organizationId,
       snapshot: snapshotOf(access.installation),
       actor: `user:${auth.userId}`,
+      actorName: auth.email,
       via: "oauth",
       log: req.log,
     });
@@ -135,7 +136,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
       // The error handler logs it, in one line, from the cause.
       throw new GitHubUnavailableError(`DELETE /app/installations/${live.installationId} failed`, { cause: error });
     }
-    await unlinkInstallation(deps, { organizationId, installationId: live.installationId, actor: `user:${auth.userId}`, uninstalled });
+    await unlinkInstallation(deps, { organizationId, installationId: live.installationId, actor: `user:${auth.userId}`, actorName: auth.email, uninstalled });
     req.log.info({ organizationId, installationId: live.installationId, uninstalled }, "disconnected from GitHub");
     addFlash(
       req,
