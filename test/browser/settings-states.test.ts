@@ -8,6 +8,9 @@ import { ACME } from "../helpers/github-api.js";
 import { SETTINGS, startConnectServer } from "../helpers/github-connect.js";
 import type { TestServer } from "../helpers/test-server.js";
 
+/** The browser's, in functions run in the page (the project's TypeScript has no DOM library). */
+declare const getComputedStyle: (element: unknown) => { color: string; marginTop: string };
+
 const DESKTOP = 1280;
 const PHONE = 390;
 
@@ -39,6 +42,12 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
       { organizationId, slug: "roadmap", name: "Roadmap", githubRepoId: null, accessible: false },
     ];
     await Repo.create([...repos("org_states_connected", true), ...repos("org_states_suspended", true), ...repos("org_states_deleted", false)]);
+    await server.models.AuditEvent.create([
+      { organizationId: "org_states_connected", actor: "user:dev_user_ada", actorName: "ada@example.com", action: "github.connected", details: { account: "acme-corp" }, at: new Date("2026-11-02T08:00:00Z") },
+      { organizationId: "org_states_connected", actor: "github:octocat", action: "installation_repositories.removed", details: { added: 0, removed: 2 }, at: new Date("2026-11-10T09:30:00Z") },
+      { organizationId: "org_states_connected", actor: "github:octocat", action: "installation.suspended", details: {}, at: new Date("2026-11-12T10:00:00Z") },
+      { organizationId: "org_states_connected", actor: "github:octocat", action: "marketplace_purchase.changed", details: { plan: "Team" }, at: new Date("2026-11-14T11:00:00Z") },
+    ]);
     await InstallRequest.create({
       organizationId: "org_states_pending",
       githubUserId: 80001,
@@ -71,7 +80,7 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
   const stateBadge = (page: Page) => card(page).getByTestId("connection-state").textContent();
   const accessOf = (page: Page, project: string) => page.getByRole("row").filter({ hasText: project }).locator(".status").textContent();
   const colourOf = (page: Page, project: string) =>
-    page.getByRole("row").filter({ hasText: project }).locator(".status").evaluate("(element) => getComputedStyle(element).color");
+    page.getByRole("row").filter({ hasText: project }).locator(".status").evaluate((element) => getComputedStyle(element).color);
   const GREEN = "rgb(26, 127, 55)";
   const RED = "rgb(207, 34, 46)";
 
@@ -114,7 +123,7 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
         const page = await openAs(width, "org_states_connected", "admin");
         await expect(stateBadge(page)).resolves.toBe("Connected");
         await expect(card(page).getByRole("link", { name: "acme-corp", exact: true }).getAttribute("href")).resolves.toBe("https://github.com/acme-corp");
-        await expect(card(page).locator("img.avatar").evaluate("(img) => img.complete && img.naturalWidth > 0")).resolves.toBe(true);
+        await expect(card(page).locator("img.avatar").evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).resolves.toBe(true);
         await expect(card(page).locator("svg.github-mark").isVisible()).resolves.toBe(true);
         await expect(accessOf(page, "Website")).resolves.toBe("Reachable");
         await expect(colourOf(page, "Website")).resolves.toBe(GREEN);
@@ -125,8 +134,8 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
         await expect(accessOf(page, "Roadmap")).resolves.toBe("Not created yet");
         await expect(colourOf(page, "Roadmap")).resolves.not.toBe(RED);
         // Links are in the accent colour; card headings start at the card's padding.
-        await expect(fix.evaluate("(a) => getComputedStyle(a).color")).resolves.toBe("rgb(9, 105, 218)");
-        await expect(card(page).locator("h2").evaluate("(h) => getComputedStyle(h).marginTop")).resolves.toBe("0px");
+        await expect(fix.evaluate((a) => getComputedStyle(a).color)).resolves.toBe("rgb(9, 105, 218)");
+        await expect(card(page).locator("h2").evaluate((h) => getComputedStyle(h).marginTop)).resolves.toBe("0px");
         await finish(page, "connected", width);
       });
 
@@ -167,6 +176,19 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
         await expect(page.getByRole("heading", { name: "This installation number is not valid" }).isVisible()).resolves.toBe(true);
         await expect(page.locator("main").textContent()).resolves.not.toMatch(/Error 400|missing/);
         await finish(page, "error-invalid", width);
+      });
+
+      it("activity: the connection's events as sentences, newest first, reached from Settings", async () => {
+        const page = await openAs(width, "org_states_connected", "member");
+        await page.getByRole("link", { name: "Activity" }).click();
+        await page.waitForURL(`${server.url}/workspace/settings/activity`);
+        await expect(page.locator("ol.activity .activity-sentence").allTextContents()).resolves.toEqual([
+          "Plan changed to Team by octocat",
+          "Suspended by octocat",
+          "octocat removed 2 repositories on GitHub",
+          "ada@example.com connected acme-corp",
+        ]);
+        await finish(page, "activity", width);
       });
 
       it("the sign-in page", async () => {
