@@ -43,6 +43,14 @@ describe.skipIf(!chromiumAvailable())("the /probot setup page, in a real browser
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("the accessibility check is not vacuous: an image without alt text is a critical violation", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.setContent('<!doctype html><html lang="en"><title>t</title><main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main></html>');
+    expect(await seriousViolations(page)).toEqual([expect.stringMatching(/^image-alt \(critical\)/)]);
+    await context.close();
+  });
+
   for (const width of [1280, 390]) {
     it(`reads and fits at ${width} px, with no serious axe violation`, async () => {
       const context = await browser.newContext({ viewport: { width, height: 844 } });
