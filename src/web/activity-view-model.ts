@@ -1,7 +1,8 @@
 import type { ActivityPage } from "../services/activity.js";
 import { activitySentence } from "./activity-sentence.js";
 import type { PageModel } from "./render.js";
-import { dateView, type DateView, type PaginationView } from "./settings-view-model.js";
+import type { PaginationView } from "./projects-view-model.js";
+import { dateView, type DateView } from "./settings-view-model.js";
 
 /** What views/pages/settings-activity.ejs shows. */
 export interface ActivityView extends PageModel {

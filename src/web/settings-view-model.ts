@@ -5,6 +5,7 @@ import type { GitHubUrls } from "../services/github-urls.js";
 import type { ReconnectLink } from "../services/reconnect-link.js";
 import type { RepoPage } from "../services/repo-listing.js";
 import { projectFormView, type ProjectFormView } from "./project-form-view-model.js";
+import { projectsView, type ProjectsView } from "./projects-view-model.js";
 
 /** What views/pages/settings-repos.ejs shows; every word and URL is decided here. */
 export interface SettingsViewModel {
@@ -58,35 +59,6 @@ export interface ReconnectNote {
   moreText: string | null;
 }
 
-export interface ProjectsView {
-  /** How many projects the organization has, on every page. */
-  count: number;
-  countText: string;
-  items: ProjectItemView[];
-  /** Shown instead of the list when it is empty. */
-  emptyText: string;
-  /** Which slice this page shows and the links to its neighbours; null when one page holds them all. */
-  pagination: PaginationView | null;
-}
-
-export interface ProjectItemView {
-  name: string;
-  fullName: string | null;
-  githubUrl: string | null;
-  accessLabel: string;
-  accessClass: "status-ok" | "status-warn" | "status-bad" | "status-muted";
-  /** Why the repo cannot be reached and how to fix it, with the link that does; null when nothing is to fix. */
-  accessHint: { text: string; linkText: string; href: string } | null;
-}
-
-export interface PaginationView {
-  /** "Showing 51–100 of 10,000 projects" */
-  rangeText: string;
-  /** "Page 2 of 200" */
-  pageText: string;
-  previousUrl: string | null;
-  nextUrl: string | null;
-}
 
 export function dateView(date: Date | null | undefined): DateView | null {
   if (!date) return null;
@@ -132,7 +104,7 @@ export function avatarUrl(accountId: number): string {
   return `https://avatars.githubusercontent.com/u/${encodeURIComponent(String(accountId))}?s=64`;
 }
 
-function manageUrlOf(input: SettingsInput): string | null {
+export function manageUrlOf(input: SettingsInput): string | null {
   const installation = input.connection.installation;
   if (!installation) return null;
   return input.urls.manageUrl({ installationId: installation.installationId, accountLogin: installation.accountLogin, accountType: installation.accountType });
@@ -165,69 +137,6 @@ function connectionView(input: SettingsInput): ConnectionView {
     preselectedText: preselected === 0 ? null : `your ${plural(preselected, "repository", "repositories")}`,
     reconnectNote: reconnect ? reconnectNote(input.toTick, installation.accountLogin) : null,
     statusClass: connection.state === "connected" ? "status-ok" : connection.state === "suspended" ? "status-warn" : "status-muted",
-  };
-}
-
-function paginationView(input: SettingsInput): PaginationView | null {
-  const { page, total, repos } = input.repoPage;
-  if (page.last === 1) return null;
-  const link = (n: number) => `${input.pagePath}?page=${n}`;
-  const from = page.skip + 1;
-  return {
-    rangeText: `Showing ${number(from)}–${number(page.skip + repos.length)} of ${plural(total, "project", "projects")}`,
-    pageText: `Page ${number(page.number)} of ${number(page.last)}`,
-    previousUrl: page.number > 1 ? link(page.number - 1) : null,
-    nextUrl: page.number < page.last ? link(page.number + 1) : null,
-  };
-}
-
-type RepoAccess = Pick<ProjectItemView, "accessLabel" | "accessClass" | "accessHint">;
-
-/** What a project's Access column says: the truth for the connection's state, not only the stored flag. */
-function accessOf(repo: RepoPage["repos"][number], input: SettingsInput): RepoAccess {
-  const state = input.connection.state;
-  if (repo.githubRepoId == null) return { accessLabel: "Not created yet", accessClass: "status-muted", accessHint: null };
-  if (state === "suspended") return { accessLabel: "Paused while suspended", accessClass: "status-warn", accessHint: null };
-  if (state !== "connected") return { accessLabel: "Paused until GitHub is reconnected", accessClass: "status-muted", accessHint: null };
-  if (repo.accessible) return { accessLabel: "Reachable", accessClass: "status-ok", accessHint: null };
-  const login = input.connection.installation?.accountLogin ?? "the account";
-  return {
-    accessLabel: "Not reachable",
-    accessClass: "status-bad",
-    accessHint: {
-      text: `GitHub Connect's installation on ${login} does not include this repository. An owner of ${login} can add it:`,
-      linkText: "Add it to the installation on GitHub",
-      href: manageUrlOf(input)!,
-    },
-  };
-}
-
-function emptyText(input: SettingsInput): string {
-  const state = input.connection.state;
-  if (state === "connected" || state === "suspended") return "No projects yet.";
-  if (!input.canManage) {
-    return state === "deleted"
-      ? "No projects yet. Your organization's admins reconnect GitHub; projects appear here once they do."
-      : "Your organization's admins connect GitHub; projects appear here once they do.";
-  }
-  if (state === "deleted") return "No projects yet. Reconnect GitHub to create projects.";
-  return input.pendingRequest ? "Projects can be created once an owner approves the installation on GitHub." : "Connect GitHub to create projects.";
-}
-
-function projectsView(input: SettingsInput): ProjectsView {
-  const items = input.repoPage.repos.map((repo) => ({
-    name: repo.name,
-    fullName: repo.fullName ?? null,
-    githubUrl: repo.fullName ? input.urls.repoUrl(repo.fullName) : null,
-    ...accessOf(repo, input),
-  }));
-  const total = input.repoPage.total;
-  return {
-    count: total,
-    countText: number(total),
-    items,
-    emptyText: emptyText(input),
-    pagination: paginationView(input),
   };
 }
 
