@@ -119,6 +119,16 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
         await finish(page, "pending-request", width);
       });
 
+      it("a pending install request, seen by a member: the same wait, nothing to press", async () => {
+        const page = await openAs(width, "org_states_pending", "member");
+        await expect(stateBadge(page)).resolves.toBe("Waiting for approval");
+        await expect(card(page).getByText("It connects here by itself once they approve; nothing else is needed.", { exact: false }).isVisible()).resolves.toBe(true);
+        await expect(page.locator("main").getByRole("link", { name: /Connect/ }).count()).resolves.toBe(0);
+        await expect(page.locator("main").getByText("can connect GitHub").count()).resolves.toBe(0);
+        await expect(page.getByText("Your organization's admins connect GitHub; projects appear here once they do.").isVisible()).resolves.toBe(true);
+        await finish(page, "pending-request-member", width);
+      });
+
       it("connected: the account with its avatar and link; reachable is green, unreachable says how to fix it, not created is neutral", async () => {
         const page = await openAs(width, "org_states_connected", "admin");
         await expect(stateBadge(page)).resolves.toBe("Connected");
