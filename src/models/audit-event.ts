@@ -6,6 +6,8 @@ const auditEventSchema = new Schema(
     organizationId: { type: String, default: null },
     /** "github:<login>", "user:<id>" or "system". */
     actor: { type: String, required: true },
+    /** How the activity page names a person signed in here (their email); null for GitHub and the system. */
+    actorName: { type: String, default: null },
     action: { type: String, required: true },
     details: { type: Schema.Types.Mixed, default: () => ({}) },
     at: { type: Date, required: true },

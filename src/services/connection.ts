@@ -38,6 +38,8 @@ export interface LinkOptions {
   snapshot: InstallationSnapshot;
   /** "user:<id>" of the admin, or "github:<login>" when a webhook links a requested install. */
   actor: string;
+  /** The email of the person who acted, for the activity page. */
+  actorName?: string;
   via: "oauth" | "request";
   /** The request's or delivery's logger, for the Marketplace refresh's one line. */
   log?: Logger;
@@ -110,6 +112,7 @@ export async function linkInstallation(deps: ConnectionDeps, options: LinkOption
     await recordAudit(models, deps.now(), {
       organizationId,
       actor: options.actor,
+      actorName: options.actorName ?? null,
       action: "github.connected",
       details: { installationId, account: installation.accountLogin, accountType: installation.accountType, via: options.via },
     });
@@ -127,7 +130,7 @@ export async function linkInstallation(deps: ConnectionDeps, options: LinkOption
  */
 export async function unlinkInstallation(
   deps: ConnectionDeps,
-  options: { organizationId: string; installationId: number; actor: string; uninstalled: "uninstalled" | "already-gone" },
+  options: { organizationId: string; installationId: number; actor: string; actorName?: string; uninstalled: "uninstalled" | "already-gone" },
 ): Promise<GitHubInstallationDoc | null> {
   const { models } = deps;
   const at = deps.now();
@@ -141,6 +144,7 @@ export async function unlinkInstallation(
   await recordAudit(models, at, {
     organizationId: options.organizationId,
     actor: options.actor,
+    actorName: options.actorName ?? null,
     action: "github.disconnected",
     details: { installationId: options.installationId, account: installation.accountLogin, github: options.uninstalled },
   });

@@ -16,16 +16,39 @@ export interface GitHubAppClient {
   listInstallationRepositoryIds(installationId: number): Promise<InstallationRepositoryIds>;
 }
 
-export function createGitHubAppClient(deps: { probot: Probot }): GitHubAppClient {
+/** How long a person waits on GitHub for an uninstall before the page says GitHub did not answer. */
+export const UNINSTALL_TIMEOUT_MS = 5_000;
+
+/** GitHub did not answer within the time a person waits. */
+export class GitHubTimeoutError extends Error {
+  override name = "GitHubTimeoutError";
+  constructor(
+    readonly request: string,
+    readonly timeoutMs: number,
+    options?: ErrorOptions,
+  ) {
+    super(`${request}: GitHub did not answer within ${timeoutMs} ms`, options);
+  }
+}
+
+export function createGitHubAppClient(deps: { probot: Probot; uninstallTimeoutMs?: number }): GitHubAppClient {
   const { probot } = deps;
+  const uninstallTimeoutMs = deps.uninstallTimeoutMs ?? UNINSTALL_TIMEOUT_MS;
   return {
     async uninstall(installationId) {
       const octokit = await probot.auth();
+      const signal = AbortSignal.timeout(uninstallTimeoutMs);
       try {
-        await octokit.request("DELETE /app/installations/{installation_id}", { installation_id: installationId });
+        // A person is waiting on the page: no retries past the timeout, a message instead.
+        await octokit.request("DELETE /app/installations/{installation_id}", {
+          installation_id: installationId,
+          request: { signal, retries: 0 },
+        });
         return "uninstalled";
       } catch (error) {
         if (statusOf(error) === 404) return "already-gone";
+        // Octokit turns the signal's TimeoutError into a RequestError 500 without its cause: ask the signal.
+        if (signal.aborted) throw new GitHubTimeoutError(`DELETE /app/installations/${installationId}`, uninstallTimeoutMs, { cause: error });
         throw error;
       }
     },

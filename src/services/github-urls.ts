@@ -21,6 +21,8 @@ export interface GitHubUrls {
   callbackUrl: string;
   /** A repository's page on GitHub. */
   repoUrl(fullName: string): string;
+  /** An account's (organization's or user's) page on GitHub. */
+  accountUrl(login: string): string;
 }
 
 export interface ManageTarget {
@@ -74,6 +76,8 @@ export function createGitHubUrls({ github, baseUrl }: GitHubUrlsOptions): GitHub
       const query = new URLSearchParams({ client_id: github.clientId, redirect_uri: callbackUrl, state });
       return `${web}/login/oauth/authorize?${query.toString()}`;
     },
+
+    accountUrl: (login) => `${web}/${encodeURIComponent(login)}`,
 
     repoUrl: (fullName) => `${web}/${fullName.split("/").map(encodeURIComponent).join("/")}`,
   };

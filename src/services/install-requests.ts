@@ -14,7 +14,7 @@ export const INSTALL_REQUEST_TTL_MS = 30 * 24 * 60 * 60 * 1000;
  */
 export async function recordInstallRequest(
   deps: ConnectionDeps,
-  options: { organizationId: string; userId: string; githubUser: { id: number; login: string } },
+  options: { organizationId: string; userId: string; email?: string; githubUser: { id: number; login: string } },
 ): Promise<void> {
   const requestedAt = deps.now();
   await deps.models.InstallRequest.updateOne(
@@ -34,6 +34,7 @@ export async function recordInstallRequest(
   await recordAudit(deps.models, requestedAt, {
     organizationId: options.organizationId,
     actor: `user:${options.userId}`,
+    actorName: options.email ?? null,
     action: "github.install_requested",
     details: { githubUserId: options.githubUser.id, githubLogin: options.githubUser.login },
   });

@@ -22,7 +22,7 @@ export function findStoredRepo(models: Pick<Models, "Repo">, organizationId: str
 export async function recordRepo(
   models: Models,
   at: Date,
-  entry: { organizationId: string; repo: GitHubRepo; actor: string; via: RepoVia },
+  entry: { organizationId: string; repo: GitHubRepo; actor: string; actorName?: string; via: RepoVia },
 ): Promise<RepoDoc> {
   const { organizationId, repo } = entry;
   const slug = repoSlug(repo.name);
@@ -41,6 +41,7 @@ export async function recordRepo(
   await recordAudit(models, at, {
     organizationId,
     actor: entry.actor,
+    actorName: entry.actorName ?? null,
     action: `repo.${entry.via}`,
     details: { slug, githubRepoId: repo.id, fullName: repo.fullName },
   });

@@ -34,6 +34,8 @@ export interface DefaultReposResult {
 export interface RepoRequestContext {
   /** "user:<id>" of the admin, for the audit log. */
   actor: string;
+  /** The email of the person who acted, for the activity page. */
+  actorName?: string;
   /** The request's logger (request id bound); the service's own otherwise. */
   log?: Logger;
 }
@@ -99,7 +101,7 @@ export function createRepos(deps: ReposDeps): Repos {
     if (!allowance.allowed) throw new RepoNotAllowedError(name, allowance.reason, allowance.upgradeUrl);
     try {
       const { via, repo } = await fromGitHub(client, name);
-      const saved = await recordRepo(models, now(), { organizationId, repo, actor: context.actor, via });
+      const saved = await recordRepo(models, now(), { organizationId, repo, actor: context.actor, actorName: context.actorName, via });
       log.info({ githubRepoId: repo.id, fullName: repo.fullName, via }, `repository ${via}`);
       return { kind: via, repo: saved };
     } catch (error) {

@@ -5,6 +5,9 @@ import { WORKOS_API_URL } from "./session/workos-client.js";
 
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
+/** Where GitHub serves account avatars: the settings page shows the connected account's. */
+export const GITHUB_AVATARS_ORIGIN = "https://avatars.githubusercontent.com";
+
 /**
  * Where this site's forms may send the browser, redirects included (browsers check form-action
  * on the redirect a form post answers with): ourselves; GitHub (the App registration form posts
@@ -19,7 +22,7 @@ function formTargets(config: AppConfig): string[] {
 
 /**
  * Headers every answer carries, set by helmet. The Content-Security-Policy allows only our own
- * scripts, styles and images (views have no inline script, style attribute or on* handler;
+ * scripts and styles, our own images and GitHub's avatars (views have no inline script, style attribute or on* handler;
  * test/unit/views-csp.test.ts keeps it so), never framed, no <base> or plugins. helmet's default
  * directives are off: they would allow inline styles and https: fonts we do not use, and
  * upgrade-insecure-requests would break a plain-http local server. helmet's other headers
@@ -34,6 +37,7 @@ export function securityHeaders(config: AppConfig): RequestHandler {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
+        imgSrc: ["'self'", GITHUB_AVATARS_ORIGIN],
         baseUri: ["'none'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],

@@ -5,6 +5,7 @@ import type { GitHubUrls } from "../services/github-urls.js";
 import type { ReconnectLink } from "../services/reconnect-link.js";
 import type { RepoPage } from "../services/repo-listing.js";
 import { projectFormView, type ProjectFormView } from "./project-form-view-model.js";
+import { projectsView, type ProjectsView } from "./projects-view-model.js";
 
 /** What views/pages/settings-repos.ejs shows; every word and URL is decided here. */
 export interface SettingsViewModel {
@@ -12,7 +13,6 @@ export interface SettingsViewModel {
   /** Admins get the buttons; members see the same status without them. */
   canManage: boolean;
   connection: ConnectionView;
-  pendingRequest: { githubLogin: string; requestedOn: DateView } | null;
   projects: ProjectsView;
   /** The new-project form (views/partials/project-form.ejs); null when there is none to show. */
   projectForm: ProjectFormView | null;
@@ -27,7 +27,13 @@ export interface DateView {
 export type ConnectionView =
   | {
       state: "connected" | "suspended" | "deleted";
+      /** The state in one word, beside the card's heading: "Connected", "Suspended", "Disconnected". */
+      stateLabel: string;
       accountLogin: string;
+      /** The account's page on GitHub, built from the configured web URL. */
+      accountUrl: string;
+      /** GitHub's avatar of the account (avatars.githubusercontent.com, allowed by the CSP's img-src). */
+      avatarUrl: string;
       accountTypeLabel: "Organization" | "Personal account";
       installedOn: DateView | null;
       manageUrl: string;
@@ -39,9 +45,11 @@ export type ConnectionView =
       preselectedText: string | null;
       /** Admins only: when the repos do not fit in the link, which to tick on GitHub. */
       reconnectNote: ReconnectNote | null;
-      statusClass: "status-ok" | "status-warn" | "status-bad";
+      statusClass: "status-ok" | "status-warn" | "status-muted";
     }
-  | { state: "disconnected"; connectUrl: string };
+  | { state: "disconnected"; stateLabel: "Not connected"; connectUrl: string }
+  /** An admin asked an owner on GitHub to install the App (setup_action=request): one state, waiting. */
+  | { state: "pending"; stateLabel: "Waiting for approval"; githubLogin: string; requestedOn: DateView; connectUrl: string };
 
 export interface ReconnectNote {
   text: string;
@@ -51,25 +59,6 @@ export interface ReconnectNote {
   moreText: string | null;
 }
 
-export interface ProjectsView {
-  /** How many projects the organization has, on every page. */
-  count: number;
-  countText: string;
-  items: Array<{ name: string; fullName: string | null; githubUrl: string | null; accessLabel: string; accessClass: "status-ok" | "status-bad" }>;
-  /** Shown instead of the list when it is empty. */
-  emptyText: string;
-  /** Which slice this page shows and the links to its neighbours; null when one page holds them all. */
-  pagination: PaginationView | null;
-}
-
-export interface PaginationView {
-  /** "Showing 51–100 of 10,000 projects" */
-  rangeText: string;
-  /** "Page 2 of 200" */
-  pageText: string;
-  previousUrl: string | null;
-  nextUrl: string | null;
-}
 
 export function dateView(date: Date | null | undefined): DateView | null {
   if (!date) return null;
@@ -108,60 +97,46 @@ function reconnectNote(toTick: SettingsInput["toTick"], accountLogin: string): R
   };
 }
 
+const STATE_LABELS = { connected: "Connected", suspended: "Suspended", deleted: "Disconnected" } as const;
+
+/** GitHub's avatar for an account id, 64 px. */
+export function avatarUrl(accountId: number): string {
+  return `https://avatars.githubusercontent.com/u/${encodeURIComponent(String(accountId))}?s=64`;
+}
+
+export function manageUrlOf(input: SettingsInput): string | null {
+  const installation = input.connection.installation;
+  if (!installation) return null;
+  return input.urls.manageUrl({ installationId: installation.installationId, accountLogin: installation.accountLogin, accountType: installation.accountType });
+}
+
 function connectionView(input: SettingsInput): ConnectionView {
   const { connection, urls, canManage } = input;
   const installation: GitHubInstallationDoc | null = connection.installation;
-  if (connection.state === "disconnected" || !installation) return { state: "disconnected", connectUrl: "/github/connect" };
+  if (connection.state === "disconnected" || !installation) {
+    const request = input.pendingRequest;
+    if (request) {
+      return { state: "pending", stateLabel: "Waiting for approval", githubLogin: request.githubLogin, requestedOn: dateView(request.requestedAt)!, connectUrl: "/github/connect" };
+    }
+    return { state: "disconnected", stateLabel: "Not connected", connectUrl: "/github/connect" };
+  }
   const reconnect = connection.state === "deleted" && canManage ? input.reconnect : null;
   const preselected = reconnect?.preselected ?? 0;
   return {
     state: connection.state,
+    stateLabel: STATE_LABELS[connection.state],
     accountLogin: installation.accountLogin,
+    accountUrl: urls.accountUrl(installation.accountLogin),
+    avatarUrl: avatarUrl(installation.accountId),
     accountTypeLabel: installation.accountType === "User" ? "Personal account" : "Organization",
     installedOn: dateView(installation.installedAt ?? (installation as { createdAt?: Date }).createdAt),
-    manageUrl: urls.manageUrl({
-      installationId: installation.installationId,
-      accountLogin: installation.accountLogin,
-      accountType: installation.accountType,
-    }),
+    manageUrl: manageUrlOf(input)!,
     suspendedOn: dateView(installation.suspendedAt),
     removedOn: dateView(installation.deletedAt),
     reconnectUrl: reconnect?.url ?? null,
     preselectedText: preselected === 0 ? null : `your ${plural(preselected, "repository", "repositories")}`,
     reconnectNote: reconnect ? reconnectNote(input.toTick, installation.accountLogin) : null,
-    statusClass: connection.state === "connected" ? "status-ok" : connection.state === "suspended" ? "status-warn" : "status-bad",
-  };
-}
-
-function paginationView(input: SettingsInput): PaginationView | null {
-  const { page, total, repos } = input.repoPage;
-  if (page.last === 1) return null;
-  const link = (n: number) => `${input.pagePath}?page=${n}`;
-  const from = page.skip + 1;
-  return {
-    rangeText: `Showing ${number(from)}–${number(page.skip + repos.length)} of ${plural(total, "project", "projects")}`,
-    pageText: `Page ${number(page.number)} of ${number(page.last)}`,
-    previousUrl: page.number > 1 ? link(page.number - 1) : null,
-    nextUrl: page.number < page.last ? link(page.number + 1) : null,
-  };
-}
-
-function projectsView(input: SettingsInput): ProjectsView {
-  const items = input.repoPage.repos.map((repo) => ({
-    name: repo.name,
-    fullName: repo.fullName ?? null,
-    githubUrl: repo.fullName ? input.urls.repoUrl(repo.fullName) : null,
-    accessLabel: repo.accessible ? "Reachable" : "Not reachable",
-    accessClass: repo.accessible ? ("status-ok" as const) : ("status-bad" as const),
-  }));
-  const connected = input.connection.state === "connected" || input.connection.state === "suspended";
-  const total = input.repoPage.total;
-  return {
-    count: total,
-    countText: number(total),
-    items,
-    emptyText: connected ? "No projects yet." : input.connection.state === "deleted" ? "No projects yet. Reconnect GitHub to create projects." : "Connect GitHub to create projects.",
-    pagination: paginationView(input),
+    statusClass: connection.state === "connected" ? "status-ok" : connection.state === "suspended" ? "status-warn" : "status-muted",
   };
 }
 
@@ -170,10 +145,6 @@ export function buildSettingsViewModel(input: SettingsInput): SettingsViewModel 
     title: "Repositories",
     canManage: input.canManage,
     connection: connectionView(input),
-    pendingRequest:
-      input.pendingRequest && input.connection.state !== "connected" && input.connection.state !== "suspended"
-        ? { githubLogin: input.pendingRequest.githubLogin, requestedOn: dateView(input.pendingRequest.requestedAt)! }
-        : null,
     projects: projectsView(input),
     projectForm: projectFormView({ canManage: input.canManage, connection: input.connection, defaultRepoNames: input.defaultRepoNames ?? [] }),
   };

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import type { Connection } from "mongoose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { chromiumAvailable, launchBrowser, screenshot } from "../helpers/browser.js";
+import { AVATAR_SVG, chromiumAvailable, launchBrowser, screenshot } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
 import {
   nockDeleteInstallation,
@@ -45,6 +45,7 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     await context.route(/^https:\/\/github\.com\//, (route) =>
       route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>GitHub (stand-in)</title><h1>GitHub stand-in</h1>" }),
     );
+    await context.route(/^https:\/\/avatars\.githubusercontent\.com\//, (route) => route.fulfill({ status: 200, contentType: "image/svg+xml", body: AVATAR_SVG }));
     const page = await context.newPage();
     page.on("console", (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
@@ -72,7 +73,7 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     await signIn(page, "ada@acme.example", "admin");
 
     // Disconnected.
-    await expect(connection_(page).getByText("Not connected").isVisible()).resolves.toBe(true);
+    await expect(connection_(page).getByTestId("connection-status").textContent()).resolves.toBe("Not connected");
     await expect(connection_(page).getByText("“Only select repositories”").isVisible()).resolves.toBe(true);
     await expect(page.getByText("Connect GitHub to create projects.").isVisible()).resolves.toBe(true);
     await screenshot(page, "connect-1-disconnected");
@@ -108,7 +109,8 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     await page.goto(`${server.url}/github/callback?code=browser-code&state=${encodeURIComponent(oauthState)}`);
     await page.waitForURL(`${server.url}${SETTINGS}`);
     await expect(page.getByRole("status").filter({ hasText: "Connected to acme-corp on GitHub." }).isVisible()).resolves.toBe(true);
-    await expect(connection_(page).getByText("Connected to acme-corp").isVisible()).resolves.toBe(true);
+    await expect(connection_(page).getByRole("heading", { name: "GitHub Connection Connected" }).isVisible()).resolves.toBe(true);
+    await expect(connection_(page).getByRole("link", { name: "acme-corp", exact: true }).getAttribute("href")).resolves.toBe("https://github.com/acme-corp");
     await expect(connection_(page).getByText("Organization", { exact: true }).isVisible()).resolves.toBe(true);
     await expect(connection_(page).getByText("Installed 24 November 2026").isVisible()).resolves.toBe(true);
     await expect(connection_(page).getByRole("link", { name: "Manage on GitHub" }).getAttribute("href")).resolves.toBe(
@@ -128,14 +130,19 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     // Keyboard: Tab reaches Disconnect.
     await page.getByRole("link", { name: "Manage on GitHub" }).focus();
     await page.keyboard.press("Tab");
-    await expect(page.evaluate("document.activeElement?.textContent?.trim()")).resolves.toBe("Disconnect");
+    await expect(page.evaluate("document.activeElement?.textContent?.trim()")).resolves.toBe("Disconnect…");
 
-    // Disconnect.
+    // Disconnect asks first, naming the account.
+    await page.getByRole("link", { name: "Disconnect…" }).click();
+    await page.waitForURL(`${server.url}/github/disconnect`);
+    await expect(page.getByRole("heading", { name: "Disconnect acme-corp?" }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole("link", { name: "Cancel" }).getAttribute("href")).resolves.toBe(SETTINGS);
+    await screenshot(page, "connect-4a-disconnect-confirm");
     nockDeleteInstallation(57001);
-    await page.getByRole("button", { name: "Disconnect" }).click();
+    await page.getByRole("button", { name: "Disconnect acme-corp" }).click();
     await page.waitForURL(`${server.url}${SETTINGS}`);
     await expect(page.getByRole("status").filter({ hasText: "Disconnected from acme-corp" }).isVisible()).resolves.toBe(true);
-    await expect(connection_(page).getByText("Disconnected from acme-corp").isVisible()).resolves.toBe(true);
+    await expect(connection_(page).getByRole("heading", { name: "GitHub Connection Disconnected" }).isVisible()).resolves.toBe(true);
     const reconnect = await connection_(page).getByRole("link", { name: "Reconnect GitHub" }).getAttribute("href");
     const reconnectUrl = new URL(reconnect!);
     expect(reconnectUrl.pathname).toBe("/apps/github-connect-test/installations/new/permissions");
@@ -166,7 +173,7 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
   it("a member sees the status with no buttons", async () => {
     const page = await newPage();
     await signIn(page, "bob@acme.example", "member");
-    await expect(connection_(page).getByText("Connected to acme-corp").isVisible()).resolves.toBe(true);
+    await expect(connection_(page).getByRole("link", { name: "acme-corp", exact: true }).isVisible()).resolves.toBe(true);
     const main = page.locator("main");
     await expect(main.getByRole("button").count()).resolves.toBe(0);
     await expect(main.getByRole("link", { name: /Connect GitHub|Reconnect GitHub|Manage on GitHub/ }).count()).resolves.toBe(0);

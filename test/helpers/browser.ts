@@ -30,6 +30,9 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** A stand-in for GitHub's avatar images: browser tests answer avatars.githubusercontent.com with it, never the network. */
+export const AVATAR_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="#8250df"/></svg>';
+
 const screenshotDir = path.resolve(import.meta.dirname, "../../test-results/screenshots");
 
 /** Saves a full-page screenshot to test-results/screenshots/<name>.png (git-ignored) and returns its path. */

@@ -170,9 +170,10 @@ export function nockInstallationRepositories(pages: RepoSpec[][], options: { tok
   return scope;
 }
 
-/** `DELETE /app/installations/{id}` with the App's JWT: 204, or 404 when GitHub already forgot it. */
-export function nockDeleteInstallation(installationId: number, status: 204 | 404 | 500 = 204): nock.Scope {
-  const scope = nock(GITHUB_API).delete(`/app/installations/${installationId}`).matchHeader("authorization", /^bearer eyJ/i);
+/** `DELETE /app/installations/{id}` with the App's JWT: 204, or 404 when GitHub already forgot it; `delayMs` holds the answer back (a GitHub that hangs). */
+export function nockDeleteInstallation(installationId: number, status: 204 | 404 | 500 = 204, options: { delayMs?: number } = {}): nock.Scope {
+  let scope = nock(GITHUB_API).delete(`/app/installations/${installationId}`).matchHeader("authorization", /^bearer eyJ/i);
+  if (options.delayMs) scope = scope.delay(options.delayMs);
   if (status === 204) return scope.reply(204);
   if (status === 404) return scope.reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/apps/apps#delete-an-installation-for-the-authenticated-app", status: "404" });
   return scope.reply(500, { message: "Server Error" });

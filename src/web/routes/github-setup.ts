@@ -17,7 +17,14 @@ export const SETUP_CONFIRM_PATH = "/github/setup/confirm";
 function parseInstallationId(raw: unknown): number {
   const id = typeof raw === "string" && /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(id)) {
-    throw new HttpError(400, "GitHub did not say which installation", "The address is missing GitHub's installation number. Go back to Settings and press Connect GitHub again.");
+    const missing = raw === undefined || raw === "";
+    throw new HttpError(
+      400,
+      missing ? "GitHub did not say which installation" : "This installation number is not valid",
+      missing
+        ? "The address is missing GitHub's installation number. Go back to Settings and press Connect GitHub again."
+        : "The installation number in the address is invalid: it must be the number GitHub sends. Go back to Settings and press Connect GitHub again.",
+    );
   }
   return id;
 }

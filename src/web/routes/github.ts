@@ -18,6 +18,8 @@ import { requireAdminTo } from "../session/guards.js";
 import { addFlash } from "../session/flow.js";
 import { reportRepoAccess } from "../repo-access-flash.js";
 import { dateView } from "../settings-view-model.js";
+import { GitHubTimeoutError } from "../../services/github-app-client.js";
+import { disconnectConfirmView, disconnectTimeoutPage } from "../disconnect-view-model.js";
 import { githubSetupRoutes } from "./github-setup.js";
 import { SETTINGS_PATH } from "./settings.js";
 
@@ -66,7 +68,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
 
     if (claims.intent === "request") {
       const githubUser = await deps.userAuth.identifyUser(code);
-      await recordInstallRequest(deps, { organizationId, userId: auth.userId, githubUser });
+      await recordInstallRequest(deps, { organizationId, userId: auth.userId, email: auth.email, githubUser });
       return res.redirect(303, REQUESTED_PATH);
     }
 
@@ -78,6 +80,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
       organizationId,
       snapshot: snapshotOf(access.installation),
       actor: `user:${auth.userId}`,
+      actorName: auth.email,
       via: "oauth",
       log: req.log,
     });
@@ -98,8 +101,22 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
     });
   });
 
+  const adminToDisconnect = requireAdminTo("disconnect GitHub");
+
+  /** The confirmation Disconnect leads to: names the account, posts the form, or goes back. */
+  router.get("/github/disconnect", adminToDisconnect, async (req, res) => {
+    const connection = await findConnection(models, req.auth!.organizationId!);
+    const live = connection.state === "connected" || connection.state === "suspended" ? connection.installation : null;
+    if (!live) {
+      addFlash(req, "info", "GitHub is not connected, so there is nothing to disconnect.");
+      return res.redirect(303, SETTINGS_PATH);
+    }
+    res.set("cache-control", "no-store");
+    renderPage(res, "github-disconnect-confirm", disconnectConfirmView(live, urls));
+  });
+
   /** Uninstalls through the App API, then marks the link gone; repos and their ids stay (rule 6). */
-  router.post("/github/disconnect", requireAdminTo("disconnect GitHub"), async (req, res) => {
+  router.post("/github/disconnect", adminToDisconnect, async (req, res) => {
     const auth = req.auth!;
     const organizationId = auth.organizationId!;
     const connection = await findConnection(models, organizationId);
@@ -112,10 +129,14 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
     try {
       uninstalled = await deps.appClient.uninstall(live.installationId);
     } catch (error) {
+      if (error instanceof GitHubTimeoutError) {
+        req.log.warn({ organizationId, installationId: live.installationId, timeoutMs: error.timeoutMs }, `${error.message}; nothing changed`);
+        return renderPage(res, "error", disconnectTimeoutPage(live.accountLogin, error.timeoutMs), 504);
+      }
       // The error handler logs it, in one line, from the cause.
       throw new GitHubUnavailableError(`DELETE /app/installations/${live.installationId} failed`, { cause: error });
     }
-    await unlinkInstallation(deps, { organizationId, installationId: live.installationId, actor: `user:${auth.userId}`, uninstalled });
+    await unlinkInstallation(deps, { organizationId, installationId: live.installationId, actor: `user:${auth.userId}`, actorName: auth.email, uninstalled });
     req.log.info({ organizationId, installationId: live.installationId, uninstalled }, "disconnected from GitHub");
     addFlash(
       req,

@@ -43,7 +43,7 @@ export function projectsRoutes(deps: ProjectsRouteDeps): Router {
     const { organizationId, userId } = req.auth!;
     const body = req.body as Record<string, unknown> | undefined;
     const name = typeof body?.name === "string" ? body.name : "";
-    await flashRefusals(req, async () => [outcomeFlash(deps.urls, await deps.repos.create(organizationId!, name, { actor: `user:${userId}`, log: req.log }))]);
+    await flashRefusals(req, async () => [outcomeFlash(deps.urls, await deps.repos.create(organizationId!, name, { actor: `user:${userId}`, actorName: req.auth!.email, log: req.log }))]);
     res.redirect(303, SETTINGS_PATH);
   });
 
@@ -53,7 +53,7 @@ export function projectsRoutes(deps: ProjectsRouteDeps): Router {
       addFlash(req, "info", "This deployment has no default repositories. Nothing was created.");
       return res.redirect(303, SETTINGS_PATH);
     }
-    await flashRefusals(req, async () => defaultsFlashes(deps.urls, await deps.repos.provisionDefaults(organizationId!, { actor: `user:${userId}`, log: req.log })));
+    await flashRefusals(req, async () => defaultsFlashes(deps.urls, await deps.repos.provisionDefaults(organizationId!, { actor: `user:${userId}`, actorName: req.auth!.email, log: req.log })));
     res.redirect(303, SETTINGS_PATH);
   });
 

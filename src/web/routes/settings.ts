@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { findActivityPage } from "../../services/activity.js";
 import { findConnection } from "../../services/connection.js";
 import { findOpenInstallRequest } from "../../services/install-requests.js";
 import { buildReconnectLink, reposToTick } from "../../services/reconnect-link.js";
@@ -8,10 +9,12 @@ import { issueState } from "../github-flow-state.js";
 import { requestedPage } from "../pagination.js";
 import { renderPage } from "../render.js";
 import { requireOrganization } from "../session/guards.js";
+import { buildActivityView } from "../activity-view-model.js";
 import { buildPlanView } from "../plan-view-model.js";
 import { buildSettingsViewModel } from "../settings-view-model.js";
 
 export const SETTINGS_PATH = "/workspace/settings/repos";
+export const ACTIVITY_PATH = "/workspace/settings/activity";
 
 /** The settings page: the GitHub connection, the plan and one page of the organization's projects (`?page=N`). */
 export function settingsRoutes(deps: GitHubConnectDeps): Router {
@@ -50,7 +53,14 @@ export function settingsRoutes(deps: GitHubConnectDeps): Router {
       listingUrl: deps.config.marketplace.listingUrl,
     });
     res.set("cache-control", "no-store");
-    renderPage(res, "settings-repos", { ...model, plan });
+    renderPage(res, "settings-repos", { ...model, plan, activityUrl: ACTIVITY_PATH });
+  });
+
+  /** The organization's audit log as sentences, newest first, 20 a page (`?page=N`). */
+  router.get(ACTIVITY_PATH, requireOrganization, async (req, res) => {
+    const activity = await findActivityPage(deps.models, req.auth!.organizationId!, requestedPage(req.query.page));
+    res.set("cache-control", "no-store");
+    renderPage(res, "settings-activity", buildActivityView(activity, { pagePath: ACTIVITY_PATH, settingsUrl: SETTINGS_PATH }));
   });
   return router;
 }

@@ -86,7 +86,7 @@ describe("attacks on the connect flow", () => {
     for (const [label, status, text] of answers) {
       expect(status, label).toBe(404);
       expect(text, label).toBe(
-        "This installation cannot be connected GitHub Connect cannot connect this installation to your organization: it does not exist, was removed from GitHub, or is connected to another organization. Nothing was changed. To connect GitHub, go to Settings and press Connect GitHub. Error 404 Back to Settings",
+        "This installation cannot be connected GitHub Connect cannot connect this installation to your organization: it does not exist, was removed from GitHub, or is connected to another organization. Nothing was changed. To connect GitHub, go to Settings and press Connect GitHub. Back to Settings",
       );
     }
     // Nothing told the attacker whose 53000 is.

@@ -82,9 +82,9 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
     expect(page.status).toBe(200);
     const text = pageText(page.body);
     expect(text).toContain("Connected to acme-corp on GitHub.");
-    expect(text).toContain("GitHub Connection Connected to acme-corp Organization Installed 20 November 2026");
+    expect(text).toContain("GitHub Connection Connected acme-corp Organization Installed 20 November 2026");
     expect(page.body).toContain('href="https://github.com/organizations/acme-corp/settings/installations/52002">Manage on GitHub</a>');
-    expect(page.body).toMatch(/<form class="inline-form" method="post" action="\/github\/disconnect">\s*<input type="hidden" name="_csrf" value="[^"]+">/);
+    expect(page.body).toContain('<a class="button button-danger" href="/github/disconnect" aria-describedby="disconnect-help">Disconnect…</a>');
   });
 
   test("the user token and the OAuth code never reach the log", async () => {
@@ -96,7 +96,7 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
     const callback = await connectThroughGitHub(admin, { installation: { id: 52003, account: { id: 80001, login: "mona-admin", type: "User" }, htmlUrl: null } });
     expect(callback.status, callback.body).toBe(303);
     const text = pageText((await admin.get(SETTINGS)).body);
-    expect(text).toContain("Connected to mona-admin Personal account");
+    expect(text).toContain("Connected mona-admin Personal account");
     expect((await admin.get(SETTINGS)).body).toContain('href="https://github.com/settings/installations/52003"');
   });
 

@@ -17,6 +17,7 @@ import {
   pageText,
   SETTINGS,
   signInAdmin,
+  signInMember,
   startConnectServer,
   stateOf,
 } from "../../helpers/github-connect.js";
@@ -34,6 +35,52 @@ async function connectedOrg(organizationId: string, installationId: number) {
   await admin.refreshCsrfToken(SETTINGS);
   return admin;
 }
+
+describe("GET /github/disconnect: Disconnect asks first", () => {
+  test("the confirmation names the account, posts with the CSRF token, and Cancel goes back to Settings; nothing changes until it is posted", async () => {
+    const admin = await connectedOrg("org_confirm", 55101);
+    const before = await domainSnapshot(ctx.server.models);
+    const page = await admin.get("/github/disconnect");
+    expect(page.status).toBe(200);
+    const text = pageText(page.body);
+    expect(text).toContain("Disconnect acme-corp? This uninstalls GitHub Connect from the GitHub organization acme-corp.");
+    expect(text).toContain("Your projects and their repositories are kept.");
+    expect(page.body).toMatch(/<form method="post" action="\/github\/disconnect" class="actions">\s*<input type="hidden" name="_csrf" value="[\w-]{20,}">/);
+    expect(page.body).toContain('<a class="button" href="/workspace/settings/repos">Cancel</a>');
+    expect(page.headers.get("cache-control")).toBe("no-store");
+    await expectNothingChanged(ctx.server.models, before);
+  });
+
+  test("with nothing connected it goes back to Settings and says so", async () => {
+    const admin = await signInAdmin(ctx.server, "org_confirm_none");
+    const response = await admin.get("/github/disconnect");
+    expect(response.status).toBe(303);
+    expect(response.location).toBe(SETTINGS);
+    expect(pageText((await admin.get(SETTINGS)).body)).toContain("GitHub is not connected, so there is nothing to disconnect.");
+  });
+
+  test("a member is refused the confirmation page", async () => {
+    const member = await signInMember(ctx.server, "org_confirm");
+    expect((await member.get("/github/disconnect")).status).toBe(403);
+  });
+
+  test("a GitHub that does not answer: within about 5 seconds a page says so, and nothing changes", async () => {
+    const admin = await connectedOrg("org_hang", 55102);
+    const before = await domainSnapshot(ctx.server.models);
+    nockDeleteInstallation(55102, 204, { delayMs: 10_000 });
+    const started = Date.now();
+    const response = await admin.postForm("/github/disconnect");
+    const took = Date.now() - started;
+    expect(took).toBeLessThan(6_000);
+    expect(took).toBeGreaterThanOrEqual(4_500);
+    expect(response.status).toBe(504);
+    const text = pageText(response.body);
+    expect(text).toContain("GitHub did not answer in time");
+    expect(text).toContain("GitHub did not answer within 5 seconds, so GitHub Connect is still installed on acme-corp and nothing was changed. Try Disconnect again in a minute.");
+    expect(text).not.toMatch(/Error 50\d/);
+    await expectNothingChanged(ctx.server.models, before);
+  }, 15_000);
+});
 
 describe("POST /github/disconnect (rule 6)", () => {
   test("uninstalls through the App API, marks the link gone, keeps every repo id, audits, and says so", async () => {
@@ -54,7 +101,7 @@ describe("POST /github/disconnect (rule 6)", () => {
     const page = await admin.get(SETTINGS);
     const text = pageText(page.body);
     expect(text).toContain("Disconnected from acme-corp: GitHub Connect was uninstalled there.");
-    expect(text).toContain("Disconnected from acme-corp Organization");
+    expect(text).toContain("GitHub Connection Disconnected acme-corp Organization");
     expect(page.body.replace(/&amp;/g, "&")).toMatch(/permissions\?suggested_target_id=90001&repository_ids\[\]=550011&repository_ids\[\]=550012&state=/);
   });
 
@@ -137,7 +184,7 @@ describe("reconnect (rule 5)", () => {
     expect(text).toContain("Connected to acme-corp on GitHub.");
     expect(text).toContain("Reachable again: web.");
     expect(text).toContain("Not reachable: api. GitHub Connect has no access to this repository: choose Manage on GitHub and add it to the installation's repositories.");
-    expect(text).toContain("Connected to acme-corp Organization");
+    expect(text).toContain("GitHub Connection Connected acme-corp Organization");
     expect(text).toContain("api acme-corp/api Not reachable");
     expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 55005 }))?.organizationId).toBe("org_again");
   });

@@ -21,6 +21,8 @@ beforeAll(async () => {
     { organizationId: "org_deleted", slug: "web", name: "Website", githubRepoId: 74101, fullName: "acme-corp/website", accessible: false },
     { organizationId: "org_deleted", slug: "docs", name: "Docs", githubRepoId: 74102, fullName: "acme-corp/docs", accessible: false },
     { organizationId: "org_deleted", slug: "draft", name: "Draft", githubRepoId: null, accessible: false },
+    { organizationId: "org_suspended", slug: "web", name: "Website", githubRepoId: 74201, fullName: "acme-corp/website", accessible: true },
+    { organizationId: "org_connected", slug: "zdraft", name: "Zdraft", githubRepoId: null, accessible: false },
   ]);
 });
 
@@ -41,12 +43,19 @@ describe("GET /workspace/settings/repos", () => {
     const admin = await signInAdmin(ctx.server, "org_connected");
     const page = await admin.get(SETTINGS);
     const text = pageText(page.body);
-    expect(text).toContain("Connected to acme-corp Organization Installed 2 November 2026");
+    expect(text).toContain("GitHub Connection Connected acme-corp Organization Installed 2 November 2026");
+    expect(page.body).toContain('<a href="https://github.com/acme-corp">acme-corp</a>');
+    expect(page.body).toContain('<img class="avatar" src="https://avatars.githubusercontent.com/u/90001?s=64" alt=""');
     expect(page.body).toContain('<time datetime="2026-11-02T08:00:00.000Z">2 November 2026</time>');
     expect(page.body).toContain('href="https://github.com/organizations/acme-corp/settings/installations/54001">Manage on GitHub</a>');
-    expect(page.body).toContain('action="/github/disconnect"');
-    expect(text).toContain("Projects (2)");
-    expect(text).toContain("API acme-corp/api Not reachable");
+    expect(page.body).toContain('<a class="button button-danger" href="/github/disconnect"');
+    expect(text).toContain("Projects (3)");
+    expect(text).toContain(
+      "API acme-corp/api Not reachable GitHub Connect's installation on acme-corp does not include this repository. An owner of acme-corp can add it: Add it to the installation on GitHub",
+    );
+    expect(page.body).toContain('<a href="https://github.com/organizations/acme-corp/settings/installations/54001">Add it to the installation on GitHub</a>');
+    expect(text).toContain("Zdraft No repository yet Not created yet");
+    expect(page.body).toMatch(/<span class="status status-muted">Not created yet<\/span>/);
     expect(text).toContain("Website acme-corp/website Reachable");
     expect(page.body).toContain('<a href="https://github.com/acme-corp/website">acme-corp/website</a>');
     expect(page.headers.get("cache-control")).toBe("no-store");
@@ -63,27 +72,32 @@ describe("GET /workspace/settings/repos", () => {
     expect(userPage).not.toContain("evil.example");
   });
 
-  test("suspended: says so and how to lift it", async () => {
+  test("suspended: the heading says Suspended, how to lift it, and the projects' access is paused, not reachable", async () => {
     const admin = await signInAdmin(ctx.server, "org_suspended");
     const text = pageText((await admin.get(SETTINGS)).body);
-    expect(text).toContain("Connected to acme-corp");
+    expect(text).toContain("GitHub Connection Suspended acme-corp Organization");
+    expect(text).not.toContain("Connected");
     expect(text).toContain("Suspended since 20 November 2026.");
     expect(text).toContain("To lift it, an owner of acme-corp opens Manage on GitHub and chooses Unsuspend.");
-    expect(text).toContain("Projects (0) No projects yet.");
+    expect(text).toContain("Projects (1)");
+    expect(text).toContain("Website acme-corp/website Paused while suspended");
+    expect(text).not.toContain("Reachable");
   });
 
   test("deleted: offers Reconnect GitHub, pre-selecting the account and every stored repository", async () => {
     const admin = await signInAdmin(ctx.server, "org_deleted");
     const page = await admin.get(SETTINGS);
     const text = pageText(page.body);
-    expect(text).toContain("Disconnected from acme-corp Organization Installed 2 November 2026 Removed 22 November 2026");
+    expect(text).toContain("GitHub Connection Disconnected acme-corp Organization Installed 2 November 2026 Removed 22 November 2026");
     expect(text).toContain("Reconnect GitHub to install it again with your 2 repositories already selected.");
     const href = /href="([^"]+)">Reconnect GitHub<\/a>/.exec(page.body)?.[1]?.replace(/&amp;/g, "&");
     expect(href).toMatch(
       /^https:\/\/github\.com\/apps\/github-connect-test\/installations\/new\/permissions\?suggested_target_id=90001&repository_ids\[\]=74101&repository_ids\[\]=74102&state=[\w-]+\.[\w-]+$/,
     );
     expect(text).toContain("Projects (3)");
-    expect(text).toContain("Draft Not created yet Not reachable");
+    expect(text).toContain("Draft No repository yet Not created yet");
+    expect(text).toContain("Docs acme-corp/docs Paused until GitHub is reconnected");
+    expect(text).not.toContain("Not reachable");
     expect(page.body).not.toContain("/github/disconnect");
   });
 
@@ -98,8 +112,11 @@ describe("GET /workspace/settings/repos", () => {
       expect(pageText(page.body)).toMatch(/An admin of your organization can connect GitHub\.|Only admins of your organization can change the GitHub connection\./);
     }
     const connected = pageText((await (await signInMember(ctx.server, "org_connected")).get(SETTINGS)).body);
-    expect(connected).toContain("Connected to acme-corp Organization Installed 2 November 2026");
-    expect(connected).toContain("Projects (2)");
+    expect(connected).toContain("Connected acme-corp Organization Installed 2 November 2026");
+    expect(connected).toContain("Projects (3)");
+    const fresh = pageText((await (await signInMember(ctx.server, "org_fresh")).get(SETTINGS)).body);
+    expect(fresh).toContain("Projects (0) Your organization's admins connect GitHub; projects appear here once they do.");
+    expect(fresh).not.toContain("Connect GitHub to create projects");
   });
 
   test("a visitor who is not signed in is sent to sign in", async () => {
@@ -112,7 +129,7 @@ describe("GET /workspace/settings/repos", () => {
     const admin = await signInAdmin(ctx.server, "org_connected");
     const page = (await admin.get(SETTINGS)).body;
     expect(page).toContain('<section class="card connection connection-connected" aria-labelledby="github-connection-title">');
-    expect(page).toContain('<h2 id="github-connection-title">GitHub Connection</h2>');
+    expect(page).toContain('<h2 id="github-connection-title">GitHub Connection <span class="state-badge state-connected" data-testid="connection-state">Connected</span></h2>');
     expect(page).toContain('<th scope="col">Project</th>');
     expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
     expect(page).not.toMatch(/https?:\/\/[^"]*cdn/i);

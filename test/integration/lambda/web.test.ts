@@ -64,7 +64,8 @@ describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => 
     expect(responseHeader(result, "content-type")).toMatch(/^text\/html/);
     expect(result.body).toMatch(/<title>[^<]+ · GitHub Connect<\/title>/);
     expect(result.body).toContain('href="/assets/app.css"');
-    expect(result.body).toContain("Error 404");
+    expect(result.body).toContain("There is no page at this address.");
+    expect(result.body).not.toContain("Error 404");
   });
 
   test("GET / redirects a signed-out browser to sign-in", async () => {

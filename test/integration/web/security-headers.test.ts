@@ -27,10 +27,11 @@ function directives(headers: Headers): string[] {
 }
 
 describe("security headers on every answer", () => {
-  test("a page has a Content-Security-Policy allowing only this site's own resources, never framed; forms may post to GitHub", async () => {
+  test("a page has a Content-Security-Policy allowing only this site's own resources and GitHub's avatars, never framed; forms may post to GitHub", async () => {
     const headers = await answerHeaders({});
     expect(directives(headers)).toEqual([
       "default-src 'self'",
+      "img-src 'self' https://avatars.githubusercontent.com",
       "base-uri 'none'",
       "object-src 'none'",
       "frame-ancestors 'none'",
