@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import type { Connection } from "mongoose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AVATAR_SVG, chromiumAvailable, launchBrowser, screenshot } from "../helpers/browser.js";
+import { AVATAR_SVG, chromiumAvailable, launchBrowser, screenshot, signInWithDevForm } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
 import {
   nockDeleteInstallation,
@@ -58,12 +58,7 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
   });
 
   async function signIn(page: Page, email: string, role: "admin" | "member", organizationId = org): Promise<void> {
-    await page.goto(`${server.url}${SETTINGS}`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Organization id").fill(organizationId);
-    await page.getByLabel("Role").selectOption(role);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${server.url}${SETTINGS}`);
+    await signInWithDevForm(page, server.url, SETTINGS, { email, organizationId, role });
   }
 
   const connection_ = (page: Page) => page.getByRole("region", { name: "GitHub Connection" });

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import type { Connection } from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumAvailable, launchBrowser, screenshot } from "../helpers/browser.js";
+import { chromiumAvailable, launchBrowser, screenshot, signInWithDevForm } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
 import { ACME } from "../helpers/github-api.js";
 import { SETTINGS } from "../helpers/github-connect.js";
@@ -30,12 +30,7 @@ describe.skipIf(!chromiumAvailable())("the plan on the settings page, in a real 
   });
 
   async function signInAdmin(page: Page): Promise<void> {
-    await page.goto(`${server.url}${SETTINGS}`);
-    await page.getByLabel("Email").fill("ada@acme.example");
-    await page.getByLabel("Organization id").fill(org);
-    await page.getByLabel("Role").selectOption("admin");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${server.url}${SETTINGS}`);
+    await signInWithDevForm(page, server.url, SETTINGS, { email: "ada@acme.example", organizationId: org, role: "admin" });
   }
 
   const visible = (page: Page, text: string) => page.getByRole("region", { name: "Plan" }).getByText(text, { exact: true }).isVisible();

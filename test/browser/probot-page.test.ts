@@ -5,8 +5,7 @@ import type { Browser } from "playwright-core";
 import type { Connection } from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/env.js";
-import { createWebApp } from "../../src/web/create-web-app.js";
-import { appRegistrationRoutes } from "../../src/web/routes/app-registration.js";
+import { createAssembly } from "../../src/assembly.js";
 import { seriousViolations } from "../helpers/accessibility.js";
 import { chromiumAvailable, launchBrowser, screenshot } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
@@ -24,12 +23,7 @@ describe.skipIf(!chromiumAvailable())("the /probot setup page, in a real browser
   beforeAll(async () => {
     connection = await connectTestDatabase();
     const config = loadConfig({ NODE_ENV: "development", BASE_URL: "https://connect.example.com" });
-    const app = createWebApp({
-      config,
-      log: captureLogger().log,
-      connection,
-      routers: [appRegistrationRoutes({ config, manifestPath: new URL("../../app.yml", import.meta.url).pathname, dotenvPath: path.join(dir, ".env") })],
-    });
+    const app = await createAssembly({ config, log: captureLogger().log, database: { connection } }).webApp({ dotenvPath: path.join(dir, ".env") });
     const started = await listen(app);
     url = started.url;
     close = () => new Promise((resolve) => started.server.close(() => resolve()));

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import type { Connection } from "mongoose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { chromiumAvailable, launchBrowser, screenshot } from "../helpers/browser.js";
+import { chromiumAvailable, launchBrowser, screenshot, signInWithDevForm } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
 import { ACME, nockCreateOrgRepo, nockInstallationToken } from "../helpers/github-api.js";
 import { SETTINGS } from "../helpers/github-connect.js";
@@ -43,12 +43,7 @@ describe.skipIf(!chromiumAvailable())("creating projects in a real browser", () 
     page.on("console", (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
     });
-    await page.goto(`${server.url}${SETTINGS}`);
-    await page.getByLabel("Email").fill("ada@acme.example");
-    await page.getByLabel("Organization id").fill(org);
-    await page.getByLabel("Role").selectOption("admin");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${server.url}${SETTINGS}`);
+    await signInWithDevForm(page, server.url, SETTINGS, { email: "ada@acme.example", organizationId: org, role: "admin" });
     return page;
   }
 

@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import type { Connection } from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolations } from "../helpers/accessibility.js";
-import { AVATAR_SVG, chromiumAvailable, launchBrowser, screenshot } from "../helpers/browser.js";
+import { AVATAR_SVG, chromiumAvailable, launchBrowser, screenshot, signInWithDevForm } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
 import { ACME } from "../helpers/github-api.js";
 import { SETTINGS, startConnectServer } from "../helpers/github-connect.js";
@@ -67,12 +67,7 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
     const context = await browser.newContext({ viewport: { width, height: width === PHONE ? 844 : 900 } });
     await context.route(/^https:\/\/avatars\.githubusercontent\.com\//, (route) => route.fulfill({ status: 200, contentType: "image/svg+xml", body: AVATAR_SVG }));
     const page = await context.newPage();
-    await page.goto(`${server.url}${SETTINGS}`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Organization id").fill(organizationId);
-    await page.getByLabel("Role").selectOption(role);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${server.url}${SETTINGS}`);
+    await signInWithDevForm(page, server.url, SETTINGS, { email, organizationId, role });
     return page;
   }
 

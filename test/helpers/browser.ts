@@ -42,3 +42,16 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/**
+ * Signs in through the development form the way a person does: opens `path` (which sends an
+ * anonymous visitor to the form), fills it in, and waits to be back on `path`.
+ */
+export async function signInWithDevForm(page: Page, baseUrl: string, path: string, who: { email: string; organizationId: string; role: "admin" | "member" }): Promise<void> {
+  await page.goto(`${baseUrl}${path}`);
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Organization id").fill(who.organizationId);
+  await page.getByLabel("Role").selectOption(who.role);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${baseUrl}${path}`);
+}

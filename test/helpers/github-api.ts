@@ -386,11 +386,18 @@ export interface MarketplacePurchaseSpec {
 /** A plan as the Marketplace API describes it (`marketplace-listing-plan`), from GitHub's example with our ids, names and prices. */
 export function listingPlanJson(spec: ListingPlanSpec): Json {
   const base = githubFixture<Json[]>("marketplace-listing-plans")[0]!;
-  const monthly = spec.monthlyPriceInCents ?? (spec.priceModel === "FREE" ? 0 : 1000);
   return {
     ...base,
     url: `${GITHUB_API}/marketplace_listing/plans/${spec.id}`,
     accounts_url: `${GITHUB_API}/marketplace_listing/plans/${spec.id}/accounts`,
+    ...planFields(spec),
+  };
+}
+
+/** The fields a plan has wherever GitHub shows it (the Marketplace API and marketplace_purchase payloads). */
+export function planFields(spec: ListingPlanSpec): Json {
+  const monthly = spec.monthlyPriceInCents ?? (spec.priceModel === "FREE" ? 0 : 1000);
+  return {
     id: spec.id,
     name: spec.name,
     description: `${spec.name} plan`,

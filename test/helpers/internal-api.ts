@@ -1,4 +1,9 @@
+import type { Logger } from "pino";
+import type { Probot } from "probot";
 import type { Models } from "../../src/models/index.js";
+import { createCredentials, type Credentials } from "../../src/services/credentials.js";
+import { TestOctokit } from "./test-server.js";
+import { testConfig } from "./test-config.js";
 import { ACME, type AccountSpec } from "./github-api.js";
 
 /** Two service tokens, as during a rotation (INTERNAL_API_TOKENS="old,new"). */
@@ -77,5 +82,17 @@ export async function storeInstallation(models: Models, spec: StoredInstallation
     organizationId: spec.organizationId,
     suspendedAt: spec.suspendedAt ?? null,
     deletedAt: spec.deletedAt ?? null,
+  });
+}
+
+/** The real credentials service on the test database, with the legacy token for LEGACY_ORGANIZATION only. */
+export function testCredentials(models: Models, probot: Probot, log: Logger): Credentials {
+  return createCredentials({
+    models,
+    probot,
+    legacyGitHub: { token: LEGACY_TOKEN, organizationIds: [LEGACY_ORGANIZATION] },
+    Octokit: TestOctokit,
+    apiUrl: testConfig().github.apiUrl,
+    log,
   });
 }

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { AccountSpec, Json, ListingPlanSpec, MarketplacePurchaseSpec } from "./github-api.js";
+import { planFields, type AccountSpec, type Json, type ListingPlanSpec, type MarketplacePurchaseSpec } from "./github-api.js";
 import { deliverWebhook, webhookExamples, webhookFixture } from "./webhooks.js";
 
 /**
@@ -25,19 +25,7 @@ export interface PurchaseWebhookSpec extends MarketplacePurchaseSpec {
 
 /** A plan as a marketplace_purchase payload carries it (no url, number or state), from GitHub's example. */
 function webhookPlanJson(base: Json, spec: ListingPlanSpec): Json {
-  const monthly = spec.monthlyPriceInCents ?? (spec.priceModel === "FREE" ? 0 : 1000);
-  return {
-    ...base,
-    id: spec.id,
-    name: spec.name,
-    description: `${spec.name} plan`,
-    monthly_price_in_cents: monthly,
-    yearly_price_in_cents: monthly * 10,
-    price_model: spec.priceModel,
-    has_free_trial: spec.hasFreeTrial ?? false,
-    unit_name: spec.unitName ?? null,
-    bullets: [`${spec.name} plan`],
-  };
+  return { ...base, ...planFields(spec) };
 }
 
 function purchaseJson(base: Json & { plan: Json; account: Json }, account: AccountSpec, plan: ListingPlanSpec, fields: Json): Json {

@@ -6,8 +6,8 @@ import type { Connection } from "mongoose";
 import nock from "nock";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config/env.js";
-import { createWebApp } from "../../src/web/create-web-app.js";
-import { appRegistrationRoutes, SETUP_STATE_COOKIE } from "../../src/web/routes/app-registration.js";
+import { createAssembly } from "../../src/assembly.js";
+import { SETUP_STATE_COOKIE } from "../../src/web/routes/app-registration.js";
 import { testPrivateKey } from "../helpers/app-credentials.js";
 import { WebClient } from "../helpers/auth.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
@@ -26,12 +26,7 @@ let close: () => Promise<void>;
 beforeAll(async () => {
   connection = await connectTestDatabase();
   const config = loadConfig({ NODE_ENV: "development", BASE_URL: "https://connect.example.com" });
-  const app = createWebApp({
-    config,
-    log: logs.log,
-    connection,
-    routers: [appRegistrationRoutes({ config, manifestPath: new URL("../../app.yml", import.meta.url).pathname, dotenvPath })],
-  });
+  const app = await createAssembly({ config, log: logs.log, database: { connection } }).webApp({ dotenvPath });
   const started = await listen(app);
   url = started.url;
   close = () => new Promise((resolve) => started.server.close(() => resolve()));

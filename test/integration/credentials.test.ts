@@ -1,10 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { GitHubNotConnectedError, InstallationSuspendedError } from "../../src/services/credential-errors.js";
-import { createCredentials } from "../../src/services/credentials.js";
 import { createProbotInstance } from "../../src/services/probot-factory.js";
 import { InvalidTokenScopeError } from "../../src/services/token-scope.js";
 import { INSTALLATION_TOKEN, nockGitHubUser, nockInstallationRepositories, nockScopedInstallationToken } from "../helpers/github-api.js";
-import { LEGACY_ORGANIZATION, LEGACY_TOKEN, storeInstallation } from "../helpers/internal-api.js";
+import { LEGACY_ORGANIZATION, LEGACY_TOKEN, storeInstallation, testCredentials } from "../helpers/internal-api.js";
 import { testConfig } from "../helpers/test-config.js";
 import { captureLogger } from "../helpers/test-logger.js";
 import { TestOctokit } from "../helpers/test-server.js";
@@ -14,15 +13,7 @@ const config = testConfig();
 const logs = captureLogger();
 const probot = createProbotInstance({ github: config.github, secret: "x", log: logs.log, Octokit: TestOctokit });
 const db = useTestModels();
-const credentials = () =>
-  createCredentials({
-    models: db.models,
-    probot,
-    legacyGitHub: { token: LEGACY_TOKEN, organizationIds: [LEGACY_ORGANIZATION] },
-    Octokit: TestOctokit,
-    apiUrl: config.github.apiUrl,
-    log: logs.log,
-  });
+const credentials = () => testCredentials(db.models, probot, logs.log);
 
 describe("the credentials module, for services in this process", () => {
   test("octokit(): a connected organization's installation client, whose token comes from the cache issueToken filled", async () => {

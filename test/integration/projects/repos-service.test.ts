@@ -1,13 +1,12 @@
 import { beforeEach, describe, expect, test } from "vitest";
 import { GitHubNotConnectedError, InstallationSuspendedError } from "../../../src/services/credential-errors.js";
-import { createCredentials } from "../../../src/services/credentials.js";
 import { createEntitlements, type RepoEntitlements } from "../../../src/services/entitlements.js";
 import { createProbotInstance } from "../../../src/services/probot-factory.js";
 import { RepoGitHubError, RepoNotAllowedError } from "../../../src/services/repo-errors.js";
 import { createRepos } from "../../../src/services/repos.js";
 import { ACME, nockCreateOrgRepo, nockInstallationToken, nockInstallationTokenRefused } from "../../helpers/github-api.js";
 import { domainSnapshot, expectNothingChanged } from "../../helpers/github-connect.js";
-import { LEGACY_ORGANIZATION, LEGACY_TOKEN, storeInstallation } from "../../helpers/internal-api.js";
+import { LEGACY_ORGANIZATION, storeInstallation, testCredentials } from "../../helpers/internal-api.js";
 import { testConfig } from "../../helpers/test-config.js";
 import { captureLogger } from "../../helpers/test-logger.js";
 import { TestOctokit } from "../../helpers/test-server.js";
@@ -25,14 +24,7 @@ beforeEach(async () => {
 
 /** The real repos service on the real credentials module, with the entitlements a test chooses. */
 function reposWith(entitlements: RepoEntitlements) {
-  const credentials = createCredentials({
-    models: db.models,
-    probot,
-    legacyGitHub: { token: LEGACY_TOKEN, organizationIds: [LEGACY_ORGANIZATION] },
-    Octokit: TestOctokit,
-    apiUrl: config.github.apiUrl,
-    log: logs.log,
-  });
+  const credentials = testCredentials(db.models, probot, logs.log);
   return createRepos({ models: db.models, credentials, entitlements, defaultNames: ["developer-guide"], now: () => NOW, log: logs.log });
 }
 
