@@ -12,6 +12,7 @@ import { appPageUrl } from "../../services/github-urls.js";
 import { HttpError } from "../http-error.js";
 import { registrationWebhookView } from "../registration-webhook-view.js";
 import { renderPage } from "../render.js";
+import type { FlashView } from "../session/flow.js";
 import { clearCookie, readCookie, setCookie } from "../session/cookies.js";
 import { sameSecret } from "../session/same-secret.js";
 
@@ -56,6 +57,14 @@ async function convertManifest(apiUrl: string, code: string, log: Logger) {
 const APP_PAGES = /^\/(workspace|auth|github)(\/|$)/;
 /** The query that makes the setup page say why it was shown instead of the page asked for. */
 export const NEEDS_APP_QUERY = "needs=app";
+
+/** Typed as the layout's flash, so a field the layout reads can't be left out. */
+const NEEDS_APP_NOTICE: FlashView = {
+  kind: "info",
+  ariaRole: "status",
+  message: "That page needs the GitHub App: register it below first, then restart npm start.",
+  links: [],
+};
 
 /** Holds the manifest flow's `state` in the browser that opened the setup page. */
 export const SETUP_STATE_COOKIE = "gc_setup_state";
@@ -118,10 +127,7 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
       manifestJson: JSON.stringify(manifest),
       manifest,
       webhook: registrationWebhookView(webhook, deps.config.baseUrl),
-      flash:
-        req.query.needs === "app"
-          ? [{ kind: "info", ariaRole: "status", message: "That page needs the GitHub App: register it below first, then restart npm start.", links: [] }]
-          : [],
+      flash: req.query.needs === "app" ? [NEEDS_APP_NOTICE] : [],
     });
   });
 
