@@ -23,6 +23,8 @@ import { createGitHubConnectDeps } from "./web/github-connect-deps.js";
 import { appRegistrationRoutes } from "./web/routes/app-registration.js";
 import { buildWebRouters } from "./web/routes/index.js";
 import { internalApiRoutes } from "./web/routes/internal-api.js";
+import { createAppProfileSource } from "./services/app-profile.js";
+import { createWorkOSOrganizationNames, noOrganizationNames } from "./services/organization-names.js";
 import { createSignInStrategy, type SignInStrategy } from "./web/session/sign-in.js";
 import { loadWebhookApps } from "./webhooks/create-webhook-intake.js";
 import { WebhookIntake, type WebhookSource } from "./webhooks/intake.js";
@@ -166,6 +168,11 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     }),
   );
 
+  // Per process (per Lambda container): the names pages show, cached across requests.
+  const appProfile = createAppProfileSource({ probot: probots?.app ?? null, github: config.github, now, log: log.child({ name: "app-profile" }) });
+  const organizationNames =
+    signIn.mode === "workos" ? createWorkOSOrganizationNames({ workos: signIn.workos, now, log: log.child({ name: "organizations" }) }) : noOrganizationNames;
+
   const webApp = async (web: WebAppOptions = {}): Promise<Express> => {
     const { connection, models } = await database();
     const common = { config, log, connection, viewsDir: web.viewsDir, publicDir: web.publicDir, platformRequestId: web.platformRequestId };
@@ -188,7 +195,7 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     });
     // Before the pages' routers: service calls never meet the session or its cookies.
     const api = internalApiRoutes({ tokens: config.services.internalApiTokens, credentials: await credentials(), models });
-    const pages = buildWebRouters({ config, models, now, signIn, github, repos: await repos() });
+    const pages = buildWebRouters({ config, models, now, signIn, github, repos: await repos(), identity: { appProfile, organizationNames } });
     return createWebApp({ ...common, routers: [api, ...pages, ...(web.extraRouters ?? [])] });
   };
 

@@ -1,4 +1,5 @@
 import type { AuditEventDoc } from "../models/audit-event.js";
+import { DEFAULT_APP_NAME } from "../services/app-profile.js";
 
 type Details = Record<string, unknown>;
 
@@ -6,14 +7,14 @@ const text = (value: unknown): string | null => (typeof value === "string" && va
 const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0);
 const repositories = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "repository" : "repositories"}`;
 
-/** Who acted, as a person reads it: their email here, their GitHub login, or GitHub Connect itself. */
-export function actorText(event: Pick<AuditEventDoc, "actor" | "actorName">): string {
+/** Who acted, as a person reads it: their email here, their GitHub login, or the App itself. */
+export function actorText(event: Pick<AuditEventDoc, "actor" | "actorName">, appName = DEFAULT_APP_NAME): string {
   if (event.actorName) return event.actorName;
   const [kind, ...rest] = event.actor.split(":");
   const name = rest.join(":");
   if (kind === "github") return name || "GitHub";
   if (kind === "user") return "An admin of your organization";
-  return "GitHub Connect";
+  return appName;
 }
 
 const PURCHASES: Record<string, (plan: string) => string> = {
@@ -25,8 +26,9 @@ const PURCHASES: Record<string, (plan: string) => string> = {
 };
 
 /** One audit event as a sentence: "ada@example.com connected acme-corp", "octocat removed 2 repositories on GitHub". */
-export function activitySentence(event: Pick<AuditEventDoc, "actor" | "actorName" | "action" | "details">): string {
-  const who = actorText(event);
+/** `appName`: the App as GitHub shows it, where a sentence names it. */
+export function activitySentence(event: Pick<AuditEventDoc, "actor" | "actorName" | "action" | "details">, appName = DEFAULT_APP_NAME): string {
+  const who = actorText(event, appName);
   const details = (event.details ?? {}) as Details;
   const account = text(details.account) ?? "the GitHub account";
   const [family, action = ""] = event.action.split(".");
@@ -36,11 +38,11 @@ export function activitySentence(event: Pick<AuditEventDoc, "actor" | "actorName
     case "github.disconnected":
       return details.github === "already-gone" ? `${who} disconnected ${account} (GitHub had already uninstalled it)` : `${who} disconnected ${account}`;
     case "github.install_requested":
-      return `${who} asked an owner on GitHub to install GitHub Connect${text(details.githubLogin) ? ` (as ${text(details.githubLogin)})` : ""}`;
+      return `${who} asked an owner on GitHub to install ${appName}${text(details.githubLogin) ? ` (as ${text(details.githubLogin)})` : ""}`;
     case "installation.created":
-      return `${who} installed GitHub Connect on ${account}`;
+      return `${who} installed ${appName} on ${account}`;
     case "installation.deleted":
-      return `${who} uninstalled GitHub Connect from ${account} on GitHub`;
+      return `${who} uninstalled ${appName} from ${account} on GitHub`;
     case "installation.suspended":
       return `Suspended by ${who}`;
     case "installation.unsuspended":

@@ -15,13 +15,13 @@ export interface ActivityView extends PageModel {
 
 const number = (n: number) => n.toLocaleString("en-US");
 
-export function buildActivityView(activity: ActivityPage, options: { pagePath: string; settingsUrl: string }): ActivityView {
+export function buildActivityView(activity: ActivityPage, options: { pagePath: string; settingsUrl: string; appName: string }): ActivityView {
   const { page, total, events } = activity;
   const link = (n: number) => `${options.pagePath}?page=${n}`;
   return {
     title: "Activity",
     items: events.map((event) => ({
-      sentence: activitySentence(event),
+      sentence: activitySentence(event, options.appName),
       on: dateView(event.at)!,
       time: event.at.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" }) + " UTC",
     })),

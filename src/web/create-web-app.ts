@@ -2,6 +2,7 @@ import express, { type Express, type Request, type Router } from "express";
 import type { Connection } from "mongoose";
 import type { Logger } from "pino";
 import type { AppConfig } from "../config/env.js";
+import { DEFAULT_APP_NAME } from "../services/app-profile.js";
 import { projectPaths } from "../project-paths.js";
 import { accessLog } from "./access-log.js";
 import { createErrorHandler, notFoundHandler } from "./error-handler.js";
@@ -28,7 +29,8 @@ export function createWebApp(deps: WebAppDeps): Express {
   app.set("trust proxy", deps.config.trustProxy);
   app.set("views", deps.viewsDir ?? projectPaths.views);
   app.set("view engine", "ejs");
-  app.locals.appName = "GitHub Connect";
+  // Until pageIdentity names the App from GitHub (and always in setup mode).
+  app.locals.appName = DEFAULT_APP_NAME;
 
   // First, so every answer (assets, 404s, errors) carries its id and gets its access line; sets req.log.
   app.use(accessLog({ log: deps.log, platformRequestId: deps.platformRequestId }));

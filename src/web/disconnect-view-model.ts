@@ -27,10 +27,10 @@ export function disconnectConfirmView(installation: GitHubInstallationDoc, urls:
 }
 
 /** The error page's model when GitHub did not answer the uninstall in time. */
-export function disconnectTimeoutPage(accountLogin: string, timeoutMs: number) {
+export function disconnectTimeoutPage(accountLogin: string, timeoutMs: number, appName: string) {
   return {
     title: "GitHub did not answer in time",
-    message: `GitHub did not answer within ${Math.round(timeoutMs / 1000)} seconds, so GitHub Connect is still installed on ${accountLogin} and nothing was changed. Try Disconnect again in a minute.`,
+    message: `GitHub did not answer within ${Math.round(timeoutMs / 1000)} seconds, so ${appName} is still installed on ${accountLogin} and nothing was changed. Try Disconnect again in a minute.`,
     back: { href: SETTINGS_PATH, label: "Back to Settings" },
   };
 }

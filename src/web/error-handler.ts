@@ -6,15 +6,16 @@ import { GitHubUnavailableError } from "../services/connect-errors.js";
 import { noteRefusal } from "./access-log.js";
 import { connectErrorPage } from "./connect-error-pages.js";
 import { HttpError, NotFoundError } from "./http-error.js";
+import { appNameOf } from "./page-identity.js";
 import { renderPage } from "./render.js";
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFoundError());
 
-function describe(raw: unknown): { status: number; title: string; message: string } {
-  const error = connectErrorPage(raw) ?? raw;
+function describe(raw: unknown, appName: string): { status: number; title: string; message: string } {
+  const error = connectErrorPage(raw, appName) ?? raw;
   if (error instanceof HttpError) return { status: error.status, title: error.title, message: error.message };
   if (isDatabaseUnavailable(error)) {
-    return { status: 503, title: "Temporarily unavailable", message: "GitHub Connect cannot reach its database right now. Nothing was changed; try again in a minute." };
+    return { status: 503, title: "Temporarily unavailable", message: `${appName} cannot reach its database right now. Nothing was changed; try again in a minute.` };
   }
   const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) {
@@ -37,7 +38,7 @@ function logFailure(log: Logger, error: unknown, path: string): void {
 /** One place turns errors into pages: a person sees what happened, never a stack trace. */
 export function createErrorHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const { status, title, message } = describe(error);
+    const { status, title, message } = describe(error, appNameOf(res));
     const reqLog = (req as { log?: Logger }).log ?? log;
     if (status >= 500) logFailure(reqLog, error, req.path);
     // A refusal is said once, on the request's access line.

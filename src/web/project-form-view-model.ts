@@ -16,6 +16,7 @@ export interface ProjectFormInput {
   canManage: boolean;
   connection: Connection;
   defaultRepoNames: readonly string[];
+  appName: string;
 }
 
 function list(names: readonly string[]): string {
@@ -27,13 +28,14 @@ export function projectFormView(input: ProjectFormInput): ProjectFormView | null
   if (!input.canManage || input.connection.state !== "connected" || !installation) return null;
   const login = installation.accountLogin;
   const personal = installation.accountType !== "Organization";
+  const { appName } = input;
   return {
     createAction: "/workspace/projects",
     intro: personal
-      ? `Adds a repository of ${login} that GitHub Connect can reach as a project.`
-      : `Creates a private repository in ${login} on GitHub, with a first commit so it is ready to clone. If ${login} already has a repository of that name that GitHub Connect can reach, it becomes the project.`,
+      ? `Adds a repository of ${login} that ${appName} can reach as a project.`
+      : `Creates a private repository in ${login} on GitHub, with a first commit so it is ready to clone. If ${login} already has a repository of that name that ${appName} can reach, it becomes the project.`,
     note: personal
-      ? `${login} is a personal account, where GitHub lets no App create repositories. Create the repository on GitHub, add it to GitHub Connect's repositories (Manage on GitHub), then enter its name here to adopt it. Or connect a GitHub organization instead.`
+      ? `${login} is a personal account, where GitHub lets no App create repositories. Create the repository on GitHub, add it to ${appName}'s repositories (Manage on GitHub), then enter its name here to adopt it. Or connect a GitHub organization instead.`
       : null,
     nameMaxLength: MAX_REPO_NAME_LENGTH,
     nameHint: `Letters, digits, hyphens (-), underscores (_) and periods (.); at most ${MAX_REPO_NAME_LENGTH} characters.`,

@@ -62,7 +62,7 @@ function accessOf(repo: RepoPage["repos"][number], input: SettingsInput): RepoAc
     accessLabel: "Not reachable",
     accessClass: "status-bad",
     accessHint: {
-      text: `GitHub Connect's installation on ${login} does not include this repository. An owner of ${login} can add it:`,
+      text: `${input.appName}'s installation on ${login} does not include this repository. An owner of ${login} can add it:`,
       linkText: "Add it to the installation on GitHub",
       href: manageUrlOf(input)!,
     },

@@ -1,4 +1,5 @@
 import type { Request } from "express";
+import { appNameOf } from "./page-identity.js";
 import { describeGitHubFailure, gitHubFailure } from "../github/request-failure.js";
 import type { RepoDoc } from "../models/repo.js";
 import { refreshRepoAccess } from "../services/repo-access.js";
@@ -31,7 +32,7 @@ export async function reportRepoAccess(req: Request, deps: GitHubConnectDeps, or
       addFlash(
         req,
         "error",
-        `Not reachable: ${names(result.unreachable)}. GitHub Connect has no access to ${missing === 1 ? "this repository" : "these repositories"}: choose Manage on GitHub and add ${missing === 1 ? "it" : "them"} to the installation's repositories.`,
+        `Not reachable: ${names(result.unreachable)}. ${appNameOf(req.res!)} has no access to ${missing === 1 ? "this repository" : "these repositories"}: choose Manage on GitHub and add ${missing === 1 ? "it" : "them"} to the installation's repositories.`,
       );
     }
   } catch (error) {
@@ -41,6 +42,6 @@ export async function reportRepoAccess(req: Request, deps: GitHubConnectDeps, or
     } else {
       req.log.warn({ err: error, installationId }, "could not list the installation's repositories");
     }
-    addFlash(req, "error", "GitHub Connect could not check which projects it can reach; the list below shows what it last knew. Reload this page in a minute.");
+    addFlash(req, "error", `${appNameOf(req.res!)} could not check which projects it can reach; the list below shows what it last knew. Reload this page in a minute.`);
   }
 }

@@ -81,6 +81,8 @@ export interface SettingsInput {
   toTick: { total: number; names: string[] } | null;
   /** DEFAULT_REPOS: offered to admins in one action when set. */
   defaultRepoNames?: readonly string[];
+  /** The App's name as GitHub shows it. */
+  appName: string;
 }
 
 const number = (n: number) => n.toLocaleString("en-US");
@@ -146,6 +148,6 @@ export function buildSettingsViewModel(input: SettingsInput): SettingsViewModel 
     canManage: input.canManage,
     connection: connectionView(input),
     projects: projectsView(input),
-    projectForm: projectFormView({ canManage: input.canManage, connection: input.connection, defaultRepoNames: input.defaultRepoNames ?? [] }),
+    projectForm: projectFormView({ canManage: input.canManage, connection: input.connection, defaultRepoNames: input.defaultRepoNames ?? [], appName: input.appName }),
   };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
 import nock from "nock";
 import { WorkOS } from "@workos-inc/node";
@@ -284,4 +285,16 @@ export function nockAuthenticateInvalidGrant(grantType: "authorization_code" | "
   return nock(WORKOS_API)
     .post("/user_management/authenticate", (body: Record<string, unknown>) => body.grant_type === grantType)
     .reply(400, { error: "invalid_grant", error_description: description });
+}
+
+/** `GET /organizations/{id}` with the API key: the organization as WorkOS names it (test/fixtures/workos/organization.json). */
+export function nockWorkOSOrganization(organizationId: string, reply: { name: string } | { status: 404 | 500 }): nock.Scope {
+  const scope = nock(WORKOS_API).get(`/organizations/${organizationId}`).matchHeader("authorization", `Bearer ${TEST_WORKOS_API_KEY}`);
+  if ("status" in reply) {
+    return reply.status === 404
+      ? scope.reply(404, { message: `Organization not found: '${organizationId}'.`, code: "entity_not_found", entity_id: organizationId })
+      : scope.reply(500, { message: "Internal Server Error" });
+  }
+  const fixture = JSON.parse(readFileSync(new URL("../fixtures/workos/organization.json", import.meta.url), "utf8")) as Record<string, unknown>;
+  return scope.reply(200, { ...fixture, id: organizationId, name: reply.name });
 }

@@ -205,6 +205,15 @@ export function nockGetInstallationMissing(installationId: number): nock.Scope {
     .reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/apps/apps#get-an-installation-for-the-authenticated-app", status: "404" });
 }
 
+/** `GET /app` with the App's JWT: the App as GitHub names it (test/fixtures/github/app.json), with `changes` applied. */
+export function nockGetApp(changes: Json | { status: 500 | 401 } = {}): nock.Scope {
+  const scope = nock(GITHUB_API).get("/app").matchHeader("authorization", /^bearer eyJ/i);
+  if ("status" in changes && typeof changes.status === "number") {
+    return scope.reply(changes.status, { message: changes.status === 401 ? "A JSON web token could not be decoded" : "Server Error", documentation_url: "https://docs.github.com/rest", status: String(changes.status) });
+  }
+  return scope.reply(200, { ...githubFixture("app"), ...changes });
+}
+
 /* Installation tokens narrowed for other services (src/services/credentials.ts). */
 
 export type PermissionLevelSpec = "read" | "write" | "admin";

@@ -28,3 +28,14 @@ describe("an audit event reads as a sentence", () => {
     expect(activitySentence(input)).toBe(sentence);
   });
 });
+
+describe("sentences name the App as GitHub does", () => {
+  test.each([
+    [event("installation.created", "github:octocat", { account: "acme" }), "octocat installed Acme Workspaces on acme"],
+    [event("installation.deleted", "github:octocat", { account: "acme" }), "octocat uninstalled Acme Workspaces from acme on GitHub"],
+    [event("github.install_requested", "user:u1", {}, "ada@example.com"), "ada@example.com asked an owner on GitHub to install Acme Workspaces"],
+    [event("something.new_here", "system"), "Acme Workspaces: something new here"],
+  ])("%o → %s", (input, sentence) => {
+    expect(activitySentence(input, "Acme Workspaces")).toBe(sentence);
+  });
+});

@@ -1,3 +1,4 @@
+import { appNameOf } from "../page-identity.js";
 import { Router, type Request, type Response } from "express";
 import { findClaimableInstallation, type ClaimableInstallation } from "../../services/claimable-installation.js";
 import { OrganizationAlreadyConnectedError } from "../../services/connect-errors.js";
@@ -91,7 +92,7 @@ export function githubSetupRoutes(deps: GitHubConnectDeps): Router {
     if (live?.installationId === installationId) {
       // Already ours (setup_action=update after a change of repositories, or a second visit):
       // nothing new is linked, so no OAuth; say what is reachable now.
-      addFlash(req, "success", `GitHub Connect's access on ${live.accountLogin} was updated.`);
+      addFlash(req, "success", `${appNameOf(res)}'s access on ${live.accountLogin} was updated.`);
       await reportRepoAccess(req, deps, organizationId, installationId);
       return res.redirect(303, SETTINGS_PATH);
     }

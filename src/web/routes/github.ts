@@ -1,3 +1,4 @@
+import { appNameOf } from "../page-identity.js";
 import { Router } from "express";
 import { readInstallationSnapshot, type InstallationSnapshot } from "../../github/installation-snapshot.js";
 import {
@@ -131,7 +132,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
     } catch (error) {
       if (error instanceof GitHubTimeoutError) {
         req.log.warn({ organizationId, installationId: live.installationId, timeoutMs: error.timeoutMs }, `${error.message}; nothing changed`);
-        return renderPage(res, "error", disconnectTimeoutPage(live.accountLogin, error.timeoutMs), 504);
+        return renderPage(res, "error", disconnectTimeoutPage(live.accountLogin, error.timeoutMs, appNameOf(res)), 504);
       }
       // The error handler logs it, in one line, from the cause.
       throw new GitHubUnavailableError(`DELETE /app/installations/${live.installationId} failed`, { cause: error });
@@ -141,7 +142,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
     addFlash(
       req,
       "success",
-      `Disconnected from ${live.accountLogin}: GitHub Connect was uninstalled there. Your projects are kept; Reconnect GitHub offers them again.`,
+      `Disconnected from ${live.accountLogin}: ${appNameOf(res)} was uninstalled there. Your projects are kept; Reconnect GitHub offers them again.`,
     );
     res.redirect(303, SETTINGS_PATH);
   });

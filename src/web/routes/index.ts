@@ -3,6 +3,7 @@ import type { AppConfig } from "../../config/env.js";
 import type { Models } from "../../models/index.js";
 import type { Repos } from "../../services/repos.js";
 import type { GitHubConnectDeps } from "../github-connect-deps.js";
+import { pageIdentity, type PageIdentityDeps } from "../page-identity.js";
 import { csrfProtection } from "../session/csrf.js";
 import { sessionMiddleware } from "../session/session-middleware.js";
 import type { SignInStrategy } from "../session/sign-in.js";
@@ -21,6 +22,8 @@ export interface WebRouterDeps {
   github?: GitHubConnectDeps;
   /** The repos the app creates (the settings page's New project form); absent in setup mode. */
   repos?: Repos;
+  /** The App's and the organization's names for the pages (cached lookups on GitHub and WorkOS). */
+  identity: PageIdentityDeps;
 }
 
 /** Every state-changing browser request carries a CSRF token; /api/* (service tokens, no cookies) is exempt. */
@@ -33,6 +36,8 @@ const csrfForPages: RequestHandler = (req, res, next) => (req.path.startsWith("/
 export function buildWebRouters(deps: WebRouterDeps): Router[] {
   const session = Router();
   session.use(sessionMiddleware(deps));
+  // Before CSRF, so even its refusal page carries the names.
+  session.use(pageIdentity(deps.identity));
   session.use(csrfForPages);
 
   const routers: Router[] = [session, authRoutes(deps), homeRoutes()];

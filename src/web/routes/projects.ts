@@ -1,7 +1,8 @@
-import { Router, type Request } from "express";
+import { Router, type Request, type Response } from "express";
 import type { GitHubUrls } from "../../services/github-urls.js";
 import type { Repos } from "../../services/repos.js";
-import { defaultsFlashes, outcomeFlash, refusalFlash } from "../project-messages.js";
+import { appNameOf } from "../page-identity.js";
+import { defaultsFlashes, outcomeFlash, refusalFlash, type MessageContext } from "../project-messages.js";
 import { addFlash } from "../session/flow.js";
 import { requireAdminTo } from "../session/guards.js";
 import type { FlashMessage } from "../session/types.js";
@@ -29,11 +30,12 @@ export function projectsRoutes(deps: ProjectsRouteDeps): Router {
   const adminOnly = requireAdminTo("create projects");
 
   /** Runs `action`, turning the repos service's refusals into a flash; other errors go on to the error handler. */
-  async function flashRefusals(req: Request, action: () => Promise<FlashMessage[]>): Promise<void> {
+  async function flashRefusals(req: Request, res: Response, action: (context: MessageContext) => Promise<FlashMessage[]>): Promise<void> {
+    const context: MessageContext = { urls: deps.urls, appName: appNameOf(res) };
     try {
-      for (const message of await action()) flash(req, message);
+      for (const message of await action(context)) flash(req, message);
     } catch (error) {
-      const message = refusalFlash(deps.urls, error);
+      const message = refusalFlash(context, error);
       if (!message) throw error;
       flash(req, message);
     }
@@ -43,7 +45,7 @@ export function projectsRoutes(deps: ProjectsRouteDeps): Router {
     const { organizationId, userId } = req.auth!;
     const body = req.body as Record<string, unknown> | undefined;
     const name = typeof body?.name === "string" ? body.name : "";
-    await flashRefusals(req, async () => [outcomeFlash(deps.urls, await deps.repos.create(organizationId!, name, { actor: `user:${userId}`, actorName: req.auth!.email, log: req.log }))]);
+    await flashRefusals(req, res, async (context) => [outcomeFlash(context, await deps.repos.create(organizationId!, name, { actor: `user:${userId}`, actorName: req.auth!.email, log: req.log }))]);
     res.redirect(303, SETTINGS_PATH);
   });
 
@@ -53,7 +55,7 @@ export function projectsRoutes(deps: ProjectsRouteDeps): Router {
       addFlash(req, "info", "This deployment has no default repositories. Nothing was created.");
       return res.redirect(303, SETTINGS_PATH);
     }
-    await flashRefusals(req, async () => defaultsFlashes(deps.urls, await deps.repos.provisionDefaults(organizationId!, { actor: `user:${userId}`, actorName: req.auth!.email, log: req.log })));
+    await flashRefusals(req, res, async (context) => defaultsFlashes(context, await deps.repos.provisionDefaults(organizationId!, { actor: `user:${userId}`, actorName: req.auth!.email, log: req.log })));
     res.redirect(303, SETTINGS_PATH);
   });
 

@@ -6,6 +6,7 @@ import { buildReconnectLink, reposToTick } from "../../services/reconnect-link.j
 import { findRepoPage } from "../../services/repo-listing.js";
 import type { GitHubConnectDeps } from "../github-connect-deps.js";
 import { issueState } from "../github-flow-state.js";
+import { appNameOf } from "../page-identity.js";
 import { requestedPage } from "../pagination.js";
 import { renderPage } from "../render.js";
 import { requireOrganization } from "../session/guards.js";
@@ -47,6 +48,7 @@ export function settingsRoutes(deps: GitHubConnectDeps): Router {
       reconnect,
       toTick,
       defaultRepoNames: deps.config.repos.defaultNames,
+      appName: appNameOf(res),
     });
     const plan = buildPlanView(await deps.entitlements.describe(organizationId, deps.now()), {
       canManage: req.auth!.role === "admin",
@@ -60,7 +62,7 @@ export function settingsRoutes(deps: GitHubConnectDeps): Router {
   router.get(ACTIVITY_PATH, requireOrganization, async (req, res) => {
     const activity = await findActivityPage(deps.models, req.auth!.organizationId!, requestedPage(req.query.page));
     res.set("cache-control", "no-store");
-    renderPage(res, "settings-activity", buildActivityView(activity, { pagePath: ACTIVITY_PATH, settingsUrl: SETTINGS_PATH }));
+    renderPage(res, "settings-activity", buildActivityView(activity, { pagePath: ACTIVITY_PATH, settingsUrl: SETTINGS_PATH, appName: appNameOf(res) }));
   });
   return router;
 }

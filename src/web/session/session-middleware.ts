@@ -19,6 +19,8 @@ export interface CurrentUserView {
   email: string;
   name: string | null;
   organizationId: string | null;
+  /** The organization's name from the directory (set by pageIdentity); null shows the id. */
+  organizationName?: string | null;
   role: AuthSession["role"];
   roleLabel: string;
 }
