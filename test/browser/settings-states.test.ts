@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolations } from "../helpers/accessibility.js";
 import { AVATAR_SVG, chromiumAvailable, launchBrowser, screenshot, signInWithDevForm } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
-import { ACME } from "../helpers/github-api.js";
+import { ACME, nockGetApp } from "../helpers/github-api.js";
 import { SETTINGS, startConnectServer } from "../helpers/github-connect.js";
 import type { TestServer } from "../helpers/test-server.js";
 
@@ -27,6 +27,8 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
 
   beforeAll(async () => {
     connection = await connectTestDatabase();
+    // The App as GitHub names it: asked once, on the first page, and kept for the whole file.
+    nockGetApp();
     server = await startConnectServer(connection);
     browser = await launchBrowser();
     const { GitHubInstallation, Repo, InstallRequest } = server.models;
@@ -108,7 +110,7 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
       it("a pending install request is one state: waiting, with no primary Connect button", async () => {
         const page = await openAs(width, "org_states_pending", "admin");
         await expect(stateBadge(page)).resolves.toBe("Waiting for approval");
-        await expect(card(page).getByText("mona-admin asked an owner of the GitHub organization to install GitHub Connect on 24 November 2026.").isVisible()).resolves.toBe(true);
+        await expect(card(page).getByText("mona-admin asked an owner of the GitHub organization to install Acme Workspaces on 24 November 2026.").isVisible()).resolves.toBe(true);
         await expect(page.locator("main .button-primary").count()).resolves.toBe(0);
         await expect(card(page).getByRole("link", { name: "Start connecting again" }).getAttribute("href")).resolves.toBe("/github/connect");
         await finish(page, "pending-request", width);
@@ -130,6 +132,16 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
         await expect(card(page).getByRole("link", { name: "acme-corp", exact: true }).getAttribute("href")).resolves.toBe("https://github.com/acme-corp");
         await expect(card(page).locator("img.avatar").evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).resolves.toBe(true);
         await expect(card(page).locator("svg.github-mark").isVisible()).resolves.toBe(true);
+        // The App as GitHub names it, in the header and linked to its page on GitHub.
+        await expect(page.getByRole("banner").getByRole("link", { name: "Acme Workspaces" }).isVisible()).resolves.toBe(true);
+        await expect(card(page).getByRole("link", { name: "Acme Workspaces" }).getAttribute("href")).resolves.toBe("https://github.com/apps/github-connect-test");
+        if (width === DESKTOP) {
+          // A long email does not push the account onto a second row: the header stays one line.
+          const brand = await page.getByRole("banner").locator(".brand").boundingBox();
+          const signOut = await page.getByRole("banner").getByRole("button", { name: "Sign out" }).boundingBox();
+          expect(Math.abs(brand!.y + brand!.height / 2 - (signOut!.y + signOut!.height / 2))).toBeLessThan(8);
+          await expect(page.getByRole("banner").locator(".account-email").getAttribute("title")).resolves.toBe(email);
+        }
         await expect(accessOf(page, "Website")).resolves.toBe("Reachable");
         await expect(colourOf(page, "Website")).resolves.toBe(GREEN);
         await expect(accessOf(page, "Handbook")).resolves.toBe("Not reachable");
