@@ -51,7 +51,7 @@ describe("development sign-in (AUTH_MODE=dev)", () => {
     expect(await whoami(client)).toMatchObject({ email: "bob@example.com", organizationId: "org_beta", role: "member" });
     const page = await client.get("/probe/org");
     expect(page.status).toBe(200);
-    expect(page.body).toContain('<span class="account-email">bob@example.com</span>');
+    expect(page.body).toContain('<span class="account-email" title="bob@example.com">bob@example.com</span>');
     expect(page.body).toContain("<code>org_beta</code>");
     expect(page.body).toContain('<span class="role-badge role-member">Member</span>');
     expect(page.body).toMatch(/<form class="inline-form" method="post" action="\/auth\/logout">\s*<input type="hidden" name="_csrf" value="[^"]+">\s*<button type="submit">Sign out<\/button>/);
