@@ -7,7 +7,7 @@
 export class GitHubNotConnectedError extends Error {
   override name = "GitHubNotConnectedError";
   constructor(readonly organizationId: string) {
-    super(`Organization ${organizationId} has not connected GitHub: an admin of the organization must connect it in GitHub Connect (Settings, Repositories, Connect GitHub).`);
+    super(`Organization ${organizationId} has not connected GitHub: an admin of the organization must connect it in GitHub Connect (Settings, GitHub, Connect GitHub).`);
   }
 }
 

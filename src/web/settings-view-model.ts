@@ -144,7 +144,7 @@ function connectionView(input: SettingsInput): ConnectionView {
 
 export function buildSettingsViewModel(input: SettingsInput): SettingsViewModel {
   return {
-    title: "Repositories",
+    title: "GitHub",
     canManage: input.canManage,
     connection: connectionView(input),
     projects: projectsView(input),

@@ -61,7 +61,7 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     await signInWithDevForm(page, server.url, SETTINGS, { email, organizationId, role });
   }
 
-  const connection_ = (page: Page) => page.getByRole("region", { name: "GitHub Connection" });
+  const connection_ = (page: Page) => page.getByRole("region", { name: "Connection" });
 
   it("an admin connects, sees the connection, disconnects, and is offered Reconnect with the repos pre-selected", async () => {
     const page = await newPage();
@@ -104,7 +104,7 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     await page.goto(`${server.url}/github/callback?code=browser-code&state=${encodeURIComponent(oauthState)}`);
     await page.waitForURL(`${server.url}${SETTINGS}`);
     await expect(page.getByRole("status").filter({ hasText: "Connected to acme-corp on GitHub." }).isVisible()).resolves.toBe(true);
-    await expect(connection_(page).getByRole("heading", { name: "GitHub Connection Connected" }).isVisible()).resolves.toBe(true);
+    await expect(connection_(page).getByRole("heading", { name: "Connection Connected" }).isVisible()).resolves.toBe(true);
     await expect(connection_(page).getByRole("link", { name: "acme-corp", exact: true }).getAttribute("href")).resolves.toBe("https://github.com/acme-corp");
     await expect(connection_(page).getByText("Organization", { exact: true }).isVisible()).resolves.toBe(true);
     await expect(connection_(page).getByText("Installed 24 November 2026").isVisible()).resolves.toBe(true);
@@ -137,7 +137,7 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     await page.getByRole("button", { name: "Disconnect acme-corp" }).click();
     await page.waitForURL(`${server.url}${SETTINGS}`);
     await expect(page.getByRole("status").filter({ hasText: "Disconnected from acme-corp" }).isVisible()).resolves.toBe(true);
-    await expect(connection_(page).getByRole("heading", { name: "GitHub Connection Disconnected" }).isVisible()).resolves.toBe(true);
+    await expect(connection_(page).getByRole("heading", { name: "Connection Disconnected" }).isVisible()).resolves.toBe(true);
     const reconnect = await connection_(page).getByRole("link", { name: "Reconnect GitHub" }).getAttribute("href");
     const reconnectUrl = new URL(reconnect!);
     expect(reconnectUrl.pathname).toBe("/apps/github-connect-test/installations/new/permissions");

@@ -73,7 +73,7 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
     return page;
   }
 
-  const card = (page: Page) => page.getByRole("region", { name: /^GitHub Connection/ });
+  const card = (page: Page) => page.getByRole("region", { name: /^Connection/ });
   const stateBadge = (page: Page) => card(page).getByTestId("connection-state").textContent();
   const accessOf = (page: Page, project: string) => page.getByRole("row").filter({ hasText: project }).locator(".status").textContent();
   const colourOf = (page: Page, project: string) =>
@@ -158,7 +158,7 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
 
       it("suspended: the heading says Suspended and the projects' access is paused, not green Reachable", async () => {
         const page = await openAs(width, "org_states_suspended", "admin");
-        await expect(card(page).getByRole("heading", { level: 2 }).textContent()).resolves.toMatch(/^GitHub Connection\s+Suspended$/);
+        await expect(card(page).getByRole("heading", { level: 2 }).textContent()).resolves.toMatch(/^Connection\s+Suspended$/);
         await expect(card(page).getByText("Suspended since 20 November 2026.").isVisible()).resolves.toBe(true);
         await expect(accessOf(page, "Website")).resolves.toBe("Paused while suspended");
         await expect(colourOf(page, "Website")).resolves.not.toBe(GREEN);

@@ -21,7 +21,7 @@ describe("GET /workspace/settings/activity", () => {
     const page = await admin.get(ACTIVITY);
     expect(page.status).toBe(200);
     expect(pageText(mainOf(page.body))).toBe(
-      "Repositories Activity The GitHub connection's activity, newest first " +
+      "GitHub Activity The GitHub connection's activity, newest first " +
         "ada@example.com disconnected acme-corp 24 November 2026, 13:00 UTC " +
         "ada@example.com connected acme-corp 24 November 2026, 12:00 UTC",
     );
@@ -42,7 +42,7 @@ describe("GET /workspace/settings/activity", () => {
     const member = await signInMember(ctx.server, "org_busy");
     const first = pageText(mainOf((await member.get(ACTIVITY)).body));
     expect(first).toContain("Showing 1–20 of 45 events");
-    expect(first).toMatch(/^Repositories Activity The GitHub connection's activity, newest first Showing 1–20 of 45 events octocat added 45 repositories on GitHub/);
+    expect(first).toMatch(/^GitHub Activity The GitHub connection's activity, newest first Showing 1–20 of 45 events octocat added 45 repositories on GitHub/);
     expect(first).toContain("Page 1 of 3 Older");
     expect(first).not.toContain("mallory");
     const last = await member.get(`${ACTIVITY}?page=3`);

@@ -82,7 +82,7 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
     expect(page.status).toBe(200);
     const text = pageText(page.body);
     expect(text).toContain("Connected to acme-corp on GitHub.");
-    expect(text).toContain("GitHub Connection Connected acme-corp Organization Installed 20 November 2026");
+    expect(text).toContain("Connection Connected acme-corp Organization Installed 20 November 2026");
     expect(page.body).toContain('href="https://github.com/organizations/acme-corp/settings/installations/52002">Manage on GitHub</a>');
     expect(page.body).toContain('<a class="button button-danger" href="/github/disconnect" aria-describedby="disconnect-help">Disconnect…</a>');
   });

@@ -101,7 +101,7 @@ describe("POST /github/disconnect (rule 6)", () => {
     const page = await admin.get(SETTINGS);
     const text = pageText(page.body);
     expect(text).toContain("Disconnected from acme-corp: GitHub Connect was uninstalled there.");
-    expect(text).toContain("GitHub Connection Disconnected acme-corp Organization");
+    expect(text).toContain("Connection Disconnected acme-corp Organization");
     expect(page.body.replace(/&amp;/g, "&")).toMatch(/permissions\?suggested_target_id=90001&repository_ids\[\]=550011&repository_ids\[\]=550012&state=/);
   });
 
@@ -184,7 +184,7 @@ describe("reconnect (rule 5)", () => {
     expect(text).toContain("Connected to acme-corp on GitHub.");
     expect(text).toContain("Reachable again: web.");
     expect(text).toContain("Not reachable: api. GitHub Connect has no access to this repository: choose Manage on GitHub and add it to the installation's repositories.");
-    expect(text).toContain("GitHub Connection Connected acme-corp Organization");
+    expect(text).toContain("Connection Connected acme-corp Organization");
     expect(text).toContain("api acme-corp/api Not reachable");
     expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 55005 }))?.organizationId).toBe("org_again");
   });

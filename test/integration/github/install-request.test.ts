@@ -32,7 +32,7 @@ describe("setup_action=request: a member of the GitHub org asked an owner to app
     expect(pageText(pending.body)).toContain("When an owner approves, GitHub Connect links the installation to your organization by itself");
     expect(await stored(ctx.server.models.InstallRequest, { organizationId: "org_request" })).toMatchObject({ githubUserId: 80001, githubLogin: "mona-admin", fulfilledAt: null });
     const settings = await admin.get(SETTINGS);
-    expect(pageText(settings.body)).toContain("GitHub Connection Waiting for approval Waiting for an owner on GitHub mona-admin asked an owner");
+    expect(pageText(settings.body)).toContain("Connection Waiting for approval Waiting for an owner on GitHub mona-admin asked an owner");
     // One state: no primary Connect button beside the wait, only a plain link to start again.
     expect(settings.body).not.toContain("button-primary");
     expect(pageText(settings.body)).toContain("Declined, or approved for another account? Start connecting again.");
@@ -44,7 +44,7 @@ describe("setup_action=request: a member of the GitHub org asked an owner to app
     expect(await stored(ctx.server.models.GitHubInstallation, { installationId: 56001 })).toMatchObject({ organizationId: "org_request", requesterId: 80001 });
     expect(await stored(ctx.server.models.AuditEvent, { action: "github.connected", organizationId: "org_request" })).toMatchObject({ details: { installationId: 56001, via: "request" } });
     expect((await stored(ctx.server.models.InstallRequest, { organizationId: "org_request" }))?.installationId).toBe(56001);
-    expect(pageText((await admin.get(SETTINGS)).body)).toContain("GitHub Connection Connected Codertocat");
+    expect(pageText((await admin.get(SETTINGS)).body)).toContain("Connection Connected Codertocat");
   });
 
   test("an installation whose requester asked nothing of us stays unclaimed", async () => {

@@ -32,7 +32,7 @@ describe("GET /workspace/settings/repos", () => {
     const page = await admin.get(SETTINGS);
     expect(page.status).toBe(200);
     const text = pageText(page.body);
-    expect(text).toContain("GitHub Connection Not connected");
+    expect(text).toContain("Connection Not connected");
     expect(text).toContain("choose “Only select repositories”");
     expect(page.body).toContain('<a class="button button-primary" href="/github/connect">Connect GitHub</a>');
     expect(text).toContain("Projects (0) Connect GitHub to create projects.");
@@ -43,7 +43,7 @@ describe("GET /workspace/settings/repos", () => {
     const admin = await signInAdmin(ctx.server, "org_connected");
     const page = await admin.get(SETTINGS);
     const text = pageText(page.body);
-    expect(text).toContain("GitHub Connection Connected acme-corp Organization Installed 2 November 2026");
+    expect(text).toContain("Connection Connected acme-corp Organization Installed 2 November 2026");
     expect(page.body).toContain('<a href="https://github.com/acme-corp">acme-corp</a>');
     expect(page.body).toContain('<img class="avatar" src="https://avatars.githubusercontent.com/u/90001?s=64" alt=""');
     expect(page.body).toContain('<time datetime="2026-11-02T08:00:00.000Z">2 November 2026</time>');
@@ -75,7 +75,7 @@ describe("GET /workspace/settings/repos", () => {
   test("suspended: the heading says Suspended, how to lift it, and the projects' access is paused, not reachable", async () => {
     const admin = await signInAdmin(ctx.server, "org_suspended");
     const text = pageText((await admin.get(SETTINGS)).body);
-    expect(text).toContain("GitHub Connection Suspended acme-corp Organization");
+    expect(text).toContain("Connection Suspended acme-corp Organization");
     expect(text).not.toContain("Connected");
     expect(text).toContain("Suspended since 20 November 2026.");
     expect(text).toContain("To lift it, an owner of acme-corp opens Manage on GitHub and chooses Unsuspend.");
@@ -88,7 +88,7 @@ describe("GET /workspace/settings/repos", () => {
     const admin = await signInAdmin(ctx.server, "org_deleted");
     const page = await admin.get(SETTINGS);
     const text = pageText(page.body);
-    expect(text).toContain("GitHub Connection Disconnected acme-corp Organization Installed 2 November 2026 Removed 22 November 2026");
+    expect(text).toContain("Connection Disconnected acme-corp Organization Installed 2 November 2026 Removed 22 November 2026");
     expect(text).toContain("Reconnect GitHub to install it again with your 2 repositories already selected.");
     const href = /href="([^"]+)">Reconnect GitHub<\/a>/.exec(page.body)?.[1]?.replace(/&amp;/g, "&");
     expect(href).toMatch(
@@ -129,7 +129,7 @@ describe("GET /workspace/settings/repos", () => {
     const admin = await signInAdmin(ctx.server, "org_connected");
     const page = (await admin.get(SETTINGS)).body;
     expect(page).toContain('<section class="card connection connection-connected" aria-labelledby="github-connection-title">');
-    expect(page).toContain('<h2 id="github-connection-title">GitHub Connection <span class="state-badge state-connected" data-testid="connection-state">Connected</span></h2>');
+    expect(page).toContain('<h2 id="github-connection-title">Connection <span class="state-badge state-connected" data-testid="connection-state">Connected</span></h2>');
     expect(page).toContain('<th scope="col">Project</th>');
     expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
     expect(page).not.toMatch(/https?:\/\/[^"]*cdn/i);

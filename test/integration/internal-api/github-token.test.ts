@@ -138,7 +138,7 @@ describe("organizations without a working installation", () => {
     expect(answer.status).toBe(404);
     expect(answer.body).toEqual({
       error: "not_connected",
-      message: "Organization org_never has not connected GitHub: an admin of the organization must connect it in GitHub Connect (Settings, Repositories, Connect GitHub).",
+      message: "Organization org_never has not connected GitHub: an admin of the organization must connect it in GitHub Connect (Settings, GitHub, Connect GitHub).",
     });
   });
 

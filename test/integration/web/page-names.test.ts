@@ -71,10 +71,10 @@ describe("the App's name, from GET /app", () => {
     const page = await admin.get(SETTINGS);
     expect(page.status).toBe(200);
     expect(brandOf(page.body)).toBe("Acme Workspaces");
-    expect(titleOf(page.body)).toBe("Repositories · Acme Workspaces");
+    expect(titleOf(page.body)).toBe("GitHub · Acme Workspaces");
     const text = pageText(mainOf(page.body));
     expect(text).toContain("choose “Only select repositories”: Acme Workspaces is given the repositories it creates for you");
-    expect(text).not.toMatch(/GitHub Connect(?!ion)/); // the card is still "GitHub Connection"
+    expect(text).not.toContain("GitHub Connect");
     // The link to the App is built from configuration (APP_SLUG), not the response's html_url.
     expect(page.body).toContain('<a href="https://github.com/apps/github-connect-test" data-testid="app-page-link">Acme Workspaces</a>');
 
