@@ -68,7 +68,9 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     await signIn(page, "ada@acme.example", "admin");
 
     // Disconnected.
-    await expect(connection_(page).getByTestId("connection-status").textContent()).resolves.toBe("Not connected");
+    await expect(connection_(page).getByTestId("connection-state").textContent()).resolves.toBe("Not connected");
+    // Said once, in the heading's badge, not again beneath it.
+    await expect(connection_(page).getByText("Not connected", { exact: true }).count()).resolves.toBe(1);
     await expect(connection_(page).getByText("“Only select repositories”").isVisible()).resolves.toBe(true);
     await expect(page.getByText("Connect GitHub to create projects.").isVisible()).resolves.toBe(true);
     await screenshot(page, "connect-1-disconnected");
