@@ -6,6 +6,11 @@ export function innerErrors(error: unknown): unknown[] {
   return cause === undefined ? wrapped : [...wrapped, cause];
 }
 
+/** An error's message, or the thrown value itself as text when it is not an Error. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The HTTP status an error carries (Octokit's RequestError, our domain errors), if any. */
 export function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;

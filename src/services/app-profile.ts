@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Probot } from "probot";
 import type { GitHubConfig } from "../config/env.js";
+import { messageOf } from "../error-details.js";
 import { describeGitHubFailure, gitHubFailure } from "../github/request-failure.js";
 import { createCachedLookup } from "./cached-lookup.js";
 import { appPageUrl } from "./github-urls.js";
@@ -63,7 +64,7 @@ export function createAppProfileSource(deps: AppProfileDeps): AppProfileSource {
     },
     onError(_key, error) {
       const failure = gitHubFailure(error);
-      const why = failure ? describeGitHubFailure(failure) : error instanceof Error ? error.message : String(error);
+      const why = failure ? describeGitHubFailure(failure) : messageOf(error);
       log.warn({ githubStatus: failure?.status }, `could not read the App's name (GET /app), pages say "${DEFAULT_APP_NAME}" for now: ${why}`);
     },
   });

@@ -1,6 +1,6 @@
 import type { WorkOS } from "@workos-inc/node";
 import type { Logger } from "pino";
-import { statusOf } from "../error-details.js";
+import { messageOf, statusOf } from "../error-details.js";
 import { createCachedLookup } from "./cached-lookup.js";
 
 export interface OrganizationNames {
@@ -33,7 +33,7 @@ export function createWorkOSOrganizationNames(deps: { workos: WorkOS; now: () =>
       const status = statusOf(error);
       deps.log.warn(
         { organizationId, workosStatus: status },
-        `could not read the organization's name from WorkOS (${status ? `status ${status}` : error instanceof Error ? error.message : String(error)}); pages show its id for now`,
+        `could not read the organization's name from WorkOS (${status ? `status ${status}` : messageOf(error)}); pages show its id for now`,
       );
     },
   });

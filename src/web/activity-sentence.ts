@@ -1,5 +1,4 @@
 import type { AuditEventDoc } from "../models/audit-event.js";
-import { DEFAULT_APP_NAME } from "../services/app-profile.js";
 
 type Details = Record<string, unknown>;
 
@@ -8,7 +7,7 @@ const count = (value: unknown): number => (typeof value === "number" && Number.i
 const repositories = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "repository" : "repositories"}`;
 
 /** Who acted, as a person reads it: their email here, their GitHub login, or the App itself. */
-export function actorText(event: Pick<AuditEventDoc, "actor" | "actorName">, appName = DEFAULT_APP_NAME): string {
+export function actorText(event: Pick<AuditEventDoc, "actor" | "actorName">, appName: string): string {
   if (event.actorName) return event.actorName;
   const [kind, ...rest] = event.actor.split(":");
   const name = rest.join(":");
@@ -25,9 +24,11 @@ const PURCHASES: Record<string, (plan: string) => string> = {
   cancelled: (plan) => `cancelled the ${plan} plan`,
 };
 
-/** One audit event as a sentence: "ada@example.com connected acme-corp", "octocat removed 2 repositories on GitHub". */
-/** `appName`: the App as GitHub shows it, where a sentence names it. */
-export function activitySentence(event: Pick<AuditEventDoc, "actor" | "actorName" | "action" | "details">, appName = DEFAULT_APP_NAME): string {
+/**
+ * One audit event as a sentence: "ada@example.com connected acme-corp", "octocat removed 2
+ * repositories on GitHub". `appName`: the App as GitHub shows it, where a sentence names it.
+ */
+export function activitySentence(event: Pick<AuditEventDoc, "actor" | "actorName" | "action" | "details">, appName: string): string {
   const who = actorText(event, appName);
   const details = (event.details ?? {}) as Details;
   const account = text(details.account) ?? "the GitHub account";

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { DEFAULT_APP_NAME } from "../../src/services/app-profile.js";
 import { activitySentence } from "../../src/web/activity-sentence.js";
 
 const event = (action: string, actor: string, details: Record<string, unknown> = {}, actorName: string | null = null) => ({ action, actor, actorName, details });
@@ -25,7 +26,7 @@ describe("an audit event reads as a sentence", () => {
     [event("marketplace.corrected", "system"), "The plan was brought up to date from GitHub Marketplace"],
     [event("something.new_here", "system"), "GitHub Connect: something new here"],
   ])("%o → %s", (input, sentence) => {
-    expect(activitySentence(input)).toBe(sentence);
+    expect(activitySentence(input, DEFAULT_APP_NAME)).toBe(sentence);
   });
 });
 

@@ -1,3 +1,4 @@
+import { messageOf } from "../../error-details.js";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
 import { EMBEDDED_KINDS, embeddedKindFromEnv, type EmbeddedKind } from "./embedded-kind.js";
 import { startFerretdbPostgresql, startFerretdbSqlite } from "./ferretdb-servers.js";
@@ -64,17 +65,13 @@ async function startFirst(kinds: readonly EmbeddedKind[], options: EmbeddedMongo
     try {
       return await STARTERS[kind](options, log);
     } catch (error) {
-      failures.push(`${kind}: ${message(error)}`);
+      failures.push(`${kind}: ${messageOf(error)}`);
       const next = kinds[index + 1];
-      if (next) log(`${kind} could not start, trying ${next}: ${message(error)}`);
+      if (next) log(`${kind} could not start, trying ${next}: ${messageOf(error)}`);
     }
   }
   throw new Error(
     `could not start an embedded MongoDB-compatible server (set MONGODB_URI to use an existing one). Tried:\n` +
       failures.map((f) => `  - ${f}`).join("\n"),
   );
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

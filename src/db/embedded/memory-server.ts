@@ -1,12 +1,13 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { messageOf } from "../../error-details.js";
 import type { EmbeddedMongo, EmbeddedMongoOptions } from "./embedded-mongo.js";
 
 /** mongod from mongodb-memory-server: needs fastdl.mongodb.org (or MONGOMS_SYSTEM_BINARY), often blocked. */
 export async function startMemoryServer(options: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
   // Imported lazily: a devDependency, and only the last resort.
   const mod = await import("mongodb-memory-server-core").catch((error: unknown) => {
-    throw new Error(`cannot import mongodb-memory-server-core (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`cannot import mongodb-memory-server-core (${messageOf(error)})`);
   });
   const dbPath = options.dataDir ? path.resolve(options.dataDir) : undefined;
   if (dbPath) mkdirSync(dbPath, { recursive: true });
