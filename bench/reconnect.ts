@@ -1,6 +1,6 @@
 /**
  * Benchmark 3, reconnect at scale: after a reconnect, which of an organization's 1,000 stored
- * repos does the installation reach? The app's way (src/services/repo-access.ts refreshRepoAccess:
+ * repos does the installation reach? The app's way (src/repos/repo-access.ts refreshRepoAccess:
  * paginated GET /installation/repositories, at most two updateMany) against one call per repo
  * (GET /repos/{owner}/{repo}, concurrency 8, honouring retry-after, one update per changed repo),
  * both against a loopback GitHub stand-in that adds 50 ms per call and refuses every 10th
@@ -10,9 +10,9 @@ import mongoose from "mongoose";
 import { pino } from "pino";
 import { ProbotOctokit, type Probot } from "probot";
 import { createIndexes, createModels, type Models } from "../src/models/index.js";
-import { createGitHubAppClient } from "../src/services/github-app-client.js";
+import { createGitHubAppClient } from "../src/github/app-client.js";
 import { createAssembly } from "../src/assembly.js";
-import { refreshRepoAccess } from "../src/services/repo-access.js";
+import { refreshRepoAccess } from "../src/repos/repo-access.js";
 import { testConfig } from "../test/helpers/test-config.js";
 import { startGitHubStandIn, type GitHubStandIn, type StandInRepo } from "./lib/github-stand-in.js";
 import { formatTable, median, ratio, round, type Cell } from "./lib/stats.js";
@@ -182,11 +182,11 @@ export async function reconnect(ctx: BenchContext): Promise<BenchOutput> {
       ]),
     ];
     const notes = [
-      "app = refreshRepoAccess (src/services/repo-access.ts) with createGitHubAppClient: paginated GET /installation/repositories, at most two updateMany",
+      "app = refreshRepoAccess (src/repos/repo-access.ts) with createGitHubAppClient: paginated GET /installation/repositories, at most two updateMany",
       `baseline = GET /repos/{owner}/{repo} for each stored repo, ${BASELINE_CONCURRENCY} at a time, waiting retry-after on a 403, one updateOne per changed repo`,
       `${STORED} stored repos; the installation reaches 900 of them and 40 others (10 pages); before: 1-500 accessible`,
       `stand-in: +${DELAY_MS} ms per call, every ${LIMIT_EVERY}th repository request answered 403 "You have exceeded a secondary rate limit" with retry-after: 1`,
-      `app as it ships: AppOctokit (src/services/probot-factory.ts) waits retry-after and retries a secondary limit twice; median wall of ${runs} run(s); GitHub s = time in listInstallationRepositoryIds, the rest is the database; API calls include the token mint`,
+      `app as it ships: AppOctokit (src/github/probot-factory.ts) waits retry-after and retries a secondary limit twice; median wall of ${runs} run(s); GitHub s = time in listInstallationRepositoryIds, the rest is the database; API calls include the token mint`,
       `database: ${ctx.db.kind}`,
     ];
     await connection.dropDatabase();

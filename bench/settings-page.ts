@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import mongoose from "mongoose";
 import { createIndexes, createModels } from "../src/models/index.js";
-import { findRepoPage } from "../src/services/repo-listing.js";
+import { findRepoPage } from "../src/repos/repo-listing.js";
 import { testEnv } from "../test/helpers/test-config.js";
 import { startChild } from "./lib/child.js";
 import { devSignIn } from "./lib/dev-sign-in.js";

@@ -21,8 +21,8 @@ import { connectDatabase } from "../src/db/connect.js";
 import { startEmbeddedMongo, type EmbeddedMongo } from "../src/db/embedded/embedded-mongo.js";
 import { createIndexes, createModels } from "../src/models/index.js";
 import { projectPaths } from "../src/project-paths.js";
-import { LegacyReposNotFoundError, listLegacyRepos, recordLegacyRepos, type RecordedRepo } from "../src/services/legacy-repos.js";
-import { AppOctokit } from "../src/services/probot-factory.js";
+import { LegacyReposNotFoundError, listLegacyRepos, recordLegacyRepos, type RecordedRepo } from "../src/repos/legacy-repos.js";
+import { AppOctokit } from "../src/github/probot-factory.js";
 
 const USAGE = "usage: npm run migrate:legacy -- --organization <workosOrgId> --owner <login> [--repos a,b,c] [--dry-run]";
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;

@@ -17,8 +17,8 @@
  */
 import "dotenv/config";
 import { loadConfig } from "../src/config/env.js";
-import { createGitHubUrls } from "../src/services/github-urls.js";
-import { createGitHubUserAuth } from "../src/services/github-user-auth.js";
+import { createGitHubUrls } from "../src/github/urls.js";
+import { createGitHubUserAuth } from "../src/github/user-auth.js";
 import { nockBackMode, RECORDING_STAND_INS, withNockBack } from "../test/helpers/nock-back.js";
 
 const RECORDED = RECORDING_STAND_INS;

@@ -5,7 +5,7 @@ import { DatabaseUnavailableError, isDatabaseUnavailable } from "./db/database-e
 import { isObject } from "./github/payload.js";
 import { registerEventHandlers } from "./handlers/index.js";
 import type { HandlerDeps, HandlerOutcome, RegisterHandler } from "./handlers/types.js";
-import { processDeliveryOnce } from "./services/delivery-log.js";
+import { processDeliveryOnce } from "./webhooks/delivery-log.js";
 
 export interface AppDeps extends HandlerDeps {
   /** Which webhook this Probot instance serves, recorded with each delivery. */

@@ -1,4 +1,4 @@
-import { innerErrors } from "../error-details.js";
+import { innerErrors } from "../lib/error-details.js";
 
 /** Names the MongoDB driver and mongoose give errors that mean "could not reach the server". */
 const UNAVAILABLE = new Set([

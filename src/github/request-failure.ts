@@ -1,4 +1,4 @@
-import { innerErrors } from "../error-details.js";
+import { innerErrors } from "../lib/error-details.js";
 
 /**
  * A failed GitHub call, as one log line can say it. Octokit's RequestError carries the request's

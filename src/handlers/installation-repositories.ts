@@ -1,5 +1,5 @@
-import { recordAudit } from "../services/audit.js";
-import { applyInstallationEvent, updateRepoAccess } from "../services/installation-store.js";
+import { recordAudit } from "../events/audit-log.js";
+import { applyInstallationEvent, updateRepoAccess } from "../installations/installation-store.js";
 import { readInstallationSnapshot } from "../github/installation-snapshot.js";
 import { MalformedPayloadError, payloadObject, repositoryIds, senderActor } from "../github/payload.js";
 import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";

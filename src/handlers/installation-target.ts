@@ -1,4 +1,4 @@
-import { applyAccountRenamed } from "../services/installation-changes.js";
+import { applyAccountRenamed } from "../installations/installation-changes.js";
 import { numberAt, objectAt, payloadObject, senderActor, stringAt } from "../github/payload.js";
 import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
 

@@ -1,6 +1,6 @@
-import { recordAudit } from "../services/audit.js";
-import { applyInstallationCreated, applyInstallationDeleted, applySuspension, type ChangeDeps } from "../services/installation-changes.js";
-import { applyInstallationEvent } from "../services/installation-store.js";
+import { recordAudit } from "../events/audit-log.js";
+import { applyInstallationCreated, applyInstallationDeleted, applySuspension, type ChangeDeps } from "../installations/installation-changes.js";
+import { applyInstallationEvent } from "../installations/installation-store.js";
 import { readInstallationSnapshot, type InstallationSnapshot } from "../github/installation-snapshot.js";
 import { isObject, payloadObject, repositoryIds, senderActor, type Json } from "../github/payload.js";
 import type { EventHandler, HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";

@@ -1,6 +1,6 @@
 import { isDuplicateKeyError } from "../db/duplicate-key.js";
 import type { Models } from "../models/index.js";
-import { recordAudit } from "../services/audit.js";
+import { recordAudit } from "../events/audit-log.js";
 import { readMarketplacePlan, readUnitCount as unitCount } from "../github/marketplace-purchase.js";
 import { numberAt, objectAt, optionalString, parseGitHubTime, payloadObject, senderActor, stringAt } from "../github/payload.js";
 import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";

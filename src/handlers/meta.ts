@@ -1,4 +1,4 @@
-import { recordAudit } from "../services/audit.js";
+import { recordAudit } from "../events/audit-log.js";
 import { payloadObject, senderActor } from "../github/payload.js";
 import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
 

@@ -1,8 +1,8 @@
 import type { EmitterWebhookEvent, EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Logger } from "pino";
 import type { Models } from "../models/index.js";
-import type { DeliveryOutcome } from "../services/delivery-log.js";
-import type { MarketplaceRefresh } from "../services/marketplace-sync.js";
+import type { DeliveryOutcome } from "../webhooks/delivery-log.js";
+import type { MarketplaceRefresh } from "../marketplace/marketplace-sync.js";
 
 /** What a handler needs; tests pass a real database and a fixed clock. */
 export interface HandlerDeps {

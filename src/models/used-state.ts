@@ -4,7 +4,7 @@ import { Schema, type Connection, type InferSchemaType, type Model } from "mongo
  * The nonce of every connect/OAuth `state` that has been used once. The unique index is what
  * makes a state single-use: the second insert of a nonce fails with duplicate key (11000).
  * A nonce is only needed until its state expires (10 minutes); FerretDB has no TTL indexes,
- * so expired rows are pruned when a state is used (see services/state-token.ts).
+ * so expired rows are pruned when a state is used (see src/connect/state-token.ts).
  */
 const usedStateSchema = new Schema(
   {

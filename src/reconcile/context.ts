@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
 import type { Probot } from "probot";
 import type { Models } from "../models/index.js";
-import type { GitHubAppClient } from "../services/github-app-client.js";
+import type { GitHubAppClient } from "../github/app-client.js";
 import type { ApiBudget } from "./budget.js";
-import type { ReconcileGitHub } from "./github.js";
+import type { ReconcileGitHub } from "../github/reconcile-api.js";
 
 /** The job's name: its lease and its checkpoint. */
 export const RECONCILE_JOB = "reconcile";

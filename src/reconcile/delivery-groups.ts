@@ -1,6 +1,6 @@
 import type { DeliveryStatus } from "../models/webhook-delivery.js";
 import type { RedeliveryReason } from "../models/redelivery-request.js";
-import type { HookDeliveryAttempt } from "./github.js";
+import type { HookDeliveryAttempt } from "../github/reconcile-api.js";
 
 /** Every attempt GitHub made for one event (one guid, our X-GitHub-Delivery), newest first. */
 export interface DeliveryGroup {

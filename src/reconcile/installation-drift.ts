@@ -1,6 +1,6 @@
 import type { InstallationSnapshot } from "../github/installation-snapshot.js";
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
-import { applyAccountRenamed, applyInstallationCreated, applyInstallationDeleted, applySuspension, type ChangeDeps } from "../services/installation-changes.js";
+import { applyAccountRenamed, applyInstallationCreated, applyInstallationDeleted, applySuspension, type ChangeDeps } from "../installations/installation-changes.js";
 
 /** Who the audit trail names for a change the reconcile job applied in place of a lost webhook. */
 export const RECONCILE_ACTOR = "reconcile";

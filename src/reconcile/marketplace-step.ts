@@ -1,4 +1,4 @@
-import { checkMarketplacePlans, type MarketplaceSyncDeps } from "../services/marketplace-sync.js";
+import { checkMarketplacePlans, type MarketplaceSyncDeps } from "../marketplace/marketplace-sync.js";
 import type { ReconcileStep } from "./context.js";
 
 /** App-JWT calls the plan check may take per run, within the run's own share. */

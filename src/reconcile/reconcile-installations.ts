@@ -1,7 +1,7 @@
 import { readInstallationSnapshot, type InstallationSnapshot } from "../github/installation-snapshot.js";
 import type { Json } from "../github/payload.js";
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
-import type { ChangeDeps } from "../services/installation-changes.js";
+import type { ChangeDeps } from "../installations/installation-changes.js";
 import { saveCheckpoint } from "./checkpoint.js";
 import type { PhaseResult, ReconcileContext } from "./context.js";
 import { newDriftCounts, repairDeleted, repairInstallation, type DriftCounts } from "./installation-drift.js";

@@ -1,6 +1,6 @@
-import { statusOf } from "../error-details.js";
+import { statusOf } from "../lib/error-details.js";
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
-import { refreshRepoAccess } from "../services/repo-access.js";
+import { refreshRepoAccess } from "../repos/repo-access.js";
 import { saveCheckpoint, type Checkpoint } from "./checkpoint.js";
 import type { PhaseResult, ReconcileContext } from "./context.js";
 

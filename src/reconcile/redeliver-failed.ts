@@ -2,7 +2,7 @@ import { latest } from "../github/payload.js";
 import { saveCheckpoint, type Checkpoint } from "./checkpoint.js";
 import type { PhaseResult, ReconcileContext } from "./context.js";
 import { groupByGuid, redeliveryCandidates, type LoggedDelivery } from "./delivery-groups.js";
-import type { HookDeliveryAttempt } from "./github.js";
+import type { HookDeliveryAttempt } from "../github/reconcile-api.js";
 import { requestRedeliveries } from "./redelivery-requests.js";
 
 const HOUR = 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 import { isDuplicateKeyError } from "../db/duplicate-key.js";
-import { statusOf } from "../error-details.js";
+import { statusOf } from "../lib/error-details.js";
 import type { PhaseResult, ReconcileContext } from "./context.js";
 import type { RedeliveryCandidate } from "./delivery-groups.js";
 

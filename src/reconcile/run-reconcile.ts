@@ -1,12 +1,12 @@
 import type { Logger } from "pino";
 import type { Probot } from "probot";
 import type { Models } from "../models/index.js";
-import { createGitHubAppClient } from "../services/github-app-client.js";
-import { acquireLease, newHolderId } from "../services/job-lease.js";
+import { createGitHubAppClient } from "../github/app-client.js";
+import { acquireLease, newHolderId } from "./job-lease.js";
 import { ApiBudget, DEFAULT_LIMITS, type ReconcileLimits } from "./budget.js";
 import { readCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { RECONCILE_JOB, type Counts, type PhaseResult, type ReconcileContext, type ReconcileStep } from "./context.js";
-import { createReconcileGitHub, type ReconcileGitHub } from "./github.js";
+import { createReconcileGitHub, type ReconcileGitHub } from "../github/reconcile-api.js";
 import { reconcileInstallations } from "./reconcile-installations.js";
 import { reconcileRepoAccess } from "./reconcile-repo-access.js";
 import { redeliverFailed } from "./redeliver-failed.js";

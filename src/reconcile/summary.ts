@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Models } from "../models/index.js";
-import { recordAudit } from "../services/audit.js";
+import { recordAudit } from "../events/audit-log.js";
 import type { ApiBudget } from "./budget.js";
 import type { Counts } from "./context.js";
 import { RECONCILE_ACTOR } from "./installation-drift.js";

@@ -2,12 +2,12 @@ import express, { type Express, type Request, type Router } from "express";
 import type { Connection } from "mongoose";
 import type { Logger } from "pino";
 import type { AppConfig } from "../config/env.js";
-import { DEFAULT_APP_NAME } from "../services/app-profile.js";
+import { DEFAULT_APP_NAME } from "../github/app-profile.js";
 import { projectPaths } from "../project-paths.js";
-import { accessLog } from "./access-log.js";
-import { createErrorHandler, notFoundHandler } from "./error-handler.js";
-import { securityHeaders } from "./security-headers.js";
-import { healthRoutes } from "./routes/health.js";
+import { accessLog } from "./middleware/access-log.js";
+import { createErrorHandler, notFoundHandler } from "./middleware/error-handler.js";
+import { securityHeaders } from "./middleware/security-headers.js";
+import { healthRoutes } from "./health-routes.js";
 
 export interface WebAppDeps {
   config: AppConfig;

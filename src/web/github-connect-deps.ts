@@ -1,12 +1,12 @@
 import type { Probot, ProbotOctokit } from "probot";
 import type { AppConfig } from "../config/env.js";
 import type { Models } from "../models/index.js";
-import type { Entitlements } from "../services/entitlements.js";
-import { createGitHubAppClient, type GitHubAppClient } from "../services/github-app-client.js";
-import { createGitHubUrls, type GitHubUrls } from "../services/github-urls.js";
-import { createGitHubUserAuth, type GitHubUserAuth } from "../services/github-user-auth.js";
-import type { MarketplaceRefresh } from "../services/marketplace-sync.js";
-import { createStateTokens, type StateTokens } from "../services/state-token.js";
+import type { Entitlements } from "../marketplace/entitlements.js";
+import { createGitHubAppClient, type GitHubAppClient } from "../github/app-client.js";
+import { createGitHubUrls, type GitHubUrls } from "../github/urls.js";
+import { createGitHubUserAuth, type GitHubUserAuth } from "../github/user-auth.js";
+import type { MarketplaceRefresh } from "../marketplace/marketplace-sync.js";
+import { createStateTokens, type StateTokens } from "../connect/state-token.js";
 
 /** Everything the settings page and the connect flow need, built once per web app. */
 export interface GitHubConnectDeps {

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Probot } from "probot";
 import { isDatabaseUnavailable } from "../db/database-errors.js";
-import { firstError } from "../error-details.js";
+import { firstError } from "../lib/error-details.js";
 import { describeGitHubFailure, gitHubFailure } from "../github/request-failure.js";
 import { loggable, readDeliveryHeaders, type HeaderReader } from "./delivery-headers.js";
 import { verifySignature } from "./signature.js";

@@ -214,7 +214,7 @@ export function nockGetApp(changes: Json | { status: 500 | 401 } = {}): nock.Sco
   return scope.reply(200, { ...githubFixture("app"), ...changes });
 }
 
-/* Installation tokens narrowed for other services (src/services/credentials.ts). */
+/* Installation tokens narrowed for other services (src/credentials/credentials.ts). */
 
 export type PermissionLevelSpec = "read" | "write" | "admin";
 
@@ -336,7 +336,7 @@ export function nockManifestConversion(code: string, changes: Record<string, unk
   return nock(GITHUB_API).post(`/app-manifests/${code}/conversions`).reply(201, body, { "content-type": "application/json; charset=utf-8" });
 }
 
-/* Repositories the app creates (src/services/repos.ts), with the installation token. */
+/* Repositories the app creates (src/repos/repos.ts), with the installation token. */
 
 /** `POST /orgs/{org}/repos`'s 201: the full repository GitHub created, with this id and name. */
 export function createdRepositoryJson(spec: RepoSpec): Json {
@@ -370,7 +370,7 @@ export function nockCreateOrgRepo(org: AccountSpec, name: string, reply: CreateR
   return scope.reply(201, json);
 }
 
-/* The Marketplace API (src/services/marketplace-api.ts): App JWT, or its /stubbed/ twin. */
+/* The Marketplace API (src/marketplace/marketplace-api.ts): App JWT, or its /stubbed/ twin. */
 
 export interface ListingPlanSpec {
   id: number;

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Probot } from "probot";
 import type { Models } from "../../src/models/index.js";
-import { createCredentials, type Credentials } from "../../src/services/credentials.js";
+import { createCredentials, type Credentials } from "../../src/credentials/credentials.js";
 import { TestOctokit } from "./test-server.js";
 import { testConfig } from "./test-config.js";
 import { ACME, type AccountSpec } from "./github-api.js";

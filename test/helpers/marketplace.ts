@@ -3,7 +3,7 @@ import { planFields, type AccountSpec, type Json, type ListingPlanSpec, type Mar
 import { deliverWebhook, webhookExamples, webhookFixture } from "./webhooks.js";
 
 /**
- * The test listing's plans, as GitHub describes them: the first four are src/config/plans.ts's
+ * The test listing's plans, as GitHub describes them: the first four are src/marketplace/plans.ts's
  * catalogue (same ids), the last is a plan the catalogue does not know.
  */
 export const LISTING = {

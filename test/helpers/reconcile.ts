@@ -4,7 +4,7 @@ import type { Models } from "../../src/models/index.js";
 import type { GitHubInstallationDoc } from "../../src/models/github-installation.js";
 import { runReconcile, type ReconcileOptions, type ReconcileResult } from "../../src/reconcile/run-reconcile.js";
 import type { ReconcileSummary } from "../../src/reconcile/summary.js";
-import { createProbotInstance } from "../../src/services/probot-factory.js";
+import { createProbotInstance } from "../../src/github/probot-factory.js";
 import { ACME } from "./github-api.js";
 import { testConfig } from "./test-config.js";
 import { captureLogger, type CapturedLogger } from "./test-logger.js";

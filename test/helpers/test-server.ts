@@ -7,7 +7,7 @@ import type { WorkOS } from "@workos-inc/node";
 import { createAssembly } from "../../src/assembly.js";
 import type { AppConfig } from "../../src/config/env.js";
 import type { Models } from "../../src/models/index.js";
-import type { RepoEntitlements } from "../../src/services/entitlements.js";
+import type { RepoEntitlements } from "../../src/marketplace/entitlements.js";
 import { captureLogger, type CapturedLogger } from "./test-logger.js";
 import { testConfig } from "./test-config.js";
 

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config/env.js";
 import { projectPaths } from "../../src/project-paths.js";
 import { createWebApp } from "../../src/web/create-web-app.js";
-import { appRegistrationRoutes } from "../../src/web/routes/app-registration.js";
+import { appRegistrationRoutes } from "../../src/web/registration/registration-routes.js";
 import { WebClient } from "../helpers/auth.js";
 import { nockManifestConversion } from "../helpers/github-api.js";
 import { startSmeeStandIn, type SmeeStandIn } from "../helpers/smee-stand-in.js";

@@ -7,7 +7,7 @@ import nock from "nock";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config/env.js";
 import { createAssembly } from "../../src/assembly.js";
-import { SETUP_STATE_COOKIE } from "../../src/web/routes/app-registration.js";
+import { SETUP_STATE_COOKIE } from "../../src/web/registration/registration-routes.js";
 import { testPrivateKey } from "../helpers/app-credentials.js";
 import { WebClient } from "../helpers/auth.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { createModels } from "../../src/models/index.js";
 import { nodeVersionProblem } from "../../src/node-version.js";
 import { projectPaths } from "../../src/project-paths.js";
-import { SETTINGS_PATH } from "../../src/web/routes/settings.js";
+import { SETTINGS_PATH } from "../../src/web/settings/settings-routes.js";
 import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testPrivateKey } from "../helpers/app-credentials.js";
 import { signInAs } from "../helpers/auth.js";
 import { connectTestDatabase, dropAndClose, testDatabaseName, withDatabaseName } from "../helpers/database.js";

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { GitHubNotConnectedError, InstallationSuspendedError } from "../../src/services/credential-errors.js";
-import { createProbotInstance } from "../../src/services/probot-factory.js";
-import { InvalidTokenScopeError } from "../../src/services/token-scope.js";
+import { GitHubNotConnectedError, InstallationSuspendedError } from "../../src/credentials/credential-errors.js";
+import { createProbotInstance } from "../../src/github/probot-factory.js";
+import { InvalidTokenScopeError } from "../../src/credentials/token-scope.js";
 import { INSTALLATION_TOKEN, nockGitHubUser, nockInstallationRepositories, nockScopedInstallationToken } from "../helpers/github-api.js";
 import { LEGACY_ORGANIZATION, LEGACY_TOKEN, storeInstallation, testCredentials } from "../helpers/internal-api.js";
 import { testConfig } from "../helpers/test-config.js";

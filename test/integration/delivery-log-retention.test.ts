@@ -3,7 +3,7 @@ import { disconnectAll } from "../../src/db/connect.js";
 import { createModels } from "../../src/models/index.js";
 import { DELIVERY_RETENTION_MS } from "../../src/models/webhook-delivery.js";
 import { startServer } from "../../src/server.js";
-import { pruneDeliveryLog } from "../../src/services/delivery-log-retention.js";
+import { pruneDeliveryLog } from "../../src/webhooks/delivery-log-retention.js";
 import { connectTestDatabase, dropAndClose, testDatabaseName, withDatabaseName } from "../helpers/database.js";
 import { testConfig } from "../helpers/test-config.js";
 import { captureLogger } from "../helpers/test-logger.js";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { DEFAULT_APP_NAME } from "../../src/services/app-profile.js";
-import { activitySentence } from "../../src/web/activity-sentence.js";
+import { DEFAULT_APP_NAME } from "../../src/github/app-profile.js";
+import { activitySentence } from "../../src/web/activity/activity-sentence.js";
 
 const event = (action: string, actor: string, details: Record<string, unknown> = {}, actorName: string | null = null) => ({ action, actor, actorName, details });
 

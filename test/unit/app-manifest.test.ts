@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { buildManifest } from "../../src/services/app-manifest.js";
+import { buildManifest } from "../../src/registration/app-manifest.js";
 
 const appYml = readFileSync(new URL("../../app.yml", import.meta.url), "utf8");
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { createCachedLookup, type CachedLookupOptions } from "../../src/services/cached-lookup.js";
+import { createCachedLookup, type CachedLookupOptions } from "../../src/lib/cached-lookup.js";
 
 /** A lookup over `load`, with a clock the test moves, and a record of every load and error. */
 function lookupOver(load: (key: string) => Promise<string>, overrides: Partial<CachedLookupOptions<string>> = {}) {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { createGitHubUrls } from "../../src/services/github-urls.js";
+import { createGitHubUrls } from "../../src/github/urls.js";
 import { testConfig } from "../helpers/test-config.js";
 
 const urls = (env: Record<string, string> = {}) => {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { FREE_LIMITS, PLAN_CATALOGUE, planAllowingMoreRepos, type CataloguePlan } from "../../src/config/plans.js";
+import { FREE_LIMITS, PLAN_CATALOGUE, planAllowingMoreRepos, type CataloguePlan } from "../../src/marketplace/plans.js";
 
 /** The README's "Plans and entitlements" table, one row per plan id. */
 function readmePlanRows(): string[][] {

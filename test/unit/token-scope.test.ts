@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { InvalidTokenScopeError, parseTokenScope, permissionsBeyond } from "../../src/services/token-scope.js";
+import { InvalidTokenScopeError, parseTokenScope, permissionsBeyond } from "../../src/credentials/token-scope.js";
 
 describe("parseTokenScope", () => {
   test("nothing asked: the installation's whole reach", () => {

@@ -13,7 +13,7 @@ function templates(dir = projectPaths.views): Array<[string, string]> {
     });
 }
 
-// The Content-Security-Policy (src/web/security-headers.ts) allows no inline script or style:
+// The Content-Security-Policy (src/web/middleware/security-headers.ts) allows no inline script or style:
 // anything of the kind belongs in a file under public/, served at /assets.
 describe("views need nothing the Content-Security-Policy forbids", () => {
   test("there are views to check", () => {

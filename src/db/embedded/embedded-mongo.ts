@@ -1,4 +1,4 @@
-import { messageOf } from "../../error-details.js";
+import { messageOf } from "../../lib/error-details.js";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
 import { EMBEDDED_KINDS, embeddedKindFromEnv, type EmbeddedKind } from "./embedded-kind.js";
 import { startFerretdbPostgresql, startFerretdbSqlite } from "./ferretdb-servers.js";

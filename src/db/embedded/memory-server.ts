@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { messageOf } from "../../error-details.js";
+import { messageOf } from "../../lib/error-details.js";
 import type { EmbeddedMongo, EmbeddedMongoOptions } from "./embedded-mongo.js";
 
 /** mongod from mongodb-memory-server: needs fastdl.mongodb.org (or MONGOMS_SYSTEM_BINARY), often blocked. */

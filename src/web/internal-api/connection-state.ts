@@ -1,7 +1,7 @@
 import type { Models } from "../../models/index.js";
-import { findConnection } from "../../services/connection.js";
-import { GitHubNotConnectedError, InstallationDeletedError, InstallationSuspendedError } from "../../services/credential-errors.js";
-import type { Credentials } from "../../services/credentials.js";
+import { findConnection } from "../../installations/organization-connection.js";
+import { GitHubNotConnectedError, InstallationDeletedError, InstallationSuspendedError } from "../../credentials/credential-errors.js";
+import type { Credentials } from "../../credentials/credentials.js";
 
 export interface ConnectionStateView {
   organizationId: string;

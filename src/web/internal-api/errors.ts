@@ -8,8 +8,8 @@ import {
   LegacyTokenNotScopableError,
   PermissionNotGrantedError,
   RepositoryNotReachableError,
-} from "../../services/credential-errors.js";
-import { InvalidTokenScopeError } from "../../services/token-scope.js";
+} from "../../credentials/credential-errors.js";
+import { InvalidTokenScopeError } from "../../credentials/token-scope.js";
 
 /** A refusal of the internal API's own (a bad path or body): status, a stable code, and words for the caller. */
 export class InternalApiError extends Error {

@@ -4,8 +4,8 @@ import {
   InstallationGoneError,
   InstallationLinkedElsewhereError,
   OrganizationAlreadyConnectedError,
-} from "../../../src/services/connect-errors.js";
-import { findConnection, linkInstallation, unlinkInstallation } from "../../../src/services/connection.js";
+} from "../../../src/connect/connect-errors.js";
+import { findConnection, linkInstallation, unlinkInstallation } from "../../../src/installations/organization-connection.js";
 import { useTestModels } from "../../helpers/use-test-server.js";
 import { installationJson, type InstallationSpec } from "../../helpers/github-api.js";
 

@@ -1,7 +1,7 @@
 import nock from "nock";
 import { expect, test } from "vitest";
-import { createGitHubAppClient } from "../../../src/services/github-app-client.js";
-import { createProbotInstance } from "../../../src/services/probot-factory.js";
+import { createGitHubAppClient } from "../../../src/github/app-client.js";
+import { createProbotInstance } from "../../../src/github/probot-factory.js";
 import { githubFixture, INSTALLATION_TOKEN } from "../../helpers/github-api.js";
 import { captureLogger } from "../../helpers/test-logger.js";
 import { testConfig } from "../../helpers/test-config.js";

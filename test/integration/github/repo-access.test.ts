@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, test } from "vitest";
-import { createGitHubAppClient } from "../../../src/services/github-app-client.js";
-import { createProbotInstance } from "../../../src/services/probot-factory.js";
-import { refreshRepoAccess } from "../../../src/services/repo-access.js";
+import { createGitHubAppClient } from "../../../src/github/app-client.js";
+import { createProbotInstance } from "../../../src/github/probot-factory.js";
+import { refreshRepoAccess } from "../../../src/repos/repo-access.js";
 import { useTestModels } from "../../helpers/use-test-server.js";
 import { nockDeleteInstallation, nockGetInstallation, nockInstallationRepositories, nockInstallationToken } from "../../helpers/github-api.js";
 import { testConfig } from "../../helpers/test-config.js";

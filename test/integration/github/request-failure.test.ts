@@ -1,7 +1,7 @@
 import nock from "nock";
 import { describe, expect, test } from "vitest";
 import { describeGitHubFailure, gitHubFailure } from "../../../src/github/request-failure.js";
-import { GitHubUnavailableError } from "../../../src/services/connect-errors.js";
+import { GitHubUnavailableError } from "../../../src/connect/connect-errors.js";
 import { GITHUB_API } from "../../helpers/github-api.js";
 import { TestOctokit } from "../../helpers/test-server.js";
 

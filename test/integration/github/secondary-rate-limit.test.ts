@@ -1,7 +1,7 @@
 import nock from "nock";
 import { expect, test } from "vitest";
-import { createGitHubAppClient } from "../../../src/services/github-app-client.js";
-import { createProbotInstance } from "../../../src/services/probot-factory.js";
+import { createGitHubAppClient } from "../../../src/github/app-client.js";
+import { createProbotInstance } from "../../../src/github/probot-factory.js";
 import { captureLogger } from "../../helpers/test-logger.js";
 import { testConfig } from "../../helpers/test-config.js";
 import { GITHUB_API, INSTALLATION_TOKEN, nockInstallationToken, repositoryJson } from "../../helpers/github-api.js";

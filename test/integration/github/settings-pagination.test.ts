@@ -1,7 +1,7 @@
 import type { Connection } from "mongoose";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { countCommands, type CommandCounter } from "../../../src/db/command-counter.js";
-import { MAX_LINK_LENGTH } from "../../../src/services/reconnect-link.js";
+import { MAX_LINK_LENGTH } from "../../../src/connect/reconnect-link.js";
 import type { WebClient } from "../../helpers/auth.js";
 import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
 import { mainOf, pageText, SETTINGS, signInAdmin, signInMember } from "../../helpers/github-connect.js";

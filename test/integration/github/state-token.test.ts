@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { createStateTokens, StateTokenError, type StateTokens } from "../../../src/services/state-token.js";
+import { createStateTokens, StateTokenError, type StateTokens } from "../../../src/connect/state-token.js";
 import { useTestModels } from "../../helpers/use-test-server.js";
 
 let clock = new Date("2026-11-24T12:00:00Z");

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { BadVerificationCodeError, GitHubUnavailableError } from "../../../src/services/connect-errors.js";
-import { createGitHubUserAuth } from "../../../src/services/github-user-auth.js";
+import { BadVerificationCodeError, GitHubUnavailableError } from "../../../src/connect/connect-errors.js";
+import { createGitHubUserAuth } from "../../../src/github/user-auth.js";
 import { ACME, nockGitHubUser, nockOAuthToken, nockUserInstallations, USER_TOKEN } from "../../helpers/github-api.js";
 import { RECORDING_STAND_INS, withNockBack } from "../../helpers/nock-back.js";
 import { testConfig } from "../../helpers/test-config.js";

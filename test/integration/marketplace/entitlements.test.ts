@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { createEntitlements, type Entitlements } from "../../../src/services/entitlements.js";
+import { createEntitlements, type Entitlements } from "../../../src/marketplace/entitlements.js";
 import { ACME, type AccountSpec } from "../../helpers/github-api.js";
 import { deliverPurchase, LISTING } from "../../helpers/marketplace.js";
 import { startTestServer } from "../../helpers/test-server.js";
@@ -191,7 +191,7 @@ describe("limits against what exists", () => {
     await plans.mayCreateRepo(ORG, NOW);
     const warnings = logs.lines.filter((line) => line.level === 40);
     expect(warnings).toEqual([
-      expect.objectContaining({ planId: 7399, planName: "Legacy Pro", msg: "Marketplace plan not in src/config/plans.ts: the free limits apply until it is added" }),
+      expect.objectContaining({ planId: 7399, planName: "Legacy Pro", msg: "Marketplace plan not in src/marketplace/plans.ts: the free limits apply until it is added" }),
     ]);
 
     const perUnit = { id: 7398, name: "Seats (old)", priceModel: "PER_UNIT", unitName: "seat" } as const;

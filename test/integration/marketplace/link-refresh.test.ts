@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { createEntitlements } from "../../../src/services/entitlements.js";
+import { createEntitlements } from "../../../src/marketplace/entitlements.js";
 import { stored, storedAll } from "../../helpers/documents.js";
 import { ACME, nockMarketplaceAccount } from "../../helpers/github-api.js";
 import { connectThroughGitHub, signInAdmin, startConnectServer } from "../../helpers/github-connect.js";

@@ -2,7 +2,7 @@ import type { Connection } from "mongoose";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createAssembly } from "../../../src/assembly.js";
 import type { Models } from "../../../src/models/index.js";
-import { checkMarketplacePlans, refreshMarketplaceAccount, type MarketplaceSyncDeps } from "../../../src/services/marketplace-sync.js";
+import { checkMarketplacePlans, refreshMarketplaceAccount, type MarketplaceSyncDeps } from "../../../src/marketplace/marketplace-sync.js";
 import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
 import { stored, storedAll } from "../../helpers/documents.js";
 import {

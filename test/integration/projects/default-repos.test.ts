@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "vitest";
-import type { RepoAllowance, RepoEntitlements } from "../../../src/services/entitlements.js";
+import type { RepoAllowance, RepoEntitlements } from "../../../src/marketplace/entitlements.js";
 import { storedAll } from "../../helpers/documents.js";
 import { ACME, INSTALLATION_TOKEN, nockCreateOrgRepo, nockInstallationToken, nockRepo } from "../../helpers/github-api.js";
 import { domainSnapshot, expectNothingChanged, pageText, SETTINGS, signInAdmin } from "../../helpers/github-connect.js";

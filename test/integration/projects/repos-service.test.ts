@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, test } from "vitest";
-import { GitHubNotConnectedError, InstallationSuspendedError } from "../../../src/services/credential-errors.js";
-import { createEntitlements, type RepoEntitlements } from "../../../src/services/entitlements.js";
-import { createProbotInstance } from "../../../src/services/probot-factory.js";
-import { RepoGitHubError, RepoNotAllowedError } from "../../../src/services/repo-errors.js";
-import { createRepos } from "../../../src/services/repos.js";
+import { GitHubNotConnectedError, InstallationSuspendedError } from "../../../src/credentials/credential-errors.js";
+import { createEntitlements, type RepoEntitlements } from "../../../src/marketplace/entitlements.js";
+import { createProbotInstance } from "../../../src/github/probot-factory.js";
+import { RepoGitHubError, RepoNotAllowedError } from "../../../src/repos/repo-errors.js";
+import { createRepos } from "../../../src/repos/repos.js";
 import { ACME, nockCreateOrgRepo, nockInstallationToken, nockInstallationTokenRefused } from "../../helpers/github-api.js";
 import { domainSnapshot, expectNothingChanged } from "../../helpers/github-connect.js";
 import { LEGACY_ORGANIZATION, storeInstallation, testCredentials } from "../../helpers/internal-api.js";

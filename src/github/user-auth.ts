@@ -1,0 +1,132 @@
+import { exchangeWebFlowCode } from "@octokit/oauth-methods";
+import type { ProbotOctokit } from "probot";
+import type { GitHubConfig } from "../config/env.js";
+import { statusOf } from "../lib/error-details.js";
+import { isObject } from "./payload.js";
+import { BadVerificationCodeError, GitHubUnavailableError } from "../connect/connect-errors.js";
+import { AppOctokit } from "./probot-factory.js";
+
+/**
+ * Verifies an installer with GitHub's OAuth (rule 1): the setup URL's installation_id can be
+ * spoofed, so the code GitHub returns to our callback is exchanged for a user token, and
+ * `GET /user/installations` must list the installation. The token lives only inside these
+ * functions: it is never returned, stored or logged, and no length is assumed.
+ */
+export interface GitHubAccount {
+  id: number;
+  login: string;
+  type: string;
+}
+
+/** One entry of `GET /user/installations`, as GitHub sends it (same shape as a webhook's `installation`). */
+export type UserInstallation = Record<string, unknown> & { id: number; account: GitHubAccount };
+
+export interface InstallationAccess {
+  /** Whether the user's token lists the installation. */
+  visible: boolean;
+  installation: UserInstallation | null;
+  /** GitHub requests made, the token exchange included. */
+  apiCalls: number;
+}
+
+export interface GitHubUserAuth {
+  checkInstallationAccess(code: string, installationId: number): Promise<InstallationAccess>;
+  /** Who the code belongs to (`GET /user`): how a request to an owner is matched to its installation later. */
+  identifyUser(code: string): Promise<{ id: number; login: string }>;
+}
+
+export interface GitHubUserAuthDeps {
+  github: Pick<GitHubConfig, "webUrl" | "apiUrl" | "clientId" | "clientSecret">;
+  /** Must equal the redirect_uri sent to the authorize step. */
+  redirectUri: string;
+  /** The Octokit class (retries and throttling as the App's); tests pass one with retries off. */
+  Octokit?: typeof ProbotOctokit;
+}
+
+/** 100 pages of 100: more installations than any user has; a guard against a Link loop. */
+const MAX_PAGES = 100;
+
+function toInstallation(value: unknown): UserInstallation | null {
+  if (!isObject(value) || typeof value.id !== "number" || !isObject(value.account)) return null;
+  const { id, login, type } = value.account;
+  if (typeof id !== "number" || typeof login !== "string") return null;
+  return { ...value, id: value.id, account: { id, login, type: typeof type === "string" ? type : "User" } };
+}
+
+/** What went wrong in words, never the token (Octokit's errors carry the request's headers). */
+function unavailable(what: string, error: unknown): GitHubUnavailableError {
+  const status = statusOf(error);
+  return new GitHubUnavailableError(status ? `${what} answered ${status}` : `${what} failed: ${(error as Error).message}`, { cause: error });
+}
+
+export function createGitHubUserAuth(deps: GitHubUserAuthDeps): GitHubUserAuth {
+  const { github } = deps;
+  const Octokit = deps.Octokit ?? AppOctokit;
+  const apiOrigin = new URL(github.apiUrl).origin;
+
+  /** An Octokit for one user token that sends it to GitHub's API only, whatever a Link header says. */
+  function userOctokit(token: string): InstanceType<typeof ProbotOctokit> {
+    const octokit = new Octokit({ auth: { token }, baseUrl: github.apiUrl });
+    octokit.hook.before("request", (options) => {
+      const { url } = octokit.request.endpoint.parse(options);
+      if (new URL(url).origin !== apiOrigin) throw new GitHubUnavailableError("GitHub sent a next-page link to another host");
+    });
+    return octokit;
+  }
+
+  async function exchangeCode(code: string): Promise<string> {
+    const { clientId, clientSecret } = github;
+    if (!clientId || !clientSecret) throw new GitHubUnavailableError("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET are needed to verify installers");
+    try {
+      const { authentication } = await exchangeWebFlowCode({
+        clientType: "github-app",
+        clientId,
+        clientSecret,
+        code,
+        redirectUrl: deps.redirectUri,
+        // Throttling off for this one POST: its write limiter spaces writes a second apart, which
+        // would keep every admin waiting on the OAuth callback. Retries stay on.
+        request: new Octokit({ baseUrl: github.apiUrl, throttle: { enabled: false } }).request,
+      });
+      return authentication.token;
+    } catch (error) {
+      // GitHub reports a bad code with 200 and an `error` field; oauth-methods turns it into a 400.
+      const data = (error as { response?: { data?: unknown } }).response?.data;
+      if (isObject(data) && data.error === "bad_verification_code") throw new BadVerificationCodeError();
+      if (isObject(data) && typeof data.error === "string") throw new GitHubUnavailableError(`OAuth token exchange refused: ${data.error}`);
+      throw unavailable("OAuth token exchange", error);
+    }
+  }
+
+  return {
+    async checkInstallationAccess(code, installationId) {
+      const octokit = userOctokit(await exchangeCode(code));
+      let apiCalls = 1;
+      try {
+        for await (const page of octokit.paginate.iterator("GET /user/installations", { per_page: 100 })) {
+          apiCalls++;
+          if (!Array.isArray(page.data)) throw new GitHubUnavailableError("GET /user/installations answered without an installations list");
+          for (const entry of page.data) {
+            const installation = toInstallation(entry);
+            if (installation?.id === installationId) return { visible: true, installation, apiCalls };
+          }
+          if (apiCalls > MAX_PAGES) break;
+        }
+      } catch (error) {
+        if (error instanceof GitHubUnavailableError) throw error;
+        throw unavailable("GET /user/installations", error);
+      }
+      return { visible: false, installation: null, apiCalls };
+    },
+
+    async identifyUser(code) {
+      const octokit = userOctokit(await exchangeCode(code));
+      try {
+        const { data } = await octokit.request("GET /user");
+        return { id: data.id, login: data.login };
+      } catch (error) {
+        throw unavailable("GET /user", error);
+      }
+    },
+  };
+}

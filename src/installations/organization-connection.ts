@@ -1,0 +1,161 @@
+import type { Logger } from "pino";
+import { isDuplicateKeyError } from "../db/duplicate-key.js";
+import { snapshotFields, type InstallationSnapshot } from "../github/installation-snapshot.js";
+import type { GitHubInstallationDoc } from "../models/github-installation.js";
+import type { Models } from "../models/index.js";
+import { recordAudit } from "../events/audit-log.js";
+import { setAllRepoAccess } from "./installation-store.js";
+import type { MarketplaceRefresh } from "../marketplace/marketplace-sync.js";
+import {
+  InstallationGoneError,
+  InstallationLinkedElsewhereError,
+  OrganizationAlreadyConnectedError,
+} from "../connect/connect-errors.js";
+
+/**
+ * The link between a WorkOS organization and a GitHub installation (rule 1: one org ↔ at most
+ * one live installation, one installation ↔ at most one org). Only single-document conditional
+ * updates, which MongoDB and FerretDB both serve.
+ */
+export interface ConnectionDeps {
+  models: Models;
+  now: () => Date;
+  /** Refreshes the linked account's Marketplace purchase from GitHub after a link (absent: not refreshed). */
+  refreshMarketplace?: MarketplaceRefresh;
+}
+
+export type ConnectionState = "connected" | "suspended" | "deleted" | "disconnected";
+
+export interface Connection {
+  state: ConnectionState;
+  /** The live installation, or for "deleted" the most recently removed one; null when never connected. */
+  installation: GitHubInstallationDoc | null;
+}
+
+export interface LinkOptions {
+  organizationId: string;
+  /** The installation as GitHub described it (user installations list or webhook). */
+  snapshot: InstallationSnapshot;
+  /** "user:<id>" of the admin, or "github:<login>" when a webhook links a requested install. */
+  actor: string;
+  /** The email of the person who acted, for the activity page. */
+  actorName?: string;
+  via: "oauth" | "request";
+  /** The request's or delivery's logger, for the Marketplace refresh's one line. */
+  log?: Logger;
+}
+
+export interface LinkResult {
+  installation: GitHubInstallationDoc;
+  /** True when it was already linked to this organization (nothing changed). */
+  alreadyLinked: boolean;
+}
+
+/**
+ * Links an installation to an organization, creating its document from GitHub's description if
+ * no webhook has stored it yet.
+ *
+ * Checked first, with reads, so a refusal writes nothing: the installation must not be deleted
+ * or linked to another org, and the org must have no other live installation. Then the claim:
+ * one insert into installation_claims, whose unique index lets exactly one organization have an
+ * installation even when several claim it at once (a conditional findOneAndUpdate is not enough:
+ * FerretDB 1.x reads and writes it in two steps, and the test of three racing claims saw all
+ * three "win"). A refused claim has written nothing. Only the claim's owner then writes
+ * organizationId on the installation document, a single-document upsert.
+ *
+ * The race accepted: "no other live installation" is a read before the write, so two admins of
+ * the same org finishing OAuth for two different installations in the same instant could both
+ * succeed, leaving the org with two live installations. It needs two admins racing each other,
+ * harms no other org, and the settings page shows the newest; closing it would need a unique
+ * index over live documents only (a partial index, which FerretDB lacks) or a per-org lock row
+ * that the installation.deleted webhook would also have to release.
+ */
+export async function linkInstallation(deps: ConnectionDeps, options: LinkOptions): Promise<LinkResult> {
+  const { models } = deps;
+  const { organizationId, snapshot } = options;
+  const { installationId } = snapshot;
+
+  const existing = await models.GitHubInstallation.findOne({ installationId }).lean();
+  if (existing?.deletedAt) throw new InstallationGoneError(installationId);
+  if (existing?.organizationId && existing.organizationId !== organizationId) throw new InstallationLinkedElsewhereError(installationId);
+  const other = await models.GitHubInstallation.findOne({ organizationId, deletedAt: null, installationId: { $ne: installationId } }).lean();
+  if (other) throw new OrganizationAlreadyConnectedError(organizationId, other.installationId);
+
+  try {
+    await models.InstallationClaim.create({ installationId, organizationId, claimedAt: deps.now(), claimedBy: options.actor });
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    const claim = await models.InstallationClaim.findOne({ installationId }).lean();
+    // Already ours (a second visit, or a retry after a failure below) goes on; anyone else's is refused.
+    if (claim?.organizationId !== organizationId) throw new InstallationLinkedElsewhereError(installationId);
+  }
+
+  const link = () =>
+    models.GitHubInstallation.findOneAndUpdate(
+      { installationId },
+      // lastEventAt stays null on insert: the webhooks, which carry timestamps, remain the judge of order.
+      { $set: { organizationId }, $setOnInsert: { ...snapshotFields(snapshot), suspendedAt: snapshot.suspendedAt, lastEventAt: null } },
+      { upsert: true, new: false, lean: true },
+    );
+  let before: GitHubInstallationDoc | null;
+  try {
+    before = await link();
+  } catch (error) {
+    // installation.created inserted the document in the same instant: it is there to update now.
+    if (!isDuplicateKeyError(error)) throw error;
+    before = await link();
+  }
+  const installation = await models.GitHubInstallation.findOne({ installationId }).lean();
+  if (!installation) throw new Error(`installation ${installationId} vanished while being linked`);
+  const alreadyLinked = before?.organizationId === organizationId;
+  if (!alreadyLinked) {
+    await recordAudit(models, deps.now(), {
+      organizationId,
+      actor: options.actor,
+      actorName: options.actorName ?? null,
+      action: "github.connected",
+      details: { installationId, account: installation.accountLogin, accountType: installation.accountType, via: options.via },
+    });
+  }
+  // A purchase made before the installation is joined by account id at read time; GitHub's answer
+  // now makes sure it is current. Never fails the link (the refresh logs its own failure).
+  await deps.refreshMarketplace?.(installation.accountId, options.log);
+  return { installation, alreadyLinked };
+}
+
+/**
+ * Marks the organization's installation gone after GitHub uninstalled it (rule 6). The document
+ * keeps its organizationId, account and the repos keep their githubRepoId, so reconnect can
+ * pre-select them; every repo is unreachable until then. Returns null if it was not live.
+ */
+export async function unlinkInstallation(
+  deps: ConnectionDeps,
+  options: { organizationId: string; installationId: number; actor: string; actorName?: string; uninstalled: "uninstalled" | "already-gone" },
+): Promise<GitHubInstallationDoc | null> {
+  const { models } = deps;
+  const at = deps.now();
+  const installation = await models.GitHubInstallation.findOneAndUpdate(
+    { installationId: options.installationId, organizationId: options.organizationId, deletedAt: null },
+    { $set: { deletedAt: at } },
+    { new: true, lean: true },
+  );
+  if (!installation) return null;
+  await setAllRepoAccess(models, options.organizationId, false);
+  await recordAudit(models, at, {
+    organizationId: options.organizationId,
+    actor: options.actor,
+    actorName: options.actorName ?? null,
+    action: "github.disconnected",
+    details: { installationId: options.installationId, account: installation.accountLogin, github: options.uninstalled },
+  });
+  return installation;
+}
+
+/** What the organization is connected to now. */
+export async function findConnection(models: Models, organizationId: string): Promise<Connection> {
+  const live = await models.GitHubInstallation.findOne({ organizationId, deletedAt: null }).sort({ updatedAt: -1 }).lean();
+  if (live) return { state: live.suspendedAt ? "suspended" : "connected", installation: live };
+  const gone = await models.GitHubInstallation.findOne({ organizationId, deletedAt: { $ne: null } }).sort({ deletedAt: -1 }).lean();
+  if (gone) return { state: "deleted", installation: gone };
+  return { state: "disconnected", installation: null };
+}

@@ -1,0 +1,138 @@
+import { isDuplicateKeyError } from "../db/duplicate-key.js";
+import type { MarketplaceAccountState } from "../github/marketplace-purchase.js";
+import type { Models } from "../models/index.js";
+import type { MarketplaceAccountDoc } from "../models/marketplace-account.js";
+import { recordAudit } from "../events/audit-log.js";
+
+/**
+ * Brings a stored MarketplaceAccount in line with what GitHub's Marketplace API says, and records
+ * an AuditEvent (`marketplace.corrected`) when what it entitles to had drifted: the plan, the
+ * units, the billing cycle, the trial, the pending change, or whether it has ended.
+ *
+ * A write only lands on the document as it was read (its updatedAt): a webhook applied meanwhile
+ * is newer than our answer and wins; the next check looks again.
+ */
+export type StoreOutcome = "unchanged" | "corrected" | "raced";
+
+export type CorrectionSource = "link" | "reconcile";
+
+interface StoreDeps {
+  models: Models;
+  now: () => Date;
+}
+
+/** What a purchase entitles to, compared between our copy and GitHub's (next billing date and login left out). */
+interface Essence {
+  planId: number | null;
+  unitCount: number | null;
+  billingCycle: string | null;
+  onFreeTrial: boolean;
+  freeTrialEndsOn: string | null;
+  pendingPlanId: number | null;
+  pendingUnitCount: number | null;
+  pendingEffectiveDate: string | null;
+  ended: boolean;
+}
+
+type StoredAccount = MarketplaceAccountDoc & { updatedAt?: Date };
+
+/** Units count only on a per-unit plan: for the others GitHub's webhooks say 1 where its API says null. */
+function unitsOf(plan: { priceModel: string } | null | undefined, unitCount: number | null | undefined): number | null {
+  return plan?.priceModel === "PER_UNIT" ? (unitCount ?? null) : null;
+}
+
+function storedEssence(doc: StoredAccount, at: Date): Essence {
+  return {
+    planId: doc.plan?.id ?? null,
+    unitCount: unitsOf(doc.plan, doc.unitCount),
+    billingCycle: doc.billingCycle ?? null,
+    onFreeTrial: doc.onFreeTrial ?? false,
+    freeTrialEndsOn: doc.freeTrialEndsOn?.toISOString() ?? null,
+    pendingPlanId: doc.pendingChange?.plan.id ?? null,
+    pendingUnitCount: unitsOf(doc.pendingChange?.plan, doc.pendingChange?.unitCount),
+    pendingEffectiveDate: doc.pendingChange?.effectiveDate.toISOString() ?? null,
+    ended: !doc.plan || (doc.cancelledAt != null && doc.cancelledAt <= at),
+  };
+}
+
+function gitHubEssence(state: MarketplaceAccountState): Essence {
+  return {
+    planId: state.plan.id,
+    unitCount: unitsOf(state.plan, state.unitCount),
+    billingCycle: state.billingCycle,
+    onFreeTrial: state.onFreeTrial,
+    freeTrialEndsOn: state.freeTrialEndsOn?.toISOString() ?? null,
+    pendingPlanId: state.pendingChange?.plan.id ?? null,
+    pendingUnitCount: unitsOf(state.pendingChange?.plan, state.pendingChange?.unitCount),
+    pendingEffectiveDate: state.pendingChange?.effectiveDate.toISOString() ?? null,
+    ended: false,
+  };
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+async function recordCorrection(deps: StoreDeps, accountId: number, source: CorrectionSource, from: Essence | null, to: Essence): Promise<void> {
+  const linked = await deps.models.GitHubInstallation.findOne({ accountId, deletedAt: null }).lean();
+  await recordAudit(deps.models, deps.now(), {
+    organizationId: linked?.organizationId,
+    actor: "system",
+    action: "marketplace.corrected",
+    details: { accountId, source, from, to },
+  });
+}
+
+/** Stores GitHub's description of an account with a purchase. */
+export async function storeAccountState(deps: StoreDeps, state: MarketplaceAccountState, source: CorrectionSource): Promise<StoreOutcome> {
+  const { models } = deps;
+  const at = deps.now();
+  const stored = (await models.MarketplaceAccount.findOne({ accountId: state.accountId }).lean()) as StoredAccount | null;
+  const fields = {
+    accountLogin: state.accountLogin,
+    accountType: state.accountType,
+    plan: state.plan,
+    billingCycle: state.billingCycle,
+    unitCount: state.unitCount,
+    onFreeTrial: state.onFreeTrial,
+    freeTrialEndsOn: state.freeTrialEndsOn,
+    nextBillingDate: state.nextBillingDate,
+    pendingChange: state.pendingChange,
+    // GitHub lists the purchase, so it has not ended; a cancellation recorded for later still stands.
+    cancelledAt: stored?.cancelledAt && stored.cancelledAt > at ? stored.cancelledAt : null,
+  };
+  const before = stored ? storedEssence(stored, at) : null;
+  const after = gitHubEssence(state);
+  const drifted = !before || !same(before, after);
+  const otherwiseStale =
+    stored !== null &&
+    (stored.accountLogin !== state.accountLogin || stored.nextBillingDate?.getTime() !== state.nextBillingDate?.getTime() || !same(stored.plan, state.plan));
+  if (!drifted && !otherwiseStale) return "unchanged";
+
+  if (stored) {
+    const result = await models.MarketplaceAccount.updateOne({ accountId: state.accountId, updatedAt: stored.updatedAt }, { $set: fields });
+    if (result.matchedCount === 0) return "raced";
+  } else {
+    try {
+      const result = await models.MarketplaceAccount.updateOne({ accountId: state.accountId }, { $setOnInsert: { accountId: state.accountId, ...fields } }, { upsert: true });
+      if (result.upsertedCount === 0) return "raced";
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return "raced";
+      throw error;
+    }
+  }
+  if (!drifted) return "unchanged";
+  await recordCorrection(deps, state.accountId, source, before, after);
+  return "corrected";
+}
+
+/** GitHub has no purchase for the account (404): a stored plan still in force ends now. */
+export async function endAccountPurchase(deps: StoreDeps, accountId: number, source: CorrectionSource): Promise<StoreOutcome> {
+  const at = deps.now();
+  const stored = (await deps.models.MarketplaceAccount.findOne({ accountId }).lean()) as StoredAccount | null;
+  if (!stored) return "unchanged";
+  const before = storedEssence(stored, at);
+  if (before.ended) return "unchanged";
+  const result = await deps.models.MarketplaceAccount.updateOne({ accountId, updatedAt: stored.updatedAt }, { $set: { cancelledAt: at, pendingChange: null } });
+  if (result.matchedCount === 0) return "raced";
+  await recordCorrection(deps, accountId, source, before, { ...before, pendingPlanId: null, pendingUnitCount: null, pendingEffectiveDate: null, ended: true });
+  return "corrected";
+}

@@ -1,0 +1,51 @@
+import { isDuplicateKeyError } from "../db/duplicate-key.js";
+import { repoSlug } from "../github/repo-name.js";
+import type { Models } from "../models/index.js";
+import type { RepoDoc } from "../models/repo.js";
+import { recordAudit } from "../events/audit-log.js";
+import type { GitHubRepo } from "../github/repos-api.js";
+
+export type RepoVia = "created" | "adopted";
+
+/** An organization's stored repository by its slug, or null. */
+export function findStoredRepo(models: Pick<Models, "Repo">, organizationId: string, name: string): Promise<RepoDoc | null> {
+  return models.Repo.findOne({ organizationId, slug: repoSlug(name) }).lean<RepoDoc>();
+}
+
+/**
+ * Stores a repository the installation reaches, in one single-document upsert on
+ * (organizationId, slug): its GitHub id, name and full name together, reachable. Two admins
+ * creating the same name at once both land on the one document (the loser of the insert race
+ * updates it), and the installation_repositories.added webhook that follows finds it already
+ * reachable and changes nothing.
+ */
+export async function recordRepo(
+  models: Models,
+  at: Date,
+  entry: { organizationId: string; repo: GitHubRepo; actor: string; actorName?: string; via: RepoVia },
+): Promise<RepoDoc> {
+  const { organizationId, repo } = entry;
+  const slug = repoSlug(repo.name);
+  const write = (upsert: boolean) =>
+    models.Repo.updateOne(
+      { organizationId, slug },
+      { $set: { name: repo.name, githubRepoId: repo.id, fullName: repo.fullName, accessible: true } },
+      { upsert },
+    );
+  try {
+    await write(true);
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    await write(false);
+  }
+  await recordAudit(models, at, {
+    organizationId,
+    actor: entry.actor,
+    actorName: entry.actorName ?? null,
+    action: `repo.${entry.via}`,
+    details: { slug, githubRepoId: repo.id, fullName: repo.fullName },
+  });
+  const stored = await models.Repo.findOne({ organizationId, slug }).lean<RepoDoc>();
+  if (!stored) throw new Error(`repo ${slug} of ${organizationId} vanished after it was stored`);
+  return stored;
+}

@@ -1,0 +1,151 @@
+import { appNameOf } from "../middleware/page-identity.js";
+import { Router } from "express";
+import { readInstallationSnapshot, type InstallationSnapshot } from "../../github/installation-snapshot.js";
+import {
+  AuthorizationDeniedError,
+  BadVerificationCodeError,
+  GitHubUnavailableError,
+  InstallationNotVisibleError,
+} from "../../connect/connect-errors.js";
+import { findConnection, linkInstallation, unlinkInstallation } from "../../installations/organization-connection.js";
+import type { UserInstallation } from "../../github/user-auth.js";
+import { findOpenInstallRequest, recordInstallRequest } from "../../installations/install-requests.js";
+import { buildReconnectLink } from "../../connect/reconnect-link.js";
+import { StateTokenError } from "../../connect/state-token.js";
+import type { GitHubConnectDeps } from "../github-connect-deps.js";
+import { consumeState, issueState } from "./flow-state.js";
+import { renderPage } from "../render.js";
+import { requireAdminTo } from "../session/guards.js";
+import { addFlash } from "../session/flow.js";
+import { reportRepoAccess } from "../settings/repo-access-flash.js";
+import { dateView } from "../settings/settings-view-model.js";
+import { GitHubTimeoutError } from "../../github/app-client.js";
+import { disconnectConfirmView, disconnectTimeoutPage } from "../settings/disconnect-view-model.js";
+import { githubSetupRoutes } from "./setup-routes.js";
+import { SETTINGS_PATH } from "../settings/settings-routes.js";
+
+const REQUESTED_PATH = "/github/requested";
+
+function snapshotOf(installation: UserInstallation): InstallationSnapshot {
+  try {
+    return readInstallationSnapshot({ installation });
+  } catch (error) {
+    throw new GitHubUnavailableError(`GET /user/installations returned an installation we cannot read: ${(error as Error).message}`);
+  }
+}
+
+/** The connect flow: /github/connect → GitHub → /github/setup → GitHub OAuth → /github/callback; and disconnect. */
+export function githubRoutes(deps: GitHubConnectDeps): Router {
+  const router = Router();
+  const { models, urls, states } = deps;
+  const adminToConnect = requireAdminTo("connect GitHub");
+  router.use(githubSetupRoutes(deps));
+
+  router.get("/github/connect", adminToConnect, async (req, res) => {
+    const organizationId = req.auth!.organizationId!;
+    const connection = await findConnection(models, organizationId);
+    if (connection.state === "connected" || connection.state === "suspended") {
+      addFlash(req, "info", `Your organization is already connected to ${connection.installation!.accountLogin} on GitHub.`);
+      return res.redirect(303, SETTINGS_PATH);
+    }
+    const state = issueState(req, states, { purpose: "install" });
+    let target = urls.installUrl(state);
+    if (connection.state === "deleted") {
+      // Connecting again after a removal: offer the same account and every repo the app made (as many as a link holds).
+      target = (await buildReconnectLink(deps, { organizationId, accountId: connection.installation!.accountId, state })).url;
+    }
+    req.log.info({ organizationId, reconnect: connection.state === "deleted" }, "connect started: sending the admin to GitHub");
+    res.redirect(303, target);
+  });
+
+  /** GitHub's OAuth callback: only a user whose token lists the installation can link it (rule 1). */
+  router.get("/github/callback", adminToConnect, async (req, res) => {
+    const auth = req.auth!;
+    const organizationId = auth.organizationId!;
+    if (typeof req.query.error === "string") throw new AuthorizationDeniedError(req.query.error);
+    const claims = await consumeState(req, states, req.query.state, "oauth");
+    const code = req.query.code;
+    if (typeof code !== "string" || code === "") throw new BadVerificationCodeError();
+
+    if (claims.intent === "request") {
+      const githubUser = await deps.userAuth.identifyUser(code);
+      await recordInstallRequest(deps, { organizationId, userId: auth.userId, email: auth.email, githubUser });
+      return res.redirect(303, REQUESTED_PATH);
+    }
+
+    const installationId = claims.installationId;
+    if (installationId === undefined) throw new StateTokenError("forged");
+    const access = await deps.userAuth.checkInstallationAccess(code, installationId);
+    if (!access.visible || !access.installation) throw new InstallationNotVisibleError(installationId);
+    const { installation, alreadyLinked } = await linkInstallation(deps, {
+      organizationId,
+      snapshot: snapshotOf(access.installation),
+      actor: `user:${auth.userId}`,
+      actorName: auth.email,
+      via: "oauth",
+      log: req.log,
+    });
+    req.log.info({ organizationId, installationId, alreadyLinked }, "installation linked after OAuth check");
+    addFlash(req, "success", `Connected to ${installation.accountLogin} on GitHub.`);
+    await reportRepoAccess(req, deps, organizationId, installationId);
+    res.redirect(303, SETTINGS_PATH);
+  });
+
+  router.get(REQUESTED_PATH, adminToConnect, async (req, res) => {
+    const request = await findOpenInstallRequest(deps, req.auth!.organizationId!);
+    if (!request) return res.redirect(303, SETTINGS_PATH);
+    renderPage(res, "github-request-pending", {
+      title: "Waiting for approval on GitHub",
+      githubLogin: request.githubLogin,
+      requestedOn: dateView(request.requestedAt),
+      settingsUrl: SETTINGS_PATH,
+    });
+  });
+
+  const adminToDisconnect = requireAdminTo("disconnect GitHub");
+
+  /** The confirmation Disconnect leads to: names the account, posts the form, or goes back. */
+  router.get("/github/disconnect", adminToDisconnect, async (req, res) => {
+    const connection = await findConnection(models, req.auth!.organizationId!);
+    const live = connection.state === "connected" || connection.state === "suspended" ? connection.installation : null;
+    if (!live) {
+      addFlash(req, "info", "GitHub is not connected, so there is nothing to disconnect.");
+      return res.redirect(303, SETTINGS_PATH);
+    }
+    res.set("cache-control", "no-store");
+    renderPage(res, "github-disconnect-confirm", disconnectConfirmView(live, urls));
+  });
+
+  /** Uninstalls through the App API, then marks the link gone; repos and their ids stay (rule 6). */
+  router.post("/github/disconnect", adminToDisconnect, async (req, res) => {
+    const auth = req.auth!;
+    const organizationId = auth.organizationId!;
+    const connection = await findConnection(models, organizationId);
+    const live = connection.state === "connected" || connection.state === "suspended" ? connection.installation : null;
+    if (!live) {
+      addFlash(req, "info", "GitHub is not connected, so there was nothing to disconnect.");
+      return res.redirect(303, SETTINGS_PATH);
+    }
+    let uninstalled: "uninstalled" | "already-gone";
+    try {
+      uninstalled = await deps.appClient.uninstall(live.installationId);
+    } catch (error) {
+      if (error instanceof GitHubTimeoutError) {
+        req.log.warn({ organizationId, installationId: live.installationId, timeoutMs: error.timeoutMs }, `${error.message}; nothing changed`);
+        return renderPage(res, "error", disconnectTimeoutPage(live.accountLogin, error.timeoutMs, appNameOf(res)), 504);
+      }
+      // The error handler logs it, in one line, from the cause.
+      throw new GitHubUnavailableError(`DELETE /app/installations/${live.installationId} failed`, { cause: error });
+    }
+    await unlinkInstallation(deps, { organizationId, installationId: live.installationId, actor: `user:${auth.userId}`, actorName: auth.email, uninstalled });
+    req.log.info({ organizationId, installationId: live.installationId, uninstalled }, "disconnected from GitHub");
+    addFlash(
+      req,
+      "success",
+      `Disconnected from ${live.accountLogin}: ${appNameOf(res)} was uninstalled there. Your projects are kept; Reconnect GitHub offers them again.`,
+    );
+    res.redirect(303, SETTINGS_PATH);
+  });
+
+  return router;
+}
