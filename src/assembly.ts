@@ -5,18 +5,14 @@ import type { Logger } from "pino";
 import type { Probot, ProbotOctokit } from "probot";
 import type { AppConfig } from "./config/env.js";
 import { createNodeApp } from "./create-node-app.js";
-import { connectDatabase } from "./db/connect.js";
-import { createIndexes, createModels, type Models } from "./models/index.js";
 import { projectPaths } from "./project-paths.js";
 import { createCredentials, type Credentials } from "./credentials/credentials.js";
 import type { ReconcileStep } from "./reconcile/context.js";
 import { marketplacePlanStep } from "./reconcile/marketplace-step.js";
 import { runReconcile, type ReconcileResult, type ReconcileRunOptions } from "./reconcile/run-reconcile.js";
-import { pruneDeliveryLogAtStartUp } from "./webhooks/delivery-log-retention.js";
 import { createEntitlements, type Entitlements, type RepoEntitlements } from "./marketplace/entitlements.js";
-import { createMarketplaceApi } from "./marketplace/marketplace-api.js";
 import { marketplaceRefresh, type MarketplaceSyncDeps } from "./marketplace/marketplace-sync.js";
-import { AppOctokit, createProbotInstance } from "./github/probot-factory.js";
+import { AppOctokit } from "./github/probot-factory.js";
 import { createRepos, type Repos } from "./repos/repos.js";
 import { createWebApp } from "./web/create-web-app.js";
 import { createGitHubConnectDeps } from "./web/github-connect-deps.js";
@@ -26,8 +22,10 @@ import { internalApiRoutes } from "./web/internal-api/internal-api-routes.js";
 import { createAppProfileSource } from "./github/app-profile.js";
 import { createWorkOSOrganizationNames, noOrganizationNames } from "./web/session/organization-names.js";
 import { createSignInStrategy, type SignInStrategy } from "./web/session/sign-in.js";
-import { loadWebhookApps } from "./webhooks/create-webhook-intake.js";
-import { WebhookIntake, type WebhookSource } from "./webhooks/intake.js";
+import type { WebhookIntake, WebhookSource } from "./webhooks/intake.js";
+import { createWebhookAssembly, onceUntilFailure, requireProbotsOf, type OpenDatabase } from "./webhook-assembly.js";
+
+export { onceUntilFailure, type OpenDatabase } from "./webhook-assembly.js";
 
 export interface AssemblyOptions {
   config: AppConfig;
@@ -47,11 +45,6 @@ export interface AssemblyOptions {
   reconcileSteps?: readonly ReconcileStep[];
   /** Replaces the entitlements repo creation asks (tests refuse with one). */
   entitlements?: (open: OpenDatabase) => RepoEntitlements;
-}
-
-export interface OpenDatabase {
-  connection: Connection;
-  models: Models;
 }
 
 export interface WebAppOptions {
@@ -94,56 +87,18 @@ export interface Assembly {
   reconcile(options?: ReconcileRunOptions): Promise<ReconcileResult>;
 }
 
-/** Remembers a start-up step; a failure is forgotten, so the next call tries again. */
-export function onceUntilFailure<T>(start: () => Promise<T>): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  return () =>
-    (pending ??= start().catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    }));
-}
-
 /** The composition root: the one place that builds the parts. */
 export function createAssembly(options: AssemblyOptions): Assembly {
   const { config, log } = options;
   const now = options.now ?? (() => new Date());
   const signIn = createSignInStrategy(config, options.workos);
-  const probotLog = log.child({ name: "probot" });
-  const probotFor = (secret: string) => createProbotInstance({ github: config.github, secret, log: probotLog, Octokit: options.Octokit });
-  const probots = config.setupMode ? null : { app: probotFor(config.github.webhookSecret), marketplace: probotFor(config.github.marketplaceWebhookSecret) };
+  // The webhook half (probots, database, intake, Marketplace sync) is its own module, so the webhooks bundle carries no page code.
+  const { probots, database, webhookIntake, marketplaceSync } = createWebhookAssembly({ ...options, now });
+  const requireProbots = () => requireProbotsOf(probots);
 
-  const database = onceUntilFailure(async (): Promise<OpenDatabase> => {
-    const connection = "connection" in options.database ? options.database.connection : await connectDatabase(options.database.uri);
-    const models = createModels(connection);
-    await createIndexes(models);
-    await pruneDeliveryLogAtStartUp(models, now(), log);
-    return { connection, models };
-  });
-
-  const requireProbots = () => {
-    if (!probots) throw new Error("setup mode has no App: register it first (APP_ID)");
-    return probots;
-  };
-
-  const marketplaceApi = probots ? createMarketplaceApi({ probot: probots.app, stubbed: config.marketplace.stubbed }) : null;
-  const marketplaceSync = async (): Promise<MarketplaceSyncDeps> => {
-    if (!marketplaceApi) throw new Error("setup mode has no App: register it first (APP_ID)");
-    return { models: (await database()).models, now, api: marketplaceApi, log: log.child({ name: "marketplace" }) };
-  };
   const entitlements = onceUntilFailure(async () =>
     createEntitlements({ models: (await database()).models, config, log: log.child({ name: "entitlements" }) }),
   );
-
-  let intake: WebhookIntake | undefined;
-  const webhookIntake = () =>
-    (intake ??= new WebhookIntake({
-      secrets: { app: config.github.webhookSecret, marketplace: config.github.marketplaceWebhookSecret },
-      probots: onceUntilFailure(async () =>
-        loadWebhookApps(requireProbots(), { models: (await database()).models, now, refreshMarketplace: marketplaceRefresh(await marketplaceSync()) }),
-      ),
-      log: log.child({ name: "webhooks" }),
-    }));
 
   const credentials = onceUntilFailure(async () =>
     createCredentials({

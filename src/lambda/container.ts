@@ -1,37 +1,9 @@
 import { createAssembly, type Assembly } from "../assembly.js";
-import { ConfigError, loadConfig } from "../config/env.js";
-import { pino } from "pino";
+import { lambdaAssemblyOptions, type Env } from "./lambda-config.js";
 
-export type Env = Record<string, string | undefined>;
+export { createLambdaWebhookAssembly, logConfigError, type Env } from "./lambda-config.js";
 
-/**
- * A Lambda container's parts, from the environment validated once with the same rules as
- * `npm start`, plus what Lambda cannot do without. Module scope is the container: a warm
- * invocation finds the assembly ready (and its database open), a cold start builds it.
- */
+/** The web and reconcile functions' assembly: the Lambda checks (lambda-config.ts), then the whole composition root. */
 export function createLambdaAssembly(env: Env, now?: () => Date): Assembly {
-  const config = loadConfig(env);
-  if (!config.mongodbUri) throw new ConfigError("MONGODB_URI is required on Lambda (there is no embedded database there)");
-  if (config.setupMode) {
-    throw new ConfigError("APP_ID is required on Lambda: register the App with `npm start` first (setup mode writes .env, which Lambda cannot)");
-  }
-  // serverless-http gives Express API Gateway's source IP (req.ip); a forwarded header must not replace it.
-  if (config.trustProxy !== false) {
-    throw new ConfigError("TRUST_PROXY does not apply on Lambda: the client's IP comes from API Gateway's requestContext; unset it");
-  }
-  // Nothing forwards a smee channel on Lambda; a value here would only suggest it does.
-  if (config.webhookProxy.url) {
-    throw new ConfigError("WEBHOOK_PROXY_URL does not apply on Lambda: GitHub delivers to the webhooks function's own URL; unset it");
-  }
-  if (config.reconcileIntervalMs !== null) {
-    throw new ConfigError("RECONCILE_INTERVAL does not apply on Lambda: the reconcile function runs on serverless.yml's schedule; unset it");
-  }
-  // JSON lines on stdout, what CloudWatch reads; the Node server's terminal format (src/logger.ts) would only add weight here.
-  const log = pino({ level: config.logLevel, name: "probot", messageKey: "msg" });
-  return createAssembly({ config, log, database: { uri: config.mongodbUri }, now });
-}
-
-/** No logger without a valid configuration: one JSON line naming the variable, never its value. */
-export function logConfigError(error: unknown): void {
-  console.error(JSON.stringify({ level: "fatal", msg: `Configuration error: ${(error as Error).message}` }));
+  return createAssembly(lambdaAssemblyOptions(env, now));
 }

@@ -1,7 +1,8 @@
 import type { APIGatewayProxyResult, Context as LambdaContext } from "aws-lambda";
-import type { Assembly } from "../assembly.js";
+import type { WebhookAssembly } from "../webhook-assembly.js";
 import { webhookSourceFor, type WebhookAnswer } from "../webhooks/intake.js";
-import { createLambdaAssembly, logConfigError, type Env } from "./container.js";
+// lambda-config.ts, not container.ts: this function must not reach src/assembly.ts and the pages.
+import { createLambdaWebhookAssembly, logConfigError, type Env } from "./lambda-config.js";
 import { jsonResult, readHttpEvent, type HttpApiEvent } from "./http-event.js";
 
 const toResult = ({ status, body, headers }: WebhookAnswer): APIGatewayProxyResult => jsonResult(status, body, headers);
@@ -20,13 +21,13 @@ export interface WebhooksHandlerOptions {
  * verifies a second time after ours; the intake does each step once, for both payload versions.
  */
 export function createWebhooksHandler(options: WebhooksHandlerOptions = {}) {
-  let assembly: Assembly | undefined;
+  let assembly: WebhookAssembly | undefined;
   return async function handleWebhook(event: HttpApiEvent, context?: LambdaContext): Promise<APIGatewayProxyResult> {
     const request = readHttpEvent(event);
     const source = webhookSourceFor(request.path);
     if (!source) return jsonResult(404, { error: "Not found" });
     try {
-      assembly ??= createLambdaAssembly(options.env ?? process.env, options.now);
+      assembly ??= createLambdaWebhookAssembly(options.env ?? process.env, options.now);
     } catch (error) {
       logConfigError(error);
       return jsonResult(500, { error: "The webhook endpoint is misconfigured" });

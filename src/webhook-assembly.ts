@@ -1,0 +1,90 @@
+import type { Connection } from "mongoose";
+import type { Logger } from "pino";
+import type { Probot, ProbotOctokit } from "probot";
+import type { AppConfig } from "./config/env.js";
+import { connectDatabase } from "./db/connect.js";
+import { createIndexes, createModels, type Models } from "./models/index.js";
+import { pruneDeliveryLogAtStartUp } from "./webhooks/delivery-log-retention.js";
+import { createMarketplaceApi } from "./marketplace/marketplace-api.js";
+import { marketplaceRefresh, type MarketplaceSyncDeps } from "./marketplace/marketplace-sync.js";
+import { createProbotInstance } from "./github/probot-factory.js";
+import { loadWebhookApps } from "./webhooks/create-webhook-intake.js";
+import { WebhookIntake, type WebhookSource } from "./webhooks/intake.js";
+
+/**
+ * The webhook half of the composition root: what the webhooks Lambda function needs, and nothing
+ * from src/web (views, EJS, helmet, WorkOS), so its bundle stays small. createAssembly builds on it.
+ */
+export interface WebhookAssemblyOptions {
+  config: AppConfig;
+  log: Logger;
+  /** A URI to connect to (once per process), or a connection already open (tests). */
+  database: { uri: string } | { connection: Connection };
+  now?: () => Date;
+  Octokit?: typeof ProbotOctokit;
+}
+
+export interface OpenDatabase {
+  connection: Connection;
+  models: Models;
+}
+
+export interface WebhookAssembly {
+  readonly config: AppConfig;
+  readonly log: Logger;
+  readonly now: () => Date;
+  /** The App's webhook and the Marketplace listing's, each with its own secret; null in setup mode. */
+  readonly probots: Readonly<Record<WebhookSource, Probot>> | null;
+  database(): Promise<OpenDatabase>;
+  webhookIntake(): WebhookIntake;
+  marketplaceSync(): Promise<MarketplaceSyncDeps>;
+}
+
+/** Remembers a start-up step; a failure is forgotten, so the next call tries again. */
+export function onceUntilFailure<T>(start: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () =>
+    (pending ??= start().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    }));
+}
+
+export const requireProbotsOf = (probots: WebhookAssembly["probots"]) => {
+  if (!probots) throw new Error("setup mode has no App: register it first (APP_ID)");
+  return probots;
+};
+
+export function createWebhookAssembly(options: WebhookAssemblyOptions): WebhookAssembly {
+  const { config, log } = options;
+  const now = options.now ?? (() => new Date());
+  const probotLog = log.child({ name: "probot" });
+  const probotFor = (secret: string) => createProbotInstance({ github: config.github, secret, log: probotLog, Octokit: options.Octokit });
+  const probots = config.setupMode ? null : { app: probotFor(config.github.webhookSecret), marketplace: probotFor(config.github.marketplaceWebhookSecret) };
+
+  const database = onceUntilFailure(async (): Promise<OpenDatabase> => {
+    const connection = "connection" in options.database ? options.database.connection : await connectDatabase(options.database.uri);
+    const models = createModels(connection);
+    await createIndexes(models);
+    await pruneDeliveryLogAtStartUp(models, now(), log);
+    return { connection, models };
+  });
+
+  const marketplaceApi = probots ? createMarketplaceApi({ probot: probots.app, stubbed: config.marketplace.stubbed }) : null;
+  const marketplaceSync = async (): Promise<MarketplaceSyncDeps> => {
+    if (!marketplaceApi) throw new Error("setup mode has no App: register it first (APP_ID)");
+    return { models: (await database()).models, now, api: marketplaceApi, log: log.child({ name: "marketplace" }) };
+  };
+
+  let intake: WebhookIntake | undefined;
+  const webhookIntake = () =>
+    (intake ??= new WebhookIntake({
+      secrets: { app: config.github.webhookSecret, marketplace: config.github.marketplaceWebhookSecret },
+      probots: onceUntilFailure(async () =>
+        loadWebhookApps(requireProbotsOf(probots), { models: (await database()).models, now, refreshMarketplace: marketplaceRefresh(await marketplaceSync()) }),
+      ),
+      log: log.child({ name: "webhooks" }),
+    }));
+
+  return { config, log, now, probots, database, webhookIntake, marketplaceSync };
+}
