@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from "../db/duplicate-key.js";
+import { conditionalUpsert } from "../db/conditional-upsert.js";
 import type { Models } from "../models/index.js";
 import { recordAudit } from "../events/audit-log.js";
 import { readMarketplacePlan, readUnitCount as unitCount } from "../github/marketplace-purchase.js";
@@ -17,14 +17,7 @@ export type PurchaseEvent =
  * change can come first), and updated only where `guard` holds. Null when the guard refused it.
  */
 async function applyPurchaseEvent(models: Models, accountId: number, guard: Record<string, unknown>, set: Record<string, unknown>) {
-  const write = (upsert: boolean) => models.MarketplaceAccount.findOneAndUpdate({ accountId, ...guard }, { $set: set }, { upsert, new: true, lean: true });
-  try {
-    return await write(true);
-  } catch (error) {
-    // The account exists and the guard refused the event, or a racing delivery inserted it a moment ago: update only.
-    if (!isDuplicateKeyError(error)) throw error;
-    return write(false);
-  }
+  return conditionalUpsert(models.MarketplaceAccount, { accountId, ...guard }, { $set: set });
 }
 
 export async function handleMarketplacePurchase(context: HandlerContext<PurchaseEvent>, deps: HandlerDeps): Promise<HandlerOutcome> {
