@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation } from "mongoose";
-import { isDuplicateKeyError } from "../db/duplicate-key.js";
+import { conditionalUpsert } from "../db/conditional-upsert.js";
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
 import type { Models } from "../models/index.js";
 import type { RepoDoc } from "../models/repo.js";
@@ -35,16 +35,8 @@ export async function applyInstallationEvent(
   const set: Record<string, unknown> = change.eventAt ? { ...change.set, lastEventAt: change.eventAt } : { ...change.set };
   // A path may not be in both operators; what the event sets wins over the snapshot.
   const onInsert = Object.fromEntries(Object.entries({ ...snapshotFields(snapshot), ...change.onInsert }).filter(([key]) => !(key in set)));
-  const write = (upsert: boolean) =>
-    models.GitHubInstallation.findOneAndUpdate(filter, { $set: set, $setOnInsert: onInsert }, { upsert, new: true, lean: true });
-  try {
-    return await write(true);
-  } catch (error) {
-    // The installation exists and did not match: stale or deleted, or inserted by a racing
-    // delivery a moment ago. Only the last deserves the update, so try once more without inserting.
-    if (!isDuplicateKeyError(error)) throw error;
-    return write(false);
-  }
+  // A deleted or newer installation does not match, and the retry without insert leaves it alone.
+  return conditionalUpsert(models.GitHubInstallation, filter, { $set: set, $setOnInsert: onInsert });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { conditionalUpsert } from "../db/conditional-upsert.js";
 import { isDuplicateKeyError } from "../db/duplicate-key.js";
 import { snapshotFields, type InstallationSnapshot } from "../github/installation-snapshot.js";
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
@@ -90,21 +91,14 @@ export async function linkInstallation(deps: ConnectionDeps, options: LinkOption
     if (claim?.organizationId !== organizationId) throw new InstallationLinkedElsewhereError(installationId);
   }
 
-  const link = () =>
-    models.GitHubInstallation.findOneAndUpdate(
-      { installationId },
-      // lastEventAt stays null on insert: the webhooks, which carry timestamps, remain the judge of order.
-      { $set: { organizationId }, $setOnInsert: { ...snapshotFields(snapshot), suspendedAt: snapshot.suspendedAt, lastEventAt: null } },
-      { upsert: true, new: false, lean: true },
-    );
-  let before: GitHubInstallationDoc | null;
-  try {
-    before = await link();
-  } catch (error) {
-    // installation.created inserted the document in the same instant: it is there to update now.
-    if (!isDuplicateKeyError(error)) throw error;
-    before = await link();
-  }
+  // An installation.created inserting the document in the same instant leaves it there to update.
+  const before = await conditionalUpsert(
+    models.GitHubInstallation,
+    { installationId },
+    // lastEventAt stays null on insert: the webhooks, which carry timestamps, remain the judge of order.
+    { $set: { organizationId }, $setOnInsert: { ...snapshotFields(snapshot), suspendedAt: snapshot.suspendedAt, lastEventAt: null } },
+    { returned: "before" },
+  );
   const installation = await models.GitHubInstallation.findOne({ installationId }).lean();
   if (!installation) throw new Error(`installation ${installationId} vanished while being linked`);
   const alreadyLinked = before?.organizationId === organizationId;

@@ -4,7 +4,7 @@ import { readMarketplaceAccount } from "../github/marketplace-purchase.js";
 import type { Models } from "../models/index.js";
 import type { MarketplacePlan } from "../models/marketplace-account.js";
 import type { MarketplaceApi } from "./marketplace-api.js";
-import { endAccountPurchase, storeAccountState, type StoreOutcome } from "./marketplace-store.js";
+import { endAccountPurchase, storeAccountState, type StoreOutcome } from "./purchases.js";
 
 /**
  * GitHub's Marketplace API as the source of truth for stored plans: refreshed for one account

@@ -1,10 +1,16 @@
+import { conditionalUpsert } from "../db/conditional-upsert.js";
 import { isDuplicateKeyError } from "../db/duplicate-key.js";
 import type { MarketplaceAccountState } from "../github/marketplace-purchase.js";
 import type { Models } from "../models/index.js";
-import type { MarketplaceAccountDoc } from "../models/marketplace-account.js";
+import type { MarketplaceAccountDoc, MarketplacePlan } from "../models/marketplace-account.js";
 import { recordAudit } from "../events/audit-log.js";
 
 /**
+ * The one writer of MarketplaceAccount: webhooks apply events here, the link refresh and the
+ * reconcile job store GitHub's answers here. One staleness rule: a write never lands on state
+ * newer than what it knows. An event knows its effective date (an older one is refused); an
+ * API answer knows the document it read (its updatedAt: anything written since wins).
+ *
  * Brings a stored MarketplaceAccount in line with what GitHub's Marketplace API says, and records
  * an AuditEvent (`marketplace.corrected`) when what it entitles to had drifted: the plan, the
  * units, the billing cycle, the trial, the pending change, or whether it has ended.
@@ -135,4 +141,69 @@ export async function endAccountPurchase(deps: StoreDeps, accountId: number, sou
   if (result.matchedCount === 0) return "raced";
   await recordCorrection(deps, accountId, source, before, { ...before, pendingPlanId: null, pendingUnitCount: null, pendingEffectiveDate: null, ended: true });
   return "corrected";
+}
+
+export type PurchaseAction = "purchased" | "changed" | "cancelled" | "pending_change" | "pending_change_cancelled";
+
+/** A marketplace_purchase event, read from its payload. */
+export interface PurchaseEvent {
+  action: PurchaseAction;
+  accountId: number;
+  accountLogin: string;
+  accountType: string;
+  plan: MarketplacePlan;
+  billingCycle: string | null;
+  unitCount: number | null;
+  onFreeTrial: boolean;
+  freeTrialEndsOn: Date | null;
+  nextBillingDate: Date | null;
+  /** effective_date, or the delivery's time when the payload has none. */
+  effectiveAt: Date;
+  actor: string;
+}
+
+/**
+ * Applies a marketplace_purchase event in one conditional upsert, with its audit entry: the account
+ * is created if this is the first event about it (a pending change can come first), and updated
+ * only where the event is not older than the stored state. "stale" when it was refused.
+ */
+export async function applyPurchaseEvent(deps: StoreDeps, event: PurchaseEvent): Promise<"applied" | "stale"> {
+  const { models } = deps;
+  const { action, accountId, plan, effectiveAt } = event;
+  let set: Record<string, unknown>;
+  let guard: Record<string, unknown>;
+  if (action === "pending_change") {
+    set = { pendingChange: { plan, unitCount: event.unitCount, billingCycle: event.billingCycle, effectiveDate: effectiveAt } };
+    // A change that already took effect makes the pending notice obsolete.
+    guard = { $or: [{ planEffectiveAt: null }, { planEffectiveAt: { $lt: effectiveAt } }] };
+  } else if (action === "pending_change_cancelled") {
+    set = { pendingChange: null };
+    // It cancels the change due on its effective_date: a later pending change that arrived since stays.
+    guard = { $or: [{ pendingChange: null }, { "pendingChange.effectiveDate": { $lte: effectiveAt } }] };
+  } else {
+    set = {
+      plan,
+      billingCycle: event.billingCycle,
+      unitCount: event.unitCount,
+      onFreeTrial: event.onFreeTrial,
+      freeTrialEndsOn: event.freeTrialEndsOn,
+      nextBillingDate: event.nextBillingDate,
+      cancelledAt: action === "cancelled" ? effectiveAt : null,
+      pendingChange: null,
+      planEffectiveAt: effectiveAt,
+    };
+    // Purchases and upgrades arrive at once, downgrades when they take effect: the newest effective date wins.
+    guard = { $or: [{ planEffectiveAt: null }, { planEffectiveAt: { $lte: effectiveAt } }] };
+  }
+  const identity = { accountLogin: event.accountLogin, accountType: event.accountType };
+  const updated = await conditionalUpsert(models.MarketplaceAccount, { accountId, ...guard }, { $set: { ...identity, ...set, lastAction: action } });
+  if (!updated) return "stale";
+  const linked = await models.GitHubInstallation.findOne({ accountId, deletedAt: null }, { organizationId: 1 }).lean();
+  await recordAudit(models, deps.now(), {
+    organizationId: linked?.organizationId,
+    actor: event.actor,
+    action: `marketplace_purchase.${action}`,
+    details: { accountId, plan: plan.name, planId: plan.id, unitCount: event.unitCount, effectiveDate: effectiveAt.toISOString() },
+  });
+  return "applied";
 }
