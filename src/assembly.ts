@@ -1,9 +1,5 @@
 import type { WorkOS } from "@workos-inc/node";
 import type { Express, Request, Router } from "express";
-import type { Connection } from "mongoose";
-import type { Logger } from "pino";
-import type { Probot, ProbotOctokit } from "probot";
-import type { AppConfig } from "./config/env.js";
 import { createNodeApp } from "./create-node-app.js";
 import { projectPaths } from "./project-paths.js";
 import { createCredentials, type Credentials } from "./credentials/credentials.js";
@@ -11,7 +7,7 @@ import type { ReconcileStep } from "./reconcile/context.js";
 import { marketplacePlanStep } from "./reconcile/marketplace-step.js";
 import { runReconcile, type ReconcileResult, type ReconcileRunOptions } from "./reconcile/run-reconcile.js";
 import { createEntitlements, type Entitlements, type RepoEntitlements } from "./marketplace/entitlements.js";
-import { marketplaceRefresh, type MarketplaceSyncDeps } from "./marketplace/marketplace-sync.js";
+import { marketplaceRefresh } from "./marketplace/marketplace-sync.js";
 import { AppOctokit } from "./github/probot-factory.js";
 import { createRepos, type Repos } from "./repos/repos.js";
 import { createWebApp } from "./web/create-web-app.js";
@@ -22,20 +18,11 @@ import { internalApiRoutes } from "./web/internal-api/internal-api-routes.js";
 import { createAppProfileSource } from "./github/app-profile.js";
 import { createWorkOSOrganizationNames, noOrganizationNames } from "./web/session/organization-names.js";
 import { createSignInStrategy, type SignInStrategy } from "./web/session/sign-in.js";
-import type { WebhookIntake, WebhookSource } from "./webhooks/intake.js";
-import { createWebhookAssembly, onceUntilFailure, requireProbotsOf, type OpenDatabase } from "./webhook-assembly.js";
+import { onceUntilFailure } from "./lib/once-until-failure.js";
+import { createWebhookAssembly, requireProbotsOf, type OpenDatabase, type WebhookAssembly, type WebhookAssemblyOptions } from "./webhook-assembly.js";
 
-export { onceUntilFailure, type OpenDatabase } from "./webhook-assembly.js";
-
-export interface AssemblyOptions {
-  config: AppConfig;
-  log: Logger;
-  /** A URI to connect to (once per process), or a connection already open (tests). */
-  database: { uri: string } | { connection: Connection };
-  /** The clock every handler and page reads. */
-  now?: () => Date;
-  /** The Octokit class for every GitHub call (App, installation and user tokens); tests turn retries off. */
-  Octokit?: typeof ProbotOctokit;
+/** The webhook half's options (config, log, database, clock, Octokit), and what only the pages and jobs use. */
+export interface AssemblyOptions extends WebhookAssemblyOptions {
   /** Replaces the WorkOS client built from config (tests point one at nock). */
   workos?: WorkOS;
   /**
@@ -60,25 +47,14 @@ export interface WebAppOptions {
 }
 
 /** Everything a process serves, built from one validated config: the Node server, each Lambda function, tests and benchmarks. */
-export interface Assembly {
-  readonly config: AppConfig;
-  readonly log: Logger;
-  readonly now: () => Date;
+export interface Assembly extends WebhookAssembly {
   readonly signIn: SignInStrategy;
-  /** The App's webhook and the Marketplace listing's, each with its own secret; null in setup mode. */
-  readonly probots: Readonly<Record<WebhookSource, Probot>> | null;
-  /** The connection and models, indexes built and the delivery log pruned; opened on first use, again after a failure. */
-  database(): Promise<OpenDatabase>;
-  /** The webhook intake; the database is opened by the first verified delivery. */
-  webhookIntake(): WebhookIntake;
   /** GitHub credentials for an organization (installation tokens from the App's cache, or the legacy token); not in setup mode. */
   credentials(): Promise<Credentials>;
   /** An organization's Marketplace plan, limits and usage at an instant, and whether it may create a repo. */
   entitlements(): Promise<Entitlements>;
   /** The repos the app creates in an organization's connected account (with its installation's token); not in setup mode. */
   repos(): Promise<Repos>;
-  /** GitHub's Marketplace API with the models, for `checkMarketplacePlans` (the reconcile job); not in setup mode. */
-  marketplaceSync(): Promise<MarketplaceSyncDeps>;
   /** The pages and flows (or, in setup mode, the App registration flow). */
   webApp(options?: WebAppOptions): Promise<Express>;
   /** The Node server's whole surface: the webhook intake in front of the web app. */
@@ -89,11 +65,11 @@ export interface Assembly {
 
 /** The composition root: the one place that builds the parts. */
 export function createAssembly(options: AssemblyOptions): Assembly {
-  const { config, log } = options;
-  const now = options.now ?? (() => new Date());
+  // The webhook half (probots, database, intake, Marketplace sync) is built by its own module, which the
+  // webhooks Lambda function uses alone so that its bundle carries no page code; the rest builds on it.
+  const webhookSide = createWebhookAssembly(options);
+  const { config, log, now, probots, database, webhookIntake, marketplaceSync } = webhookSide;
   const signIn = createSignInStrategy(config, options.workos);
-  // The webhook half (probots, database, intake, Marketplace sync) is its own module, so the webhooks bundle carries no page code.
-  const { probots, database, webhookIntake, marketplaceSync } = createWebhookAssembly({ ...options, now });
   const requireProbots = () => requireProbotsOf(probots);
 
   const entitlements = onceUntilFailure(async () =>
@@ -155,17 +131,11 @@ export function createAssembly(options: AssemblyOptions): Assembly {
   };
 
   return {
-    config,
-    log,
-    now,
+    ...webhookSide,
     signIn,
-    probots,
-    database,
-    webhookIntake,
     credentials,
     entitlements,
     repos,
-    marketplaceSync,
     webApp,
     async nodeApp(web) {
       const pages = await webApp(web);

@@ -10,6 +10,7 @@ import { marketplaceRefresh, type MarketplaceSyncDeps } from "./marketplace/mark
 import { createProbotInstance } from "./github/probot-factory.js";
 import { loadWebhookApps } from "./webhooks/create-webhook-intake.js";
 import { WebhookIntake, type WebhookSource } from "./webhooks/intake.js";
+import { onceUntilFailure } from "./lib/once-until-failure.js";
 
 /**
  * The webhook half of the composition root: what the webhooks Lambda function needs, and nothing
@@ -20,7 +21,9 @@ export interface WebhookAssemblyOptions {
   log: Logger;
   /** A URI to connect to (once per process), or a connection already open (tests). */
   database: { uri: string } | { connection: Connection };
+  /** The clock every handler and page reads. */
   now?: () => Date;
+  /** The Octokit class for every GitHub call (App, installation and user tokens); tests turn retries off. */
   Octokit?: typeof ProbotOctokit;
 }
 
@@ -35,19 +38,12 @@ export interface WebhookAssembly {
   readonly now: () => Date;
   /** The App's webhook and the Marketplace listing's, each with its own secret; null in setup mode. */
   readonly probots: Readonly<Record<WebhookSource, Probot>> | null;
+  /** The connection and models, indexes built and the delivery log pruned; opened on first use, again after a failure. */
   database(): Promise<OpenDatabase>;
+  /** The webhook intake; the database is opened by the first verified delivery. */
   webhookIntake(): WebhookIntake;
+  /** GitHub's Marketplace API with the models, for `checkMarketplacePlans` (the reconcile job); not in setup mode. */
   marketplaceSync(): Promise<MarketplaceSyncDeps>;
-}
-
-/** Remembers a start-up step; a failure is forgotten, so the next call tries again. */
-export function onceUntilFailure<T>(start: () => Promise<T>): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  return () =>
-    (pending ??= start().catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    }));
 }
 
 export const requireProbotsOf = (probots: WebhookAssembly["probots"]) => {

@@ -1,7 +1,8 @@
 import type { Context as LambdaContext, ScheduledEvent } from "aws-lambda";
 import type { Assembly } from "../assembly.js";
 import type { ReconcileResult } from "../reconcile/run-reconcile.js";
-import { createLambdaAssembly, logConfigError, type Env } from "./container.js";
+import { createLambdaAssembly } from "./container.js";
+import { logConfigError, type Env } from "./lambda-config.js";
 
 /** Left of Lambda's timeout when the run starts no new GitHub request: its phase ends cleanly, the summary is written. */
 export const DEADLINE_MARGIN_MS = 20_000;

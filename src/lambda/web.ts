@@ -2,8 +2,10 @@ import type { APIGatewayProxyResult, Context as LambdaContext } from "aws-lambda
 import ejs from "ejs";
 import type { Request } from "express";
 import serverless from "serverless-http";
-import { onceUntilFailure, type Assembly } from "../assembly.js";
-import { createLambdaAssembly, logConfigError, type Env } from "./container.js";
+import type { Assembly } from "../assembly.js";
+import { onceUntilFailure } from "../lib/once-until-failure.js";
+import { createLambdaAssembly } from "./container.js";
+import { logConfigError, type Env } from "./lambda-config.js";
 import type { HttpApiEvent } from "./http-event.js";
 
 /** Sent as base64 (API Gateway passes everything else through as text). */
