@@ -1,8 +1,8 @@
 /**
  * The plan catalogue: what each plan of the GitHub Marketplace listing entitles an organization
  * to, keyed by the listing's plan ids (`GET /marketplace_listing/plans` shows them). Typed
- * configuration in the repo, not a collection: a change here is a reviewed commit. The README's
- * "Plans" table lists the same plans (a test keeps them together).
+ * configuration in the repo, not a collection: a change here is a reviewed commit. docs/marketplace-and-plans.md
+ * lists the same plans (a test keeps them together).
  */
 
 export type PriceModel = "FREE" | "FLAT_RATE" | "PER_UNIT";

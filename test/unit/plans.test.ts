@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { FREE_LIMITS, PLAN_CATALOGUE, planAllowingMoreRepos, type CataloguePlan } from "../../src/marketplace/plans.js";
 
-/** The README's "Plans and entitlements" table, one row per plan id. */
+/** docs/marketplace-and-plans.md's plan table, one row per plan id. */
 function readmePlanRows(): string[][] {
-  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-  const section = readme.slice(readme.indexOf("## Plans and entitlements"));
+  const readme = readFileSync(new URL("../../docs/marketplace-and-plans.md", import.meta.url), "utf8");
+  const section = readme;
   const table = section.slice(section.indexOf("| plan id |"));
   const lines = table.split("\n");
   return lines
@@ -26,7 +26,7 @@ function row(id: string, name: string, plan: CataloguePlan): string[] {
 }
 
 describe("the plan catalogue", () => {
-  test("the README's table lists every plan with its limits, and the free default first", () => {
+  test("the docs' plan table lists every plan with its limits, and the free default first", () => {
     const expected = [
       row("—", "Free (no purchase, or a cancelled one)", FREE_LIMITS),
       ...[...PLAN_CATALOGUE].map(([id, plan]) => row(String(id), plan.name, plan)),
