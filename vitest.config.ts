@@ -1,10 +1,9 @@
 import { defineConfig } from "vitest/config";
 
+// Two projects: `unit` needs no database and starts none (`npm run test:unit`, seconds);
+// `integration` gets one MongoDB-compatible server for the whole run, and each file its own database.
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // One MongoDB-compatible server for the whole run; each test file gets its own database.
-    globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup.ts"],
     // Files share one database server on a 2-core machine: a few at once is enough.
     pool: "forks",
@@ -12,5 +11,17 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 120_000,
     reporters: ["default", "./test/helpers/plain-summary-reporter.ts"],
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/unit/**"],
+          globalSetup: ["test/global-setup.ts"],
+        },
+      },
+    ],
   },
 });
