@@ -68,6 +68,8 @@ export interface MigrateDeps {
   connection?: Connection;
   Octokit?: typeof ProbotOctokit;
   out?: (line: string) => void;
+  /** The clock of the activity entries it writes. */
+  now?: () => Date;
 }
 
 function describeRecord(repo: RecordedRepo, dryRun: boolean): string {
@@ -136,7 +138,7 @@ export async function main(argv: string[], deps: MigrateDeps = {}): Promise<numb
     const models = createModels(database.connection);
     await createIndexes(models);
     if (options.dryRun) out("dry run: nothing is written");
-    const results = await recordLegacyRepos(models, options.organizationId, listing.repos, { dryRun: options.dryRun });
+    const results = await recordLegacyRepos(models, options.organizationId, listing.repos, { dryRun: options.dryRun, now: deps.now ?? (() => new Date()) });
     for (const repo of results) out(describeRecord(repo, options.dryRun));
     const count = (action: RecordedRepo["action"]) => results.filter((repo) => repo.action === action).length;
     const prefix = options.dryRun ? "would record" : "recorded";

@@ -11,7 +11,11 @@ import { marketplaceRefresh } from "./marketplace/marketplace-sync.js";
 import { AppOctokit } from "./github/probot-factory.js";
 import { createRepos, type Repos } from "./repos/repos.js";
 import { createWebApp } from "./web/create-web-app.js";
-import { createGitHubConnectDeps } from "./web/github-connect-deps.js";
+import type { GitHubConnectDeps } from "./web/github-connect-deps.js";
+import { createGitHubAppClient } from "./github/app-client.js";
+import { createGitHubUrls } from "./github/urls.js";
+import { createGitHubUserAuth } from "./github/user-auth.js";
+import { createStateTokens } from "./connect/state-token.js";
 import { appRegistrationRoutes } from "./web/registration/registration-routes.js";
 import { buildWebRouters } from "./web/web-routers.js";
 import { internalApiRoutes } from "./web/internal-api/internal-api-routes.js";
@@ -115,15 +119,19 @@ export function createAssembly(options: AssemblyOptions): Assembly {
       });
       return createWebApp({ ...common, routers: [registration, ...(web.extraRouters ?? [])] });
     }
-    const github = createGitHubConnectDeps({
+    const urls = createGitHubUrls({ github: config.github, baseUrl: config.baseUrl });
+    const github: GitHubConnectDeps = {
       config,
       models,
       now,
-      probot: probots.app,
-      Octokit: options.Octokit,
+      urls,
+      appClient: createGitHubAppClient({ probot: probots.app }),
+      // Tests pass an Octokit with retries off.
+      userAuth: createGitHubUserAuth({ github: config.github, redirectUri: urls.callbackUrl, Octokit: options.Octokit }),
+      states: createStateTokens({ secret: config.github.stateSecret, now, models }),
       entitlements: await entitlements(),
       refreshMarketplace: marketplaceRefresh(await marketplaceSync()),
-    });
+    };
     // Before the pages' routers: service calls never meet the session or its cookies.
     const api = internalApiRoutes({ tokens: config.services.internalApiTokens, credentials: await credentials(), models });
     const pages = buildWebRouters({ config, models, now, signIn, github, repos: await repos(), identity: { appProfile, organizationNames } });

@@ -3,7 +3,7 @@ import type { Probot, ProbotOctokit } from "probot";
 import type { ServiceAccessConfig } from "../config/service-access.js";
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
 import type { Models } from "../models/index.js";
-import { findConnection } from "../installations/organization-connection.js";
+import { findGitHubConnection } from "../installations/organization-connection.js";
 import {
   GitHubNotConnectedError,
   InstallationDeletedError,
@@ -81,7 +81,7 @@ export function createCredentials(deps: CredentialsDeps): Credentials {
   let legacyOctokit: Octokit | undefined;
 
   async function resolve(organizationId: string, options: { legacy: boolean } = { legacy: true }): Promise<CredentialSource> {
-    const { state, installation } = await findConnection(models, organizationId);
+    const { state, installation } = await findGitHubConnection(models, organizationId);
     if (state === "connected" && installation) return { kind: "installation", installation };
     // A suspension is the account owner saying stop: the personal token does not route around it.
     if (state === "suspended" && installation) throw new InstallationSuspendedError(organizationId, installation.installationId, installation.accountLogin);

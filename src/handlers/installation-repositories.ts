@@ -1,5 +1,4 @@
-import { recordAudit } from "../events/audit-log.js";
-import { applyInstallationEvent, updateRepoAccess } from "../installations/installation-store.js";
+import { applyRepositorySelection } from "../installations/installation-changes.js";
 import { readInstallationSnapshot } from "../github/installation-snapshot.js";
 import { MalformedPayloadError, payloadObject, repositoryIds, senderActor } from "../github/payload.js";
 import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
@@ -9,7 +8,6 @@ export type RepositoriesEvent = "installation_repositories.added" | "installatio
 export async function handleInstallationRepositories(context: HandlerContext<RepositoriesEvent>, deps: HandlerDeps): Promise<HandlerOutcome> {
   const { action } = context.payload;
   const payload = payloadObject(context.payload);
-  const { models } = deps;
   const snapshot = readInstallationSnapshot(payload);
   const selection = payload.repository_selection ?? snapshot.repositorySelection;
   if (selection !== "all" && selection !== "selected") {
@@ -17,21 +15,5 @@ export async function handleInstallationRepositories(context: HandlerContext<Rep
   }
   const added = repositoryIds(payload, "repositories_added", "payload");
   const removed = repositoryIds(payload, "repositories_removed", "payload");
-
-  const installation = await applyInstallationEvent(models, snapshot, { eventAt: snapshot.updatedAt, set: { repositorySelection: selection } });
-  if (!installation) {
-    // Older than the stored state, or the installation was deleted: its repos are unreachable now.
-    context.log.debug(`installation_repositories.${action} is stale or for a deleted installation; not applied`);
-    return "stale";
-  }
-  const organizationId = installation.organizationId;
-  const knownReposChanged = await updateRepoAccess(models, organizationId, { reachable: added, unreachable: removed });
-  await recordAudit(models, deps.now(), {
-    organizationId,
-    actor: senderActor(payload),
-    action: `installation_repositories.${action}`,
-    // Counts, not the ids: one event can name a million repositories.
-    details: { installationId: snapshot.installationId, repositorySelection: selection, added: added.length, removed: removed.length, knownReposChanged },
-  });
-  return "applied";
+  return applyRepositorySelection({ ...deps, log: context.log }, snapshot, { action, selection, added, removed }, senderActor(payload));
 }

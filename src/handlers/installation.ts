@@ -1,5 +1,5 @@
 import { recordAudit } from "../events/audit-log.js";
-import { applyInstallationCreated, applyInstallationDeleted, applySuspension, type ChangeDeps } from "../installations/installation-changes.js";
+import { applyInstallationCreated, applyInstallationRemoved, applySuspension, type ChangeDeps } from "../installations/installation-changes.js";
 import { applyInstallationEvent } from "../installations/installation-store.js";
 import { readInstallationSnapshot, type InstallationSnapshot } from "../github/installation-snapshot.js";
 import { isObject, payloadObject, repositoryIds, senderActor, type Json } from "../github/payload.js";
@@ -53,7 +53,9 @@ function withSnapshot<E extends InstallationEvent>(run: ActionHandler): EventHan
 
 export const installationHandlers = {
   created: withSnapshot<"installation.created">(created),
-  deleted: withSnapshot<"installation.deleted">((c, d, p, s) => applyInstallationDeleted(changeDeps(c, d), s, senderActor(p))),
+  deleted: withSnapshot<"installation.deleted">(async (c, d, p, snapshot) =>
+    (await applyInstallationRemoved(changeDeps(c, d), { by: "github", snapshot }, { actor: senderActor(p) })) ? "applied" : "ignored",
+  ),
   suspend: withSnapshot<"installation.suspend">((c, d, p, s) => applySuspension(changeDeps(c, d), s, true, senderActor(p))),
   unsuspend: withSnapshot<"installation.unsuspend">((c, d, p, s) => applySuspension(changeDeps(c, d), s, false, senderActor(p))),
   newPermissionsAccepted: withSnapshot<"installation.new_permissions_accepted">(newPermissionsAccepted),

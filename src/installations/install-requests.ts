@@ -3,7 +3,7 @@ import type { InstallationSnapshot } from "../github/installation-snapshot.js";
 import type { InstallRequestDoc } from "../models/install-request.js";
 import { recordAudit } from "../events/audit-log.js";
 import { InstallationGoneError, InstallationLinkedElsewhereError, OrganizationAlreadyConnectedError } from "../connect/connect-errors.js";
-import { linkInstallation, type ConnectionDeps } from "./organization-connection.js";
+import { linkInstallation, type LinkDeps } from "./organization-connection.js";
 
 /** How long a request to an owner stays claimable: owners can take a while to approve. */
 export const INSTALL_REQUEST_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -13,7 +13,7 @@ export const INSTALL_REQUEST_TTL_MS = 30 * 24 * 60 * 60 * 1000;
  * (setup_action=request). One per organization; asking again replaces it.
  */
 export async function recordInstallRequest(
-  deps: ConnectionDeps,
+  deps: LinkDeps,
   options: { organizationId: string; userId: string; email?: string; githubUser: { id: number; login: string } },
 ): Promise<void> {
   const requestedAt = deps.now();
@@ -41,7 +41,7 @@ export async function recordInstallRequest(
 }
 
 /** The organization's open request, if any (for the settings page). */
-export async function findOpenInstallRequest(deps: ConnectionDeps, organizationId: string): Promise<InstallRequestDoc | null> {
+export async function findOpenInstallRequest(deps: LinkDeps, organizationId: string): Promise<InstallRequestDoc | null> {
   const since = new Date(deps.now().getTime() - INSTALL_REQUEST_TTL_MS);
   return deps.models.InstallRequest.findOne({ organizationId, fulfilledAt: null, requestedAt: { $gte: since } }).lean();
 }
@@ -53,7 +53,7 @@ export async function findOpenInstallRequest(deps: ConnectionDeps, organizationI
  * Returns the organization linked, or null.
  */
 export async function linkRequestedInstallation(
-  deps: ConnectionDeps & { log: Logger },
+  deps: LinkDeps & { log: Logger },
   snapshot: InstallationSnapshot,
   requesterId: number,
   actor: string,

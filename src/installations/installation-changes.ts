@@ -1,11 +1,14 @@
 import type { Logger } from "pino";
 import { latest } from "../github/payload.js";
 import { snapshotFields, type InstallationSnapshot } from "../github/installation-snapshot.js";
+import type { GitHubInstallationDoc } from "../models/github-installation.js";
 import type { Models } from "../models/index.js";
 import { recordAudit } from "../events/audit-log.js";
 import type { DeliveryOutcome } from "../webhooks/delivery-log.js";
+import { renameMarketplaceAccount } from "../marketplace/purchases.js";
 import { linkRequestedInstallation } from "./install-requests.js";
-import { applyInstallationEvent, setAllRepoAccess, updateRepoAccess } from "./installation-store.js";
+import { applyInstallationEvent } from "./installation-store.js";
+import { setAllRepoAccess, updateRepoAccess } from "../repos/repo-access.js";
 
 /**
  * The installation changes GitHub tells us about, applied the one way whoever noticed them: a
@@ -51,22 +54,88 @@ export async function applyInstallationCreated(deps: ChangeDeps, snapshot: Insta
   return "applied";
 }
 
-export async function applyInstallationDeleted(deps: ChangeDeps, snapshot: InstallationSnapshot, actor: string): Promise<DeliveryOutcome> {
+/**
+ * How an installation ends: GitHub uninstalled it (an installation.deleted webhook, or the reconcile
+ * job finding it gone), or an admin disconnected it here after uninstalling it through the App API.
+ */
+export type InstallationRemoval =
+  | { by: "github"; snapshot: InstallationSnapshot }
+  | { by: "admin"; organizationId: string; installationId: number; github: "uninstalled" | "already-gone" };
+
+export interface Remover {
+  actor: string;
+  /** The email of the person who acted, for the activity page. */
+  actorName?: string;
+}
+
+/**
+ * The one writer of an installation's removal (rule 6). The document keeps its organizationId and
+ * account, and the repos their githubRepoId, so reconnect can pre-select them; every repo is
+ * unreachable until then. Returns the removed installation, or null when it was not live (GitHub's
+ * removal of an id never seen is stored, so a late created event cannot revive it).
+ */
+export async function applyInstallationRemoved(
+  deps: Pick<ChangeDeps, "models" | "now">,
+  removal: InstallationRemoval,
+  who: Remover,
+): Promise<GitHubInstallationDoc | null> {
   const { models } = deps;
   const deletedAt = deps.now();
-  // Deletion is final for an installation id, whatever order the events came in: no timestamp guard.
-  const installation = await applyInstallationEvent(models, snapshot, {
-    eventAt: null,
-    set: { deletedAt, lastEventAt: latest(snapshot.updatedAt, deletedAt) },
-  });
-  if (!installation) return "ignored";
-  // Repo documents (and their githubRepoId) stay: reconnect pre-selects them.
+  const installation =
+    removal.by === "github"
+      ? // Deletion is final for an installation id, whatever order the events came in: no timestamp guard.
+        await applyInstallationEvent(models, removal.snapshot, {
+          eventAt: null,
+          set: { deletedAt, lastEventAt: latest(removal.snapshot.updatedAt, deletedAt) },
+        })
+      : await models.GitHubInstallation.findOneAndUpdate(
+          { installationId: removal.installationId, organizationId: removal.organizationId, deletedAt: null },
+          { $set: { deletedAt } },
+          { new: true, lean: true },
+        );
+  if (!installation) return null;
   await setAllRepoAccess(models, installation.organizationId, false);
   await recordAudit(models, deletedAt, {
     organizationId: installation.organizationId,
+    actor: who.actor,
+    actorName: who.actorName ?? null,
+    ...(removal.by === "github"
+      ? { action: "installation.deleted", details: { installationId: installation.installationId, account: removal.snapshot.accountLogin } }
+      : { action: "github.disconnected", details: { installationId: installation.installationId, account: installation.accountLogin, github: removal.github } }),
+  });
+  return installation;
+}
+
+export interface RepositorySelectionChange {
+  action: "added" | "removed";
+  selection: "all" | "selected";
+  added: number[];
+  removed: number[];
+}
+
+/** Repositories added to or removed from an installation on GitHub: which of the org's repos it now reaches. */
+export async function applyRepositorySelection(
+  deps: ChangeDeps,
+  snapshot: InstallationSnapshot,
+  change: RepositorySelectionChange,
+  actor: string,
+): Promise<DeliveryOutcome> {
+  const { models } = deps;
+  const { action, selection, added, removed } = change;
+  const installation = await applyInstallationEvent(models, snapshot, { eventAt: snapshot.updatedAt, set: { repositorySelection: selection } });
+  if (!installation) {
+    // Older than the stored state, or the installation was deleted: its repos are unreachable now.
+    deps.log.debug(`installation_repositories.${action} is stale or for a deleted installation; not applied`);
+    return "stale";
+  }
+  const organizationId = installation.organizationId;
+  const knownReposChanged = await updateRepoAccess(models, organizationId, { reachable: added, unreachable: removed });
+  await recordAudit(models, deps.now(), {
+    organizationId,
     actor,
-    action: "installation.deleted",
-    details: { installationId: snapshot.installationId, account: snapshot.accountLogin },
+    action: `installation_repositories.${action}`,
+    // Counts, not the ids: one event can name a million repositories.
+    details: { installationId: snapshot.installationId, repositorySelection: selection, added: added.length, removed: removed.length, knownReposChanged },
   });
   return "applied";
 }
@@ -107,7 +176,7 @@ export async function applyAccountRenamed(deps: ChangeDeps, rename: Rename, acto
     { new: true, lean: true },
   );
   // A purchase may exist before (or without) the installation; it names the same account.
-  await models.MarketplaceAccount.updateOne({ accountId }, { $set: { accountLogin: login } });
+  await renameMarketplaceAccount(models, accountId, login);
   if (!installation) {
     deps.log.debug({ installationId }, "installation_target.renamed for an unknown installation; the rename waits for its created event");
   }

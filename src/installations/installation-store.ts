@@ -1,8 +1,6 @@
-import type { AnyBulkWriteOperation } from "mongoose";
 import { conditionalUpsert } from "../db/conditional-upsert.js";
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
 import type { Models } from "../models/index.js";
-import type { RepoDoc } from "../models/repo.js";
 import { snapshotFields, type InstallationSnapshot } from "../github/installation-snapshot.js";
 
 /**
@@ -37,31 +35,4 @@ export async function applyInstallationEvent(
   const onInsert = Object.fromEntries(Object.entries({ ...snapshotFields(snapshot), ...change.onInsert }).filter(([key]) => !(key in set)));
   // A deleted or newer installation does not match, and the retry without insert leaves it alone.
   return conditionalUpsert(models.GitHubInstallation, filter, { $set: set, $setOnInsert: onInsert });
-}
-
-/**
- * Marks which of an organization's known repos the installation now reaches and which it no
- * longer does, in one command; unknown ids are ignored, and with no organization there is
- * nothing to mark. Returns how many repos changed.
- */
-export async function updateRepoAccess(
-  models: Models,
-  organizationId: string | null | undefined,
-  change: { reachable?: number[]; unreachable?: number[] },
-): Promise<number> {
-  if (!organizationId) return 0;
-  const operations: Array<AnyBulkWriteOperation<RepoDoc>> = [];
-  for (const [ids, accessible] of [[change.reachable ?? [], true], [change.unreachable ?? [], false]] as const) {
-    if (ids.length === 0) continue;
-    operations.push({ updateMany: { filter: { organizationId, githubRepoId: { $in: ids }, accessible: !accessible }, update: { $set: { accessible } } } });
-  }
-  if (operations.length === 0) return 0;
-  const result = await models.Repo.bulkWrite(operations, { ordered: true });
-  return result.modifiedCount;
-}
-
-export async function setAllRepoAccess(models: Models, organizationId: string | null | undefined, accessible: boolean): Promise<number> {
-  if (!organizationId) return 0;
-  const result = await models.Repo.updateMany({ organizationId, accessible: !accessible }, { $set: { accessible } });
-  return result.modifiedCount;
 }

@@ -5,7 +5,6 @@ import { snapshotFields, type InstallationSnapshot } from "../github/installatio
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
 import type { Models } from "../models/index.js";
 import { recordAudit } from "../events/audit-log.js";
-import { setAllRepoAccess } from "./installation-store.js";
 import type { MarketplaceRefresh } from "../marketplace/marketplace-sync.js";
 import {
   InstallationGoneError,
@@ -18,17 +17,17 @@ import {
  * one live installation, one installation ↔ at most one org). Only single-document conditional
  * updates, which MongoDB and FerretDB both serve.
  */
-export interface ConnectionDeps {
+export interface LinkDeps {
   models: Models;
   now: () => Date;
   /** Refreshes the linked account's Marketplace purchase from GitHub after a link (absent: not refreshed). */
   refreshMarketplace?: MarketplaceRefresh;
 }
 
-export type ConnectionState = "connected" | "suspended" | "deleted" | "disconnected";
+export type GitHubConnectionState = "connected" | "suspended" | "deleted" | "disconnected";
 
-export interface Connection {
-  state: ConnectionState;
+export interface GitHubConnection {
+  state: GitHubConnectionState;
   /** The live installation, or for "deleted" the most recently removed one; null when never connected. */
   installation: GitHubInstallationDoc | null;
 }
@@ -71,7 +70,7 @@ export interface LinkResult {
  * index over live documents only (a partial index, which FerretDB lacks) or a per-org lock row
  * that the installation.deleted webhook would also have to release.
  */
-export async function linkInstallation(deps: ConnectionDeps, options: LinkOptions): Promise<LinkResult> {
+export async function linkInstallation(deps: LinkDeps, options: LinkOptions): Promise<LinkResult> {
   const { models } = deps;
   const { organizationId, snapshot } = options;
   const { installationId } = snapshot;
@@ -117,36 +116,8 @@ export async function linkInstallation(deps: ConnectionDeps, options: LinkOption
   return { installation, alreadyLinked };
 }
 
-/**
- * Marks the organization's installation gone after GitHub uninstalled it (rule 6). The document
- * keeps its organizationId, account and the repos keep their githubRepoId, so reconnect can
- * pre-select them; every repo is unreachable until then. Returns null if it was not live.
- */
-export async function unlinkInstallation(
-  deps: ConnectionDeps,
-  options: { organizationId: string; installationId: number; actor: string; actorName?: string; uninstalled: "uninstalled" | "already-gone" },
-): Promise<GitHubInstallationDoc | null> {
-  const { models } = deps;
-  const at = deps.now();
-  const installation = await models.GitHubInstallation.findOneAndUpdate(
-    { installationId: options.installationId, organizationId: options.organizationId, deletedAt: null },
-    { $set: { deletedAt: at } },
-    { new: true, lean: true },
-  );
-  if (!installation) return null;
-  await setAllRepoAccess(models, options.organizationId, false);
-  await recordAudit(models, at, {
-    organizationId: options.organizationId,
-    actor: options.actor,
-    actorName: options.actorName ?? null,
-    action: "github.disconnected",
-    details: { installationId: options.installationId, account: installation.accountLogin, github: options.uninstalled },
-  });
-  return installation;
-}
-
 /** What the organization is connected to now. */
-export async function findConnection(models: Models, organizationId: string): Promise<Connection> {
+export async function findGitHubConnection(models: Models, organizationId: string): Promise<GitHubConnection> {
   const live = await models.GitHubInstallation.findOne({ organizationId, deletedAt: null }).sort({ updatedAt: -1 }).lean();
   if (live) return { state: live.suspendedAt ? "suspended" : "connected", installation: live };
   const gone = await models.GitHubInstallation.findOne({ organizationId, deletedAt: { $ne: null } }).sort({ deletedAt: -1 }).lean();

@@ -3,7 +3,7 @@ import type { AppConfig } from "../config/env.js";
 import { allowsMoreRepos, FREE_LIMITS, PLAN_CATALOGUE, planAllowingMoreRepos, type PlanFeatures, type PriceModel } from "./plans.js";
 import type { Models } from "../models/index.js";
 import type { MarketplacePlan } from "../models/marketplace-account.js";
-import { findConnection } from "../installations/organization-connection.js";
+import { findGitHubConnection } from "../installations/organization-connection.js";
 import { purchaseInForce } from "./plan-in-force.js";
 
 export type RepoAllowance = { allowed: true } | { allowed: false; reason: string; upgradeUrl: string | null };
@@ -89,7 +89,7 @@ export function createEntitlements(deps: EntitlementsDeps): Entitlements {
   }
 
   async function describe(organizationId: string, at: Date): Promise<PlanDescription> {
-    const [connection, repoCount] = await Promise.all([findConnection(models, organizationId), models.Repo.countDocuments({ organizationId })]);
+    const [connection, repoCount] = await Promise.all([findGitHubConnection(models, organizationId), models.Repo.countDocuments({ organizationId })]);
     const accountId = connection.installation?.accountId ?? null;
     const stored = accountId === null ? null : await models.MarketplaceAccount.findOne({ accountId }).lean();
     const inForce = purchaseInForce(stored, at);

@@ -130,6 +130,11 @@ export async function storeAccountState(deps: StoreDeps, state: MarketplaceAccou
   return "corrected";
 }
 
+/** The account was renamed on GitHub: a purchase stored for it (perhaps before any installation) takes the new login. */
+export async function renameMarketplaceAccount(models: Models, accountId: number, login: string): Promise<void> {
+  await models.MarketplaceAccount.updateOne({ accountId }, { $set: { accountLogin: login } });
+}
+
 /** GitHub has no purchase for the account (404): a stored plan still in force ends now. */
 export async function endAccountPurchase(deps: StoreDeps, accountId: number, source: CorrectionSource): Promise<StoreOutcome> {
   const at = deps.now();

@@ -1,6 +1,6 @@
 import type { InstallationSnapshot } from "../github/installation-snapshot.js";
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
-import { applyAccountRenamed, applyInstallationCreated, applyInstallationDeleted, applySuspension, type ChangeDeps } from "../installations/installation-changes.js";
+import { applyAccountRenamed, applyInstallationCreated, applyInstallationRemoved, applySuspension, type ChangeDeps } from "../installations/installation-changes.js";
 
 /** Who the audit trail names for a change the reconcile job applied in place of a lost webhook. */
 export const RECONCILE_ACTOR = "reconcile";
@@ -67,8 +67,8 @@ export function storedSnapshot(doc: GitHubInstallationDoc): InstallationSnapshot
 
 /** Uninstalled while its webhook was lost, GitHub having confirmed (404): marked deleted as installation.deleted marks it. */
 export async function repairDeleted(deps: ChangeDeps, doc: GitHubInstallationDoc, counts: DriftCounts): Promise<void> {
-  const outcome = await applyInstallationDeleted({ ...deps, log: deps.log.child({ installationId: doc.installationId }) }, storedSnapshot(doc), RECONCILE_ACTOR);
-  if (outcome === "applied") {
+  const removed = await applyInstallationRemoved(deps, { by: "github", snapshot: storedSnapshot(doc) }, { actor: RECONCILE_ACTOR });
+  if (removed) {
     counts.deleted++;
     deps.log.info({ installationId: doc.installationId }, "reconcile: installation GitHub no longer has marked deleted");
   } else counts.unchanged++;

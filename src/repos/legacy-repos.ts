@@ -1,6 +1,8 @@
 import type { ProbotOctokit } from "probot";
 import type { Models } from "../models/index.js";
 import { statusOf } from "../lib/error-details.js";
+import { repoSlug } from "../github/repo-name.js";
+import { recordImportedRepo } from "./repo-records.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -83,10 +85,8 @@ export interface RecordedRepo extends LegacyRepo {
   reason?: string;
 }
 
-/** The app's slug for a repository it did not create: GitHub's name, lowercased (names are unique per owner whatever their case). */
-export function legacySlug(name: string): string {
-  return name.toLowerCase();
-}
+/** Who the activity page says recorded a repository the legacy token found. */
+export const LEGACY_IMPORT_ACTOR = "script:migrate-legacy";
 
 /**
  * Upserts each repo on (organizationId, slug), unless dryRun. A GitHub id already recorded keeps
@@ -95,10 +95,10 @@ export function legacySlug(name: string): string {
  * pre-selects). New documents start unreachable: the installation's own check sets that.
  */
 export async function recordLegacyRepos(
-  models: Pick<Models, "Repo">,
+  models: Models,
   organizationId: string,
   repos: LegacyRepo[],
-  options: { dryRun: boolean },
+  options: { dryRun: boolean; now: () => Date },
 ): Promise<RecordedRepo[]> {
   type Known = { slug: string; githubRepoId?: number | null; name: string; fullName?: string | null };
   const stored: Known[] = await models.Repo.find({ organizationId }, { slug: 1, githubRepoId: 1, name: 1, fullName: 1 }).lean();
@@ -106,7 +106,7 @@ export async function recordLegacyRepos(
   const byId = new Map(stored.filter((repo) => typeof repo.githubRepoId === "number").map((repo) => [repo.githubRepoId, repo]));
   const results: RecordedRepo[] = [];
   for (const repo of repos) {
-    const slug = legacySlug(repo.name);
+    const slug = repoSlug(repo.name);
     const sameSlug = bySlug.get(slug);
     const sameId = byId.get(repo.githubRepoId);
     let action: RecordAction;
@@ -122,11 +122,11 @@ export async function recordLegacyRepos(
     bySlug.set(slug, known);
     byId.set(repo.githubRepoId, known);
     if (options.dryRun) continue;
-    await models.Repo.updateOne(
-      { organizationId, slug },
-      { $set: { githubRepoId: repo.githubRepoId, name: repo.name, fullName: repo.fullName }, $setOnInsert: { accessible: false } },
-      { upsert: true },
-    );
+    await recordImportedRepo(models, options.now(), {
+      organizationId,
+      repo: { id: repo.githubRepoId, name: repo.name, fullName: repo.fullName },
+      actor: LEGACY_IMPORT_ACTOR,
+    });
   }
   return results;
 }

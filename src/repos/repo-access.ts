@@ -1,4 +1,4 @@
-import type { Types } from "mongoose";
+import type { AnyBulkWriteOperation, Types } from "mongoose";
 import type { Logger } from "pino";
 import type { Models } from "../models/index.js";
 import type { RepoDoc } from "../models/repo.js";
@@ -74,4 +74,31 @@ export async function refreshRepoAccess(
     "repository access refreshed",
   );
   return { reachable, unreachable, apiCalls, writes, changed: grant.length + revoke.length };
+}
+
+/**
+ * Marks which of an organization's known repos the installation now reaches and which it no
+ * longer does, in one command; unknown ids are ignored, and with no organization there is
+ * nothing to mark. Returns how many repos changed.
+ */
+export async function updateRepoAccess(
+  models: Models,
+  organizationId: string | null | undefined,
+  change: { reachable?: number[]; unreachable?: number[] },
+): Promise<number> {
+  if (!organizationId) return 0;
+  const operations: Array<AnyBulkWriteOperation<RepoDoc>> = [];
+  for (const [ids, accessible] of [[change.reachable ?? [], true], [change.unreachable ?? [], false]] as const) {
+    if (ids.length === 0) continue;
+    operations.push({ updateMany: { filter: { organizationId, githubRepoId: { $in: ids }, accessible: !accessible }, update: { $set: { accessible } } } });
+  }
+  if (operations.length === 0) return 0;
+  const result = await models.Repo.bulkWrite(operations, { ordered: true });
+  return result.modifiedCount;
+}
+
+export async function setAllRepoAccess(models: Models, organizationId: string | null | undefined, accessible: boolean): Promise<number> {
+  if (!organizationId) return 0;
+  const result = await models.Repo.updateMany({ organizationId, accessible: !accessible }, { $set: { accessible } });
+  return result.modifiedCount;
 }

@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from "../db/duplicate-key.js";
+import { conditionalUpsert } from "../db/conditional-upsert.js";
 import { repoSlug } from "../github/repo-name.js";
 import type { Models } from "../models/index.js";
 import type { RepoDoc } from "../models/repo.js";
@@ -26,18 +26,10 @@ export async function recordRepo(
 ): Promise<RepoDoc> {
   const { organizationId, repo } = entry;
   const slug = repoSlug(repo.name);
-  const write = (upsert: boolean) =>
-    models.Repo.updateOne(
-      { organizationId, slug },
-      { $set: { name: repo.name, githubRepoId: repo.id, fullName: repo.fullName, accessible: true } },
-      { upsert },
-    );
-  try {
-    await write(true);
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-    await write(false);
-  }
+  const stored = await conditionalUpsert(models.Repo, { organizationId, slug }, {
+    $set: { name: repo.name, githubRepoId: repo.id, fullName: repo.fullName, accessible: true },
+  });
+  if (!stored) throw new Error(`repo ${slug} of ${organizationId} vanished while it was stored`);
   await recordAudit(models, at, {
     organizationId,
     actor: entry.actor,
@@ -45,7 +37,25 @@ export async function recordRepo(
     action: `repo.${entry.via}`,
     details: { slug, githubRepoId: repo.id, fullName: repo.fullName },
   });
-  const stored = await models.Repo.findOne({ organizationId, slug }).lean<RepoDoc>();
-  if (!stored) throw new Error(`repo ${slug} of ${organizationId} vanished after it was stored`);
   return stored;
+}
+
+/**
+ * A repository the legacy token found (`migrate:legacy`), stored by GitHub id on
+ * (organizationId, slug). A new document starts unreachable: the installation's own check, at the
+ * organization's first connect or a reconnect, sets that.
+ */
+export async function recordImportedRepo(models: Models, at: Date, entry: { organizationId: string; repo: GitHubRepo; actor: string }): Promise<void> {
+  const { organizationId, repo } = entry;
+  const slug = repoSlug(repo.name);
+  await conditionalUpsert(models.Repo, { organizationId, slug }, {
+    $set: { githubRepoId: repo.id, name: repo.name, fullName: repo.fullName },
+    $setOnInsert: { accessible: false },
+  });
+  await recordAudit(models, at, {
+    organizationId,
+    actor: entry.actor,
+    action: "repo.imported",
+    details: { slug, githubRepoId: repo.id, fullName: repo.fullName },
+  });
 }

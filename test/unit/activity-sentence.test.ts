@@ -23,6 +23,7 @@ describe("an audit event reads as a sentence", () => {
     [event("marketplace_purchase.cancelled", "github:octocat", { plan: "Team" }), "octocat cancelled the Team plan"],
     [event("repo.created", "user:u1", { fullName: "acme/web" }, "ada@example.com"), "ada@example.com created acme/web"],
     [event("repo.adopted", "user:u1", { fullName: "mona/notes" }, "ada@example.com"), "ada@example.com added mona/notes as a project"],
+    [event("repo.imported", "script:migrate-legacy", { fullName: "acme-corp/web" }), "acme-corp/web was recorded from the personal token it used before"],
     [event("marketplace.corrected", "system"), "The plan was brought up to date from GitHub Marketplace"],
     [event("something.new_here", "system"), "GitHub Connect: something new here"],
   ])("%o → %s", (input, sentence) => {

@@ -54,6 +54,8 @@ export function activitySentence(event: Pick<AuditEventDoc, "actor" | "actorName
       return `${who} created ${text(details.fullName) ?? "a repository"}`;
     case "repo.adopted":
       return `${who} added ${text(details.fullName) ?? "a repository"} as a project`;
+    case "repo.imported":
+      return `${text(details.fullName) ?? "A repository"} was recorded from the personal token it used before`;
     case "marketplace.corrected":
       return "The plan was brought up to date from GitHub Marketplace";
   }

@@ -7,7 +7,8 @@ import {
   GitHubUnavailableError,
   InstallationNotVisibleError,
 } from "../../connect/connect-errors.js";
-import { findConnection, linkInstallation, unlinkInstallation } from "../../installations/organization-connection.js";
+import { applyInstallationRemoved } from "../../installations/installation-changes.js";
+import { findGitHubConnection, linkInstallation } from "../../installations/organization-connection.js";
 import type { UserInstallation } from "../../github/user-auth.js";
 import { findOpenInstallRequest, recordInstallRequest } from "../../installations/install-requests.js";
 import { buildReconnectLink } from "../../connect/reconnect-link.js";
@@ -43,7 +44,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
 
   router.get("/github/connect", adminToConnect, async (req, res) => {
     const organizationId = req.auth!.organizationId!;
-    const connection = await findConnection(models, organizationId);
+    const connection = await findGitHubConnection(models, organizationId);
     if (connection.state === "connected" || connection.state === "suspended") {
       addFlash(req, "info", `Your organization is already connected to ${connection.installation!.accountLogin} on GitHub.`);
       return res.redirect(303, SETTINGS_PATH);
@@ -106,7 +107,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
 
   /** The confirmation Disconnect leads to: names the account, posts the form, or goes back. */
   router.get("/github/disconnect", adminToDisconnect, async (req, res) => {
-    const connection = await findConnection(models, req.auth!.organizationId!);
+    const connection = await findGitHubConnection(models, req.auth!.organizationId!);
     const live = connection.state === "connected" || connection.state === "suspended" ? connection.installation : null;
     if (!live) {
       addFlash(req, "info", "GitHub is not connected, so there is nothing to disconnect.");
@@ -120,7 +121,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
   router.post("/github/disconnect", adminToDisconnect, async (req, res) => {
     const auth = req.auth!;
     const organizationId = auth.organizationId!;
-    const connection = await findConnection(models, organizationId);
+    const connection = await findGitHubConnection(models, organizationId);
     const live = connection.state === "connected" || connection.state === "suspended" ? connection.installation : null;
     if (!live) {
       addFlash(req, "info", "GitHub is not connected, so there was nothing to disconnect.");
@@ -137,7 +138,11 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
       // The error handler logs it, in one line, from the cause.
       throw new GitHubUnavailableError(`DELETE /app/installations/${live.installationId} failed`, { cause: error });
     }
-    await unlinkInstallation(deps, { organizationId, installationId: live.installationId, actor: `user:${auth.userId}`, actorName: auth.email, uninstalled });
+    await applyInstallationRemoved(
+      deps,
+      { by: "admin", organizationId, installationId: live.installationId, github: uninstalled },
+      { actor: `user:${auth.userId}`, actorName: auth.email },
+    );
     req.log.info({ organizationId, installationId: live.installationId, uninstalled }, "disconnected from GitHub");
     addFlash(
       req,

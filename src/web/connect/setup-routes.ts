@@ -2,7 +2,7 @@ import { appNameOf } from "../middleware/page-identity.js";
 import { Router, type Request, type Response } from "express";
 import { findClaimableInstallation, type ClaimableInstallation } from "../../connect/claimable-installation.js";
 import { OrganizationAlreadyConnectedError } from "../../connect/connect-errors.js";
-import { findConnection, type Connection } from "../../installations/organization-connection.js";
+import { findGitHubConnection, type GitHubConnection } from "../../installations/organization-connection.js";
 import type { GitHubInstallationDoc } from "../../models/github-installation.js";
 import type { GitHubConnectDeps } from "../github-connect-deps.js";
 import { consumeState, issueState } from "./flow-state.js";
@@ -30,7 +30,7 @@ function parseInstallationId(raw: unknown): number {
   return id;
 }
 
-function liveInstallation(connection: Connection): GitHubInstallationDoc | null {
+function liveInstallation(connection: GitHubConnection): GitHubInstallationDoc | null {
   return connection.state === "connected" || connection.state === "suspended" ? connection.installation : null;
 }
 
@@ -79,7 +79,7 @@ export function githubSetupRoutes(deps: GitHubConnectDeps): Router {
     const organizationId = req.auth!.organizationId!;
     const fromOurLink = req.query.state !== undefined;
     if (fromOurLink) await consumeState(req, states, req.query.state, "install");
-    const live = liveInstallation(await findConnection(models, organizationId));
+    const live = liveInstallation(await findGitHubConnection(models, organizationId));
 
     if (req.query.setup_action === "request") {
       // A member of the GitHub org asked an owner to approve: learn who they are on GitHub (OAuth)
@@ -108,7 +108,7 @@ export function githubSetupRoutes(deps: GitHubConnectDeps): Router {
   router.post(SETUP_CONFIRM_PATH, adminToConnect, async (req, res) => {
     const organizationId = req.auth!.organizationId!;
     const installationId = parseInstallationId((req.body as Record<string, unknown> | undefined)?.installation_id);
-    const live = liveInstallation(await findConnection(models, organizationId));
+    const live = liveInstallation(await findGitHubConnection(models, organizationId));
     if (live?.installationId === installationId) {
       addFlash(req, "info", `Your organization is already connected to ${live.accountLogin} on GitHub.`);
       return res.redirect(303, SETTINGS_PATH);

@@ -1,5 +1,5 @@
 import type { Models } from "../../models/index.js";
-import { findConnection } from "../../installations/organization-connection.js";
+import { findGitHubConnection } from "../../installations/organization-connection.js";
 import { GitHubNotConnectedError, InstallationDeletedError, InstallationSuspendedError } from "../../credentials/credential-errors.js";
 import type { Credentials } from "../../credentials/credentials.js";
 
@@ -25,7 +25,7 @@ const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null
 
 /** GET /api/internal/orgs/:organizationId/github: the connection and its repos, as plain JSON. */
 export async function connectionStateView(deps: { models: Models; credentials: Credentials }, organizationId: string): Promise<ConnectionStateView> {
-  const { state, installation } = await findConnection(deps.models, organizationId);
+  const { state, installation } = await findGitHubConnection(deps.models, organizationId);
   const credential = await deps.credentials.resolve(organizationId).then(
     (source) => source.kind,
     (error: unknown) => {

@@ -1,5 +1,5 @@
 import { MAX_REPO_NAME_LENGTH } from "../../github/repo-name.js";
-import type { Connection } from "../../installations/organization-connection.js";
+import type { GitHubConnection } from "../../installations/organization-connection.js";
 
 /** What views/partials/project-form.ejs shows: admins of a connected organization only. */
 export interface ProjectFormView {
@@ -14,7 +14,7 @@ export interface ProjectFormView {
 
 export interface ProjectFormInput {
   canManage: boolean;
-  connection: Connection;
+  connection: GitHubConnection;
   defaultRepoNames: readonly string[];
   appName: string;
 }

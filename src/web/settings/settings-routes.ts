@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { findActivityPage } from "../../events/activity.js";
-import { findConnection } from "../../installations/organization-connection.js";
+import { findGitHubConnection } from "../../installations/organization-connection.js";
 import { findOpenInstallRequest } from "../../installations/install-requests.js";
 import { buildReconnectLink, reposToTick } from "../../connect/reconnect-link.js";
 import { findRepoPage } from "../../repos/repo-listing.js";
@@ -24,7 +24,7 @@ export function settingsRoutes(deps: GitHubConnectDeps): Router {
     const organizationId = req.auth!.organizationId!;
     const canManage = req.auth!.role === "admin";
     const [connection, repoPage, pendingRequest] = await Promise.all([
-      findConnection(deps.models, organizationId),
+      findGitHubConnection(deps.models, organizationId),
       findRepoPage(deps.models, organizationId, requestedPage(req.query.page)),
       findOpenInstallRequest(deps, organizationId),
     ]);

@@ -1,6 +1,6 @@
 import type { GitHubInstallationDoc } from "../../models/github-installation.js";
 import type { InstallRequestDoc } from "../../models/install-request.js";
-import type { Connection } from "../../installations/organization-connection.js";
+import type { GitHubConnection } from "../../installations/organization-connection.js";
 import type { GitHubUrls } from "../../github/urls.js";
 import type { ReconnectLink } from "../../connect/reconnect-link.js";
 import type { RepoPage } from "../../repos/repo-listing.js";
@@ -68,7 +68,7 @@ export function dateView(date: Date | null | undefined): DateView | null {
 
 export interface SettingsInput {
   canManage: boolean;
-  connection: Connection;
+  connection: GitHubConnection;
   /** The page of projects shown. */
   repoPage: RepoPage;
   /** Where the page's own links point (`?page=N` is added). */

@@ -5,7 +5,8 @@ import {
   InstallationLinkedElsewhereError,
   OrganizationAlreadyConnectedError,
 } from "../../../src/connect/connect-errors.js";
-import { findConnection, linkInstallation, unlinkInstallation } from "../../../src/installations/organization-connection.js";
+import { applyInstallationRemoved } from "../../../src/installations/installation-changes.js";
+import { findGitHubConnection, linkInstallation } from "../../../src/installations/organization-connection.js";
 import { useTestModels } from "../../helpers/use-test-server.js";
 import { installationJson, type InstallationSpec } from "../../helpers/github-api.js";
 
@@ -79,19 +80,19 @@ describe("disconnect keeps what reconnect needs (rule 6)", () => {
       { organizationId: "org_a", slug: "web", name: "web", githubRepoId: 70001, accessible: true },
       { organizationId: "org_a", slug: "api", name: "api", githubRepoId: 70002, accessible: true },
     ]);
-    const gone = await unlinkInstallation({ models: db.models, now }, { organizationId: "org_a", installationId: 51001, actor: "user:u1", uninstalled: "uninstalled" });
+    const gone = await applyInstallationRemoved({ models: db.models, now }, { by: "admin", organizationId: "org_a", installationId: 51001, github: "uninstalled" }, { actor: "user:u1" });
     expect(gone?.deletedAt?.toISOString()).toBe(now().toISOString());
     expect(gone?.organizationId).toBe("org_a");
     const repos = await db.models.Repo.find({ organizationId: "org_a" }).lean();
     expect(repos.map((r) => [r.githubRepoId, r.accessible])).toEqual(expect.arrayContaining([[70001, false], [70002, false]]));
-    expect(await findConnection(db.models, "org_a")).toMatchObject({ state: "deleted", installation: { installationId: 51001 } });
+    expect(await findGitHubConnection(db.models, "org_a")).toMatchObject({ state: "deleted", installation: { installationId: 51001 } });
     expect(await db.models.AuditEvent.countDocuments({ action: "github.disconnected", organizationId: "org_a" })).toBe(1);
   });
 
   test("after a disconnect the organization may link a new installation", async () => {
     await link("org_a", { id: 51001 });
-    await unlinkInstallation({ models: db.models, now }, { organizationId: "org_a", installationId: 51001, actor: "user:u1", uninstalled: "uninstalled" });
+    await applyInstallationRemoved({ models: db.models, now }, { by: "admin", organizationId: "org_a", installationId: 51001, github: "uninstalled" }, { actor: "user:u1" });
     await expect(link("org_a", { id: 51002 })).resolves.toMatchObject({ installation: { installationId: 51002 } });
-    expect((await findConnection(db.models, "org_a")).state).toBe("connected");
+    expect((await findGitHubConnection(db.models, "org_a")).state).toBe("connected");
   });
 });

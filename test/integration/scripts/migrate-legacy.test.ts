@@ -71,11 +71,19 @@ describe("npm run migrate:legacy", () => {
       { slug: "web", name: "Web", githubRepoId: 70001, fullName: "acme-corp/Web", accessible: false },
     ]);
     expect(await storedRepos("org_someone_else")).toEqual([{ slug: "api", name: "api", githubRepoId: 1, fullName: "other/api", accessible: false }]);
+    // Through the repos domain's writer: each recorded repo is in the organization's activity.
+    const imported = await models.AuditEvent.find({ organizationId: LEGACY_ORGANIZATION }).sort({ "details.slug": 1 }).lean();
+    expect(imported.map((event) => [event.action, event.actor, event.details])).toEqual([
+      ["repo.imported", "script:migrate-legacy", { slug: "api", githubRepoId: 70002, fullName: "acme-corp/api" }],
+      ["repo.imported", "script:migrate-legacy", { slug: "docs", githubRepoId: 70003, fullName: "acme-corp/docs" }],
+      ["repo.imported", "script:migrate-legacy", { slug: "web", githubRepoId: 70001, fullName: "acme-corp/Web" }],
+    ]);
 
     nockAccount(ACME, auth);
     nockOrgRepos("acme-corp", ORG_PAGES, auth);
     const second = await migrate("--organization", LEGACY_ORGANIZATION, "--owner", "acme-corp");
     expect(second.lines.at(-1)).toBe(`recorded 3 repositories of acme-corp for ${LEGACY_ORGANIZATION}: 0 new, 0 updated, 3 unchanged, 0 skipped`);
+    expect(await models.AuditEvent.countDocuments({ organizationId: LEGACY_ORGANIZATION })).toBe(3);
   });
 
   test("--repos records only the named ones; one the token cannot see stops the run before anything is written", async () => {
