@@ -8,7 +8,7 @@ import { pruneDeliveryLogAtStartUp } from "./webhooks/delivery-log-retention.js"
 import { createMarketplaceApi } from "./marketplace/marketplace-api.js";
 import { marketplaceRefresh, type MarketplaceSyncDeps } from "./marketplace/marketplace-sync.js";
 import { createProbotInstance } from "./github/probot-factory.js";
-import { loadWebhookApps } from "./webhooks/create-webhook-intake.js";
+import { loadWebhookApps } from "./webhooks/load-webhook-apps.js";
 import { WebhookIntake, type WebhookSource } from "./webhooks/intake.js";
 import { onceUntilFailure } from "./lib/once-until-failure.js";
 

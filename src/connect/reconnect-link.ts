@@ -6,7 +6,7 @@ export const MAX_LINK_LENGTH = 8 * 1024;
 /** The shortest id takes 19 characters (`repository_ids[]=1&`), so a link never holds more than this: no more are read. */
 const MOST_IDS_A_LINK_HOLDS = Math.ceil(MAX_LINK_LENGTH / "repository_ids[]=1&".length);
 /** How many names the page lists before saying how many more. */
-export const NAMES_LISTED = 20;
+const NAMES_LISTED = 20;
 
 export interface ReconnectLink {
   /** GitHub's install page for the account, with every stored repo pre-selected when they fit. */

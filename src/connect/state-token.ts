@@ -41,7 +41,7 @@ export class StateTokenError extends Error {
   }
 }
 
-export const STATE_TTL_MS = 10 * 60 * 1000;
+const STATE_TTL_MS = 10 * 60 * 1000;
 const DOMAIN = "github-connect-state.";
 
 export interface StateTokenDeps {

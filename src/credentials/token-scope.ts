@@ -11,7 +11,7 @@ export interface TokenScope {
 }
 
 /** GitHub narrows a token to at most 500 repositories (`repository_ids`). */
-export const MAX_REPOSITORY_IDS = 500;
+const MAX_REPOSITORY_IDS = 500;
 /** GitHub has about 50 permission names; more than this is not a scope but a mistake. */
 const MAX_PERMISSIONS = 100;
 /** GitHub's permission names: lowercase words joined by underscores (`pull_requests`). New ones appear, so the shape is checked, not a list. */

@@ -3,7 +3,7 @@ import type { Models } from "../models/index.js";
 import { pageWindow, type PageWindow } from "../repos/repo-listing.js";
 
 /** How many events one activity page lists. */
-export const ACTIVITY_PAGE_SIZE = 20;
+const ACTIVITY_PAGE_SIZE = 20;
 
 export interface ActivityPage {
   events: AuditEventDoc[];

@@ -17,7 +17,7 @@ export interface GitHubAppClient {
 }
 
 /** How long a person waits on GitHub for an uninstall before the page says GitHub did not answer. */
-export const UNINSTALL_TIMEOUT_MS = 5_000;
+const UNINSTALL_TIMEOUT_MS = 5_000;
 
 /** GitHub did not answer within the time a person waits. */
 export class GitHubTimeoutError extends Error {

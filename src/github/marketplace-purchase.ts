@@ -2,7 +2,7 @@ import type { MarketplacePlan } from "../models/marketplace-account.js";
 import { isObject, MalformedPayloadError, numberAt, objectAt, optionalString, parseGitHubTime, stringAt, type Json } from "./payload.js";
 
 /** Payloads say "FLAT_RATE", "flat-rate" or "flat_rate"; store one spelling. */
-export function normalisePriceModel(raw: string): MarketplacePlan["priceModel"] {
+function normalisePriceModel(raw: string): MarketplacePlan["priceModel"] {
   const model = raw.toUpperCase().replace(/-/g, "_");
   if (model !== "FREE" && model !== "FLAT_RATE" && model !== "PER_UNIT") {
     throw new MalformedPayloadError(`marketplace_purchase.plan.price_model "${raw}" is not FREE, FLAT_RATE or PER_UNIT`);

@@ -6,7 +6,7 @@ import { InstallationGoneError, InstallationLinkedElsewhereError, OrganizationAl
 import { linkInstallation, type LinkDeps } from "./organization-connection.js";
 
 /** How long a request to an owner stays claimable: owners can take a while to approve. */
-export const INSTALL_REQUEST_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+const INSTALL_REQUEST_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * Records that an admin, verified on GitHub as `githubUser`, asked an owner to approve the App

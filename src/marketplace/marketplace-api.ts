@@ -4,7 +4,7 @@ import { readMarketplaceAccount, readMarketplacePlan, type MarketplaceAccountSta
 import type { Json } from "../github/payload.js";
 import type { MarketplacePlan } from "../models/marketplace-account.js";
 
-export const MARKETPLACE_PAGE_SIZE = 100;
+const MARKETPLACE_PAGE_SIZE = 100;
 
 /** One page of a list, and whether GitHub's Link header names a next one (so the caller knows before asking). */
 export interface Page<T> {

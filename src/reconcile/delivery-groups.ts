@@ -24,7 +24,7 @@ export interface RedeliveryCandidate {
 /** A delivery still `processing` this long after it arrived died with its worker (GitHub allows 10 s). */
 export const STUCK_AFTER_MS = 5 * 60 * 1000;
 
-export const answeredOk = (attempt: HookDeliveryAttempt): boolean => attempt.status_code >= 200 && attempt.status_code < 300;
+const answeredOk = (attempt: HookDeliveryAttempt): boolean => attempt.status_code >= 200 && attempt.status_code < 300;
 
 /** Attempts grouped by guid, in the order GitHub listed them (newest first). */
 export function groupByGuid(attempts: HookDeliveryAttempt[]): DeliveryGroup[] {

@@ -49,7 +49,7 @@ export async function repairInstallation(deps: ChangeDeps, listed: InstallationS
 }
 
 /** An installation as stored, in the shape the change functions take (for one GitHub no longer lists). */
-export function storedSnapshot(doc: GitHubInstallationDoc): InstallationSnapshot {
+function storedSnapshot(doc: GitHubInstallationDoc): InstallationSnapshot {
   return {
     installationId: doc.installationId,
     accountId: doc.accountId,

@@ -2,7 +2,7 @@ import { checkMarketplacePlans, type MarketplaceSyncDeps } from "../marketplace/
 import type { ReconcileStep } from "./context.js";
 
 /** App-JWT calls the plan check may take per run, within the run's own share. */
-export const MARKETPLACE_CALLS_PER_RUN = 50;
+const MARKETPLACE_CALLS_PER_RUN = 50;
 
 /**
  * "3. Checks Marketplace plans": the stored purchases against GitHub's Marketplace API (each

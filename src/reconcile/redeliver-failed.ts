@@ -7,9 +7,9 @@ import { requestRedeliveries } from "./redelivery-requests.js";
 
 const HOUR = 60 * 60 * 1000;
 /** GitHub keeps an App's deliveries about 3 days: older ones cannot be listed or redelivered. */
-export const GITHUB_DELIVERY_RETENTION_MS = 72 * HOUR;
+const GITHUB_DELIVERY_RETENTION_MS = 72 * HOUR;
 /** Read back this far before the last run's newest delivery: a delivery still `processing` then has settled since. */
-export const CHECKPOINT_OVERLAP_MS = HOUR;
+const CHECKPOINT_OVERLAP_MS = HOUR;
 
 /** Where paging stops: the last complete run's newest delivery less the overlap, never beyond what GitHub keeps. */
 export function deliveryCutoff(now: Date, seenUntil: Date | null): Date {

@@ -4,9 +4,9 @@ import type { PhaseResult, ReconcileContext } from "./context.js";
 import type { RedeliveryCandidate } from "./delivery-groups.js";
 
 /** A claim older than this belonged to a run that died between claiming and asking (its lease has expired too). */
-export const ABANDONED_CLAIM_MS = 15 * 60 * 1000;
+const ABANDONED_CLAIM_MS = 15 * 60 * 1000;
 /** GitHub forgets a delivery after about 3 days; a week later its guid cannot come back. */
-export const REQUEST_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+const REQUEST_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 const REASON_COUNT = { "failed-at-github": "failedAtGitHub", "failed-here": "failedHere", "stuck-here": "stuckHere" } as const;
 

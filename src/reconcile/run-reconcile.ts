@@ -13,7 +13,7 @@ import { redeliverFailed } from "./redeliver-failed.js";
 import { recordSummary, summarize, type ReconcileSummary } from "./summary.js";
 
 /** Long enough for any one GitHub request; a crashed run's lease frees the job this long after its last renewal. */
-export const RECONCILE_LEASE_MS = 5 * 60 * 1000;
+const RECONCILE_LEASE_MS = 5 * 60 * 1000;
 
 export interface ReconcileOptions {
   models: Models;
@@ -48,7 +48,7 @@ export type ReconcileResult =
 /** `npm run reconcile` and the Lambda function: non-zero only when the run itself failed. */
 export const exitCodeOf = (result: ReconcileResult): number => (result.outcome === "failed" ? 1 : 0);
 
-export class RunStoppedError extends Error {
+class RunStoppedError extends Error {
   override name = "RunStoppedError";
 }
 

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import yaml from "js-yaml";
 
 /** The origin app.yml is written against; replaced with the real base URL when registering. */
-export const MANIFEST_PLACEHOLDER_ORIGIN = "https://github-connect.example.com";
+const MANIFEST_PLACEHOLDER_ORIGIN = "https://github-connect.example.com";
 
 export interface AppManifest {
   name: string;

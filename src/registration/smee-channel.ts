@@ -4,7 +4,7 @@ import { parseChannelUrl } from "../config/webhook-proxy.js";
 const CREATE_TIMEOUT_MS = 8_000;
 
 /** No channel could be created: smee unreachable (offline) or it answered without one. */
-export class SmeeChannelError extends Error {
+class SmeeChannelError extends Error {
   override name = "SmeeChannelError";
 }
 

@@ -86,7 +86,7 @@ export interface RecordedRepo extends LegacyRepo {
 }
 
 /** Who the activity page says recorded a repository the legacy token found. */
-export const LEGACY_IMPORT_ACTOR = "script:migrate-legacy";
+const LEGACY_IMPORT_ACTOR = "script:migrate-legacy";
 
 /**
  * Upserts each repo on (organizationId, slug), unless dryRun. A GitHub id already recorded keeps

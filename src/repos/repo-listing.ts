@@ -2,7 +2,7 @@ import type { Models } from "../models/index.js";
 import type { RepoDoc } from "../models/repo.js";
 
 /** How many repos one page lists. */
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 
 export interface PageWindow {
   /** The page shown, 1-based: the one asked for, or the last when it asked past the end. */

@@ -2,7 +2,7 @@ import { Router } from "express";
 import { NoOrganizationError } from "./session/guards.js";
 
 /** Where the start page leads: the workspace for members of an organization, sign-in for everyone else. */
-export const WORKSPACE_HOME = "/workspace/settings/repos";
+const WORKSPACE_HOME = "/workspace/settings/repos";
 
 export function homeRoutes(): Router {
   const router = Router();

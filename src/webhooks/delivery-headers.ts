@@ -8,7 +8,7 @@ export interface DeliveryHeaders {
 }
 
 /** GitHub's delivery GUIDs and our own test ids fit; an 8 KB id would be stored and logged as is. */
-export const DELIVERY_ID = /^[A-Za-z0-9-]{1,64}$/;
+const DELIVERY_ID = /^[A-Za-z0-9-]{1,64}$/;
 /** Webhook event names are lower-case words joined by underscores. */
 const EVENT_NAME = /^[a-z][a-z_]{0,63}$/;
 const LOGGED_HEADER_CHARS = 64;

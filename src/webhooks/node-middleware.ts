@@ -5,7 +5,7 @@ type NextFunction = (error?: unknown) => void;
 export type WebhookMiddleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
 
 /** Resolves with the body, or null once it passes `limit` bytes: counted as it streams, never buffered past the cap. */
-export function readBodyWithin(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+function readBodyWithin(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

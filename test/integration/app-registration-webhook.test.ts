@@ -130,7 +130,7 @@ describe("registering from a laptop (BASE_URL on localhost)", () => {
 
   test("smee answers without a channel: said the same way; once it works again, the next visit gets one", async () => {
     let broken = true;
-    const flaky = createServer((req, res) => {
+    const flaky = createServer((_req, res) => {
       if (broken) return void res.writeHead(503).end();
       res.writeHead(307, { location: "/fixedChannel7" }).end();
     });

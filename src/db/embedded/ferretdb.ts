@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
 import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import mongoose from "mongoose";
 import { projectPaths } from "../../project-paths.js";
@@ -11,7 +10,7 @@ import { startSupervised, type SupervisedProcess } from "./supervised-process.js
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
 
-export function repoRoot(): string {
+function repoRoot(): string {
   return projectPaths.root;
 }
 

@@ -7,7 +7,7 @@ const count = (value: unknown): number => (typeof value === "number" && Number.i
 const repositories = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "repository" : "repositories"}`;
 
 /** Who acted, as a person reads it: their email here, their GitHub login, or the App itself. */
-export function actorText(event: Pick<AuditEventDoc, "actor" | "actorName">, appName: string): string {
+function actorText(event: Pick<AuditEventDoc, "actor" | "actorName">, appName: string): string {
   if (event.actorName) return event.actorName;
   const [kind, ...rest] = event.actor.split(":");
   const name = rest.join(":");

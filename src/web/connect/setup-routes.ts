@@ -13,7 +13,7 @@ import { addFlash } from "../session/flow.js";
 import { requireAdminTo } from "../session/guards.js";
 import { SETTINGS_PATH } from "../settings/settings-routes.js";
 
-export const SETUP_CONFIRM_PATH = "/github/setup/confirm";
+const SETUP_CONFIRM_PATH = "/github/setup/confirm";
 
 function parseInstallationId(raw: unknown): number {
   const id = typeof raw === "string" && /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : NaN;
@@ -41,7 +41,7 @@ const ACCOUNT_KINDS: Record<ClaimableInstallation["accountType"], string> = {
 };
 
 /** What views/pages/github-setup-confirm.ejs shows. */
-export function setupConfirmViewModel(installation: ClaimableInstallation) {
+function setupConfirmViewModel(installation: ClaimableInstallation) {
   return {
     title: `Connect ${installation.accountLogin}?`,
     accountLogin: installation.accountLogin,

@@ -42,7 +42,7 @@ const BODY_PARSER: Record<string, ApiErrorBody> = {
 };
 
 /** The status and code a service sees for each domain error; null for the unexpected (500). */
-export function describeApiError(error: unknown): ApiErrorBody | null {
+function describeApiError(error: unknown): ApiErrorBody | null {
   const message = (error as Error).message;
   if (error instanceof InternalApiError) return { status: error.status, error: error.code, message };
   if (error instanceof InvalidTokenScopeError) return { status: 400, error: "invalid_scope", message: `Invalid scope: ${message}.` };

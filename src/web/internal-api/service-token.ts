@@ -9,7 +9,7 @@ const digest = (value: string) => createHash("sha256").update(value).digest();
  * Finds which configured token was presented. Hashes first, so every comparison is of two
  * 32-byte values whatever was sent, and every configured token is compared, match or not.
  */
-export function createServiceTokenMatcher(tokens: readonly string[]): (presented: string | undefined) => number | undefined {
+function createServiceTokenMatcher(tokens: readonly string[]): (presented: string | undefined) => number | undefined {
   const expected = tokens.map(digest);
   return (presented) => {
     const candidate = digest(presented ?? "");

@@ -13,7 +13,7 @@ export interface AccessLogDeps {
  * The path and the names of its query parameters, never their values: OAuth's `code` and
  * `state`, and GitHub's App registration code, arrive in the query.
  */
-export function redactQuery(url: string): string {
+function redactQuery(url: string): string {
   const at = url.indexOf("?");
   if (at === -1) return url;
   const names = [...new URLSearchParams(url.slice(at + 1)).keys()];

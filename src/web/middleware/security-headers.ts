@@ -6,7 +6,7 @@ import { WORKOS_API_URL } from "../session/workos-client.js";
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
 /** Where GitHub serves account avatars: the settings page shows the connected account's. */
-export const GITHUB_AVATARS_ORIGIN = "https://avatars.githubusercontent.com";
+const GITHUB_AVATARS_ORIGIN = "https://avatars.githubusercontent.com";
 
 /**
  * Where this site's forms may send the browser, redirects included (browsers check form-action

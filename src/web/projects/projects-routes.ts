@@ -8,8 +8,8 @@ import { requireAdminTo } from "../session/guards.js";
 import type { FlashMessage } from "../session/types.js";
 import { SETTINGS_PATH } from "../settings/settings-routes.js";
 
-export const PROJECTS_PATH = "/workspace/projects";
-export const DEFAULT_PROJECTS_PATH = "/workspace/projects/defaults";
+const PROJECTS_PATH = "/workspace/projects";
+const DEFAULT_PROJECTS_PATH = "/workspace/projects/defaults";
 
 export interface ProjectsRouteDeps {
   repos: Repos;

@@ -56,7 +56,7 @@ async function convertManifest(apiUrl: string, code: string, log: Logger) {
 /** The App's own pages (sign-in, settings, the connect flow): none can work before the App exists. */
 const APP_PAGES = /^\/(workspace|auth|github)(\/|$)/;
 /** The query that makes the setup page say why it was shown instead of the page asked for. */
-export const NEEDS_APP_QUERY = "needs=app";
+const NEEDS_APP_QUERY = "needs=app";
 
 /** Typed as the layout's flash, so a field the layout reads can't be left out. */
 const NEEDS_APP_NOTICE: FlashView = {
@@ -72,7 +72,7 @@ export const SETUP_STATE_COOKIE = "gc_setup_state";
  * The smee channel the setup page put in the manifest, for /probot/setup to save as
  * WEBHOOK_PROXY_URL: kept with the browser, so a restart in between saves the same one.
  */
-export const SETUP_PROXY_COOKIE = "gc_setup_proxy";
+const SETUP_PROXY_COOKIE = "gc_setup_proxy";
 /** Long enough to fill in GitHub's form; GitHub's code itself lasts an hour. */
 const SETUP_STATE_MAX_AGE_SECONDS = 30 * 60;
 

@@ -17,7 +17,7 @@ export function readCookie(req: Request, name: string): string | undefined {
 }
 
 /** HttpOnly, SameSite=Lax, path /, Secure unless the app runs on plain http://. */
-export function cookieOptions(secure: boolean, maxAgeSeconds?: number): CookieOptions {
+function cookieOptions(secure: boolean, maxAgeSeconds?: number): CookieOptions {
   return {
     httpOnly: true,
     sameSite: "lax",

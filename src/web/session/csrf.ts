@@ -5,7 +5,7 @@ import { HttpError } from "../http-error.js";
 const SECRET_KEY = "csrfSecret";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export class CsrfError extends HttpError {
+class CsrfError extends HttpError {
   constructor() {
     super(
       403,
@@ -37,7 +37,7 @@ export function rotateCsrfSecret(req: Request): void {
   delete req.flow[SECRET_KEY];
 }
 
-export function isValidCsrfToken(req: Request, sent: unknown): boolean {
+function isValidCsrfToken(req: Request, sent: unknown): boolean {
   if (typeof sent !== "string" || !secretOf(req, false)) return false;
   const expected = Buffer.from(csrfToken(req));
   const actual = Buffer.from(sent);

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from "express";
 import { HttpError } from "../http-error.js";
 import { safeReturnTo } from "./return-to.js";
 
-export class NotSignedInError extends HttpError {
+class NotSignedInError extends HttpError {
   constructor() {
     super(401, "Sign in required", "Sign in to see this page.");
   }
@@ -18,7 +18,7 @@ export class NoOrganizationError extends HttpError {
   }
 }
 
-export class AdminOnlyError extends HttpError {
+class AdminOnlyError extends HttpError {
   constructor(action = "make this change") {
     super(403, "Admins only", `Only organization admins can ${action}. Ask an admin of your organization.`);
   }
@@ -58,5 +58,3 @@ export function requireAdminTo(action: string): RequestHandler {
   };
 }
 
-/** `requireAdminTo("make this change")`. */
-export const requireAdmin: RequestHandler = requireAdminTo("make this change");

@@ -15,7 +15,7 @@ import { buildPlanView } from "./plan-view-model.js";
 import { buildSettingsViewModel } from "./settings-view-model.js";
 
 export const SETTINGS_PATH = "/workspace/settings/repos";
-export const ACTIVITY_PATH = "/workspace/settings/activity";
+const ACTIVITY_PATH = "/workspace/settings/activity";
 
 /** The settings page: the GitHub connection, the plan and one page of the organization's projects (`?page=N`). */
 export function settingsRoutes(deps: GitHubConnectDeps): Router {

@@ -1,4 +1,3 @@
-import type { Connection } from "mongoose";
 import { describe, expect, test } from "vitest";
 import { WebClient } from "../../helpers/auth.js";
 import { stored } from "../../helpers/documents.js";

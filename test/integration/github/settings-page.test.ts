@@ -1,4 +1,3 @@
-import type { Connection } from "mongoose";
 import { beforeAll, describe, expect, test } from "vitest";
 import { WebClient } from "../../helpers/auth.js";
 import { mainOf, pageText, SETTINGS, signInAdmin, signInMember, startConnectServer } from "../../helpers/github-connect.js";

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { deliverWebhook, webhookExamples, webhookFixture } from "../../helpers/webhooks.js";
 import { useWebhookServer } from "../../helpers/webhook-suite.js";
-import { stored, storedAll } from "../../helpers/documents.js";
+import { stored } from "../../helpers/documents.js";
 
 // Rule 3: deliveries arrive twice or out of order; handlers are idempotent and stale events never win.
 const ctx = useWebhookServer();
