@@ -4,6 +4,7 @@ import { sign } from "@octokit/webhooks-methods";
 import examples from "@octokit/webhooks-examples";
 import type { PreparedRequest } from "./load.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: example payloads are edited field by field, as loose JSON.
 type Json = Record<string, any>;
 
 const installationCreated = JSON.parse(

@@ -117,7 +117,8 @@ export function createCredentials(deps: CredentialsDeps): Credentials {
     async octokit(organizationId) {
       const source = await resolve(organizationId);
       if (source.kind === "installation") return deps.probot.auth(source.installation.installationId);
-      return (legacyOctokit ??= new deps.Octokit({ auth: { token: legacyToken() }, baseUrl: deps.apiUrl, log: deps.log.child({ name: "github-legacy" }) }));
+      legacyOctokit ??= new deps.Octokit({ auth: { token: legacyToken() }, baseUrl: deps.apiUrl, log: deps.log.child({ name: "github-legacy" }) });
+      return legacyOctokit;
     },
 
     async installation(organizationId) {

@@ -13,6 +13,7 @@ const SECONDARY_LIMIT_RETRIES = 2;
  * Probot's own throttle options only log it, so a reconnect that pages through
  * /installation/repositories fails on the first 403 GitHub sends under load.
  */
+// biome-ignore lint/suspicious/noExplicitAny: Octokit's defaults() hands over its options untyped.
 export const AppOctokit = ProbotOctokit.plugin(retry).defaults((options: Record<string, any>) => ({
   ...options,
   throttle: {

@@ -75,7 +75,11 @@ export interface MarketplaceCheckResult {
 export async function checkMarketplacePlans(deps: MarketplaceSyncDeps, budget: MarketplaceCheckBudget): Promise<MarketplaceCheckResult> {
   const { api, log } = deps;
   const result: MarketplaceCheckResult = { checked: 0, corrected: 0, calls: 0, complete: false };
-  const spend = () => (result.calls < budget.maxCalls ? (result.calls++, true) : false);
+  const spend = () => {
+    if (result.calls >= budget.maxCalls) return false;
+    result.calls++;
+    return true;
+  };
   const count = (outcome: StoreOutcome) => {
     result.checked++;
     if (outcome === "corrected") result.corrected++;

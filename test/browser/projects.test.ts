@@ -59,7 +59,7 @@ describe.skipIf(!chromiumAvailable())("creating projects in a real browser", () 
     await newProject(page).getByLabel("Repository name").fill("my handbook");
     await newProject(page).getByRole("button", { name: "Create project" }).click();
     await page.waitForURL(`${server.url}${SETTINGS}`);
-    await expect(page.getByRole("alert").innerText()).resolves.toContain("“my handbook” cannot be a GitHub repository name");
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("“my handbook” cannot be a GitHub repository name");
 
     nockInstallationToken(79001);
     nockCreateOrgRepo(ACME, "handbook", { id: 75301 });

@@ -23,7 +23,7 @@ export function buildActivityView(activity: ActivityPage, options: { pagePath: s
     items: events.map((event) => ({
       sentence: activitySentence(event, options.appName),
       on: dateView(event.at)!,
-      time: event.at.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" }) + " UTC",
+      time: `${event.at.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" })} UTC`,
     })),
     emptyText: "Nothing has happened yet. Connecting GitHub, changes on GitHub and new projects are listed here.",
     pagination:

@@ -58,7 +58,8 @@ export function internalApiRoutes(deps: InternalApiDeps): Router {
     api.use(requireServiceToken(deps.tokens), logServiceCall);
 
     api.post("/orgs/:organizationId/github-token", jsonScopeBody, async (req, res) => {
-      const organizationId = (res.locals.organizationId = organizationIdOf(req));
+      const organizationId = organizationIdOf(req);
+      res.locals.organizationId = organizationId;
       const scope = parseTokenScope(req.body);
       const issued = await deps.credentials.issueToken(organizationId, scope);
       res.locals.outcome = "issued";
@@ -68,7 +69,8 @@ export function internalApiRoutes(deps: InternalApiDeps): Router {
     });
 
     api.get("/orgs/:organizationId/github", async (req, res) => {
-      const organizationId = (res.locals.organizationId = organizationIdOf(req));
+      const organizationId = organizationIdOf(req);
+      res.locals.organizationId = organizationId;
       const view = await connectionStateView({ models: deps.models, credentials: deps.credentials }, organizationId);
       res.locals.outcome = "state";
       res.locals.callDetails = { state: view.state, credential: view.credential };

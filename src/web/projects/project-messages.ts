@@ -12,7 +12,7 @@ import {
   RepoGitHubError,
   RepoNotAllowedError,
   RepoNotSelectedError,
-  RepoRefusedError,
+  type RepoRefusedError,
 } from "../../repos/repo-errors.js";
 import type { DefaultReposResult, RepoOutcome } from "../../repos/repos.js";
 import type { FlashMessage } from "../session/types.js";

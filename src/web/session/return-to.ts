@@ -13,6 +13,7 @@ function looksLikeAnotherHost(path: string): boolean {
 export function safeReturnTo(value: unknown): string | undefined {
   if (typeof value !== "string" || value.length > 2000) return undefined;
   if (!value.startsWith("/") || looksLikeAnotherHost(value)) return undefined;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what it refuses.
   if (/[\u0000-\u001f\u007f\\]/.test(value)) return undefined;
   let url: URL;
   try {
