@@ -67,7 +67,18 @@ export function webhookExamples(event: string): Example[] {
   return structuredClone(entry.examples);
 }
 
-/** A payload from test/fixtures/webhooks/<event>.<variant>.json (ours, for what the examples lack). */
-export function webhookFixture(name: string): Example {
+/** The files of test/fixtures/webhooks/, <event>.<action>[.<variant>].json (a test holds this list to the directory). */
+export const WEBHOOK_FIXTURES = [
+  "installation.created.organization",
+  "installation_target.renamed",
+  "marketplace_purchase.pending_change",
+  "marketplace_purchase.pending_change_cancelled",
+  "meta.deleted",
+] as const;
+
+export type WebhookFixtureName = (typeof WEBHOOK_FIXTURES)[number];
+
+/** A payload from test/fixtures/webhooks/<name>.json (ours, for what the examples lack). */
+export function webhookFixture(name: WebhookFixtureName): Example {
   return JSON.parse(readFileSync(new URL(`../fixtures/webhooks/${name}.json`, import.meta.url), "utf8")) as Example;
 }
