@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { formatSchemaErrors, validateWebhook, webhookSchemaName } from "../helpers/contract/webhook-schemas.js";
 import { LISTING, purchaseWebhook, type PurchaseAction, type PurchaseWebhookSpec } from "../helpers/marketplace.js";
 import { ROUND_TRIP_SCENARIOS } from "../helpers/round-trips.js";
-import { WEBHOOK_FIXTURES, webhookExamples, webhookFixture, type WebhookFixtureName } from "../helpers/webhooks.js";
+import { checkDeliverySchema, UPSTREAM_EXAMPLE_GAPS, upstreamExampleGap, WEBHOOK_FIXTURES, webhookExamples, webhookFixture, type WebhookFixtureName } from "../helpers/webhooks.js";
 
 // Every payload the tests deliver must be one GitHub could send: the shape in @octokit/webhooks-schemas
 // for its event and action. A test of a made-up shape proves nothing about the App.
@@ -82,7 +82,7 @@ describe("the payloads the test helpers build", () => {
       "a per-unit plan on a free trial, yearly, no next billing date",
       (action) => ({
         action, effectiveDate: "2026-11-21T10:00:00+00:00", account: { ...account, type: "User" }, plan: LISTING.organization, unitCount: 4,
-        billingCycle: "yearly", onFreeTrial: true, freeTrialEndsOn: "2026-12-05T00:00:00+00:00", nextBillingDate: null, previous: { plan: LISTING.free, unitCount: null },
+        billingCycle: "yearly", onFreeTrial: true, freeTrialEndsOn: "2026-12-05T00:00:00+00:00", nextBillingDate: "2027-11-21T00:00:00+00:00", previous: { plan: LISTING.free, unitCount: null },
       }),
     ],
     ["a free plan", (action) => ({ action, effectiveDate: "2026-11-21T10:00:00+00:00", account, plan: LISTING.free })],
@@ -93,15 +93,48 @@ describe("the payloads the test helpers build", () => {
       test(`purchaseWebhook ${action}, ${label}`, () => expectConforms("marketplace_purchase", purchaseWebhook(spec(action))));
     }
   }
+
+  test("purchaseWebhook with no next billing date is not a webhook GitHub sends (the REST purchase can have none)", () => {
+    const payload = purchaseWebhook({ action: "purchased", effectiveDate: "2026-11-21T10:00:00+00:00", account, plan: LISTING.team, nextBillingDate: null });
+    expect(validateWebhook("marketplace_purchase", payload)).toEqual([{ instancePath: "/marketplace_purchase/next_billing_date", message: "must be string" }]);
+  });
+});
+
+describe("deliveries are checked before they are signed", () => {
+  const created = () => webhookFixture("installation.created.organization");
+
+  test("a payload off the schema is refused, naming the field", () => {
+    const payload = created();
+    delete payload.sender;
+    expect(() => checkDeliverySchema({ event: "installation", payload }, JSON.stringify(payload))).toThrow(/not a payload GitHub sends[^]*\n\/sender must have required property 'sender'/);
+  });
+
+  test("a body that is not JSON needs offSchema", () => {
+    const body = JSON.stringify(created()).slice(0, 200);
+    expect(() => checkDeliverySchema({ event: "installation", body }, body)).toThrow("/ the body is not JSON");
+    expect(() => checkDeliverySchema({ event: "installation", body, offSchema: "truncated JSON" }, body)).not.toThrow();
+  });
+
+  test("offSchema on a payload that conforms is refused, so no opt-out outlives its reason", () => {
+    const payload = created();
+    expect(() => checkDeliverySchema({ event: "installation", payload, offSchema: "stale" }, JSON.stringify(payload))).toThrow("drop offSchema");
+  });
 });
 
 describe("@octokit/webhooks-examples for the handled events", () => {
   const handled = ["installation", "installation_repositories", "marketplace_purchase", "meta", "github_app_authorization"];
-  for (const event of handled) {
-    for (const [index, payload] of webhookExamples(event).entries()) {
-      test(`${event}.${payload.action} example ${index + 1}`, () => expectConforms(event, payload));
-    }
+  const examples = handled.flatMap((event) => webhookExamples(event).map((payload, index) => ({ event, payload, index, gap: upstreamExampleGap(event, index, payload.action) })));
+  for (const { event, payload, index, gap } of examples) {
+    test(`${event}.${payload.action} example ${index + 1} ${gap ? `is rejected (${gap})` : "conforms"}`, () => {
+      if (gap) expect(validateWebhook(event, payload)).not.toEqual([]);
+      else expectConforms(event, payload);
+    });
   }
+
+  test("UPSTREAM_EXAMPLE_GAPS names only examples the package has", () => {
+    const named = examples.filter((e) => e.gap).map((e) => `${e.event}.${e.payload.action}#${e.index + 1}`);
+    expect(named.sort()).toEqual(Object.keys(UPSTREAM_EXAMPLE_GAPS).sort());
+  });
 });
 
 // Typed names: a file the loader does not list does not compile.

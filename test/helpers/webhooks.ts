@@ -3,6 +3,7 @@ import { sign } from "@octokit/webhooks-methods";
 import examples from "@octokit/webhooks-examples";
 import { readFileSync } from "node:fs";
 import { TEST_MARKETPLACE_SECRET, TEST_WEBHOOK_SECRET } from "./app-credentials.js";
+import { formatSchemaErrors, validateWebhook, type WebhookSchemaError } from "./contract/webhook-schemas.js";
 
 export interface DeliveryOptions {
   event: string;
@@ -14,6 +15,11 @@ export interface DeliveryOptions {
   secret?: string | null;
   /** "marketplace" posts to the Marketplace endpoint, signed with its secret by default. */
   endpoint?: "app" | "marketplace";
+  /**
+   * Why this delivery is not a payload GitHub could send (a 422 case, truncated JSON, an event we
+   * invent). Every other delivery is checked against @octokit/webhooks-schemas before it is sent.
+   */
+  offSchema?: string;
 }
 
 export interface DeliveryResult {
@@ -31,10 +37,32 @@ export interface SignedDelivery {
   signature: string | null;
 }
 
+function schemaErrors(event: string, body: string): WebhookSchemaError[] {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body);
+  } catch {
+    return [{ instancePath: "", message: "the body is not JSON" }];
+  }
+  return validateWebhook(event, payload);
+}
+
+/** Throws unless the delivery is GitHub's shape for its event and action, or says why it is not (and is not). */
+export function checkDeliverySchema(options: DeliveryOptions, body: string): void {
+  const errors = schemaErrors(options.event, body);
+  if (options.offSchema === undefined && errors.length > 0) {
+    throw new Error(`this ${options.event} delivery is not a payload GitHub sends (pass offSchema: "<why>" if that is the point):\n${formatSchemaErrors(errors)}`);
+  }
+  if (options.offSchema !== undefined && errors.length === 0) {
+    throw new Error(`this ${options.event} delivery says offSchema ("${options.offSchema}") but conforms to GitHub's schema: drop offSchema`);
+  }
+}
+
 /** The bytes, id and HMAC-SHA256 signature of a delivery, signed with the endpoint's own secret unless told otherwise. */
 export async function signDelivery(options: DeliveryOptions): Promise<SignedDelivery> {
   const endpoint = options.endpoint ?? "app";
   const body = options.body ?? JSON.stringify(options.payload);
+  checkDeliverySchema(options, body);
   const secret = options.secret === undefined ? (endpoint === "marketplace" ? TEST_MARKETPLACE_SECRET : TEST_WEBHOOK_SECRET) : options.secret;
   return {
     path: `/api/github/${endpoint === "marketplace" ? "marketplace" : "webhooks"}`,
@@ -65,6 +93,21 @@ export function webhookExamples(event: string): Example[] {
   const entry = (examples as unknown as Array<{ name: string; examples: Example[] }>).find((e) => e.name === event);
   if (!entry) throw new Error(`@octokit/webhooks-examples has no "${event}" event`);
   return structuredClone(entry.examples);
+}
+
+/**
+ * The examples of @octokit/webhooks-examples that its own schemas reject (older shapes), by
+ * "<event>.<action>#<1-based index>"; test/contract/webhook-fixtures.test.ts holds this list to the package.
+ */
+export const UPSTREAM_EXAMPLE_GAPS: Readonly<Record<string, string>> = {
+  "installation.deleted#1": "GitHub's example: installation lacks suspended_at and suspended_by",
+  "installation_repositories.added#1": "GitHub's example: no requester; installation lacks suspended_at and suspended_by",
+  "meta.deleted#1": "GitHub's example: repository lacks is_template, web_commit_signoff_required, topics, visibility and custom_properties",
+};
+
+/** Why webhookExamples(event)[index] is off GitHub's schema, for DeliveryOptions.offSchema; undefined if it conforms. */
+export function upstreamExampleGap(event: string, index: number, action: string | undefined): string | undefined {
+  return UPSTREAM_EXAMPLE_GAPS[`${event}.${action}#${index + 1}`];
 }
 
 /** The files of test/fixtures/webhooks/, <event>.<action>[.<variant>].json (a test holds this list to the directory). */
