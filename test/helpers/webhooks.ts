@@ -110,6 +110,20 @@ export function upstreamExampleGap(event: string, index: number, action: string 
   return UPSTREAM_EXAMPLE_GAPS[`${event}.${action}#${index + 1}`];
 }
 
+/** The first example of `event` with `action` that GitHub's schema accepts (skipping UPSTREAM_EXAMPLE_GAPS). */
+export function webhookExample(event: string, action: string): Example {
+  const example = webhookExamples(event).find((e, index) => e.action === action && !upstreamExampleGap(event, index, action));
+  if (!example) throw new Error(`@octokit/webhooks-examples has no ${event}.${action} example that its schema accepts`);
+  return example;
+}
+
+/** A user as webhook payloads carry one (the examples' sender, every URL field), with this login and id. */
+export function webhookUser(login: string, id: number): Record<string, unknown> {
+  const sender = webhookExample("installation", "created").sender as Record<string, unknown>;
+  const user = Object.fromEntries(Object.entries(sender).map(([key, value]) => [key, typeof value === "string" ? value.replaceAll(String(sender.login), login) : value]));
+  return { ...user, id, node_id: Buffer.from(`04:User${id}`).toString("base64"), avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4` };
+}
+
 /** The files of test/fixtures/webhooks/, <event>.<action>[.<variant>].json (a test holds this list to the directory). */
 export const WEBHOOK_FIXTURES = [
   "installation.created.organization",
