@@ -27,7 +27,9 @@ type Payload = Record<string, unknown>;
 function installationEvent(action: string, extra: Payload = {}): DeliveryOptions {
   const payload = webhookFixture("installation.created.organization");
   payload.action = action;
-  Object.assign(payload.installation as Payload, { updated_at: EVENT_AT, ...extra });
+  // GitHub names who suspended it: the sender.
+  const suspendedBy = action === "suspend" ? { suspended_by: payload.sender } : {};
+  Object.assign(payload.installation as Payload, { updated_at: EVENT_AT, ...suspendedBy, ...extra });
   return { event: "installation", payload };
 }
 
@@ -38,6 +40,8 @@ function repositoriesEvent(action: "added" | "removed"): DeliveryOptions {
     action,
     installation: { ...(installationEvent(action).payload as { installation: Payload }).installation },
     repository_selection: "selected",
+    // Required by the schema: the user who asked for the change, null when no one did.
+    requester: null,
     repositories_added: action === "added" ? [repo] : [],
     repositories_removed: action === "removed" ? [repo] : [],
   });

@@ -106,8 +106,8 @@ describe("POST /github/disconnect (rule 6)", () => {
   });
 
   test("the installation.deleted webhook that follows changes nothing more", async () => {
-    const { deliverWebhook, webhookExamples } = await import("../../helpers/webhooks.js");
-    const payload = webhookExamples("installation").find((e) => e.action === "deleted")!;
+    const { deliverWebhook, webhookExample } = await import("../../helpers/webhooks.js");
+    const payload = webhookExample("installation", "deleted");
     (payload.installation as { id: number }).id = 55001;
     const before = await domainSnapshot(ctx.server.models);
     expect((await deliverWebhook(ctx.server.url, { event: "installation", payload })).status).toBe(200);

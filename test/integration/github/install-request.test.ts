@@ -2,15 +2,15 @@ import { describe, expect, test } from "vitest";
 import { stored } from "../../helpers/documents.js";
 import { nockGitHubUser, nockMarketplaceAccount, nockOAuthToken } from "../../helpers/github-api.js";
 import { arriveAtSetup, pageText, pressConnect, SETTINGS, signInAdmin, startConnectServer, stateOf } from "../../helpers/github-connect.js";
-import { deliverWebhook, webhookExamples } from "../../helpers/webhooks.js";
+import { deliverWebhook, webhookExample, webhookUser } from "../../helpers/webhooks.js";
 import { useTestServer } from "../../helpers/use-test-server.js";
 
 const ctx = useTestServer(startConnectServer);
 
-function createdPayload(installationId: number, requester: { id: number; login: string } | null) {
-  const payload = webhookExamples("installation").find((e) => e.action === "created")!;
+function createdPayload(installationId: number, requester: { id: number; login: string }) {
+  const payload = webhookExample("installation", "created");
   (payload.installation as { id: number }).id = installationId;
-  payload.requester = requester;
+  payload.requester = webhookUser(requester.login, requester.id);
   return payload;
 }
 

@@ -98,7 +98,7 @@ describe("refusals", () => {
   });
 
   test("truncated JSON (signed) gets 400 Invalid JSON, not a crash", async () => {
-    const { event } = await webhookEvent("2.0", { event: "installation", body: JSON.stringify(created()).slice(0, 200) });
+    const { event } = await webhookEvent("2.0", { event: "installation", body: JSON.stringify(created()).slice(0, 200), offSchema: "truncated JSON" });
     const result = await invoke(event);
     expect(result.statusCode).toBe(400);
     expect(result.body).toContain("Invalid JSON");
@@ -108,7 +108,7 @@ describe("refusals", () => {
   test("valid JSON missing what the event promises gets 422 with the reason", async () => {
     const payload = created();
     delete (payload.installation as Record<string, unknown>).id;
-    const { event } = await webhookEvent("1.0", { event: "installation", payload });
+    const { event } = await webhookEvent("1.0", { event: "installation", payload, offSchema: "installation.id removed: the 422 case" });
     const result = await invoke(event);
     expect(result.statusCode).toBe(422);
     expect(JSON.parse(result.body).error).toBe("MalformedPayloadError: installation.id must be a whole number");

@@ -5,7 +5,7 @@ import { ACME, nockMarketplaceAccount } from "../../helpers/github-api.js";
 import { connectThroughGitHub, signInAdmin, startConnectServer } from "../../helpers/github-connect.js";
 import { deliverPurchase, LISTING } from "../../helpers/marketplace.js";
 import { useTestServer } from "../../helpers/use-test-server.js";
-import { deliverWebhook, webhookExamples } from "../../helpers/webhooks.js";
+import { deliverWebhook, webhookExample, webhookUser } from "../../helpers/webhooks.js";
 
 const ctx = useTestServer(startConnectServer, { emptyBetweenTests: true });
 
@@ -79,9 +79,9 @@ describe("linking an installation joins and refreshes the account's Marketplace 
   test("an installation an owner approved, linked by its installation.created webhook, refreshes the purchase too", async () => {
     const codertocat = { id: 21031067, login: "Codertocat" };
     await ctx.server.models.InstallRequest.create({ organizationId: "org_approved", githubUserId: 80001, githubLogin: "mona-admin", requestedBy: "user_1", requestedAt: NOW });
-    const payload = webhookExamples("installation").find((e) => e.action === "created")!;
+    const payload = webhookExample("installation", "created");
     (payload.installation as { id: number }).id = 58106;
-    payload.requester = { id: 80001, login: "mona-admin" };
+    payload.requester = webhookUser("mona-admin", 80001);
     nockMarketplaceAccount(codertocat.id, { account: { ...codertocat, type: "User" }, plan: LISTING.team });
     expect((await deliverWebhook(ctx.server.url, { event: "installation", payload })).status).toBe(200);
     expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 58106 }))?.organizationId).toBe("org_approved");

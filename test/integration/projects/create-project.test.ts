@@ -12,7 +12,7 @@ import { domainSnapshot, expectNothingChanged, mainOf, pageText, SETTINGS, signI
 import { storeInstallation, type StoredInstallationSpec } from "../../helpers/internal-api.js";
 import { DEFAULT_PROJECTS, flashesIn, PROJECTS, submitAndFollow } from "../../helpers/projects.js";
 import { useTestServer } from "../../helpers/use-test-server.js";
-import { deliverWebhook, webhookExamples } from "../../helpers/webhooks.js";
+import { deliverWebhook, webhookExample } from "../../helpers/webhooks.js";
 
 const ctx = useTestServer(startConnectServer, { emptyBetweenTests: true });
 const MONA: AccountSpec = { id: 90002, login: "mona", type: "User" };
@@ -77,7 +77,7 @@ describe("an admin creates a project in the organization's GitHub account", () =
     const before = await storedAll(ctx.server.models.Repo, {});
 
     // GitHub grants a repository an App creates to its "selected" installation, and says so.
-    const example = webhookExamples("installation_repositories").find((e) => e.action === "added")!;
+    const example = webhookExample("installation_repositories", "added");
     const payload = {
       ...example,
       installation: { ...(example.installation as object), id: installationId, account: { ...(example.installation as { account: object }).account, id: ACME.id, login: ACME.login, type: "Organization" }, updated_at: "2026-11-24T12:00:05Z" },

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { stored } from "../../helpers/documents.js";
-import { deliverWebhook, webhookExamples } from "../../helpers/webhooks.js";
+import { deliverWebhook, webhookExample } from "../../helpers/webhooks.js";
 import { useWebhookServer } from "../../helpers/webhook-suite.js";
 
 // Audit details hold counts, not id lists: a 1M-repo event once wrote an 11.9 MB audit document.
@@ -19,7 +19,7 @@ function repositories(count: number, firstId: number) {
 
 describe("installation_repositories audit details", () => {
   test.each(["added", "removed"] as const)("%s with 5,000 repositories writes an audit document with counts and no id array", async (action) => {
-    const payload = webhookExamples("installation_repositories").find((e) => e.action === "added")!;
+    const payload = webhookExample("installation_repositories", "added");
     payload.action = action;
     payload.repositories_added = action === "added" ? repositories(5000, 800_000) : [];
     payload.repositories_removed = action === "removed" ? repositories(5000, 900_000) : [];

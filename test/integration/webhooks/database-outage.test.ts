@@ -44,7 +44,7 @@ test("with the database stopped, a delivery gets 5xx and /healthz 503; after a r
 
   const suspend = webhookFixture("installation.created.organization");
   suspend.action = "suspend";
-  Object.assign(suspend.installation as object, { updated_at: "2026-11-21T08:00:00Z", suspended_at: "2026-11-21T08:00:00Z" });
+  Object.assign(suspend.installation as object, { updated_at: "2026-11-21T08:00:00Z", suspended_at: "2026-11-21T08:00:00Z", suspended_by: suspend.sender });
   const failed = await deliverWebhook(first.server.url, { event: "installation", payload: suspend });
   // GitHub shows a 5xx delivery as failed, and the redelivery job (or an operator) sends it again.
   expect(failed.status).toBe(503);

@@ -1,17 +1,19 @@
 import { describe, expect, test } from "vitest";
-import { deliverWebhook, webhookExamples, webhookFixture } from "../../helpers/webhooks.js";
+import { deliverWebhook, webhookExample, webhookFixture } from "../../helpers/webhooks.js";
 import { useWebhookServer } from "../../helpers/webhook-suite.js";
 import { stored } from "../../helpers/documents.js";
 
 // Rule 3: deliveries arrive twice or out of order; handlers are idempotent and stale events never win.
 const ctx = useWebhookServer();
-const example = (event: string, action: string) => webhookExamples(event).find((e) => e.action === action)!;
+const example = webhookExample;
 
 function installationPayload(action: string, updatedAt: string, extra: Record<string, unknown> = {}) {
   const payload = webhookFixture("installation.created.organization");
   payload.action = action;
   const installation = payload.installation as Record<string, unknown>;
   installation.updated_at = updatedAt;
+  // GitHub names who suspended it: the sender.
+  if (action === "suspend") installation.suspended_by = payload.sender;
   Object.assign(installation, extra);
   return payload;
 }
@@ -182,7 +184,7 @@ describe("Marketplace plan changes", () => {
 describe("events the App does not act on", () => {
   test("an unknown action is acknowledged, recorded as ignored, and changes nothing", async () => {
     const payload = { ...example("installation", "created"), action: "transmogrified" };
-    const res = await deliverWebhook(ctx.server.url, { event: "installation", payload });
+    const res = await deliverWebhook(ctx.server.url, { event: "installation", payload, offSchema: "an action GitHub does not send (yet)" });
     expect(res.status).toBe(200);
     expect(await ctx.server.models.GitHubInstallation.countDocuments()).toBe(0);
     expect(await ctx.server.models.AuditEvent.countDocuments()).toBe(0);
@@ -190,7 +192,7 @@ describe("events the App does not act on", () => {
   });
 
   test("an event with no handler is acknowledged and recorded as ignored", async () => {
-    const res = await deliverWebhook(ctx.server.url, { event: "push", payload: { ref: "refs/heads/main", installation: { id: 43110412 } } });
+    const res = await deliverWebhook(ctx.server.url, { event: "push", payload: { ref: "refs/heads/main", installation: { id: 43110412 } }, offSchema: "only what the intake reads of an event it does not handle" });
     expect(res.status).toBe(200);
     expect(await stored(ctx.server.models.WebhookDelivery, { deliveryId: res.deliveryId })).toMatchObject({ status: "ignored", event: "push", installationId: 43110412 });
     expect(await ctx.server.models.AuditEvent.countDocuments()).toBe(0);

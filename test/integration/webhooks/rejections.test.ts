@@ -56,7 +56,7 @@ describe("signatures", () => {
 describe("malformed payloads", () => {
   test("truncated JSON (signed) gets 400 Invalid JSON and no crash", async () => {
     const body = JSON.stringify(created()).slice(0, 200);
-    const res = await deliverWebhook(ctx.server.url, { event: "installation", body });
+    const res = await deliverWebhook(ctx.server.url, { event: "installation", body, offSchema: "truncated JSON" });
     expect(res.status).toBe(400);
     expect(res.body).toContain("Invalid JSON");
     await expectNothingWritten();
@@ -67,7 +67,7 @@ describe("malformed payloads", () => {
   test("valid JSON missing the installation id gets 422 with the reason, recorded as failed", async () => {
     const payload = created();
     delete (payload.installation as Record<string, unknown>).id;
-    const res = await deliverWebhook(ctx.server.url, { event: "installation", payload });
+    const res = await deliverWebhook(ctx.server.url, { event: "installation", payload, offSchema: "installation.id removed: the 422 case" });
     expect(res.status).toBe(422);
     expect(JSON.parse(res.body).error).toBe("MalformedPayloadError: installation.id must be a whole number");
     expect(await ctx.server.models.GitHubInstallation.countDocuments()).toBe(0);
