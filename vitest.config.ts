@@ -12,13 +12,14 @@ export default defineConfig({
     hookTimeout: 120_000,
     reporters: ["default", "./test/helpers/plain-summary-reporter.ts"],
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      // test/contract/ checks fixtures against GitHub's REST description: no database either.
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/contract/**/*.test.ts"] } },
       {
         extends: true,
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/unit/**"],
+          exclude: ["test/unit/**", "test/contract/**"],
           globalSetup: ["test/global-setup.ts"],
         },
       },

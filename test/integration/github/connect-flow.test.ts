@@ -2,7 +2,7 @@ import type { Connection } from "mongoose";
 import { describe, expect, test } from "vitest";
 import { WebClient } from "../../helpers/auth.js";
 import { stored } from "../../helpers/documents.js";
-import { TEST_CLIENT_ID } from "../../helpers/github-api.js";
+import { TEST_CLIENT_ID } from "../../helpers/github/oauth.js";
 import {
   arriveAtSetup,
   confirmSetup,
@@ -17,13 +17,9 @@ import {
   startConnectServer,
   stateOf,
 } from "../../helpers/github-connect.js";
-import {
-  nockGetInstallation,
-  nockInstallationRepositories,
-  nockInstallationToken,
-  nockOAuthToken,
-  nockUserInstallations,
-} from "../../helpers/github-api.js";
+import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
+import { nockGetInstallation, nockInstallationRepositories, nockUserInstallations } from "../../helpers/github/installations.js";
+import { nockOAuthToken } from "../../helpers/github/oauth.js";
 import { useTestServer } from "../../helpers/use-test-server.js";
 
 const ctx = useTestServer(startConnectServer);

@@ -7,7 +7,7 @@ import {
 } from "../../../src/connect/connect-errors.js";
 import { findConnection, linkInstallation, unlinkInstallation } from "../../../src/installations/organization-connection.js";
 import { useTestModels } from "../../helpers/use-test-server.js";
-import { installationJson, type InstallationSpec } from "../../helpers/github-api.js";
+import { installationJson, type InstallationSpec } from "../../helpers/github/installations.js";
 
 const now = () => new Date("2026-11-24T12:00:00Z");
 

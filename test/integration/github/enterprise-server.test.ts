@@ -2,7 +2,7 @@ import nock from "nock";
 import { expect, test } from "vitest";
 import { createGitHubAppClient } from "../../../src/github/app-client.js";
 import { createProbotInstance } from "../../../src/github/probot-factory.js";
-import { githubFixture, INSTALLATION_TOKEN } from "../../helpers/github-api.js";
+import { githubFixture, INSTALLATION_TOKEN } from "../../helpers/github/fixtures.js";
 import { captureLogger } from "../../helpers/test-logger.js";
 import { testConfig } from "../../helpers/test-config.js";
 import { TestOctokit } from "../../helpers/test-server.js";
