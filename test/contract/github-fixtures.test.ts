@@ -25,7 +25,7 @@ import {
   nockMarketplacePlansFailing,
   type MarketplacePurchaseSpec,
 } from "../helpers/github/marketplace.js";
-import { createdRepositoryJson, nockCreateOrgRepo, nockOrgRepos, nockOwnRepos, nockRepo, nockUserRepos, repositoryJson } from "../helpers/github/repos.js";
+import { createdRepositoryJson, fullRepositoryJson, nockCreateOrgRepo, nockOrgRepos, nockOwnRepos, nockRepo, nockUserRepos, repositoryJson } from "../helpers/github/repos.js";
 import { nockAccount, nockGitHubUser } from "../helpers/github/users.js";
 import { LISTING } from "../helpers/marketplace.js";
 
@@ -53,6 +53,7 @@ const FIXTURE_CONTRACT: Record<GitHubFixture, FixtureContract> = {
   "marketplace-listing-plans": { operation: "GET /marketplace_listing/plans", status: 200 },
   "oauth-access-token": { outsideDescription: "POST github.com/login/oauth/access_token is the OAuth web flow, not the REST API" },
   "oauth-bad-verification-code": { outsideDescription: "POST github.com/login/oauth/access_token is the OAuth web flow, not the REST API" },
+  repository: { operation: "GET /repos/{owner}/{repo}", status: 200 },
   "repository-create-forbidden": { operation: "POST /orgs/{org}/repos", status: 403 },
   "repository-create-name-exists": { operation: "POST /orgs/{org}/repos", status: 422 },
   "repository-created": { operation: "POST /orgs/{org}/repos", status: 201 },
@@ -118,7 +119,7 @@ const INSTALLATIONS: Array<[string, InstallationSpec]> = [
   ["a personal account's", { id: 52003, account: { id: 80001, login: "mona-admin", type: "User" } }],
   ["a suspended one", { id: 52005, suspendedAt: "2026-11-25T08:00:00Z" }],
   ["one with every repository, renamed dates", { id: 52006, repositorySelection: "all", createdAt: "2026-11-01T00:00:00Z", updatedAt: "2026-11-02T00:00:00Z" }],
-  ["one with html_url null (the app builds the link itself)", { id: 52007, htmlUrl: null }],
+  ["one whose html_url is not GitHub's (the app builds the link itself)", { id: 52007, htmlUrl: "https://evil.example/settings/installations/52007" }],
 ];
 
 const PURCHASES: Array<[string, MarketplacePurchaseSpec]> = [
@@ -151,7 +152,7 @@ describe("the bodies the helpers build", () => {
   test("repositories: list items, one looked up, one created, and the refusals", () => {
     const owner = { id: 80001, login: "mona", type: "User" as const };
     expect(contractErrors("GET /installation/repositories", 200, { total_count: 1, repositories: [repositoryJson({ id: 1, name: "web", owner })] })).toEqual([]);
-    expect(contractErrors("GET /repos/{owner}/{repo}", 200, repositoryJson({ id: 1, name: "web" }))).toEqual([]);
+    expect(contractErrors("GET /repos/{owner}/{repo}", 200, fullRepositoryJson({ id: 1, name: "web", owner }))).toEqual([]);
     expect(contractErrors("POST /orgs/{org}/repos", 201, createdRepositoryJson({ id: 2, name: "handbook" }))).toEqual([]);
     defines(() => {
       nockInstallationRepositories([[{ id: 1, name: "web" }], [{ id: 2, name: "api", owner }]]);
@@ -160,6 +161,7 @@ describe("the bodies the helpers build", () => {
       nockOwnRepos([[{ id: 1, name: "notes", owner }]], { token: "t" });
       nockUserRepos("mona", [[{ id: 1, name: "notes", owner }]], { token: "t" });
       nockRepo(ACME, "web", 70001, { token: "t" });
+      nockRepo(owner, "notes", 70002, { token: "t" });
       nockRepo(ACME, "ghost", null, { token: "t" });
       nockCreateOrgRepo(ACME, "handbook", { id: 75001 });
       nockCreateOrgRepo(ACME, "handbook", { id: 75001, htmlUrl: "https://evil.example/acme-corp/handbook", fullName: "someone/else" });
@@ -240,6 +242,7 @@ describe("the bodies the helpers build", () => {
 /** Where GitHub's example is older than its schema (the fixtures add what the schema requires). */
 const EXAMPLE_GAPS: Record<string, string[]> = {
   "POST /orgs/{org}/repos 201": ['(body): missing required field "has_discussions"'],
+  "GET /repos/{owner}/{repo} 200": ['(body): missing required field "language"', '/source: missing required field "language"'],
 };
 
 describe("the validator reads GitHub's description as GitHub means it", () => {

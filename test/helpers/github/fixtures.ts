@@ -22,6 +22,7 @@ export const GITHUB_FIXTURES = [
   "marketplace-listing-plans",
   "oauth-access-token",
   "oauth-bad-verification-code",
+  "repository",
   "repository-create-forbidden",
   "repository-create-name-exists",
   "repository-created",

@@ -11,8 +11,8 @@ import { APP_JWT, errorBody, GITHUB_API, GITHUB_WEB, pageLink, SERVER_ERROR } fr
 export interface InstallationSpec {
   id: number;
   account?: AccountSpec;
-  /** null: GitHub sent no html_url (older installations); the app builds the settings URL itself. */
-  htmlUrl?: string | null;
+  /** What GitHub sends as html_url (the app builds the settings link itself and ignores it); the account's settings URL by default. */
+  htmlUrl?: string;
   createdAt?: string;
   updatedAt?: string;
   suspendedAt?: string | null;
@@ -40,13 +40,12 @@ export function installationJson(spec: InstallationSpec): Json {
     target_id: account.id,
     target_type: type,
     access_tokens_url: `${GITHUB_API}/app/installations/${spec.id}/access_tokens`,
-    html_url: spec.htmlUrl === undefined ? settingsUrl : spec.htmlUrl,
+    html_url: spec.htmlUrl ?? settingsUrl,
     ...(spec.createdAt ? { created_at: spec.createdAt } : {}),
     ...(spec.updatedAt ? { updated_at: spec.updatedAt } : {}),
     ...(spec.repositorySelection ? { repository_selection: spec.repositorySelection } : {}),
     ...(spec.suspendedAt !== undefined ? { suspended_at: spec.suspendedAt } : {}),
   });
-  if (json.html_url === null) delete json.html_url;
   return json;
 }
 

@@ -11,14 +11,34 @@ export interface RepoSpec {
   owner?: AccountSpec;
 }
 
+/** The repository the fixtures name, renamed by inScenario. */
+const ACME_WEB = { fullName: "acme-corp/acme-web", name: "acme-web" };
+
 /** One repository object as `GET /installation/repositories` and the other repository lists send it. */
 export function repositoryJson(spec: RepoSpec): Json {
+  return inScenario(githubFixture<{ repositories: Json[] }>("installation-repositories").repositories[0]!, ACME_WEB, spec);
+}
+
+/** `base` with its name, full name, id and owner replaced by the spec's (in every URL too). */
+function inScenario(base: Json, from: { fullName: string; name: string }, spec: RepoSpec): Json & { owner: Json } {
   const owner = spec.owner ?? ACME;
-  const base = githubFixture<{ repositories: Json[] }>("installation-repositories").repositories[0]!;
   const fullName = `${owner.login}/${spec.name}`;
-  const json = JSON.parse(JSON.stringify(base).split("acme-corp/acme-web").join(fullName).split("acme-web").join(spec.name)) as Json & { owner: Json };
+  const json = JSON.parse(JSON.stringify(base).split(from.fullName).join(fullName).split(from.name).join(spec.name)) as Json & { owner: Json };
   Object.assign(json, { id: spec.id, name: spec.name, full_name: fullName });
   Object.assign(json.owner, { id: owner.id, login: owner.login, type: owner.type ?? "Organization" });
+  return json;
+}
+
+/**
+ * `GET /repos/{owner}/{repo}`'s 200 (`full-repository`, GitHub's example in our scenario): more
+ * than a list item (has_discussions, network_count, subscribers_count, license, organization).
+ * A user's repository has no organization.
+ */
+export function fullRepositoryJson(spec: RepoSpec): Json {
+  const owner = spec.owner ?? ACME;
+  const json = inScenario(githubFixture("repository"), ACME_WEB, spec) as Json & { owner: Json; organization?: Json };
+  if ((owner.type ?? "Organization") === "Organization") Object.assign(json.organization!, { id: owner.id, login: owner.login });
+  else delete json.organization;
   return json;
 }
 
@@ -62,7 +82,7 @@ export function nockUserRepos(login: string, pages: RepoSpec[][], options: { tok
 export function nockRepo(owner: AccountSpec, name: string, id: number | null, options: { token: string }): nock.Scope {
   const scope = nock(GITHUB_API).get(`/repos/${owner.login}/${name}`).matchHeader("authorization", tokenAuthorization(options.token));
   if (id === null) return scope.reply(404, errorBody("GET /repos/{owner}/{repo}", 404, "Not Found", "https://docs.github.com/rest/repos/repos#get-a-repository"));
-  return scope.reply(200, documentedBody("GET /repos/{owner}/{repo}", 200, repositoryJson({ id, name, owner })));
+  return scope.reply(200, documentedBody("GET /repos/{owner}/{repo}", 200, fullRepositoryJson({ id, name, owner })));
 }
 
 /* Repositories the app creates (src/repos/repos.ts), with the installation token. */

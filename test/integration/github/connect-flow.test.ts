@@ -89,7 +89,7 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
 
   test("a personal account is shown as one", async () => {
     const admin = await signInAdmin(ctx.server, "org_personal");
-    const callback = await connectThroughGitHub(admin, { installation: { id: 52003, account: { id: 80001, login: "mona-admin", type: "User" }, htmlUrl: null } });
+    const callback = await connectThroughGitHub(admin, { installation: { id: 52003, account: { id: 80001, login: "mona-admin", type: "User" }, htmlUrl: "https://evil.example/settings/installations/52003" } });
     expect(callback.status, callback.body).toBe(303);
     const text = pageText((await admin.get(SETTINGS)).body);
     expect(text).toContain("Connected mona-admin Personal account");
