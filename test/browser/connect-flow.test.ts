@@ -3,15 +3,10 @@ import type { Connection } from "mongoose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AVATAR_SVG, chromiumAvailable, launchBrowser, screenshot, signInWithDevForm } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
-import {
-  nockDeleteInstallation,
-  nockGetInstallation,
-  nockInstallationRepositories,
-  nockInstallationToken,
-  nockMarketplaceAccount,
-  nockOAuthToken,
-  nockUserInstallations,
-} from "../helpers/github-api.js";
+import { nockInstallationToken } from "../helpers/github/installation-tokens.js";
+import { nockDeleteInstallation, nockGetInstallation, nockInstallationRepositories, nockUserInstallations } from "../helpers/github/installations.js";
+import { nockMarketplaceAccount } from "../helpers/github/marketplace.js";
+import { nockOAuthToken } from "../helpers/github/oauth.js";
 import { SETTINGS, startConnectServer } from "../helpers/github-connect.js";
 import type { TestServer } from "../helpers/test-server.js";
 

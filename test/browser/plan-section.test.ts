@@ -3,7 +3,7 @@ import type { Connection } from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumAvailable, launchBrowser, screenshot, signInWithDevForm } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
-import { ACME } from "../helpers/github-api.js";
+import { ACME } from "../helpers/github/fixtures.js";
 import { SETTINGS } from "../helpers/github-connect.js";
 import { deliverPurchase, LISTING } from "../helpers/marketplace.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolations } from "../helpers/accessibility.js";
 import { AVATAR_SVG, chromiumAvailable, launchBrowser, screenshot, signInWithDevForm } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
-import { ACME, nockGetApp } from "../helpers/github-api.js";
+import { nockGetApp } from "../helpers/github/apps.js";
+import { ACME } from "../helpers/github/fixtures.js";
 import { SETTINGS, startConnectServer } from "../helpers/github-connect.js";
 import type { TestServer } from "../helpers/test-server.js";
 

@@ -3,18 +3,12 @@ import { expect } from "vitest";
 import type { Models } from "../../src/models/index.js";
 import { signInAs, type PageResponse, type WebClient } from "./auth.js";
 import { storedAll } from "./documents.js";
-import {
-  ACME,
-  nockGetInstallation,
-  nockMarketplaceAccount,
-  nockInstallationRepositories,
-  nockInstallationToken,
-  nockOAuthToken,
-  nockUserInstallations,
-  type InstallationSpec,
-  type MarketplacePurchaseSpec,
-  type RepoSpec,
-} from "./github-api.js";
+import { ACME } from "./github/fixtures.js";
+import { nockInstallationToken } from "./github/installation-tokens.js";
+import { type InstallationSpec, nockGetInstallation, nockInstallationRepositories, nockUserInstallations } from "./github/installations.js";
+import { type MarketplacePurchaseSpec, nockMarketplaceAccount } from "./github/marketplace.js";
+import { nockOAuthToken } from "./github/oauth.js";
+import { type RepoSpec } from "./github/repos.js";
 import { startTestServer, type TestServer } from "./test-server.js";
 
 export const SETTINGS = "/workspace/settings/repos";

@@ -4,7 +4,7 @@ import type { Models } from "../../src/models/index.js";
 import { createCredentials, type Credentials } from "../../src/credentials/credentials.js";
 import { TestOctokit } from "./test-server.js";
 import { testConfig } from "./test-config.js";
-import { ACME, type AccountSpec } from "./github-api.js";
+import { type AccountSpec, ACME } from "./github/fixtures.js";
 
 /** Two service tokens, as during a rotation (INTERNAL_API_TOKENS="old,new"). */
 export const SERVICE_TOKEN_OLD = "svc-old-0123456789abcdef0123456789abcdef";

@@ -1,5 +1,6 @@
 import { expect } from "vitest";
-import { planFields, type AccountSpec, type Json, type ListingPlanSpec, type MarketplacePurchaseSpec } from "./github-api.js";
+import { type AccountSpec, type Json } from "./github/fixtures.js";
+import { type ListingPlanSpec, type MarketplacePurchaseSpec, planFields } from "./github/marketplace.js";
 import { deliverWebhook, webhookExamples, webhookFixture } from "./webhooks.js";
 
 /**

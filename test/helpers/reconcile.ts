@@ -5,7 +5,7 @@ import type { GitHubInstallationDoc } from "../../src/models/github-installation
 import { runReconcile, type ReconcileOptions, type ReconcileResult } from "../../src/reconcile/run-reconcile.js";
 import type { ReconcileSummary } from "../../src/reconcile/summary.js";
 import { createProbotInstance } from "../../src/github/probot-factory.js";
-import { ACME } from "./github-api.js";
+import { ACME } from "./github/fixtures.js";
 import { testConfig } from "./test-config.js";
 import { captureLogger, type CapturedLogger } from "./test-logger.js";
 import { TestOctokit } from "./test-server.js";

@@ -10,7 +10,7 @@ import { projectPaths } from "../../src/project-paths.js";
 import { createWebApp } from "../../src/web/create-web-app.js";
 import { appRegistrationRoutes } from "../../src/web/registration/registration-routes.js";
 import { WebClient } from "../helpers/auth.js";
-import { nockManifestConversion } from "../helpers/github-api.js";
+import { nockManifestConversion } from "../helpers/github/apps.js";
 import { startSmeeStandIn, type SmeeStandIn } from "../helpers/smee-stand-in.js";
 import { captureLogger } from "../helpers/test-logger.js";
 import { listen } from "../helpers/test-server.js";

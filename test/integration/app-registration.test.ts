@@ -11,7 +11,7 @@ import { SETUP_STATE_COOKIE } from "../../src/web/registration/registration-rout
 import { testPrivateKey } from "../helpers/app-credentials.js";
 import { WebClient } from "../helpers/auth.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
-import { nockManifestConversion } from "../helpers/github-api.js";
+import { nockManifestConversion } from "../helpers/github/apps.js";
 import { listen } from "../helpers/test-server.js";
 import { captureLogger } from "../helpers/test-logger.js";
 

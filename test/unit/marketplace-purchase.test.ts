@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { readMarketplaceAccount, readMarketplacePlan } from "../../src/github/marketplace-purchase.js";
 import { MalformedPayloadError } from "../../src/github/payload.js";
-import { githubFixture, type Json } from "../helpers/github-api.js";
+import { githubFixture, type Json } from "../helpers/github/fixtures.js";
 
 describe("reading the Marketplace API's answers", () => {
   test("GitHub's documented example account, as it is: the plan, the trial and the pending change", () => {

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { deliveryCutoff } from "../../src/reconcile/redeliver-failed.js";
 import { groupByGuid, redeliveryReason, STUCK_AFTER_MS } from "../../src/reconcile/delivery-groups.js";
 import type { HookDeliveryAttempt } from "../../src/github/reconcile-api.js";
-import { deliveryAttemptJson } from "../helpers/github-hook-deliveries.js";
+import { deliveryAttemptJson } from "../helpers/github/hook-deliveries.js";
 
 const NOW = new Date("2026-11-24T12:00:00Z");
 const attempt = (id: number, guid: string, statusCode: number) =>

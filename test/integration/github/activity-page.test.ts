@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { WebClient } from "../../helpers/auth.js";
-import { nockDeleteInstallation } from "../../helpers/github-api.js";
+import { nockDeleteInstallation } from "../../helpers/github/installations.js";
 import { connectThroughGitHub, mainOf, pageText, SETTINGS, signInAdmin, signInMember, startConnectServer } from "../../helpers/github-connect.js";
 import { useTestServer } from "../../helpers/use-test-server.js";
 

@@ -1,6 +1,8 @@
 import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { signInAs } from "../../helpers/auth.js";
-import { nockGetInstallation, nockGetInstallationMissing, nockOAuthToken, nockUserInstallations } from "../../helpers/github-api.js";
+import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
+import { nockGetInstallation, nockGetInstallationMissing, nockInstallationRepositories, nockUserInstallations } from "../../helpers/github/installations.js";
+import { nockOAuthToken } from "../../helpers/github/oauth.js";
 import {
   arriveAtSetup,
   connectThroughGitHub,
@@ -163,7 +165,6 @@ describe("attacks on the connect flow", () => {
     const setup = await arriveAtSetup(admin, { installation_id: "53008", setup_action: "install", state: stateOf(await pressConnect(admin)) });
     nockOAuthToken({ code: "once" });
     nockUserInstallations([[{ id: 53008 }]]);
-    const { nockInstallationToken, nockInstallationRepositories } = await import("../../helpers/github-api.js");
     nockInstallationToken(53008);
     nockInstallationRepositories([[]]);
     const path = `/github/callback?code=once&state=${encodeURIComponent(stateOf(setup.location))}`;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { WebClient } from "../../helpers/auth.js";
 import { stored } from "../../helpers/documents.js";
-import { TEST_CLIENT_ID } from "../../helpers/github-api.js";
+import { TEST_CLIENT_ID } from "../../helpers/github/oauth.js";
 import {
   arriveAtSetup,
   confirmSetup,
@@ -16,13 +16,9 @@ import {
   startConnectServer,
   stateOf,
 } from "../../helpers/github-connect.js";
-import {
-  nockGetInstallation,
-  nockInstallationRepositories,
-  nockInstallationToken,
-  nockOAuthToken,
-  nockUserInstallations,
-} from "../../helpers/github-api.js";
+import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
+import { nockGetInstallation, nockInstallationRepositories, nockUserInstallations } from "../../helpers/github/installations.js";
+import { nockOAuthToken } from "../../helpers/github/oauth.js";
 import { useTestServer } from "../../helpers/use-test-server.js";
 
 const ctx = useTestServer(startConnectServer);
@@ -92,7 +88,7 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
 
   test("a personal account is shown as one", async () => {
     const admin = await signInAdmin(ctx.server, "org_personal");
-    const callback = await connectThroughGitHub(admin, { installation: { id: 52003, account: { id: 80001, login: "mona-admin", type: "User" }, htmlUrl: null } });
+    const callback = await connectThroughGitHub(admin, { installation: { id: 52003, account: { id: 80001, login: "mona-admin", type: "User" }, htmlUrl: "https://evil.example/settings/installations/52003" } });
     expect(callback.status, callback.body).toBe(303);
     const text = pageText((await admin.get(SETTINGS)).body);
     expect(text).toContain("Connected mona-admin Personal account");

@@ -8,7 +8,7 @@ import {
 import { applyInstallationRemoved } from "../../../src/installations/installation-changes.js";
 import { findGitHubConnection, linkInstallation } from "../../../src/installations/organization-connection.js";
 import { useTestModels } from "../../helpers/use-test-server.js";
-import { installationJson, type InstallationSpec } from "../../helpers/github-api.js";
+import { installationJson, type InstallationSpec } from "../../helpers/github/installations.js";
 
 const now = () => new Date("2026-11-24T12:00:00Z");
 

@@ -1,13 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { stored, storedAll } from "../../helpers/documents.js";
-import {
-  nockDeleteInstallation,
-  nockGetInstallation,
-  nockInstallationRepositories,
-  nockInstallationToken,
-  nockOAuthToken,
-  nockUserInstallations,
-} from "../../helpers/github-api.js";
+import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
+import { nockDeleteInstallation, nockGetInstallation, nockInstallationRepositories, nockUserInstallations } from "../../helpers/github/installations.js";
+import { nockOAuthToken } from "../../helpers/github/oauth.js";
 import {
   arriveAtSetup,
   confirmSetup,

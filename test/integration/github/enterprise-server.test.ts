@@ -2,7 +2,8 @@ import nock from "nock";
 import { expect, test } from "vitest";
 import { createGitHubAppClient } from "../../../src/github/app-client.js";
 import { createProbotInstance } from "../../../src/github/probot-factory.js";
-import { githubFixture, INSTALLATION_TOKEN } from "../../helpers/github-api.js";
+import { descriptionFor, documentedBody } from "../../helpers/contract/openapi-responses.js";
+import { githubFixture, INSTALLATION_TOKEN } from "../../helpers/github/fixtures.js";
 import { captureLogger } from "../../helpers/test-logger.js";
 import { testConfig } from "../../helpers/test-config.js";
 import { TestOctokit } from "../../helpers/test-server.js";
@@ -14,12 +15,12 @@ const GHES_API = "https://ghes.example.com/api/v3";
 test("on GitHub Enterprise Server the installation token is minted there, and used there", async () => {
   const config = testConfig({ GHE_HOST: "ghes.example.com" });
   const probot = createProbotInstance({ github: config.github, secret: config.github.webhookSecret, log: captureLogger("silent").log, Octokit: TestOctokit });
-  const minted = nock(GHES_API).post("/app/installations/4242/access_tokens").matchHeader("authorization", /^bearer eyJ/i).reply(201, githubFixture("installation-access-token"));
+  const minted = nock(GHES_API).post("/app/installations/4242/access_tokens").matchHeader("authorization", /^bearer eyJ/i).reply(201, documentedBody("POST /app/installations/{installation_id}/access_tokens", 201, githubFixture("installation-access-token"), descriptionFor(GHES_API)));
   const listed = nock(GHES_API)
     .get("/installation/repositories")
     .query({ per_page: "100" })
     .matchHeader("authorization", `token ${INSTALLATION_TOKEN}`)
-    .reply(200, { total_count: 0, repositories: [] });
+    .reply(200, documentedBody("GET /installation/repositories", 200, { total_count: 0, repositories: [] }, descriptionFor(GHES_API)));
 
   const result = await createGitHubAppClient({ probot }).listInstallationRepositoryIds(4242);
 

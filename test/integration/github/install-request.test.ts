@@ -1,6 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { stored } from "../../helpers/documents.js";
-import { nockGitHubUser, nockMarketplaceAccount, nockOAuthToken } from "../../helpers/github-api.js";
+import { nockMarketplaceAccount } from "../../helpers/github/marketplace.js";
+import { nockOAuthToken } from "../../helpers/github/oauth.js";
+import { nockGitHubUser } from "../../helpers/github/users.js";
 import { arriveAtSetup, pageText, pressConnect, SETTINGS, signInAdmin, startConnectServer, stateOf } from "../../helpers/github-connect.js";
 import { deliverWebhook, webhookExample, webhookUser } from "../../helpers/webhooks.js";
 import { useTestServer } from "../../helpers/use-test-server.js";

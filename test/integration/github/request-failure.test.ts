@@ -2,7 +2,7 @@ import nock from "nock";
 import { describe, expect, test } from "vitest";
 import { describeGitHubFailure, gitHubFailure } from "../../../src/github/request-failure.js";
 import { GitHubUnavailableError } from "../../../src/connect/connect-errors.js";
-import { GITHUB_API } from "../../helpers/github-api.js";
+import { GITHUB_API } from "../../helpers/github/rest.js";
 import { TestOctokit } from "../../helpers/test-server.js";
 
 /** The error a real Octokit throws when GitHub answers `status` (or, with no status, when nothing answers). */

@@ -4,7 +4,10 @@ import { createGitHubAppClient } from "../../../src/github/app-client.js";
 import { createProbotInstance } from "../../../src/github/probot-factory.js";
 import { captureLogger } from "../../helpers/test-logger.js";
 import { testConfig } from "../../helpers/test-config.js";
-import { GITHUB_API, INSTALLATION_TOKEN, nockInstallationToken, repositoryJson } from "../../helpers/github-api.js";
+import { INSTALLATION_TOKEN } from "../../helpers/github/fixtures.js";
+import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
+import { repositoryJson } from "../../helpers/github/repos.js";
+import { GITHUB_API } from "../../helpers/github/rest.js";
 
 // GitHub answers bursts (a reconnect paging through many repos) with a secondary rate limit:
 // 403 and retry-after. The App's own Octokit (no test overrides) waits and tries again.

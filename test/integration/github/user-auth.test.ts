@@ -1,7 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { BadVerificationCodeError, GitHubUnavailableError } from "../../../src/connect/connect-errors.js";
 import { createGitHubUserAuth } from "../../../src/github/user-auth.js";
-import { ACME, nockGitHubUser, nockOAuthToken, nockUserInstallations, USER_TOKEN } from "../../helpers/github-api.js";
+import { ACME, USER_TOKEN } from "../../helpers/github/fixtures.js";
+import { nockUserInstallations } from "../../helpers/github/installations.js";
+import { nockOAuthToken } from "../../helpers/github/oauth.js";
+import { nockGitHubUser } from "../../helpers/github/users.js";
 import { RECORDING_STAND_INS, withNockBack } from "../../helpers/nock-back.js";
 import { testConfig } from "../../helpers/test-config.js";
 

@@ -1,10 +1,6 @@
 import { describe, expect, test } from "vitest";
-import {
-  INSTALLATION_TOKEN,
-  installationTokenNumber,
-  nockInstallationTokenRefused,
-  nockScopedInstallationToken,
-} from "../../helpers/github-api.js";
+import { INSTALLATION_TOKEN } from "../../helpers/github/fixtures.js";
+import { installationTokenNumber, nockInstallationTokenRefused, nockScopedInstallationToken } from "../../helpers/github/installation-tokens.js";
 import {
   internalApiEnv,
   LEGACY_ORGANIZATION,

@@ -6,8 +6,9 @@ import { afterAll, beforeAll, beforeEach, expect, inject, test } from "vitest";
 import { createModels, type Models } from "../../../src/models/index.js";
 import { connectTestDatabase, dropAndClose, testDatabaseName, withDatabaseName } from "../../helpers/database.js";
 import { stored } from "../../helpers/documents.js";
-import { GITHUB_API, nockAppInstallations } from "../../helpers/github-api.js";
-import { nockHookDeliveries } from "../../helpers/github-hook-deliveries.js";
+import { nockAppInstallations } from "../../helpers/github/installations.js";
+import { GITHUB_API } from "../../helpers/github/rest.js";
+import { nockHookDeliveries } from "../../helpers/github/hook-deliveries.js";
 import { buildBundles, lambdaContext, setEnv, type BuiltBundles } from "../../helpers/lambda.js";
 import { testEnv } from "../../helpers/test-config.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { createEntitlements, type Entitlements } from "../../../src/marketplace/entitlements.js";
-import { ACME, type AccountSpec } from "../../helpers/github-api.js";
+import { type AccountSpec, ACME } from "../../helpers/github/fixtures.js";
 import { deliverPurchase, LISTING } from "../../helpers/marketplace.js";
 import { startTestServer } from "../../helpers/test-server.js";
 import { testConfig } from "../../helpers/test-config.js";

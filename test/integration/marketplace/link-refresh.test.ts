@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { createEntitlements } from "../../../src/marketplace/entitlements.js";
 import { stored, storedAll } from "../../helpers/documents.js";
-import { ACME, nockMarketplaceAccount } from "../../helpers/github-api.js";
+import { ACME } from "../../helpers/github/fixtures.js";
+import { nockMarketplaceAccount } from "../../helpers/github/marketplace.js";
 import { connectThroughGitHub, signInAdmin, startConnectServer } from "../../helpers/github-connect.js";
 import { deliverPurchase, LISTING } from "../../helpers/marketplace.js";
 import { useTestServer } from "../../helpers/use-test-server.js";

@@ -5,15 +5,8 @@ import type { Models } from "../../../src/models/index.js";
 import { checkMarketplacePlans, refreshMarketplaceAccount, type MarketplaceSyncDeps } from "../../../src/marketplace/marketplace-sync.js";
 import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
 import { stored, storedAll } from "../../helpers/documents.js";
-import {
-  ACME,
-  nockMarketplaceAccount,
-  nockMarketplacePlanAccounts,
-  nockMarketplacePlans,
-  nockMarketplacePlansFailing,
-  type AccountSpec,
-  type ListingPlanSpec,
-} from "../../helpers/github-api.js";
+import { type AccountSpec, ACME } from "../../helpers/github/fixtures.js";
+import { type ListingPlanSpec, nockMarketplaceAccount, nockMarketplacePlanAccounts, nockMarketplacePlans, nockMarketplacePlansFailing } from "../../helpers/github/marketplace.js";
 import { LISTING } from "../../helpers/marketplace.js";
 import { testConfig } from "../../helpers/test-config.js";
 import { captureLogger, type CapturedLogger } from "../../helpers/test-logger.js";

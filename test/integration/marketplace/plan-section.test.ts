@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { ACME } from "../../helpers/github-api.js";
+import { ACME } from "../../helpers/github/fixtures.js";
 import { pageText, SETTINGS, signInAdmin, signInMember } from "../../helpers/github-connect.js";
 import { deliverPurchase, LISTING } from "../../helpers/marketplace.js";
 import { startTestServer } from "../../helpers/test-server.js";

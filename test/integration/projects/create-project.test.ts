@@ -1,13 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { storedAll } from "../../helpers/documents.js";
-import {
-  ACME,
-  INSTALLATION_TOKEN,
-  nockCreateOrgRepo,
-  nockInstallationToken,
-  nockRepo,
-  type AccountSpec,
-} from "../../helpers/github-api.js";
+import { type AccountSpec, ACME, INSTALLATION_TOKEN } from "../../helpers/github/fixtures.js";
+import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
+import { nockCreateOrgRepo, nockRepo } from "../../helpers/github/repos.js";
 import { domainSnapshot, expectNothingChanged, mainOf, pageText, SETTINGS, signInAdmin, signInMember, startConnectServer } from "../../helpers/github-connect.js";
 import { storeInstallation, type StoredInstallationSpec } from "../../helpers/internal-api.js";
 import { DEFAULT_PROJECTS, flashesIn, PROJECTS, submitAndFollow } from "../../helpers/projects.js";

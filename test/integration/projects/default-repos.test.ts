@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, test } from "vitest";
 import type { RepoAllowance, RepoEntitlements } from "../../../src/marketplace/entitlements.js";
 import { storedAll } from "../../helpers/documents.js";
-import { ACME, INSTALLATION_TOKEN, nockCreateOrgRepo, nockInstallationToken, nockRepo } from "../../helpers/github-api.js";
+import { ACME, INSTALLATION_TOKEN } from "../../helpers/github/fixtures.js";
+import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
+import { nockCreateOrgRepo, nockRepo } from "../../helpers/github/repos.js";
 import { domainSnapshot, expectNothingChanged, pageText, SETTINGS, signInAdmin } from "../../helpers/github-connect.js";
 import { storeInstallation } from "../../helpers/internal-api.js";
 import { DEFAULT_PROJECTS, PROJECTS, submitAndFollow } from "../../helpers/projects.js";

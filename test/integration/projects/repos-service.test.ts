@@ -4,7 +4,9 @@ import { createEntitlements, type RepoEntitlements } from "../../../src/marketpl
 import { createProbotInstance } from "../../../src/github/probot-factory.js";
 import { RepoGitHubError, RepoNotAllowedError } from "../../../src/repos/repo-errors.js";
 import { createRepos } from "../../../src/repos/repos.js";
-import { ACME, nockCreateOrgRepo, nockInstallationToken, nockInstallationTokenRefused } from "../../helpers/github-api.js";
+import { ACME } from "../../helpers/github/fixtures.js";
+import { nockInstallationToken, nockInstallationTokenRefused } from "../../helpers/github/installation-tokens.js";
+import { nockCreateOrgRepo } from "../../helpers/github/repos.js";
 import { domainSnapshot, expectNothingChanged } from "../../helpers/github-connect.js";
 import { LEGACY_ORGANIZATION, storeInstallation, testCredentials } from "../../helpers/internal-api.js";
 import { testConfig } from "../../helpers/test-config.js";

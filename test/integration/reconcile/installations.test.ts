@@ -1,13 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { storedAll } from "../../helpers/documents.js";
-import {
-  nockAppInstallations,
-  nockGetInstallationMissing,
-  nockInstallationRepositories,
-  nockInstallationToken,
-  type AccountSpec,
-} from "../../helpers/github-api.js";
-import { nockHookDeliveries } from "../../helpers/github-hook-deliveries.js";
+import { type AccountSpec } from "../../helpers/github/fixtures.js";
+import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
+import { nockAppInstallations, nockGetInstallationMissing, nockInstallationRepositories } from "../../helpers/github/installations.js";
+import { nockHookDeliveries } from "../../helpers/github/hook-deliveries.js";
 import { completed, minutesAgo, storeInstallations, useReconcileHarness } from "../../helpers/reconcile.js";
 
 // Design rule 7, second half: installations reconciled against GET /app/installations, through the

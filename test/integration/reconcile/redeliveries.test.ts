@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { nockAppInstallations } from "../../helpers/github-api.js";
-import { nockHookDeliveries, nockRedeliver, type DeliveryAttemptSpec } from "../../helpers/github-hook-deliveries.js";
+import { nockAppInstallations } from "../../helpers/github/installations.js";
+import { type DeliveryAttemptSpec, nockHookDeliveries, nockRedeliver } from "../../helpers/github/hook-deliveries.js";
 import { completed, minutesAgo, RECONCILE_NOW, useReconcileHarness } from "../../helpers/reconcile.js";
 
 // Design rule 7, first half: GitHub never redelivers by itself, so each run pages the App's

@@ -3,8 +3,11 @@ import { ProbotOctokit } from "probot";
 import { describe, expect, test } from "vitest";
 import type { ReconcileStep } from "../../../src/reconcile/context.js";
 import { exitCodeOf } from "../../../src/reconcile/run-reconcile.js";
-import { GITHUB_API, INSTALLATION_TOKEN, nockAppInstallations, nockInstallationRepositories, nockInstallationToken } from "../../helpers/github-api.js";
-import { deliveryAttemptJson, nockHookDeliveries, nockRedeliver, type DeliveryAttemptSpec } from "../../helpers/github-hook-deliveries.js";
+import { INSTALLATION_TOKEN } from "../../helpers/github/fixtures.js";
+import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
+import { nockAppInstallations, nockInstallationRepositories } from "../../helpers/github/installations.js";
+import { GITHUB_API } from "../../helpers/github/rest.js";
+import { deliveryAttemptJson, type DeliveryAttemptSpec, nockHookDeliveries, nockRedeliver } from "../../helpers/github/hook-deliveries.js";
 import { completed, minutesAgo, RECONCILE_NOW, storeInstallations, useReconcileHarness } from "../../helpers/reconcile.js";
 
 // A run as a whole: the lease, the summary, failures and crashes, the extension point.

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { main } from "../../../scripts/migrate-legacy.js";
 import { createIndexes, createModels, type Models } from "../../../src/models/index.js";
 import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
-import { ACME, nockAccount, nockGitHubUser, nockOrgRepos, nockOwnRepos, nockRepo, nockUserRepos, type RepoSpec } from "../../helpers/github-api.js";
+import { ACME } from "../../helpers/github/fixtures.js";
+import { nockOrgRepos, nockOwnRepos, nockRepo, nockUserRepos, type RepoSpec } from "../../helpers/github/repos.js";
+import { nockAccount, nockGitHubUser } from "../../helpers/github/users.js";
 import { LEGACY_ORGANIZATION, LEGACY_TOKEN, internalApiEnv } from "../../helpers/internal-api.js";
 import { testEnv } from "../../helpers/test-config.js";
 import { TestOctokit } from "../../helpers/test-server.js";

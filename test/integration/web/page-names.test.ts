@@ -11,7 +11,7 @@ import {
   WorkOSSigningKey,
 } from "../../helpers/auth.js";
 import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
-import { nockGetApp } from "../../helpers/github-api.js";
+import { nockGetApp } from "../../helpers/github/apps.js";
 import { mainOf, pageText, SETTINGS, signInAdmin } from "../../helpers/github-connect.js";
 import { testConfig } from "../../helpers/test-config.js";
 import { startTestServer, type TestServer } from "../../helpers/test-server.js";

@@ -1,5 +1,7 @@
 import nock from "nock";
-import { GITHUB_API, githubFixture, type Json } from "./github-api.js";
+import { documentedBody } from "../contract/openapi-responses.js";
+import { githubFixture, type Json } from "./fixtures.js";
+import { APP_JWT, errorBody, GITHUB_API, SERVER_ERROR } from "./rest.js";
 
 /*
  * The App's webhook delivery log as GitHub serves it to the App's JWT: GET /app/hook/deliveries
@@ -45,7 +47,6 @@ export function deliveryAttemptJson(spec: DeliveryAttemptSpec): Json {
   };
 }
 
-const APP_JWT = /^bearer eyJ/i;
 const cursorOf = (page: DeliveryAttemptSpec[]) => `v1_${page.at(-1)!.id}`;
 
 /**
@@ -61,7 +62,7 @@ export function nockHookDeliveries(pages: DeliveryAttemptSpec[][], options: { la
     const hasNext = index < all.length - 1 || (options.lastPageHasNext ?? false);
     const headers: Record<string, string> = { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": String(options.rateRemaining ?? 4990) };
     if (hasNext && page.length > 0) headers.link = `<${GITHUB_API}/app/hook/deliveries?per_page=100&cursor=${cursorOf(page)}>; rel="next"`;
-    scope.get("/app/hook/deliveries").query(query).reply(200, page.map(deliveryAttemptJson), headers);
+    scope.get("/app/hook/deliveries").query(query).reply(200, documentedBody("GET /app/hook/deliveries", 200, page.map(deliveryAttemptJson)), headers);
   });
   return scope;
 }
@@ -69,7 +70,8 @@ export function nockHookDeliveries(pages: DeliveryAttemptSpec[][], options: { la
 /** POST /app/hook/deliveries/{id}/attempts with the App's JWT: 202 Accepted, or GitHub's error. */
 export function nockRedeliver(attemptId: number, status: 202 | 422 | 500 = 202): nock.Scope {
   const scope = nock(GITHUB_API).post(`/app/hook/deliveries/${attemptId}/attempts`).matchHeader("authorization", APP_JWT);
-  if (status === 202) return scope.reply(202, {});
-  if (status === 422) return scope.reply(422, { message: "Validation Failed", documentation_url: "https://docs.github.com/rest/apps/webhooks#redeliver-a-delivery-for-an-app-webhook", status: "422" });
-  return scope.reply(500, { message: "Server Error" });
+  const operation = "POST /app/hook/deliveries/{delivery_id}/attempts";
+  if (status === 202) return scope.reply(202, documentedBody(operation, 202, {}));
+  if (status === 422) return scope.reply(422, errorBody(operation, 422, "Validation Failed", "https://docs.github.com/rest/apps/webhooks#redeliver-a-delivery-for-an-app-webhook"));
+  return scope.reply(500, SERVER_ERROR);
 }

@@ -1,0 +1,28 @@
+import nock from "nock";
+import { testPrivateKey } from "../app-credentials.js";
+import { documentedBody } from "../contract/openapi-responses.js";
+import { githubFixture, type Json } from "./fixtures.js";
+import { APP_JWT, GITHUB_API } from "./rest.js";
+
+/* The App itself: `GET /app`, and the manifest flow's conversion (src/web/registration/). */
+
+/** `GET /app` with the App's JWT: the App as GitHub names it (test/fixtures/github/app.json), with `changes` applied. */
+export function nockGetApp(changes: Json | { status: 500 | 401 } = {}): nock.Scope {
+  const scope = nock(GITHUB_API).get("/app").matchHeader("authorization", APP_JWT);
+  if ("status" in changes && typeof changes.status === "number") {
+    // GET /app documents no 401 or 5xx body: GitHub's basic-error, as it sends it.
+    return scope.reply(changes.status, { message: changes.status === 401 ? "A JSON web token could not be decoded" : "Server Error", documentation_url: "https://docs.github.com/rest", status: String(changes.status) });
+  }
+  return scope.reply(200, documentedBody("GET /app", 200, { ...githubFixture("app"), ...changes }));
+}
+
+/** What `POST /app-manifests/{code}/conversions` answers: the App GitHub registered, with a real PEM (and any field replaced by `changes`). */
+export function manifestConversionJson(changes: Json = {}): Json {
+  return { ...githubFixture("app-manifest-conversion"), pem: testPrivateKey(), ...changes };
+}
+
+/** `POST /app-manifests/{code}/conversions`: 201 with manifestConversionJson, as raw JSON. */
+export function nockManifestConversion(code: string, changes: Json = {}): nock.Scope {
+  const body = JSON.stringify(documentedBody("POST /app-manifests/{code}/conversions", 201, manifestConversionJson(changes)));
+  return nock(GITHUB_API).post(`/app-manifests/${code}/conversions`).reply(201, body, { "content-type": "application/json; charset=utf-8" });
+}
