@@ -2,7 +2,7 @@ import { conditionalUpsert } from "../db/conditional-upsert.js";
 import { isDuplicateKeyError } from "../db/duplicate-key.js";
 import type { MarketplaceAccountState } from "../github/marketplace-purchase.js";
 import type { Models } from "../models/index.js";
-import type { MarketplaceAccountDoc, MarketplacePlan } from "../models/marketplace-account.js";
+import type { MarketplaceAccountDoc } from "../models/marketplace-account.js";
 import { recordAudit } from "../events/audit-log.js";
 
 /**
@@ -151,17 +151,8 @@ export async function endAccountPurchase(deps: StoreDeps, accountId: number, sou
 export type PurchaseAction = "purchased" | "changed" | "cancelled" | "pending_change" | "pending_change_cancelled";
 
 /** A marketplace_purchase event, read from its payload. */
-export interface PurchaseEvent {
+export interface PurchaseEvent extends Omit<MarketplaceAccountState, "pendingChange"> {
   action: PurchaseAction;
-  accountId: number;
-  accountLogin: string;
-  accountType: string;
-  plan: MarketplacePlan;
-  billingCycle: string | null;
-  unitCount: number | null;
-  onFreeTrial: boolean;
-  freeTrialEndsOn: Date | null;
-  nextBillingDate: Date | null;
   /** effective_date, or the delivery's time when the payload has none. */
   effectiveAt: Date;
   actor: string;

@@ -8,7 +8,7 @@ import { nockInstallationToken } from "./github/installation-tokens.js";
 import { type InstallationSpec, nockGetInstallation, nockInstallationRepositories, nockUserInstallations } from "./github/installations.js";
 import { type MarketplacePurchaseSpec, nockMarketplaceAccount } from "./github/marketplace.js";
 import { nockOAuthToken } from "./github/oauth.js";
-import { type RepoSpec } from "./github/repos.js";
+import type { RepoSpec } from "./github/repos.js";
 import { startTestServer, type TestServer } from "./test-server.js";
 
 export const SETTINGS = "/workspace/settings/repos";

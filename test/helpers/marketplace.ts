@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { type AccountSpec, type Json } from "./github/fixtures.js";
+import type { AccountSpec, Json } from "./github/fixtures.js";
 import { type ListingPlanSpec, type MarketplacePurchaseSpec, planFields } from "./github/marketplace.js";
 import { deliverWebhook, webhookExamples, webhookFixture } from "./webhooks.js";
 

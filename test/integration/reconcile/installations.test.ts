@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { storedAll } from "../../helpers/documents.js";
-import { type AccountSpec } from "../../helpers/github/fixtures.js";
+import type { AccountSpec } from "../../helpers/github/fixtures.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
 import { nockAppInstallations, nockGetInstallationMissing, nockInstallationRepositories } from "../../helpers/github/installations.js";
 import { nockHookDeliveries } from "../../helpers/github/hook-deliveries.js";
