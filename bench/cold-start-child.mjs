@@ -8,7 +8,10 @@ import { pathToFileURL } from "node:url";
 const started = performance.now();
 const { handler } = await import(pathToFileURL(process.argv[2]).href);
 const loaded = performance.now();
-const result = await handler(JSON.parse(process.env.BENCH_EVENT), { awsRequestId: "cold-start-bench", functionName: "webhooks" });
+const result = await handler(JSON.parse(process.env.BENCH_EVENT), {
+  awsRequestId: "cold-start-bench",
+  functionName: "webhooks",
+});
 const handled = performance.now();
 process.stdout.write(
   `${JSON.stringify({

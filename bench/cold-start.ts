@@ -33,7 +33,15 @@ async function transpileUnbundled(outDir: string): Promise<string> {
   const entryPoints = readdirSync(path.join(root, "src"), { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
     .map((entry) => path.join(entry.parentPath, entry.name));
-  await build({ entryPoints, outdir: outDir, outbase: path.join(root, "src"), format: "esm", platform: "node", target: "node22", logLevel: "error" });
+  await build({
+    entryPoints,
+    outdir: outDir,
+    outbase: path.join(root, "src"),
+    format: "esm",
+    platform: "node",
+    target: "node22",
+    logLevel: "error",
+  });
   return path.join(outDir, "lambda", "webhooks.js");
 }
 
@@ -53,14 +61,20 @@ export async function coldStart(ctx: BenchContext): Promise<BenchOutput> {
     const built = await buildLambda({ outDir: bundleDir });
     const webhooks = built.find((fn) => fn.name === "webhooks")!;
     const unbundledEntry = await transpileUnbundled(unbundledDir);
-    const env = { ...process.env, ...testEnv({ LOG_LEVEL: "silent", MONGODB_URI: ctx.db.uriFor(`bench_cold_${Date.now()}`) }) };
+    const env = {
+      ...process.env,
+      ...testEnv({ LOG_LEVEL: "silent", MONGODB_URI: ctx.db.uriFor(`bench_cold_${Date.now()}`) }),
+    };
 
     const variants = { bundled: webhooks.entry, unbundled: unbundledEntry };
     const results: Record<keyof typeof variants, Run[]> = { bundled: [], unbundled: [] };
     for (let i = 0; i < runs; i++) {
       // Interleaved, so drift on the machine hits both alike.
       for (const [name, entry] of Object.entries(variants) as Array<[keyof typeof variants, string]>) {
-        const { event } = await webhookEvent("2.0", { event: "installation", payload: webhookFixture("installation.created.organization") });
+        const { event } = await webhookEvent("2.0", {
+          event: "installation",
+          payload: webhookFixture("installation.created.organization"),
+        });
         const run = await coldRun(entry, { ...env, BENCH_EVENT: JSON.stringify(event) });
         if (run.status !== 200) throw new Error(`cold start (${name}) answered ${run.status}`);
         results[name].push(run);
@@ -69,7 +83,10 @@ export async function coldStart(ctx: BenchContext): Promise<BenchOutput> {
     }
     const nodeOnly: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const { stdout } = await promisify(execFile)(process.execPath, ["-e", "process.stdout.write(String(performance.now()))"]);
+      const { stdout } = await promisify(execFile)(process.execPath, [
+        "-e",
+        "process.stdout.write(String(performance.now()))",
+      ]);
       nodeOnly.push(Number(stdout));
     }
 
@@ -81,7 +98,15 @@ export async function coldStart(ctx: BenchContext): Promise<BenchOutput> {
     const bundled = summary("bundled");
     const unbundled = summary("unbundled");
     const rows: Cell[][] = [
-      ["webhooks function", "module loaded ms", "x unbundled", "first webhook ms", "x unbundled", "RSS MiB", "what ships"],
+      [
+        "webhooks function",
+        "module loaded ms",
+        "x unbundled",
+        "first webhook ms",
+        "x unbundled",
+        "RSS MiB",
+        "what ships",
+      ],
       [
         "bundled (index.mjs)",
         bundled.loadMs,
@@ -91,7 +116,15 @@ export async function coldStart(ctx: BenchContext): Promise<BenchOutput> {
         bundled.rssMiB,
         describeBundle(webhooks),
       ],
-      ["unbundled (node_modules)", unbundled.loadMs, "1x", unbundled.firstWebhookMs, "1x", unbundled.rssMiB, `${webhooks.inputs.files} files, ${formatBytes(webhooks.inputs.bytes)}`],
+      [
+        "unbundled (node_modules)",
+        unbundled.loadMs,
+        "1x",
+        unbundled.firstWebhookMs,
+        "1x",
+        unbundled.rssMiB,
+        `${webhooks.inputs.files} files, ${formatBytes(webhooks.inputs.bytes)}`,
+      ],
       ["node alone (reference)", round(median(nodeOnly)), "", "", "", "", ""],
     ];
     // Sizes are exact, unlike the times: each function against its limit, where it has one.
@@ -99,7 +132,13 @@ export async function coldStart(ctx: BenchContext): Promise<BenchOutput> {
       ["function", "bundle", "zip", "limit", "within"],
       ...built.map((fn): Cell[] => {
         const limit = LAMBDA_FUNCTIONS[fn.name].maxBundleBytes;
-        return [fn.name, formatBytes(fn.bundleBytes), formatBytes(fn.zipBytes ?? 0), limit ? formatBytes(limit) : "", limit ? (fn.bundleBytes <= limit ? "yes" : "NO") : ""];
+        return [
+          fn.name,
+          formatBytes(fn.bundleBytes),
+          formatBytes(fn.zipBytes ?? 0),
+          limit ? formatBytes(limit) : "",
+          limit ? (fn.bundleBytes <= limit ? "yes" : "NO") : "",
+        ];
       }),
     ];
     const web = built.find((fn) => fn.name === "web")!;

@@ -62,11 +62,21 @@ interface Outcome {
 /** The App's Probot from the composition root, pointed at the stand-in (no database needed). */
 function probotFor(standIn: GitHubStandIn, Octokit?: typeof ProbotOctokit): Probot {
   const config = testConfig();
-  const assembly = createAssembly({ config: { ...config, github: { ...config.github, apiUrl: standIn.url } }, log: silent, database: { uri: "mongodb://unused" }, Octokit });
+  const assembly = createAssembly({
+    config: { ...config, github: { ...config.github, apiUrl: standIn.url } },
+    log: silent,
+    database: { uri: "mongodb://unused" },
+    Octokit,
+  });
   return assembly.probots!.app;
 }
 
-async function appWay(models: Models, standIn: GitHubStandIn, approach: string, Octokit?: typeof ProbotOctokit): Promise<Outcome> {
+async function appWay(
+  models: Models,
+  standIn: GitHubStandIn,
+  approach: string,
+  Octokit?: typeof ProbotOctokit,
+): Promise<Outcome> {
   await resetAccess(models);
   standIn.reset();
   // A fresh Probot: no installation token cached, as after a cold start.
@@ -82,11 +92,37 @@ async function appWay(models: Models, standIn: GitHubStandIn, approach: string, 
   };
   const started = performance.now();
   try {
-    const result = await refreshRepoAccess({ models, listInstallationRepositoryIds, log: silent }, ORG, INSTALLATION_ID);
-    return { approach, wallMs: performance.now() - started, githubMs, apiCalls: standIn.stats.calls, secondaryLimited: standIn.stats.secondaryLimited, writes: result.writes, reachable: result.reachable.length, unreachable: result.unreachable.length };
+    const result = await refreshRepoAccess(
+      { models, listInstallationRepositoryIds, log: silent },
+      ORG,
+      INSTALLATION_ID,
+    );
+    return {
+      approach,
+      wallMs: performance.now() - started,
+      githubMs,
+      apiCalls: standIn.stats.calls,
+      secondaryLimited: standIn.stats.secondaryLimited,
+      writes: result.writes,
+      reachable: result.reachable.length,
+      unreachable: result.unreachable.length,
+    };
   } catch (error) {
-    const message = error instanceof Error ? `${(error as { status?: number }).status ?? error.name} ${error.message.split(".")[0]}` : String(error);
-    return { approach, wallMs: performance.now() - started, githubMs, apiCalls: standIn.stats.calls, secondaryLimited: standIn.stats.secondaryLimited, writes: 0, reachable: 0, unreachable: 0, error: message };
+    const message =
+      error instanceof Error
+        ? `${(error as { status?: number }).status ?? error.name} ${error.message.split(".")[0]}`
+        : String(error);
+    return {
+      approach,
+      wallMs: performance.now() - started,
+      githubMs,
+      apiCalls: standIn.stats.calls,
+      secondaryLimited: standIn.stats.secondaryLimited,
+      writes: 0,
+      reachable: 0,
+      unreachable: 0,
+      error: message,
+    };
   }
 }
 
@@ -147,11 +183,18 @@ async function perRepoWay(models: Models, standIn: GitHubStandIn): Promise<Outco
 
 export async function reconnect(ctx: BenchContext): Promise<BenchOutput> {
   const runs = Math.max(1, Math.round(3 * ctx.scale));
-  const connection = await mongoose.createConnection(ctx.db.uriFor(`bench_reconnect_${Date.now()}`), { serverSelectionTimeoutMS: 5000 }).asPromise();
+  const connection = await mongoose
+    .createConnection(ctx.db.uriFor(`bench_reconnect_${Date.now()}`), { serverSelectionTimeoutMS: 5000 })
+    .asPromise();
   const installationRepos: StandInRepo[] = [];
-  for (let i = 1; i <= STORED; i++) if (reaches(i)) installationRepos.push({ id: repoId(i), owner: OWNER, name: `repo-${i}` });
+  for (let i = 1; i <= STORED; i++)
+    if (reaches(i)) installationRepos.push({ id: repoId(i), owner: OWNER, name: `repo-${i}` });
   for (let i = 1; i <= 40; i++) installationRepos.push({ id: 6_000_000 + i, owner: OWNER, name: `unstored-${i}` });
-  const standIn = await startGitHubStandIn({ repositories: installationRepos, delayMs: DELAY_MS, secondaryLimitEvery: LIMIT_EVERY });
+  const standIn = await startGitHubStandIn({
+    repositories: installationRepos,
+    delayMs: DELAY_MS,
+    secondaryLimitEvery: LIMIT_EVERY,
+  });
   try {
     const models = createModels(connection);
     await createIndexes(models);
@@ -160,14 +203,26 @@ export async function reconnect(ctx: BenchContext): Promise<BenchOutput> {
     const stock = await appWay(models, standIn, "app, Probot's stock Octokit", ProbotOctokit);
     ctx.log(`reconnect: the app's refresh as it ships (${runs} runs)`);
     const retrying: Outcome[] = [];
-    for (let i = 0; i < runs; i++) retrying.push(await appWay(models, standIn, "app, as it ships (retries secondary limits)"));
+    for (let i = 0; i < runs; i++)
+      retrying.push(await appWay(models, standIn, "app, as it ships (retries secondary limits)"));
     ctx.log("reconnect: one call per repo (baseline)");
     const baseline = await perRepoWay(models, standIn);
 
     const app = retrying.find((o) => o.wallMs === median(retrying.map((r) => r.wallMs)))!;
     const outcomes = [stock, app, baseline];
     const rows: Cell[][] = [
-      ["approach", "wall s", "GitHub s", "API calls", "403 secondary", "DB writes", "reachable", "unreachable", "vs baseline", "result"],
+      [
+        "approach",
+        "wall s",
+        "GitHub s",
+        "API calls",
+        "403 secondary",
+        "DB writes",
+        "reachable",
+        "unreachable",
+        "vs baseline",
+        "result",
+      ],
       ...outcomes.map((o): Cell[] => [
         o.approach,
         round(o.wallMs / 1000, 2),
@@ -193,7 +248,15 @@ export async function reconnect(ctx: BenchContext): Promise<BenchOutput> {
     return {
       name: "reconnect",
       table: formatTable("3. Reconnect at scale", rows, notes),
-      results: { stored: STORED, delayMs: DELAY_MS, secondaryLimitEvery: LIMIT_EVERY, database: ctx.db.kind, stock, retrying, baseline },
+      results: {
+        stored: STORED,
+        delayMs: DELAY_MS,
+        secondaryLimitEvery: LIMIT_EVERY,
+        database: ctx.db.kind,
+        stock,
+        retrying,
+        baseline,
+      },
     };
   } finally {
     await standIn.close();

@@ -44,7 +44,12 @@ async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
 
   const db = await openBenchDatabase(log);
-  const machine = { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "unknown" };
+  const machine = {
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? "unknown",
+  };
   log(`database: ${db.kind}; ${machine.cpus} CPUs (${machine.cpu}); node ${machine.node}; scale ${scale}`);
   try {
     for (const name of names) {
@@ -60,7 +65,9 @@ async function main(): Promise<void> {
   } finally {
     await db.stop();
   }
-  console.log(`\nbench: ${names.length} benchmark(s) in ${Math.round((performance.now() - started) / 1000)} s; results in bench/results/`);
+  console.log(
+    `\nbench: ${names.length} benchmark(s) in ${Math.round((performance.now() - started) / 1000)} s; results in bench/results/`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -20,7 +20,9 @@ const serverScript = fileURLToPath(new URL("./lib/ingest-server.ts", import.meta
 export async function settingsPage(ctx: BenchContext): Promise<BenchOutput> {
   const requests = Math.max(50, Math.round(150 * ctx.scale));
   const dbName = `bench_settings_${Date.now()}`;
-  const connection = await mongoose.createConnection(ctx.db.uriFor(dbName), { serverSelectionTimeoutMS: 5000 }).asPromise();
+  const connection = await mongoose
+    .createConnection(ctx.db.uriFor(dbName), { serverSelectionTimeoutMS: 5000 })
+    .asPromise();
   const models = createModels(connection);
   await createIndexes(models);
   await models.Repo.insertMany(
@@ -34,13 +36,21 @@ export async function settingsPage(ctx: BenchContext): Promise<BenchOutput> {
     })),
   );
 
-  const env = { ...process.env, ...testEnv({ LOG_LEVEL: "silent", PORT: "0", AUTH_MODE: "dev", MONGODB_URI: ctx.db.uriFor(dbName) }), BENCH_SERVER: "app" };
+  const env = {
+    ...process.env,
+    ...testEnv({ LOG_LEVEL: "silent", PORT: "0", AUTH_MODE: "dev", MONGODB_URI: ctx.db.uriFor(dbName) }),
+    BENCH_SERVER: "app",
+  };
   const child = await startChild(serverScript, env);
   try {
     const url = String(child.ready.url);
     const big = await devSignIn(url, { email: "admin@big.example", organizationId: "org_big", role: "admin" });
     const empty = await devSignIn(url, { email: "admin@empty.example", organizationId: "org_empty", role: "admin" });
-    const get = (path: string, cookie?: string): PreparedRequest => ({ method: "GET", path, headers: { accept: "text/html", ...(cookie ? { cookie } : {}) } });
+    const get = (path: string, cookie?: string): PreparedRequest => ({
+      method: "GET",
+      path,
+      headers: { accept: "text/html", ...(cookie ? { cookie } : {}) },
+    });
     const page = await fetch(`${url}/workspace/settings/repos`, { headers: { accept: "text/html", cookie: big } });
     const html = await page.text();
     // The first page of 50, with the total.
@@ -56,14 +66,25 @@ export async function settingsPage(ctx: BenchContext): Promise<BenchOutput> {
     const measured = [];
     for (const [label, request] of cases) {
       ctx.log(`settings page: ${label}, ${requests} requests one at a time`);
-      await runLoad(url, Array.from({ length: 10 }, () => request), 1);
-      const load = await runLoad(url, Array.from({ length: requests }, () => request), 1);
+      await runLoad(
+        url,
+        Array.from({ length: 10 }, () => request),
+        1,
+      );
+      const load = await runLoad(
+        url,
+        Array.from({ length: requests }, () => request),
+        1,
+      );
       const ok = load.statuses["200"] ?? 0;
       if (ok !== requests) throw new Error(`${label}: ${JSON.stringify(load.statuses)}`);
       measured.push({ label, ...summarize(load.latenciesMs) });
     }
     // The page's repo queries (a count and 50 in slug order), timed alone from this process: how much of the page is the database.
-    for (const [label, organizationId] of [["repo page alone, 0 repos", "org_empty"], [`repo page alone, ${REPOS.toLocaleString("en-US")} repos`, "org_big"]] as const) {
+    for (const [label, organizationId] of [
+      ["repo page alone, 0 repos", "org_empty"],
+      [`repo page alone, ${REPOS.toLocaleString("en-US")} repos`, "org_big"],
+    ] as const) {
       const latencies: number[] = [];
       for (let i = 0; i < requests; i++) {
         const started = performance.now();
@@ -85,7 +106,13 @@ export async function settingsPage(ctx: BenchContext): Promise<BenchOutput> {
     return {
       name: "settings-page",
       table: formatTable("4. Settings page", rows, notes),
-      results: { repos: REPOS, requests, htmlBytes: Buffer.byteLength(html), database: ctx.db.kind, cases: measured.map((m) => ({ ...m, p50Ms: round(m.p50Ms), p99Ms: round(m.p99Ms) })) },
+      results: {
+        repos: REPOS,
+        requests,
+        htmlBytes: Buffer.byteLength(html),
+        database: ctx.db.kind,
+        cases: measured.map((m) => ({ ...m, p50Ms: round(m.p50Ms), p99Ms: round(m.p99Ms) })),
+      },
     };
   } finally {
     await child.stop();

@@ -27,7 +27,9 @@ interface PhaseResult {
 
 function row(result: PhaseResult, baseline: PhaseResult | undefined): Cell[] {
   const latency = summarize(result.load.latenciesMs);
-  const non2xx = Object.entries(result.load.statuses).reduce((n, [s, c]) => n + (s.startsWith("2") ? 0 : c), 0) + result.load.failures;
+  const non2xx =
+    Object.entries(result.load.statuses).reduce((n, [s, c]) => n + (s.startsWith("2") ? 0 : c), 0) +
+    result.load.failures;
   return [
     result.server === "app" ? "GitHub Connect (MongoDB)" : "bare Probot, no-op",
     result.phase,
@@ -53,7 +55,9 @@ export async function webhookIngest(ctx: BenchContext): Promise<BenchOutput> {
   const phases: PhaseResult[] = [];
   let integrity: Record<string, number> = {};
   for (const server of ["bare", "app"] as const) {
-    ctx.log(`webhook ingest: ${server} server, ${first.length} deliveries then ${storm.length} redeliveries at concurrency ${CONCURRENCY}`);
+    ctx.log(
+      `webhook ingest: ${server} server, ${first.length} deliveries then ${storm.length} redeliveries at concurrency ${CONCURRENCY}`,
+    );
     const child = await startChild(serverScript, { ...env, BENCH_SERVER: server });
     try {
       const url = String(child.ready.url);
@@ -66,14 +70,20 @@ export async function webhookIngest(ctx: BenchContext): Promise<BenchOutput> {
   }
 
   // Each delivery applied once: one log entry per id, processed on its first attempt.
-  const connection = await mongoose.createConnection(ctx.db.uriFor(dbName), { serverSelectionTimeoutMS: 5000 }).asPromise();
+  const connection = await mongoose
+    .createConnection(ctx.db.uriFor(dbName), { serverSelectionTimeoutMS: 5000 })
+    .asPromise();
   try {
     const models = createModels(connection);
     const ids = first.map((r) => r.headers["x-github-delivery"]!);
     integrity = {
       deliveries: ids.length,
       logged: await models.WebhookDelivery.countDocuments({ deliveryId: { $in: ids } }),
-      processedOnce: await models.WebhookDelivery.countDocuments({ deliveryId: { $in: ids }, status: { $in: ["processed", "ignored"] }, attempts: 1 }),
+      processedOnce: await models.WebhookDelivery.countDocuments({
+        deliveryId: { $in: ids },
+        status: { $in: ["processed", "ignored"] },
+        attempts: 1,
+      }),
       installations: await models.GitHubInstallation.countDocuments({ installationId: { $gte: 90_000_000 } }),
     };
     await connection.dropDatabase();
@@ -95,7 +105,10 @@ export async function webhookIngest(ctx: BenchContext): Promise<BenchOutput> {
     "non-2xx: 500 = the delivery failed (GitHub records it as failed; the storm's redeliveries then apply it), 202 = still processing after 9 s (Probot's middleware answers so GitHub does not time out)",
     `database: ${ctx.db.kind}`,
   ];
-  const roundTripRows: Cell[][] = [["delivery", "round trips", "commands"], ...roundTrips.map((r): Cell[] => [r.name, r.commands.length, r.commands.join(", ")])];
+  const roundTripRows: Cell[][] = [
+    ["delivery", "round trips", "commands"],
+    ...roundTrips.map((r): Cell[] => [r.name, r.commands.length, r.commands.join(", ")]),
+  ];
   const roundTripNotes = [
     "common case: the installation stored and linked to an organization with repos, the Marketplace account already bought; one delivery at a time through the real server",
     "round trips: database commands the delivery sent (driver command monitoring, src/db/command-counter.ts)",

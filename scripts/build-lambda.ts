@@ -95,7 +95,11 @@ async function zipDirectory(dir: string, zipPath: string): Promise<number> {
   const zip = new yazl.ZipFile();
   const mtime = new Date("2000-01-01T00:00:00Z");
   for (const file of filesUnder(dir)) {
-    zip.addFile(file, path.relative(dir, file).split(path.sep).join("/"), { mtime, mode: 0o100644, compressionLevel: 9 });
+    zip.addFile(file, path.relative(dir, file).split(path.sep).join("/"), {
+      mtime,
+      mode: 0o100644,
+      compressionLevel: 9,
+    });
   }
   zip.end();
   await new Promise<void>((resolve, reject) => {
@@ -115,7 +119,10 @@ function largestInputs(metafile: Metafile, count = 5): Array<{ path: string; byt
       byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
     }
   }
-  return [...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, count).map(([p, bytes]) => ({ path: p, bytes }));
+  return [...byPackage.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([p, bytes]) => ({ path: p, bytes }));
 }
 
 /** How every function is bundled (the bundle tests build with the same options, unwritten). */
@@ -190,7 +197,9 @@ async function main(): Promise<void> {
       `${fn.name.padEnd(10)} ${kb(fn.bundleBytes).padStart(18)}   ${kb(fn.totalBytes).padStart(9)}   ${kb(fn.zipBytes ?? 0).padStart(8)}   ${largest}`,
     );
   }
-  console.log(`built ${built.map((fn) => path.relative(root, fn.zipPath ?? fn.dir)).join(", ")} in ${Date.now() - started} ms`);
+  console.log(
+    `built ${built.map((fn) => path.relative(root, fn.zipPath ?? fn.dir)).join(", ")} in ${Date.now() - started} ms`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -21,10 +21,16 @@ import { connectDatabase } from "../src/db/connect.js";
 import { startEmbeddedMongo, type EmbeddedMongo } from "../src/db/embedded/embedded-mongo.js";
 import { createIndexes, createModels } from "../src/models/index.js";
 import { projectPaths } from "../src/project-paths.js";
-import { LegacyReposNotFoundError, listLegacyRepos, recordLegacyRepos, type RecordedRepo } from "../src/repos/legacy-repos.js";
+import {
+  LegacyReposNotFoundError,
+  listLegacyRepos,
+  recordLegacyRepos,
+  type RecordedRepo,
+} from "../src/repos/legacy-repos.js";
 import { AppOctokit } from "../src/github/probot-factory.js";
 
-const USAGE = "usage: npm run migrate:legacy -- --organization <workosOrgId> --owner <login> [--repos a,b,c] [--dry-run]";
+const USAGE =
+  "usage: npm run migrate:legacy -- --organization <workosOrgId> --owner <login> [--repos a,b,c] [--dry-run]";
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO_NAME = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -45,7 +51,12 @@ export function parseMigrateArgs(argv: string[]): MigrateOptions {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { organization: { type: "string" }, owner: { type: "string" }, repos: { type: "string" }, "dry-run": { type: "boolean", default: false } },
+      options: {
+        organization: { type: "string" },
+        owner: { type: "string" },
+        repos: { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -53,13 +64,20 @@ export function parseMigrateArgs(argv: string[]): MigrateOptions {
     throw new UsageError(`${(error as Error).message}\n${USAGE}`);
   }
   const { organization, owner, repos } = values;
-  if (!organization || !ORGANIZATION_ID_PATTERN.test(organization)) throw new UsageError(`--organization must be a WorkOS organization id\n${USAGE}`);
-  if (!owner || !GITHUB_LOGIN.test(owner)) throw new UsageError(`--owner must be a GitHub login (the organization or user owning the repositories)\n${USAGE}`);
+  if (!organization || !ORGANIZATION_ID_PATTERN.test(organization))
+    throw new UsageError(`--organization must be a WorkOS organization id\n${USAGE}`);
+  if (!owner || !GITHUB_LOGIN.test(owner))
+    throw new UsageError(`--owner must be a GitHub login (the organization or user owning the repositories)\n${USAGE}`);
   const names = repos?.split(",").map((name) => name.trim());
   if (names && (names.length === 0 || names.some((name) => !REPO_NAME.test(name)))) {
     throw new UsageError(`--repos must be comma-separated repository names without the owner (web,api)\n${USAGE}`);
   }
-  return { organizationId: organization, owner, ...(names ? { repos: names } : {}), dryRun: values["dry-run"] ?? false };
+  return {
+    organizationId: organization,
+    owner,
+    ...(names ? { repos: names } : {}),
+    dryRun: values["dry-run"] ?? false,
+  };
 }
 
 export interface MigrateDeps {
@@ -80,7 +98,10 @@ function describeRecord(repo: RecordedRepo, dryRun: boolean): string {
   return `${dryRun ? `would ${verb}` : verb.padEnd(10)} ${what}`;
 }
 
-async function openDatabase(config: AppConfig, log: (line: string) => void): Promise<{ connection: Connection; stop(): Promise<void> }> {
+async function openDatabase(
+  config: AppConfig,
+  log: (line: string) => void,
+): Promise<{ connection: Connection; stop(): Promise<void> }> {
   let embedded: EmbeddedMongo | undefined;
   let uri = config.mongodbUri;
   if (!uri) {
@@ -113,11 +134,15 @@ export async function main(argv: string[], deps: MigrateDeps = {}): Promise<numb
   }
   const legacy = config.services.legacyGitHub;
   if (!legacy) {
-    out("LEGACY_GITHUB_TOKEN and LEGACY_GITHUB_ORGANIZATIONS are not set: the migration lists repositories with the token the deployment already uses");
+    out(
+      "LEGACY_GITHUB_TOKEN and LEGACY_GITHUB_ORGANIZATIONS are not set: the migration lists repositories with the token the deployment already uses",
+    );
     return 2;
   }
   if (!legacy.organizationIds.includes(options.organizationId)) {
-    out(`${options.organizationId} is not in LEGACY_GITHUB_ORGANIZATIONS: only a listed organization's repositories are recorded with the legacy token`);
+    out(
+      `${options.organizationId} is not in LEGACY_GITHUB_ORGANIZATIONS: only a listed organization's repositories are recorded with the legacy token`,
+    );
     return 2;
   }
 
@@ -133,23 +158,31 @@ export async function main(argv: string[], deps: MigrateDeps = {}): Promise<numb
   }
   if (listing.warning) out(`warning: ${listing.warning}`);
 
-  const database = deps.connection ? { connection: deps.connection, stop: async () => {} } : await openDatabase(config, out);
+  const database = deps.connection
+    ? { connection: deps.connection, stop: async () => {} }
+    : await openDatabase(config, out);
   try {
     const models = createModels(database.connection);
     await createIndexes(models);
     if (options.dryRun) out("dry run: nothing is written");
-    const results = await recordLegacyRepos(models, options.organizationId, listing.repos, { dryRun: options.dryRun, now: deps.now ?? (() => new Date()) });
+    const results = await recordLegacyRepos(models, options.organizationId, listing.repos, {
+      dryRun: options.dryRun,
+      now: deps.now ?? (() => new Date()),
+    });
     for (const repo of results) out(describeRecord(repo, options.dryRun));
     const count = (action: RecordedRepo["action"]) => results.filter((repo) => repo.action === action).length;
     const prefix = options.dryRun ? "would record" : "recorded";
-    out(`${prefix} ${results.length} repositories of ${options.owner} for ${options.organizationId}: ${count("create")} new, ${count("update")} updated, ${count("unchanged")} unchanged, ${count("skip")} skipped`);
+    out(
+      `${prefix} ${results.length} repositories of ${options.owner} for ${options.organizationId}: ${count("create")} new, ${count("update")} updated, ${count("unchanged")} unchanged, ${count("skip")} skipped`,
+    );
     return 0;
   } finally {
     await database.stop();
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (invokedDirectly) {
   await import("dotenv/config");
   main(process.argv.slice(2)).then(

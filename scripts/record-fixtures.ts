@@ -30,22 +30,29 @@ async function main(): Promise<void> {
   }
   const code = process.env.RECORD_OAUTH_CODE;
   const installationId = Number(process.env.RECORD_INSTALLATION_ID);
-  if (!code || !Number.isSafeInteger(installationId)) throw new Error("set RECORD_OAUTH_CODE and RECORD_INSTALLATION_ID");
+  if (!code || !Number.isSafeInteger(installationId))
+    throw new Error("set RECORD_OAUTH_CODE and RECORD_INSTALLATION_ID");
   const config = loadConfig();
   const { clientId, clientSecret } = config.github;
   if (!clientId || !clientSecret) throw new Error("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET are needed");
   const urls = createGitHubUrls({ github: config.github, baseUrl: config.baseUrl });
   const userAuth = createGitHubUserAuth({ github: config.github, redirectUri: urls.callbackUrl });
 
-  const access = await withNockBack("oauth-user-installations", () => userAuth.checkInstallationAccess(code, installationId), {
-    redactions: [
-      { secret: clientSecret, replacement: RECORDED.clientSecret },
-      { secret: clientId, replacement: RECORDED.clientId },
-      { secret: code, replacement: RECORDED.code },
-      { secret: config.baseUrl, replacement: RECORDED.baseUrl },
-    ],
-  });
-  console.log(`recorded: installation ${installationId} ${access.visible ? "is" : "is NOT"} visible to the user (${access.apiCalls} requests)`);
+  const access = await withNockBack(
+    "oauth-user-installations",
+    () => userAuth.checkInstallationAccess(code, installationId),
+    {
+      redactions: [
+        { secret: clientSecret, replacement: RECORDED.clientSecret },
+        { secret: clientId, replacement: RECORDED.clientId },
+        { secret: code, replacement: RECORDED.code },
+        { secret: config.baseUrl, replacement: RECORDED.baseUrl },
+      ],
+    },
+  );
+  console.log(
+    `recorded: installation ${installationId} ${access.visible ? "is" : "is NOT"} visible to the user (${access.apiCalls} requests)`,
+  );
 }
 
 main().catch((error: unknown) => {

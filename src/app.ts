@@ -22,12 +22,23 @@ function actionOf(payload: unknown): string | null {
 }
 
 /** Records the delivery once (X-GitHub-Delivery), applies it, and turns an unreachable database into a 503. */
-async function applyOnce(deps: AppDeps, event: Pick<EmitterWebhookEvent, "id" | "name" | "payload">, baseLog: Logger, apply: (log: Logger) => Promise<HandlerOutcome>) {
+async function applyOnce(
+  deps: AppDeps,
+  event: Pick<EmitterWebhookEvent, "id" | "name" | "payload">,
+  baseLog: Logger,
+  apply: (log: Logger) => Promise<HandlerOutcome>,
+) {
   const action = actionOf(event.payload);
   const installationId = installationIdOf(event.payload);
   const log = baseLog.child({ event: event.name, action, installationId });
   try {
-    const info = { deliveryId: event.id, event: event.name, action, installationId, source: deps.source ?? "app" } as const;
+    const info = {
+      deliveryId: event.id,
+      event: event.name,
+      action,
+      installationId,
+      source: deps.source ?? "app",
+    } as const;
     const outcome = await processDeliveryOnce(deps.models, deps.now, info, log, () => apply(log));
     log.info({ outcome }, "webhook handled");
   } catch (error) {
@@ -43,7 +54,11 @@ export function createApp(deps: AppDeps): ApplicationFunction {
     const handled = new Set<string>();
     const on: RegisterHandler = (names, handler) => {
       for (const name of Array.isArray(names) ? names : [names]) handled.add(name);
-      app.on(names, (context) => applyOnce(deps, context, context.log, (log) => handler({ id: context.id, name: context.name, payload: context.payload, log }, deps)));
+      app.on(names, (context) =>
+        applyOnce(deps, context, context.log, (log) =>
+          handler({ id: context.id, name: context.name, payload: context.payload, log }, deps),
+        ),
+      );
     };
     registerEventHandlers(on);
     // Everything no handler claims is still recorded, so a redelivery of it is recognised.

@@ -23,7 +23,13 @@ import { createAppProfileSource } from "./github/app-profile.js";
 import { createWorkOSOrganizationNames, noOrganizationNames } from "./web/session/organization-names.js";
 import { createSignInStrategy, type SignInStrategy } from "./web/session/sign-in.js";
 import { onceUntilFailure } from "./lib/once-until-failure.js";
-import { createWebhookAssembly, requireProbotsOf, type OpenDatabase, type WebhookAssembly, type WebhookAssemblyOptions } from "./webhook-assembly.js";
+import {
+  createWebhookAssembly,
+  requireProbotsOf,
+  type OpenDatabase,
+  type WebhookAssembly,
+  type WebhookAssemblyOptions,
+} from "./webhook-assembly.js";
 
 /** The webhook half's options (config, log, database, clock, Octokit), and what only the pages and jobs use. */
 export interface AssemblyOptions extends WebhookAssemblyOptions {
@@ -91,7 +97,6 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     }),
   );
 
-
   const repos = onceUntilFailure(async () =>
     createRepos({
       models: (await database()).models,
@@ -104,13 +109,27 @@ export function createAssembly(options: AssemblyOptions): Assembly {
   );
 
   // Per process (per Lambda container): the names pages show, cached across requests.
-  const appProfile = createAppProfileSource({ probot: probots?.app ?? null, github: config.github, now, log: log.child({ name: "app-profile" }) });
+  const appProfile = createAppProfileSource({
+    probot: probots?.app ?? null,
+    github: config.github,
+    now,
+    log: log.child({ name: "app-profile" }),
+  });
   const organizationNames =
-    signIn.mode === "workos" ? createWorkOSOrganizationNames({ workos: signIn.workos, now, log: log.child({ name: "organizations" }) }) : noOrganizationNames;
+    signIn.mode === "workos"
+      ? createWorkOSOrganizationNames({ workos: signIn.workos, now, log: log.child({ name: "organizations" }) })
+      : noOrganizationNames;
 
   const webApp = async (web: WebAppOptions = {}): Promise<Express> => {
     const { connection, models } = await database();
-    const common = { config, log, connection, viewsDir: web.viewsDir, publicDir: web.publicDir, platformRequestId: web.platformRequestId };
+    const common = {
+      config,
+      log,
+      connection,
+      viewsDir: web.viewsDir,
+      publicDir: web.publicDir,
+      platformRequestId: web.platformRequestId,
+    };
     if (!probots) {
       const registration = appRegistrationRoutes({
         config,
@@ -127,14 +146,30 @@ export function createAssembly(options: AssemblyOptions): Assembly {
       urls,
       appClient: createGitHubAppClient({ probot: probots.app }),
       // Tests pass an Octokit with retries off.
-      userAuth: createGitHubUserAuth({ github: config.github, redirectUri: urls.callbackUrl, Octokit: options.Octokit }),
+      userAuth: createGitHubUserAuth({
+        github: config.github,
+        redirectUri: urls.callbackUrl,
+        Octokit: options.Octokit,
+      }),
       states: createStateTokens({ secret: config.github.stateSecret, now, models }),
       entitlements: await entitlements(),
       refreshMarketplace: marketplaceRefresh(await marketplaceSync()),
     };
     // Before the pages' routers: service calls never meet the session or its cookies.
-    const api = internalApiRoutes({ tokens: config.services.internalApiTokens, credentials: await credentials(), models });
-    const pages = buildWebRouters({ config, models, now, signIn, github, repos: await repos(), identity: { appProfile, organizationNames } });
+    const api = internalApiRoutes({
+      tokens: config.services.internalApiTokens,
+      credentials: await credentials(),
+      models,
+    });
+    const pages = buildWebRouters({
+      config,
+      models,
+      now,
+      signIn,
+      github,
+      repos: await repos(),
+      identity: { appProfile, organizationNames },
+    });
     return createWebApp({ ...common, routers: [api, ...pages, ...(web.extraRouters ?? [])] });
   };
 

@@ -33,7 +33,8 @@ export class PortInUseError extends Error {
 
 function listenOn(server: net.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => reject(error.code === "EADDRINUSE" ? new PortInUseError(port) : error);
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new PortInUseError(port) : error);
     server.once("error", onError);
     server.listen(port, host, () => {
       server.removeListener("error", onError);
@@ -54,7 +55,10 @@ export async function ensurePortFree(port: number, host: string): Promise<void> 
 }
 
 /** An HTTP server for `handler`, listening on host:port with `limits`. */
-export async function listenHttp(handler: RequestListener, options: { port: number; host: string; limits?: Partial<ServerLimits> }): Promise<Server> {
+export async function listenHttp(
+  handler: RequestListener,
+  options: { port: number; host: string; limits?: Partial<ServerLimits> },
+): Promise<Server> {
   const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
   const server = createServer(
     {

@@ -11,7 +11,8 @@ const ERROR_PROPS = "event,status,headers,request";
 function message(log: Record<string, unknown>, messageKey: string): string {
   const req = log.req as { method?: string; url?: string } | undefined;
   const res = log.res as { statusCode?: number } | undefined;
-  if (req?.method && res?.statusCode !== undefined) return `${req.method} ${req.url ?? ""} ${res.statusCode} ${log.responseTime ?? "?"} ms`;
+  if (req?.method && res?.statusCode !== undefined)
+    return `${req.method} ${req.url ?? ""} ${res.statusCode} ${log.responseTime ?? "?"} ms`;
   return String(log[messageKey] ?? "");
 }
 
@@ -49,7 +50,9 @@ export function createLogger(
   out: NodeJS.WritableStream = destination(1) as unknown as NodeJS.WritableStream,
 ): Logger {
   const transform =
-    env.LOG_FORMAT === "json" ? getTransformStream({ logFormat: "json", logLevelInString: env.LOG_LEVEL_IN_STRING === "true" }) : prettyStream();
+    env.LOG_FORMAT === "json"
+      ? getTransformStream({ logFormat: "json", logLevelInString: env.LOG_LEVEL_IN_STRING === "true" })
+      : prettyStream();
   transform.pipe(out);
   return pino({ level, name: "probot", messageKey: "msg" }, transform);
 }

@@ -38,7 +38,10 @@ async function main(): Promise<void> {
       const { startEmbeddedMongo } = await import("./db/embedded/embedded-mongo.js");
       embedded = await startEmbeddedMongo({ dataDir, log: (msg) => log.info(msg) });
       mongodbUri = `${embedded.uri.replace(/\/?(\?.*)?$/, "")}/github-connect`;
-      log.info({ kind: embedded.kind }, `embedded database ready: MONGODB_URI=${mongodbUri} (open it with mongosh or any MongoDB client)`);
+      log.info(
+        { kind: embedded.kind },
+        `embedded database ready: MONGODB_URI=${mongodbUri} (open it with mongosh or any MongoDB client)`,
+      );
     }
     server = await startServer({ config, log, mongodbUri });
   } catch (error) {
@@ -59,7 +62,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // The operator's own fix is in these messages; a stack would only bury it.
   // DataDirInUseError by name: its class lives in the lazily loaded embedded database module.
-  if (error instanceof PortInUseError || (error instanceof Error && error.name === "DataDirInUseError")) console.error(error.message);
+  if (error instanceof PortInUseError || (error instanceof Error && error.name === "DataDirInUseError"))
+    console.error(error.message);
   else console.error(error instanceof Error ? `Start-up failed: ${error.message}` : error);
   process.exit(1);
 });

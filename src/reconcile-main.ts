@@ -16,7 +16,10 @@ async function main(): Promise<number> {
     config = loadConfig();
     if (config.setupMode) throw new ConfigError("APP_ID is required: register the App with `npm start` first");
     // The embedded development database belongs to the `npm start` that started it.
-    if (!config.mongodbUri) throw new ConfigError("MONGODB_URI is required (or set RECONCILE_INTERVAL for `npm start` to run the job itself)");
+    if (!config.mongodbUri)
+      throw new ConfigError(
+        "MONGODB_URI is required (or set RECONCILE_INTERVAL for `npm start` to run the job itself)",
+      );
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Configuration error: ${error.message}`);

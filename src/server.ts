@@ -41,7 +41,9 @@ function displayHost(host: string): string {
 function webhookProxyFor(config: AppConfig, target: string, log: Logger): WebhookProxy | undefined {
   if (config.webhookProxy.url) return startWebhookProxy({ source: config.webhookProxy.url, target, log });
   if (!isPublicHost(new URL(config.baseUrl).hostname)) {
-    log.warn(`GitHub cannot deliver webhooks to ${config.baseUrl}: set WEBHOOK_PROXY_URL to a channel from https://smee.io/new (and the App's webhook URL to it), or BASE_URL to a public URL`);
+    log.warn(
+      `GitHub cannot deliver webhooks to ${config.baseUrl}: set WEBHOOK_PROXY_URL to a channel from https://smee.io/new (and the App's webhook URL to it), or BASE_URL to a public URL`,
+    );
   }
   return undefined;
 }
@@ -59,7 +61,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const assembly = createAssembly({ config, log, database: { uri: options.mongodbUri } });
   const { connection } = await assembly.database();
   if (config.setupMode) log.warn("No APP_ID: serving the GitHub App registration flow at /probot");
-  else if (config.auth.mode === "dev") log.warn("AUTH_MODE=dev: development sign-in at /auth/login (anyone can pick any role)");
+  else if (config.auth.mode === "dev")
+    log.warn("AUTH_MODE=dev: development sign-in at /auth/login (anyone can pick any role)");
   const handler = await assembly.nodeApp({ manifestPath: options.manifestPath, dotenvPath: options.dotenvPath });
 
   const host = options.host ?? config.host;
@@ -73,9 +76,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { port, address } = server.address() as AddressInfo;
   const url = `http://${displayHost(host)}:${port}`;
   log.info({ url, setupMode: config.setupMode }, `GitHub Connect listening on ${url}`);
-  const proxy = config.setupMode ? undefined : webhookProxyFor(config, `http://${reachableAddress(address)}:${port}${WEBHOOK_PATHS.app}`, log);
+  const proxy = config.setupMode
+    ? undefined
+    : webhookProxyFor(config, `http://${reachableAddress(address)}:${port}${WEBHOOK_PATHS.app}`, log);
   // Setup mode has no App to reconcile; the interval starts with the first start after registration.
-  const reconcile = config.reconcileIntervalMs && !config.setupMode ? startReconcileInterval(assembly.reconcile, config.reconcileIntervalMs, log) : null;
+  const reconcile =
+    config.reconcileIntervalMs && !config.setupMode
+      ? startReconcileInterval(assembly.reconcile, config.reconcileIntervalMs, log)
+      : null;
   return {
     url,
     connection,

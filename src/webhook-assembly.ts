@@ -55,18 +55,24 @@ export function createWebhookAssembly(options: WebhookAssemblyOptions): WebhookA
   const { config, log } = options;
   const now = options.now ?? (() => new Date());
   const probotLog = log.child({ name: "probot" });
-  const probotFor = (secret: string) => createProbotInstance({ github: config.github, secret, log: probotLog, Octokit: options.Octokit });
-  const probots = config.setupMode ? null : { app: probotFor(config.github.webhookSecret), marketplace: probotFor(config.github.marketplaceWebhookSecret) };
+  const probotFor = (secret: string) =>
+    createProbotInstance({ github: config.github, secret, log: probotLog, Octokit: options.Octokit });
+  const probots = config.setupMode
+    ? null
+    : { app: probotFor(config.github.webhookSecret), marketplace: probotFor(config.github.marketplaceWebhookSecret) };
 
   const database = onceUntilFailure(async (): Promise<OpenDatabase> => {
-    const connection = "connection" in options.database ? options.database.connection : await connectDatabase(options.database.uri);
+    const connection =
+      "connection" in options.database ? options.database.connection : await connectDatabase(options.database.uri);
     const models = createModels(connection);
     await createIndexes(models);
     await pruneDeliveryLogAtStartUp(models, now(), log);
     return { connection, models };
   });
 
-  const marketplaceApi = probots ? createMarketplaceApi({ probot: probots.app, stubbed: config.marketplace.stubbed }) : null;
+  const marketplaceApi = probots
+    ? createMarketplaceApi({ probot: probots.app, stubbed: config.marketplace.stubbed })
+    : null;
   const marketplaceSync = async (): Promise<MarketplaceSyncDeps> => {
     if (!marketplaceApi) throw new Error("setup mode has no App: register it first (APP_ID)");
     return { models: (await database()).models, now, api: marketplaceApi, log: log.child({ name: "marketplace" }) };
@@ -77,7 +83,11 @@ export function createWebhookAssembly(options: WebhookAssemblyOptions): WebhookA
     (intake ??= new WebhookIntake({
       secrets: { app: config.github.webhookSecret, marketplace: config.github.marketplaceWebhookSecret },
       probots: onceUntilFailure(async () =>
-        loadWebhookApps(requireProbotsOf(probots), { models: (await database()).models, now, refreshMarketplace: marketplaceRefresh(await marketplaceSync()) }),
+        loadWebhookApps(requireProbotsOf(probots), {
+          models: (await database()).models,
+          now,
+          refreshMarketplace: marketplaceRefresh(await marketplaceSync()),
+        }),
       ),
       log: log.child({ name: "webhooks" }),
     }));

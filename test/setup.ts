@@ -11,5 +11,6 @@ beforeAll(() => {
 afterEach(() => {
   const pending = nock.pendingMocks();
   nock.cleanAll();
-  if (pending.length > 0) throw new Error(`GitHub/WorkOS calls the test expected were not made:\n  ${pending.join("\n  ")}`);
+  if (pending.length > 0)
+    throw new Error(`GitHub/WorkOS calls the test expected were not made:\n  ${pending.join("\n  ")}`);
 });

@@ -12,15 +12,25 @@ export interface RunningChild {
  * Starts `node --import tsx <script>` and waits for its first stdout line, a JSON object.
  * The child owns its own event loop, so the load generator does not slow the server it measures.
  */
-export async function startChild(script: string, env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<RunningChild> {
-  const child = spawn(process.execPath, ["--import", "tsx", script], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+export async function startChild(
+  script: string,
+  env: Record<string, string | undefined>,
+  timeoutMs = 60_000,
+): Promise<RunningChild> {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const lines = createInterface({ input: child.stdout! });
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start in ${timeoutMs} ms; stderr:\n${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${script} did not start in ${timeoutMs} ms; stderr:\n${stderr}`)),
+      timeoutMs,
+    );
     lines.once("line", (line) => {
       clearTimeout(timer);
       try {

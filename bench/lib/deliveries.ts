@@ -61,7 +61,11 @@ export function ingestDeliveries(pairs: number): Delivery[] {
 }
 
 /** Signed once up front, so the load generator spends no time on HMACs during the run. */
-export async function signedRequests(deliveries: readonly Delivery[], secret: string, path = "/api/github/webhooks"): Promise<PreparedRequest[]> {
+export async function signedRequests(
+  deliveries: readonly Delivery[],
+  secret: string,
+  path = "/api/github/webhooks",
+): Promise<PreparedRequest[]> {
   return Promise.all(
     deliveries.map(async (d) => ({
       method: "POST" as const,

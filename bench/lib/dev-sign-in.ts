@@ -2,7 +2,10 @@
  * Signs in through the development sign-in form (AUTH_MODE=dev) the way a browser does: the
  * form's CSRF token and flow cookie, then the POST; returns the Cookie header to send afterwards.
  */
-export async function devSignIn(baseUrl: string, who: { email: string; organizationId: string; role: "admin" | "member" }): Promise<string> {
+export async function devSignIn(
+  baseUrl: string,
+  who: { email: string; organizationId: string; role: "admin" | "member" },
+): Promise<string> {
   const jar = new Map<string, string>();
   const keep = (response: Response) => {
     for (const line of response.headers.getSetCookie()) {
@@ -11,7 +14,11 @@ export async function devSignIn(baseUrl: string, who: { email: string; organizat
       jar.set(pair!.slice(0, at), pair!.slice(at + 1));
     }
   };
-  const cookie = () => [...jar].filter(([, v]) => v !== "").map(([k, v]) => `${k}=${v}`).join("; ");
+  const cookie = () =>
+    [...jar]
+      .filter(([, v]) => v !== "")
+      .map(([k, v]) => `${k}=${v}`)
+      .join("; ");
   const form = await fetch(`${baseUrl}/auth/login`, { headers: { accept: "text/html" } });
   keep(form);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];

@@ -50,7 +50,14 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 function repoJson(repo: StandInRepo): Record<string, unknown> {
-  return { id: repo.id, node_id: `R_${repo.id}`, name: repo.name, full_name: `${repo.owner}/${repo.name}`, private: true, owner: { login: repo.owner } };
+  return {
+    id: repo.id,
+    node_id: `R_${repo.id}`,
+    name: repo.name,
+    full_name: `${repo.owner}/${repo.name}`,
+    private: true,
+    owner: { login: repo.owner },
+  };
 }
 
 /**
@@ -67,9 +74,15 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
   const route = (req: IncomingMessage, res: ServerResponse, pathname: string, params: URLSearchParams) => {
     if (req.method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(pathname)) {
       stats.tokenMints++;
-      return send(res, 201, { token: `ghs_standin${Date.now()}`, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { metadata: "read" }, repository_selection: "selected" });
+      return send(res, 201, {
+        token: `ghs_standin${Date.now()}`,
+        expires_at: new Date(Date.now() + 3600_000).toISOString(),
+        permissions: { metadata: "read" },
+        repository_selection: "selected",
+      });
     }
-    const isRepoRequest = req.method === "GET" && (pathname === "/installation/repositories" || pathname.startsWith("/repos/"));
+    const isRepoRequest =
+      req.method === "GET" && (pathname === "/installation/repositories" || pathname.startsWith("/repos/"));
     if (!isRepoRequest) return send(res, 404, { message: "Not Found" });
     repositoryRequests++;
     if (options.secondaryLimitEvery > 0 && repositoryRequests % options.secondaryLimitEvery === 0) {
@@ -81,9 +94,20 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
       const page = Math.max(1, Number(params.get("page") ?? 1));
       const last = Math.max(1, Math.ceil(options.repositories.length / perPage));
       const slice = options.repositories.slice((page - 1) * perPage, page * perPage);
-      const link = (p: number, rel: string) => `<${url}/installation/repositories?per_page=${perPage}&page=${p}>; rel="${rel}"`;
-      const links = page < last ? [link(page + 1, "next"), link(last, "last")] : [link(1, "first"), link(page - 1, "prev")];
-      return send(res, 200, { total_count: options.repositories.length, repository_selection: "selected", repositories: slice.map(repoJson) }, { link: links.join(", ") });
+      const link = (p: number, rel: string) =>
+        `<${url}/installation/repositories?per_page=${perPage}&page=${p}>; rel="${rel}"`;
+      const links =
+        page < last ? [link(page + 1, "next"), link(last, "last")] : [link(1, "first"), link(page - 1, "prev")];
+      return send(
+        res,
+        200,
+        {
+          total_count: options.repositories.length,
+          repository_selection: "selected",
+          repositories: slice.map(repoJson),
+        },
+        { link: links.join(", ") },
+      );
     }
     const repo = byFullName.get(decodeURIComponent(pathname.slice("/repos/".length)).toLowerCase());
     return repo ? send(res, 200, repoJson(repo)) : send(res, 404, { message: "Not Found" });

@@ -37,7 +37,12 @@ async function startBare(): Promise<{ url: string; close(): Promise<void> }> {
 
 async function startApp(): Promise<{ url: string; close(): Promise<void> }> {
   const config = loadConfig();
-  const running = await startServer({ config, log: createLogger(config.logLevel), mongodbUri: config.mongodbUri!, host: "127.0.0.1" });
+  const running = await startServer({
+    config,
+    log: createLogger(config.logLevel),
+    mongodbUri: config.mongodbUri!,
+    host: "127.0.0.1",
+  });
   return { url: running.url.replace("localhost", "127.0.0.1"), close: () => running.close() };
 }
 

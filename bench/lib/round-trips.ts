@@ -5,13 +5,20 @@
  */
 import mongoose from "mongoose";
 import { countCommands } from "../../src/db/command-counter.js";
-import { measureDuplicate, measureScenario, ROUND_TRIP_SCENARIOS, type RoundTripResult } from "../../test/helpers/round-trips.js";
+import {
+  measureDuplicate,
+  measureScenario,
+  ROUND_TRIP_SCENARIOS,
+  type RoundTripResult,
+} from "../../test/helpers/round-trips.js";
 import { startTestServer } from "../../test/helpers/test-server.js";
 import type { BenchDatabase } from "./database.js";
 
 export async function measureRoundTrips(db: BenchDatabase): Promise<RoundTripResult[]> {
   const dbName = `bench_round_trips_${Date.now()}`;
-  const connection = await mongoose.createConnection(db.uriFor(dbName), { serverSelectionTimeoutMS: 5000, monitorCommands: true }).asPromise();
+  const connection = await mongoose
+    .createConnection(db.uriFor(dbName), { serverSelectionTimeoutMS: 5000, monitorCommands: true })
+    .asPromise();
   const server = await startTestServer({ connection });
   const counter = countCommands(connection);
   try {

@@ -45,7 +45,10 @@ export function formatTable(title: string, rows: Cell[][], notes: string[] = [])
   const text = rows.map((row) => row.map((cell) => (typeof cell === "number" ? formatNumber(cell) : cell)));
   const widths = text[0]!.map((_, i) => Math.max(...text.map((row) => (row[i] ?? "").length)));
   const line = (row: string[], raw: Cell[]) =>
-    row.map((cell, i) => (typeof raw[i] === "number" ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd();
+    row
+      .map((cell, i) => (typeof raw[i] === "number" ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   const out = [`## ${title}`, "", line(text[0]!, rows[0]!), widths.map((w) => "-".repeat(w)).join("  ")];
   for (let i = 1; i < text.length; i++) out.push(line(text[i]!, rows[i]!));
   for (const note of notes) out.push(`  ${note}`);

@@ -5,6 +5,8 @@
  */
 export class Redis {
   constructor() {
-    throw new Error("ioredis is not in the Lambda bundles: Probot was given a redisConfig (see scripts/lambda/ioredis-shim.ts)");
+    throw new Error(
+      "ioredis is not in the Lambda bundles: Probot was given a redisConfig (see scripts/lambda/ioredis-shim.ts)",
+    );
   }
 }

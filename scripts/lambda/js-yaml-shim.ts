@@ -4,6 +4,8 @@
  * in src/ does; reaching this would mean that changed, so it says so instead of half-working.
  */
 export function load(): never {
-  throw new Error("js-yaml is not in the Lambda bundles: something called octokit.config.get() (see scripts/lambda/js-yaml-shim.ts)");
+  throw new Error(
+    "js-yaml is not in the Lambda bundles: something called octokit.config.get() (see scripts/lambda/js-yaml-shim.ts)",
+  );
 }
 export default { load };

@@ -4,7 +4,8 @@ import type { OnResolveArgs, OnResolveResult, Plugin } from "esbuild";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const shim = (file: string): OnResolveResult => ({ path: path.join(here, file) });
-const from = (args: OnResolveArgs, pkg: string) => args.importer.split(path.sep).join("/").includes(`/node_modules/${pkg}/`);
+const from = (args: OnResolveArgs, pkg: string) =>
+  args.importer.split(path.sep).join("/").includes(`/node_modules/${pkg}/`);
 
 /**
  * What the Lambda bundles leave out of their dependencies: code a function never runs but that
@@ -18,13 +19,19 @@ export const lambdaShims: Plugin = {
     // Probot's index also loads its Server (Express, body parsers, smee-client with undici), `probot run`
     // (commander, dotenv) and createNodeMiddleware: src/ takes only the Probot and ProbotOctokit classes.
     build.onResolve({ filter: /^probot$/ }, () => shim("probot-core.ts"));
-    build.onResolve({ filter: /^\.\/server\/server\.js$/ }, (args) => (from(args, "probot") ? shim("probot-server-shim.ts") : undefined));
+    build.onResolve({ filter: /^\.\/server\/server\.js$/ }, (args) =>
+      from(args, "probot") ? shim("probot-server-shim.ts") : undefined,
+    );
     // Probot's throttle options: Redis and the full Bottleneck only with a redisConfig, never passed here.
     build.onResolve({ filter: /^ioredis$/ }, () => shim("ioredis-shim.ts"));
-    build.onResolve({ filter: /^bottleneck$/ }, (args) => build.resolve("bottleneck/light.js", { kind: args.kind, resolveDir: args.resolveDir }));
+    build.onResolve({ filter: /^bottleneck$/ }, (args) =>
+      build.resolve("bottleneck/light.js", { kind: args.kind, resolveDir: args.resolveDir }),
+    );
     // mongodb-connection-string-url's URL parser (with tr46's Unicode tables): Node's implements the same standard.
     build.onResolve({ filter: /^whatwg-url$/ }, () => shim("whatwg-url-shim.ts"));
     // Repository config files (octokit.config.get), which nothing here reads.
-    build.onResolve({ filter: /^js-yaml$/ }, (args) => (from(args, "@probot/octokit-plugin-config") ? shim("js-yaml-shim.ts") : undefined));
+    build.onResolve({ filter: /^js-yaml$/ }, (args) =>
+      from(args, "@probot/octokit-plugin-config") ? shim("js-yaml-shim.ts") : undefined,
+    );
   },
 };

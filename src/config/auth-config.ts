@@ -29,13 +29,19 @@ export interface AuthContext {
 /** Development sign-in lets anyone pick any role: it is only served where only this machine reaches it. */
 function refuseExposedDevSignIn(explicit: boolean, { baseUrl, host }: AuthContext): void {
   const fix = "set AUTH_MODE=workos and the WORKOS_* variables";
-  const mode = explicit ? "AUTH_MODE=dev" : "AUTH_MODE=dev (the default when WORKOS_API_KEY is unset outside production)";
+  const mode = explicit
+    ? "AUTH_MODE=dev"
+    : "AUTH_MODE=dev (the default when WORKOS_API_KEY is unset outside production)";
   const baseHost = new URL(baseUrl).hostname;
   if (!isLoopbackHost(baseHost)) {
-    throw new ConfigError(`${mode}: development sign-in (anyone can pick any role) needs BASE_URL on localhost, got "${baseUrl}": ${fix}, or use BASE_URL=http://localhost:<port>`);
+    throw new ConfigError(
+      `${mode}: development sign-in (anyone can pick any role) needs BASE_URL on localhost, got "${baseUrl}": ${fix}, or use BASE_URL=http://localhost:<port>`,
+    );
   }
   if (!isLoopbackHost(host)) {
-    throw new ConfigError(`${mode}: development sign-in (anyone can pick any role) needs HOST on loopback, got "${host}": ${fix}, or unset HOST`);
+    throw new ConfigError(
+      `${mode}: development sign-in (anyone can pick any role) needs HOST on loopback, got "${host}": ${fix}, or unset HOST`,
+    );
   }
 }
 
@@ -46,12 +52,17 @@ export function loadAuthConfig(env: Env, context: AuthContext): AuthConfig {
   const password = read(env, "WORKOS_COOKIE_PASSWORD");
   const explicitMode = read(env, "AUTH_MODE");
   const modeRaw = explicitMode ?? (!apiKey && !production ? "dev" : "workos");
-  if (modeRaw !== "workos" && modeRaw !== "dev") throw new ConfigError(`AUTH_MODE must be "workos" or "dev", got "${modeRaw}"`);
+  if (modeRaw !== "workos" && modeRaw !== "dev")
+    throw new ConfigError(`AUTH_MODE must be "workos" or "dev", got "${modeRaw}"`);
   if (modeRaw === "dev" && production) {
-    throw new ConfigError('AUTH_MODE=dev (development sign-in, anyone can pick any role) is refused in production: set AUTH_MODE=workos and the WORKOS_* variables');
+    throw new ConfigError(
+      "AUTH_MODE=dev (development sign-in, anyone can pick any role) is refused in production: set AUTH_MODE=workos and the WORKOS_* variables",
+    );
   }
   if (password !== undefined && password.length < MIN_COOKIE_PASSWORD) {
-    throw new ConfigError(`WORKOS_COOKIE_PASSWORD must be at least ${MIN_COOKIE_PASSWORD} characters (it seals session cookies), got ${password.length}`);
+    throw new ConfigError(
+      `WORKOS_COOKIE_PASSWORD must be at least ${MIN_COOKIE_PASSWORD} characters (it seals session cookies), got ${password.length}`,
+    );
   }
   const secureCookies = !baseUrl.startsWith("http://");
   if (modeRaw === "dev") {
@@ -61,7 +72,11 @@ export function loadAuthConfig(env: Env, context: AuthContext): AuthConfig {
   const why = "when AUTH_MODE is workos (from the WorkOS dashboard, API keys page)";
   return {
     mode: "workos",
-    cookiePassword: requireVar(env, "WORKOS_COOKIE_PASSWORD", `when AUTH_MODE is workos (at least ${MIN_COOKIE_PASSWORD} random characters, e.g. openssl rand -base64 32)`),
+    cookiePassword: requireVar(
+      env,
+      "WORKOS_COOKIE_PASSWORD",
+      `when AUTH_MODE is workos (at least ${MIN_COOKIE_PASSWORD} random characters, e.g. openssl rand -base64 32)`,
+    ),
     secureCookies,
     workos: { apiKey: requireVar(env, "WORKOS_API_KEY", why), clientId: requireVar(env, "WORKOS_CLIENT_ID", why) },
   };

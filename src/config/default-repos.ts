@@ -16,9 +16,13 @@ export function loadDefaultRepos(env: Env): string[] {
     const which = `DEFAULT_REPOS entry ${index + 1} of ${names.length}`;
     if (name === "") throw new ConfigError(`${which} is empty (comma-separated repository names, no trailing comma)`);
     const problem = repoNameProblem(name);
-    if (problem) throw new ConfigError(`${which} ("${name.slice(0, 100)}") is not a GitHub repository name: ${problem.text}`);
+    if (problem)
+      throw new ConfigError(`${which} ("${name.slice(0, 100)}") is not a GitHub repository name: ${problem.text}`);
     const earlier = seen.get(repoSlug(name));
-    if (earlier !== undefined) throw new ConfigError(`DEFAULT_REPOS names "${earlier}" and "${name}": GitHub treats them as the same repository`);
+    if (earlier !== undefined)
+      throw new ConfigError(
+        `DEFAULT_REPOS names "${earlier}" and "${name}": GitHub treats them as the same repository`,
+      );
     seen.set(repoSlug(name), name);
   });
   return names;

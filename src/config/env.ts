@@ -104,7 +104,9 @@ function loadPrivateKey(env: Env): string {
     pem = getPrivateKey({ env: env as NodeJS.ProcessEnv });
   } catch (error) {
     if (read(env, "PRIVATE_KEY")) throw new ConfigError(NOT_A_PEM);
-    throw new ConfigError(`PRIVATE_KEY_PATH cannot be read: ${(error as Error).message.replace(/^\[@probot\/get-private-key\] /, "")}`);
+    throw new ConfigError(
+      `PRIVATE_KEY_PATH cannot be read: ${(error as Error).message.replace(/^\[@probot\/get-private-key\] /, "")}`,
+    );
   }
   if (!pem) throw new ConfigError("PRIVATE_KEY or PRIVATE_KEY_PATH is required when APP_ID is set");
   try {
@@ -132,10 +134,16 @@ const MIN_STATE_SECRET = 32;
 
 function loadStateSecret(env: Env, production: boolean): string {
   const secret = production
-    ? requireVar(env, "STATE_SECRET", `in production (at least ${MIN_STATE_SECRET} random characters, e.g. openssl rand -base64 32; it signs the connect links)`)
+    ? requireVar(
+        env,
+        "STATE_SECRET",
+        `in production (at least ${MIN_STATE_SECRET} random characters, e.g. openssl rand -base64 32; it signs the connect links)`,
+      )
     : (read(env, "STATE_SECRET") ?? developmentSecrets.stateSecret);
   if (secret.length < MIN_STATE_SECRET) {
-    throw new ConfigError(`STATE_SECRET must be at least ${MIN_STATE_SECRET} characters (it signs the connect links), got ${secret.length}`);
+    throw new ConfigError(
+      `STATE_SECRET must be at least ${MIN_STATE_SECRET} characters (it signs the connect links), got ${secret.length}`,
+    );
   }
   return secret;
 }
@@ -151,7 +159,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const baseUrl = parseUrl(
     "BASE_URL",
-    production ? requireVar(env, "BASE_URL", "in production (the public URL GitHub and browsers reach)") : (read(env, "BASE_URL") ?? `http://localhost:${port}`),
+    production
+      ? requireVar(env, "BASE_URL", "in production (the public URL GitHub and browsers reach)")
+      : (read(env, "BASE_URL") ?? `http://localhost:${port}`),
   );
   const mongodbUri = production ? requireVar(env, "MONGODB_URI", "in production") : read(env, "MONGODB_URI");
   if (mongodbUri && !/^mongodb(\+srv)?:\/\//.test(mongodbUri)) {
@@ -159,7 +169,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const appIdRaw = read(env, "APP_ID");
-  if (!appIdRaw && production) throw new ConfigError("APP_ID is required in production (register the App from app.yml first)");
+  if (!appIdRaw && production)
+    throw new ConfigError("APP_ID is required in production (register the App from app.yml first)");
   const appId = appIdRaw ? parseAppId(appIdRaw) : undefined;
   const hosts = gitHubHosts(env);
   const webhookSecret = appIdRaw
@@ -178,10 +189,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     github.clientSecret = read(env, "GITHUB_CLIENT_SECRET");
     github.appSlug = read(env, "APP_SLUG");
     if (github.appSlug && !/^[a-z0-9][a-z0-9-]*$/.test(github.appSlug)) {
-      throw new ConfigError(`APP_SLUG must be the App's URL name (lowercase letters, digits, dashes), got "${github.appSlug}"`);
+      throw new ConfigError(
+        `APP_SLUG must be the App's URL name (lowercase letters, digits, dashes), got "${github.appSlug}"`,
+      );
     }
     if (production) {
-      for (const name of ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "APP_SLUG"]) requireVar(env, name, "in production");
+      for (const name of ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "APP_SLUG"])
+        requireVar(env, name, "in production");
     }
   }
 
@@ -196,5 +210,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const webhookProxy = loadWebhookProxyConfig(env);
   const reconcileIntervalMs = parseReconcileInterval(read(env, "RECONCILE_INTERVAL"));
 
-  return { nodeEnv, production, port, host, trustProxy, baseUrl, logLevel: logLevelRaw as LogLevel, mongodbUri, setupMode: !appIdRaw, webhookProxy, reconcileIntervalMs, github, auth, services, repos, marketplace };
+  return {
+    nodeEnv,
+    production,
+    port,
+    host,
+    trustProxy,
+    baseUrl,
+    logLevel: logLevelRaw as LogLevel,
+    mongodbUri,
+    setupMode: !appIdRaw,
+    webhookProxy,
+    reconcileIntervalMs,
+    github,
+    auth,
+    services,
+    repos,
+    marketplace,
+  };
 }

@@ -15,10 +15,14 @@ function parseListingUrl(raw: string | undefined): string | null {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`MARKETPLACE_LISTING_URL must be an absolute http(s) URL such as https://github.com/marketplace/<listing>, got "${raw}"`);
+    throw new ConfigError(
+      `MARKETPLACE_LISTING_URL must be an absolute http(s) URL such as https://github.com/marketplace/<listing>, got "${raw}"`,
+    );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ConfigError(`MARKETPLACE_LISTING_URL must be an absolute http(s) URL such as https://github.com/marketplace/<listing>, got "${raw}"`);
+    throw new ConfigError(
+      `MARKETPLACE_LISTING_URL must be an absolute http(s) URL such as https://github.com/marketplace/<listing>, got "${raw}"`,
+    );
   }
   return url.toString();
 }
@@ -30,5 +34,8 @@ function parseStubbed(raw: string | undefined): boolean {
 }
 
 export function loadMarketplaceConfig(env: Env): MarketplaceConfig {
-  return { listingUrl: parseListingUrl(read(env, "MARKETPLACE_LISTING_URL")), stubbed: parseStubbed(read(env, "MARKETPLACE_STUBBED")) };
+  return {
+    listingUrl: parseListingUrl(read(env, "MARKETPLACE_LISTING_URL")),
+    stubbed: parseStubbed(read(env, "MARKETPLACE_STUBBED")),
+  };
 }

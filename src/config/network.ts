@@ -21,10 +21,24 @@ export function isLoopbackHost(host: string): boolean {
 
 /** Addresses the public Internet cannot reach: this machine, private networks, link-local, carrier NAT. */
 const NOT_PUBLIC = new BlockList();
-for (const [network, prefix] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.168.0.0", 16]] as const) {
+for (const [network, prefix] of [
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.168.0.0", 16],
+] as const) {
   NOT_PUBLIC.addSubnet(network, prefix, "ipv4");
 }
-for (const [network, prefix] of [["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10]] as const) NOT_PUBLIC.addSubnet(network, prefix, "ipv6");
+for (const [network, prefix] of [
+  ["::", 128],
+  ["::1", 128],
+  ["fc00::", 7],
+  ["fe80::", 10],
+] as const)
+  NOT_PUBLIC.addSubnet(network, prefix, "ipv6");
 /** Names only a local network resolves. */
 const LOCAL_NAME = /(^|\.)(localhost|local|internal|lan|home\.arpa)$/i;
 
@@ -49,7 +63,9 @@ export function parseHost(raw: string | undefined, fallback: string): string {
   if (raw === undefined) return fallback;
   const host = unbracket(raw);
   if (isIP(host) || HOST_NAME.test(host)) return host;
-  throw new ConfigError(`HOST must be an IP address or host name to listen on, such as 127.0.0.1 or 0.0.0.0, got "${raw}"`);
+  throw new ConfigError(
+    `HOST must be an IP address or host name to listen on, such as 127.0.0.1 or 0.0.0.0, got "${raw}"`,
+  );
 }
 
 function isSubnet(entry: string): boolean {
@@ -69,7 +85,10 @@ function isSubnet(entry: string): boolean {
 export function parseTrustProxy(raw: string | undefined): TrustProxy {
   if (raw === undefined || raw === "false" || raw === "0") return false;
   if (/^\d+$/.test(raw)) return Number(raw);
-  const entries = raw.split(",").map((entry) => entry.trim()).filter(Boolean);
+  const entries = raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const bad = entries.find((entry) => !isSubnet(entry));
   if (entries.length === 0 || bad !== undefined) {
     throw new ConfigError(

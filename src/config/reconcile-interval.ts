@@ -14,7 +14,9 @@ export function parseReconcileInterval(raw: string | undefined): number | null {
   const match = /^(\d+)\s*([smh])$/i.exec(raw);
   const ms = match ? Number(match[1]) * UNIT_MS[match[2]!.toLowerCase() as keyof typeof UNIT_MS] : NaN;
   if (!(ms >= MIN_MS && ms <= MAX_MS)) {
-    throw new ConfigError(`RECONCILE_INTERVAL must be a duration from 1m to 24h such as 15m, 1h or 90s (or off), got "${raw}"`);
+    throw new ConfigError(
+      `RECONCILE_INTERVAL must be a duration from 1m to 24h such as 15m, 1h or 90s (or off), got "${raw}"`,
+    );
   }
   return ms;
 }

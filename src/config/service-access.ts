@@ -27,7 +27,9 @@ function parseInternalApiTokens(raw: string | undefined): string[] {
     if (token === "") throw new ConfigError(`${which} is empty (comma-separated tokens, no trailing comma)`);
     if (/\s/.test(token)) throw new ConfigError(`${which} contains whitespace`);
     if (token.length < MIN_SERVICE_TOKEN) {
-      throw new ConfigError(`${which} is ${token.length} characters; each must be at least ${MIN_SERVICE_TOKEN} (e.g. openssl rand -hex 32)`);
+      throw new ConfigError(
+        `${which} is ${token.length} characters; each must be at least ${MIN_SERVICE_TOKEN} (e.g. openssl rand -hex 32)`,
+      );
     }
   });
   if (new Set(tokens).size !== tokens.length) throw new ConfigError("INTERNAL_API_TOKENS lists the same token twice");
@@ -39,19 +41,29 @@ function parseLegacyGitHub(env: Env): ServiceAccessConfig["legacyGitHub"] {
   const organizations = read(env, "LEGACY_GITHUB_ORGANIZATIONS");
   if (!token && !organizations) return null;
   if (!organizations) {
-    throw new ConfigError("LEGACY_GITHUB_TOKEN is set without LEGACY_GITHUB_ORGANIZATIONS: list the WorkOS organization ids that may use it (comma-separated)");
+    throw new ConfigError(
+      "LEGACY_GITHUB_TOKEN is set without LEGACY_GITHUB_ORGANIZATIONS: list the WorkOS organization ids that may use it (comma-separated)",
+    );
   }
-  if (!token) throw new ConfigError("LEGACY_GITHUB_ORGANIZATIONS is set without LEGACY_GITHUB_TOKEN: set the personal token they use, or unset both");
+  if (!token)
+    throw new ConfigError(
+      "LEGACY_GITHUB_ORGANIZATIONS is set without LEGACY_GITHUB_TOKEN: set the personal token they use, or unset both",
+    );
   if (/\s/.test(token)) throw new ConfigError("LEGACY_GITHUB_TOKEN contains whitespace");
   const organizationIds = list(organizations);
   for (const id of organizationIds) {
     if (!ORGANIZATION_ID_PATTERN.test(id)) {
-      throw new ConfigError(`LEGACY_GITHUB_ORGANIZATIONS must be comma-separated WorkOS organization ids (letters, digits, _ and -), got "${id}"`);
+      throw new ConfigError(
+        `LEGACY_GITHUB_ORGANIZATIONS must be comma-separated WorkOS organization ids (letters, digits, _ and -), got "${id}"`,
+      );
     }
   }
   return { token, organizationIds: [...new Set(organizationIds)] };
 }
 
 export function loadServiceAccessConfig(env: Env): ServiceAccessConfig {
-  return { internalApiTokens: parseInternalApiTokens(read(env, "INTERNAL_API_TOKENS")), legacyGitHub: parseLegacyGitHub(env) };
+  return {
+    internalApiTokens: parseInternalApiTokens(read(env, "INTERNAL_API_TOKENS")),
+    legacyGitHub: parseLegacyGitHub(env),
+  };
 }

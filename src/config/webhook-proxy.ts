@@ -18,7 +18,9 @@ const CHANNEL = /^[A-Za-z0-9_-]{1,128}$/;
  */
 export function parseChannelUrl(name: string, raw: string): string {
   const refuse = () =>
-    new ConfigError(`${name} must be a smee.io channel URL such as https://smee.io/AbC123xYz (open https://smee.io/new for one), got "${raw}"`);
+    new ConfigError(
+      `${name} must be a smee.io channel URL such as https://smee.io/AbC123xYz (open https://smee.io/new for one), got "${raw}"`,
+    );
   let url: URL;
   try {
     url = new URL(raw);
@@ -26,7 +28,14 @@ export function parseChannelUrl(name: string, raw: string): string {
     throw refuse();
   }
   const channel = url.pathname.split("/").pop() ?? "";
-  if ((url.protocol !== "https:" && url.protocol !== "http:") || !CHANNEL.test(channel) || url.search || url.hash || url.username || url.password) {
+  if (
+    (url.protocol !== "https:" && url.protocol !== "http:") ||
+    !CHANNEL.test(channel) ||
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password
+  ) {
     throw refuse();
   }
   return url.toString();
@@ -44,5 +53,8 @@ function parseSmeeUrl(raw: string): string {
 
 export function loadWebhookProxyConfig(env: Env): WebhookProxyConfig {
   const raw = read(env, "WEBHOOK_PROXY_URL");
-  return { url: raw ? parseChannelUrl("WEBHOOK_PROXY_URL", raw) : undefined, smeeUrl: parseSmeeUrl(read(env, "SMEE_URL") ?? "https://smee.io") };
+  return {
+    url: raw ? parseChannelUrl("WEBHOOK_PROXY_URL", raw) : undefined,
+    smeeUrl: parseSmeeUrl(read(env, "SMEE_URL") ?? "https://smee.io"),
+  };
 }

@@ -29,20 +29,29 @@ export async function findClaimableInstallation(
   const stored = await deps.models.GitHubInstallation.findOne({ installationId }).lean();
   if (stored) {
     if (stored.deletedAt) throw new InstallationUnavailableError(installationId, "deleted");
-    if (stored.organizationId && stored.organizationId !== organizationId) throw new InstallationUnavailableError(installationId, "linked-elsewhere");
-    return { installationId, accountLogin: stored.accountLogin, accountType: stored.accountType as ClaimableInstallation["accountType"] };
+    if (stored.organizationId && stored.organizationId !== organizationId)
+      throw new InstallationUnavailableError(installationId, "linked-elsewhere");
+    return {
+      installationId,
+      accountLogin: stored.accountLogin,
+      accountType: stored.accountType as ClaimableInstallation["accountType"],
+    };
   }
   let installation: Record<string, unknown> | null;
   try {
     installation = await deps.appClient.getInstallation(installationId);
   } catch (error) {
-    throw new GitHubUnavailableError(`GET /app/installations/${installationId} failed: ${(error as Error).message}`, { cause: error });
+    throw new GitHubUnavailableError(`GET /app/installations/${installationId} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (!installation) throw new InstallationUnavailableError(installationId, "unknown");
   try {
     const snapshot = readInstallationSnapshot({ installation });
     return { installationId, accountLogin: snapshot.accountLogin, accountType: snapshot.accountType };
   } catch (error) {
-    throw new GitHubUnavailableError(`GET /app/installations/${installationId} returned an installation we cannot read: ${(error as Error).message}`);
+    throw new GitHubUnavailableError(
+      `GET /app/installations/${installationId} returned an installation we cannot read: ${(error as Error).message}`,
+    );
   }
 }

@@ -30,9 +30,13 @@ export async function buildReconnectLink(
 ): Promise<ReconnectLink> {
   // Only the ids, and never more than a link could hold, in one batch: one bounded read whatever the org's size.
   const most = MOST_IDS_A_LINK_HOLDS + 1;
-  const rows = await deps.models.Repo.find(withGitHubId(options.organizationId), { _id: 0, githubRepoId: 1 }).limit(most).batchSize(most).lean();
+  const rows = await deps.models.Repo.find(withGitHubId(options.organizationId), { _id: 0, githubRepoId: 1 })
+    .limit(most)
+    .batchSize(most)
+    .lean();
   const ids = rows.map((row) => row.githubRepoId).filter((id): id is number => typeof id === "number");
-  const link = (repositoryIds: number[]) => deps.urls.reconnectUrl({ accountId: options.accountId, repositoryIds, state: options.state });
+  const link = (repositoryIds: number[]) =>
+    deps.urls.reconnectUrl({ accountId: options.accountId, repositoryIds, state: options.state });
   const url = link(ids);
   if (ids.length < most && url.length <= MAX_LINK_LENGTH) return { url, preselected: ids.length, overflow: false };
   return { url: link([]), preselected: 0, overflow: true };

@@ -66,7 +66,9 @@ export interface StateTokens {
 }
 
 function sign(secret: string, body: string): Buffer {
-  return createHmac("sha256", secret).update(DOMAIN + body).digest();
+  return createHmac("sha256", secret)
+    .update(DOMAIN + body)
+    .digest();
 }
 
 function parseClaims(json: string): StateClaims | null {

@@ -7,7 +7,9 @@
 export class GitHubNotConnectedError extends Error {
   override name = "GitHubNotConnectedError";
   constructor(readonly organizationId: string) {
-    super(`Organization ${organizationId} has not connected GitHub: an admin of the organization must connect it in GitHub Connect (Settings, GitHub, Connect GitHub).`);
+    super(
+      `Organization ${organizationId} has not connected GitHub: an admin of the organization must connect it in GitHub Connect (Settings, GitHub, Connect GitHub).`,
+    );
   }
 }
 
@@ -19,7 +21,9 @@ export class InstallationSuspendedError extends Error {
     readonly installationId: number,
     readonly accountLogin: string,
   ) {
-    super(`The GitHub App is suspended on ${accountLogin} (installation ${installationId}): tokens are issued again once it is unsuspended on GitHub (by an owner of ${accountLogin}, or by the App's owner if they suspended it).`);
+    super(
+      `The GitHub App is suspended on ${accountLogin} (installation ${installationId}): tokens are issued again once it is unsuspended on GitHub (by an owner of ${accountLogin}, or by the App's owner if they suspended it).`,
+    );
   }
 }
 
@@ -31,7 +35,9 @@ export class InstallationDeletedError extends Error {
     readonly installationId: number,
     readonly accountLogin: string,
   ) {
-    super(`The GitHub App was uninstalled from ${accountLogin} (installation ${installationId}): an admin of the organization must reconnect GitHub in GitHub Connect.`);
+    super(
+      `The GitHub App was uninstalled from ${accountLogin} (installation ${installationId}): an admin of the organization must reconnect GitHub in GitHub Connect.`,
+    );
   }
 }
 
@@ -72,7 +78,9 @@ export class RepositoryNotReachableError extends Error {
 export class LegacyTokenNotScopableError extends Error {
   override name = "LegacyTokenNotScopableError";
   constructor(readonly organizationId: string) {
-    super(`Organization ${organizationId} uses the legacy personal token, which cannot be narrowed to repositories or permissions: ask without repositoryIds and permissions, or connect GitHub to get scoped tokens.`);
+    super(
+      `Organization ${organizationId} uses the legacy personal token, which cannot be narrowed to repositories or permissions: ask without repositoryIds and permissions, or connect GitHub to get scoped tokens.`,
+    );
   }
 }
 
@@ -83,6 +91,8 @@ export class GitHubTokenUnavailableError extends Error {
     readonly installationId: number,
     readonly status: number | undefined,
   ) {
-    super(`GitHub did not issue a token for installation ${installationId} (${status ? `HTTP ${status}` : "no answer"}); try again shortly.`);
+    super(
+      `GitHub did not issue a token for installation ${installationId} (${status ? `HTTP ${status}` : "no answer"}); try again shortly.`,
+    );
   }
 }

@@ -80,25 +80,37 @@ export function createCredentials(deps: CredentialsDeps): Credentials {
   const sharedMint = singleFlight<Awaited<ReturnType<MintInstallationToken>>>();
   let legacyOctokit: Octokit | undefined;
 
-  async function resolve(organizationId: string, options: { legacy: boolean } = { legacy: true }): Promise<CredentialSource> {
+  async function resolve(
+    organizationId: string,
+    options: { legacy: boolean } = { legacy: true },
+  ): Promise<CredentialSource> {
     const { state, installation } = await findGitHubConnection(models, organizationId);
     if (state === "connected" && installation) return { kind: "installation", installation };
     // A suspension is the account owner saying stop: the personal token does not route around it.
-    if (state === "suspended" && installation) throw new InstallationSuspendedError(organizationId, installation.installationId, installation.accountLogin);
+    if (state === "suspended" && installation)
+      throw new InstallationSuspendedError(organizationId, installation.installationId, installation.accountLogin);
     if (options.legacy && legacyOrganizations.has(organizationId)) return { kind: "legacy" };
-    if (state === "deleted" && installation) throw new InstallationDeletedError(organizationId, installation.installationId, installation.accountLogin);
+    if (state === "deleted" && installation)
+      throw new InstallationDeletedError(organizationId, installation.installationId, installation.accountLogin);
     throw new GitHubNotConnectedError(organizationId);
   }
 
   /** Refuses locally what we know the installation cannot grant, before GitHub is asked. */
-  async function checkScope(organizationId: string, installation: GitHubInstallationDoc, scope: TokenScope): Promise<void> {
+  async function checkScope(
+    organizationId: string,
+    installation: GitHubInstallationDoc,
+    scope: TokenScope,
+  ): Promise<void> {
     const { installationId, accountLogin } = installation;
     const beyond = permissionsBeyond((installation.permissions ?? {}) as Record<string, unknown>, scope.permissions);
     if (beyond.length > 0) throw new PermissionNotGrantedError(installationId, accountLogin, beyond);
     // With "selected", the installation_repositories webhooks keep `accessible` on our repos;
     // ids we do not store are GitHub's to judge (a 422, mapped in installation-tokens.ts).
     if (scope.repositoryIds && installation.repositorySelection === "selected") {
-      const unreachable = await models.Repo.find({ organizationId, githubRepoId: { $in: scope.repositoryIds }, accessible: false }, { githubRepoId: 1 }).lean();
+      const unreachable = await models.Repo.find(
+        { organizationId, githubRepoId: { $in: scope.repositoryIds }, accessible: false },
+        { githubRepoId: 1 },
+      ).lean();
       if (unreachable.length > 0) {
         const ids = unreachable.map((repo) => repo.githubRepoId as number).sort((a, b) => a - b);
         throw new RepositoryNotReachableError(installationId, accountLogin, ids, true);
@@ -117,7 +129,11 @@ export function createCredentials(deps: CredentialsDeps): Credentials {
     async octokit(organizationId) {
       const source = await resolve(organizationId);
       if (source.kind === "installation") return deps.probot.auth(source.installation.installationId);
-      legacyOctokit ??= new deps.Octokit({ auth: { token: legacyToken() }, baseUrl: deps.apiUrl, log: deps.log.child({ name: "github-legacy" }) });
+      legacyOctokit ??= new deps.Octokit({
+        auth: { token: legacyToken() },
+        baseUrl: deps.apiUrl,
+        log: deps.log.child({ name: "github-legacy" }),
+      });
       return legacyOctokit;
     },
 
@@ -125,7 +141,11 @@ export function createCredentials(deps: CredentialsDeps): Credentials {
       const source = await resolve(organizationId, { legacy: false });
       if (source.kind !== "installation") throw new GitHubNotConnectedError(organizationId);
       const { installation } = source;
-      const ref = { organizationId, installationId: installation.installationId, accountLogin: installation.accountLogin };
+      const ref = {
+        organizationId,
+        installationId: installation.installationId,
+        accountLogin: installation.accountLogin,
+      };
       return {
         installation,
         async octokit() {
@@ -142,11 +162,23 @@ export function createCredentials(deps: CredentialsDeps): Credentials {
       const source = await resolve(organizationId);
       if (source.kind === "legacy") {
         if (isScoped(scope)) throw new LegacyTokenNotScopableError(organizationId);
-        return { source: "legacy", token: legacyToken(), expiresAt: null, installationId: null, accountLogin: null, permissions: null, repositorySelection: null };
+        return {
+          source: "legacy",
+          token: legacyToken(),
+          expiresAt: null,
+          installationId: null,
+          accountLogin: null,
+          permissions: null,
+          repositorySelection: null,
+        };
       }
       const { installation } = source;
       await checkScope(organizationId, installation, scope);
-      const ref = { organizationId, installationId: installation.installationId, accountLogin: installation.accountLogin };
+      const ref = {
+        organizationId,
+        installationId: installation.installationId,
+        accountLogin: installation.accountLogin,
+      };
       const token = await sharedMint(scopeKey(ref.installationId, scope), () => mint(ref, scope));
       return {
         source: "installation",

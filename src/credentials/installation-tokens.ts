@@ -36,11 +36,14 @@ function refusal(error: unknown, installation: InstallationRef, scope: TokenScop
   const status = statusOf(error);
   const message = githubMessage(error);
   // "The permissions requested are not granted to this installation."
-  if (status === 422 && /permission/i.test(message)) return new PermissionNotGrantedError(installationId, accountLogin, []);
+  if (status === 422 && /permission/i.test(message))
+    return new PermissionNotGrantedError(installationId, accountLogin, []);
   // "There is at least one repository that does not exist or is not accessible to the parent installation."
-  if (status === 422 && scope.repositoryIds) return new RepositoryNotReachableError(installationId, accountLogin, scope.repositoryIds, false);
+  if (status === 422 && scope.repositoryIds)
+    return new RepositoryNotReachableError(installationId, accountLogin, scope.repositoryIds, false);
   // A lost webhook: GitHub knows better than our copy.
-  if (status === 403 && /suspend/i.test(message)) return new InstallationSuspendedError(organizationId, installationId, accountLogin);
+  if (status === 403 && /suspend/i.test(message))
+    return new InstallationSuspendedError(organizationId, installationId, accountLogin);
   if (status === 404) return new InstallationDeletedError(organizationId, installationId, accountLogin);
   return new GitHubTokenUnavailableError(installationId, status);
 }

@@ -29,10 +29,13 @@ function isLevel(value: unknown): value is PermissionLevel {
 
 function parseRepositoryIds(raw: unknown): number[] {
   if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_REPOSITORY_IDS) {
-    throw new InvalidTokenScopeError(`repositoryIds must be an array of 1 to ${MAX_REPOSITORY_IDS} repository ids (leave it out for every repository the installation reaches)`);
+    throw new InvalidTokenScopeError(
+      `repositoryIds must be an array of 1 to ${MAX_REPOSITORY_IDS} repository ids (leave it out for every repository the installation reaches)`,
+    );
   }
   for (const id of raw) {
-    if (!Number.isSafeInteger(id) || (id as number) <= 0) throw new InvalidTokenScopeError("repositoryIds must hold positive whole numbers (GitHub's repository ids)");
+    if (!Number.isSafeInteger(id) || (id as number) <= 0)
+      throw new InvalidTokenScopeError("repositoryIds must hold positive whole numbers (GitHub's repository ids)");
   }
   return [...new Set(raw as number[])].sort((a, b) => a - b);
 }
@@ -43,11 +46,16 @@ function parsePermissions(raw: unknown): Permissions {
   }
   const entries = Object.entries(raw);
   if (entries.length === 0 || entries.length > MAX_PERMISSIONS) {
-    throw new InvalidTokenScopeError(`permissions must name 1 to ${MAX_PERMISSIONS} permissions (leave it out for every permission the installation has)`);
+    throw new InvalidTokenScopeError(
+      `permissions must name 1 to ${MAX_PERMISSIONS} permissions (leave it out for every permission the installation has)`,
+    );
   }
   const permissions: Permissions = {};
   for (const [name, level] of entries) {
-    if (!PERMISSION_NAME.test(name)) throw new InvalidTokenScopeError(`permissions: "${name.slice(0, 64)}" is not a GitHub permission name (lowercase, e.g. pull_requests)`);
+    if (!PERMISSION_NAME.test(name))
+      throw new InvalidTokenScopeError(
+        `permissions: "${name.slice(0, 64)}" is not a GitHub permission name (lowercase, e.g. pull_requests)`,
+      );
     if (!isLevel(level)) throw new InvalidTokenScopeError(`permissions.${name} must be "read", "write" or "admin"`);
     permissions[name] = level;
   }
@@ -60,10 +68,14 @@ function parsePermissions(raw: unknown): Permissions {
  */
 export function parseTokenScope(raw: unknown): TokenScope {
   if (raw === undefined || raw === null) return {};
-  if (typeof raw !== "object" || Array.isArray(raw)) throw new InvalidTokenScopeError("the scope must be a JSON object: {repositoryIds?, permissions?}");
+  if (typeof raw !== "object" || Array.isArray(raw))
+    throw new InvalidTokenScopeError("the scope must be a JSON object: {repositoryIds?, permissions?}");
   const { repositoryIds, permissions, ...unknown } = raw as Record<string, unknown>;
   const extra = Object.keys(unknown);
-  if (extra.length > 0) throw new InvalidTokenScopeError(`unknown field "${extra[0]!.slice(0, 64)}": the scope takes only repositoryIds and permissions`);
+  if (extra.length > 0)
+    throw new InvalidTokenScopeError(
+      `unknown field "${extra[0]!.slice(0, 64)}": the scope takes only repositoryIds and permissions`,
+    );
   const scope: TokenScope = {};
   if (repositoryIds !== undefined) scope.repositoryIds = parseRepositoryIds(repositoryIds);
   if (permissions !== undefined) scope.permissions = parsePermissions(permissions);

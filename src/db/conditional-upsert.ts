@@ -17,7 +17,11 @@ export async function conditionalUpsert<T>(
   options: { returned?: "before" | "after" } = {},
 ): Promise<T | null> {
   const write = (upsert: boolean) =>
-    model.findOneAndUpdate(filter, update, { upsert, new: options.returned !== "before", lean: true }) as unknown as Promise<T | null>;
+    model.findOneAndUpdate(filter, update, {
+      upsert,
+      new: options.returned !== "before",
+      lean: true,
+    }) as unknown as Promise<T | null>;
   try {
     return await write(true);
   } catch (error) {

@@ -47,7 +47,13 @@ export async function pingDatabase(connection: Connection, timeoutMs = 2000): Pr
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
   try {
-    return await Promise.race([db.admin().command({ ping: 1 }).then(() => true), timeout]);
+    return await Promise.race([
+      db
+        .admin()
+        .command({ ping: 1 })
+        .then(() => true),
+      timeout,
+    ]);
   } catch {
     return false;
   } finally {

@@ -15,10 +15,21 @@ export interface ActivityPage {
  * One page of an organization's audit events, newest first: a count and a sorted, limited read
  * along the (organizationId, at) index.
  */
-export async function findActivityPage(models: Models, organizationId: string, requested: number, size = ACTIVITY_PAGE_SIZE): Promise<ActivityPage> {
+export async function findActivityPage(
+  models: Models,
+  organizationId: string,
+  requested: number,
+  size = ACTIVITY_PAGE_SIZE,
+): Promise<ActivityPage> {
   const total = await models.AuditEvent.countDocuments({ organizationId });
   const page = pageWindow(requested, total, size);
   const events =
-    total === 0 ? [] : await models.AuditEvent.find({ organizationId }).sort({ at: -1, _id: -1 }).skip(page.skip).limit(page.limit).lean<AuditEventDoc[]>();
+    total === 0
+      ? []
+      : await models.AuditEvent.find({ organizationId })
+          .sort({ at: -1, _id: -1 })
+          .skip(page.skip)
+          .limit(page.limit)
+          .lean<AuditEventDoc[]>();
   return { events, total, page };
 }

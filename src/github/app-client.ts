@@ -48,7 +48,10 @@ export function createGitHubAppClient(deps: { probot: Probot; uninstallTimeoutMs
       } catch (error) {
         if (statusOf(error) === 404) return "already-gone";
         // Octokit turns the signal's TimeoutError into a RequestError 500 without its cause: ask the signal.
-        if (signal.aborted) throw new GitHubTimeoutError(`DELETE /app/installations/${installationId}`, uninstallTimeoutMs, { cause: error });
+        if (signal.aborted)
+          throw new GitHubTimeoutError(`DELETE /app/installations/${installationId}`, uninstallTimeoutMs, {
+            cause: error,
+          });
         throw error;
       }
     },
@@ -56,7 +59,9 @@ export function createGitHubAppClient(deps: { probot: Probot; uninstallTimeoutMs
     async getInstallation(installationId) {
       const octokit = await probot.auth();
       try {
-        const { data } = await octokit.request("GET /app/installations/{installation_id}", { installation_id: installationId });
+        const { data } = await octokit.request("GET /app/installations/{installation_id}", {
+          installation_id: installationId,
+        });
         return data as unknown as Record<string, unknown>;
       } catch (error) {
         if (statusOf(error) === 404) return null;

@@ -52,12 +52,17 @@ export function createAppProfileSource(deps: AppProfileDeps): AppProfileSource {
     maxEntries: 1,
     async load() {
       const octokit = await probot.auth();
-      const { data } = await octokit.request("GET /app", { request: { retries: 0, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) } });
+      const { data } = await octokit.request("GET /app", {
+        request: { retries: 0, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) },
+      });
       const name = typeof data?.name === "string" ? data.name.trim().slice(0, 100) : "";
       const slug = typeof data?.slug === "string" && APP_SLUG.test(data.slug) ? data.slug : undefined;
       if (slug && github.appSlug && slug !== github.appSlug && !warnedSlug) {
         warnedSlug = true;
-        log.warn({ appSlug: github.appSlug, githubSlug: slug }, `APP_SLUG is "${github.appSlug}" but GitHub calls this App "${slug}": install links lead to another App; set APP_SLUG=${slug}`);
+        log.warn(
+          { appSlug: github.appSlug, githubSlug: slug },
+          `APP_SLUG is "${github.appSlug}" but GitHub calls this App "${slug}": install links lead to another App; set APP_SLUG=${slug}`,
+        );
       }
       // The link is built from configuration and a checked slug, never from the response's html_url (rule 9).
       return { name: name || DEFAULT_APP_NAME, pageUrl: pageOf(github.appSlug ?? slug) };
@@ -65,7 +70,10 @@ export function createAppProfileSource(deps: AppProfileDeps): AppProfileSource {
     onError(_key, error) {
       const failure = gitHubFailure(error);
       const why = failure ? describeGitHubFailure(failure) : messageOf(error);
-      log.warn({ githubStatus: failure?.status }, `could not read the App's name (GET /app), pages say "${DEFAULT_APP_NAME}" for now: ${why}`);
+      log.warn(
+        { githubStatus: failure?.status },
+        `could not read the App's name (GET /app), pages say "${DEFAULT_APP_NAME}" for now: ${why}`,
+      );
     },
   });
   return { current: async () => (await lookup.get("app")) ?? fallback };

@@ -1,4 +1,13 @@
-import { MalformedPayloadError, isObject, numberAt, objectAt, optionalString, parseGitHubTime, stringAt, type Json } from "./payload.js";
+import {
+  MalformedPayloadError,
+  isObject,
+  numberAt,
+  objectAt,
+  optionalString,
+  parseGitHubTime,
+  stringAt,
+  type Json,
+} from "./payload.js";
 
 /** The installation as a webhook describes it, validated and in our field names. */
 export interface InstallationSnapshot {
@@ -26,7 +35,8 @@ const PERMISSION_LEVEL = /^[a-z]{1,16}$/;
 function permissionsOf(value: unknown): Record<string, string> {
   if (!isObject(value)) return {};
   const entries = Object.entries(value).filter(
-    (entry): entry is [string, string] => PERMISSION_NAME.test(entry[0]) && typeof entry[1] === "string" && PERMISSION_LEVEL.test(entry[1]),
+    (entry): entry is [string, string] =>
+      PERMISSION_NAME.test(entry[0]) && typeof entry[1] === "string" && PERMISSION_LEVEL.test(entry[1]),
   );
   return Object.fromEntries(entries);
 }

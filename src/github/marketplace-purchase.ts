@@ -1,11 +1,22 @@
 import type { MarketplacePlan } from "../models/marketplace-account.js";
-import { isObject, MalformedPayloadError, numberAt, objectAt, optionalString, parseGitHubTime, stringAt, type Json } from "./payload.js";
+import {
+  isObject,
+  MalformedPayloadError,
+  numberAt,
+  objectAt,
+  optionalString,
+  parseGitHubTime,
+  stringAt,
+  type Json,
+} from "./payload.js";
 
 /** Payloads say "FLAT_RATE", "flat-rate" or "flat_rate"; store one spelling. */
 function normalisePriceModel(raw: string): MarketplacePlan["priceModel"] {
   const model = raw.toUpperCase().replace(/-/g, "_");
   if (model !== "FREE" && model !== "FLAT_RATE" && model !== "PER_UNIT") {
-    throw new MalformedPayloadError(`marketplace_purchase.plan.price_model "${raw}" is not FREE, FLAT_RATE or PER_UNIT`);
+    throw new MalformedPayloadError(
+      `marketplace_purchase.plan.price_model "${raw}" is not FREE, FLAT_RATE or PER_UNIT`,
+    );
   }
   return model;
 }
@@ -72,7 +83,12 @@ export function readMarketplaceAccount(json: unknown, listedPlan?: MarketplacePl
     nextBillingDate: parseGitHubTime(purchase.next_billing_date),
     pendingChange:
       isObject(pending) && isObject(pending.plan) && pendingDate
-        ? { plan: readMarketplacePlan(pending.plan), unitCount: readUnitCount(pending), billingCycle: null, effectiveDate: pendingDate }
+        ? {
+            plan: readMarketplacePlan(pending.plan),
+            unitCount: readUnitCount(pending),
+            billingCycle: null,
+            effectiveDate: pendingDate,
+          }
         : null,
   };
 }

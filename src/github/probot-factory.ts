@@ -18,8 +18,15 @@ export const AppOctokit = ProbotOctokit.plugin(retry).defaults((options: Record<
   ...options,
   throttle: {
     ...options.throttle,
-    onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, octokit: { log: { warn(msg: string): void } }, retryCount: number) => {
-      octokit.log.warn(`Secondary rate limit on ${request.method} ${request.url}; retry ${retryCount + 1} after ${retryAfter} s`);
+    onSecondaryRateLimit: (
+      retryAfter: number,
+      request: { method: string; url: string },
+      octokit: { log: { warn(msg: string): void } },
+      retryCount: number,
+    ) => {
+      octokit.log.warn(
+        `Secondary rate limit on ${request.method} ${request.url}; retry ${retryCount + 1} after ${retryAfter} s`,
+      );
       return retryCount < SECONDARY_LIMIT_RETRIES;
     },
   },

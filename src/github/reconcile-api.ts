@@ -57,7 +57,10 @@ async function* pages<T>(octokit: Octokit, url: string, pick: (data: unknown) =>
   const apiOrigin = new URL(octokit.request.endpoint.DEFAULTS.baseUrl).origin;
   let next: string | null = url;
   while (next) {
-    const response: { data: unknown; headers: Record<string, unknown> } = await octokit.request({ method: "GET", url: next });
+    const response: { data: unknown; headers: Record<string, unknown> } = await octokit.request({
+      method: "GET",
+      url: next,
+    });
     next = nextUrl(response.headers.link as string | undefined, apiOrigin);
     yield { items: pick(response.data), hasNext: next !== null, rateRemaining: remaining(response.headers) };
   }
@@ -71,7 +74,11 @@ const arrayOf = (data: unknown): unknown[] => {
 export function createReconcileGitHub(probot: Probot): ReconcileGitHub {
   return {
     async *deliveryPages() {
-      yield* pages(await probot.auth(), "/app/hook/deliveries?per_page=100", (data) => arrayOf(data) as HookDeliveryAttempt[]);
+      yield* pages(
+        await probot.auth(),
+        "/app/hook/deliveries?per_page=100",
+        (data) => arrayOf(data) as HookDeliveryAttempt[],
+      );
     },
     async redeliver(attemptId) {
       const octokit = await probot.auth();

@@ -25,9 +25,13 @@ export function repoNameProblem(name: string): RepoNameProblem | null {
   if (name === "") return { rule: "empty", text: "a repository name cannot be empty" };
   const length = [...name].length;
   if (length > MAX_REPO_NAME_LENGTH) {
-    return { rule: "too-long", text: `a repository name is at most ${MAX_REPO_NAME_LENGTH} characters, and this one has ${length}` };
+    return {
+      rule: "too-long",
+      text: `a repository name is at most ${MAX_REPO_NAME_LENGTH} characters, and this one has ${length}`,
+    };
   }
-  if (name === "." || name === "..") return { rule: "dots", text: `GitHub reserves "." and ".." and does not allow them as repository names` };
+  if (name === "." || name === "..")
+    return { rule: "dots", text: `GitHub reserves "." and ".." and does not allow them as repository names` };
   if (!ALLOWED.test(name)) {
     const found = [...new Set(name.match(NOT_ALLOWED) ?? [])].slice(0, 5).map(shown);
     return {

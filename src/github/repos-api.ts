@@ -37,7 +37,12 @@ function readRepo(data: unknown, asked: { owner: string; name: string }): GitHub
 function isNameTaken(error: unknown): boolean {
   if (statusOf(error) !== 422) return false;
   const errors = (error as { response?: { data?: { errors?: unknown } } }).response?.data?.errors;
-  return Array.isArray(errors) && errors.some((e) => isObject(e) && e.field === "name" && typeof e.message === "string" && /already exists/i.test(e.message));
+  return (
+    Array.isArray(errors) &&
+    errors.some(
+      (e) => isObject(e) && e.field === "name" && typeof e.message === "string" && /already exists/i.test(e.message),
+    )
+  );
 }
 
 function failure(name: string, call: string, error: unknown): RepoGitHubError {

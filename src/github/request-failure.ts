@@ -36,9 +36,12 @@ function pathOf(url: string | undefined): string {
 function hintFor(error: RequestErrorLike): string {
   const { status } = error;
   if (!error.response) return "GitHub could not be reached: check this machine's network (and GHE_HOST if set)";
-  if (status === 401) return "GitHub refused the credentials: check that APP_ID and PRIVATE_KEY belong to the same App, and this machine's clock";
-  if (status === 403 && error.response.headers?.["x-ratelimit-remaining"] === "0") return "the rate limit is spent: it resets within the hour";
-  if (status === 403) return "the App lacks a permission or hit a secondary rate limit: check its permissions on GitHub, or try again in a minute";
+  if (status === 401)
+    return "GitHub refused the credentials: check that APP_ID and PRIVATE_KEY belong to the same App, and this machine's clock";
+  if (status === 403 && error.response.headers?.["x-ratelimit-remaining"] === "0")
+    return "the rate limit is spent: it resets within the hour";
+  if (status === 403)
+    return "the App lacks a permission or hit a secondary rate limit: check its permissions on GitHub, or try again in a minute";
   if (status === 404) return "GitHub does not know it, or the App cannot see it (uninstalled, or a permission missing)";
   if (status >= 500) return "GitHub is having trouble: try again in a minute (https://www.githubstatus.com)";
   return "GitHub refused the request";
@@ -68,6 +71,9 @@ export function gitHubFailure(error: unknown): GitHubFailure | null {
 
 /** One line's message: "GitHub answered 502 to DELETE /app/installations/12: GitHub is having trouble: …". */
 export function describeGitHubFailure(failure: GitHubFailure): string {
-  const answered = failure.status === undefined ? `GitHub did not answer ${failure.request}` : `GitHub answered ${failure.status} to ${failure.request}`;
+  const answered =
+    failure.status === undefined
+      ? `GitHub did not answer ${failure.request}`
+      : `GitHub answered ${failure.status} to ${failure.request}`;
   return `${answered}; ${failure.hint}`;
 }

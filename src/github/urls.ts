@@ -58,7 +58,9 @@ export function createGitHubUrls({ github, baseUrl }: GitHubUrlsOptions): GitHub
       // Written as GitHub documents it (`repository_ids[]=1&repository_ids[]=2`), brackets unescaped.
       const query = [
         `suggested_target_id=${encodeURIComponent(String(accountId))}`,
-        ...[...new Set(repositoryIds)].sort((a, b) => a - b).map((id) => `repository_ids[]=${encodeURIComponent(String(id))}`),
+        ...[...new Set(repositoryIds)]
+          .sort((a, b) => a - b)
+          .map((id) => `repository_ids[]=${encodeURIComponent(String(id))}`),
         `state=${encodeURIComponent(state)}`,
       ];
       return `${appPath()}/installations/new/permissions?${query.join("&")}`;

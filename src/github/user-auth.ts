@@ -56,7 +56,10 @@ function toInstallation(value: unknown): UserInstallation | null {
 /** What went wrong in words, never the token (Octokit's errors carry the request's headers). */
 function unavailable(what: string, error: unknown): GitHubUnavailableError {
   const status = statusOf(error);
-  return new GitHubUnavailableError(status ? `${what} answered ${status}` : `${what} failed: ${(error as Error).message}`, { cause: error });
+  return new GitHubUnavailableError(
+    status ? `${what} answered ${status}` : `${what} failed: ${(error as Error).message}`,
+    { cause: error },
+  );
 }
 
 export function createGitHubUserAuth(deps: GitHubUserAuthDeps): GitHubUserAuth {
@@ -69,14 +72,16 @@ export function createGitHubUserAuth(deps: GitHubUserAuthDeps): GitHubUserAuth {
     const octokit = new Octokit({ auth: { token }, baseUrl: github.apiUrl });
     octokit.hook.before("request", (options) => {
       const { url } = octokit.request.endpoint.parse(options);
-      if (new URL(url).origin !== apiOrigin) throw new GitHubUnavailableError("GitHub sent a next-page link to another host");
+      if (new URL(url).origin !== apiOrigin)
+        throw new GitHubUnavailableError("GitHub sent a next-page link to another host");
     });
     return octokit;
   }
 
   async function exchangeCode(code: string): Promise<string> {
     const { clientId, clientSecret } = github;
-    if (!clientId || !clientSecret) throw new GitHubUnavailableError("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET are needed to verify installers");
+    if (!clientId || !clientSecret)
+      throw new GitHubUnavailableError("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET are needed to verify installers");
     try {
       const { authentication } = await exchangeWebFlowCode({
         clientType: "github-app",
@@ -93,7 +98,8 @@ export function createGitHubUserAuth(deps: GitHubUserAuthDeps): GitHubUserAuth {
       // GitHub reports a bad code with 200 and an `error` field; oauth-methods turns it into a 400.
       const data = (error as { response?: { data?: unknown } }).response?.data;
       if (isObject(data) && data.error === "bad_verification_code") throw new BadVerificationCodeError();
-      if (isObject(data) && typeof data.error === "string") throw new GitHubUnavailableError(`OAuth token exchange refused: ${data.error}`);
+      if (isObject(data) && typeof data.error === "string")
+        throw new GitHubUnavailableError(`OAuth token exchange refused: ${data.error}`);
       throw unavailable("OAuth token exchange", error);
     }
   }
@@ -105,7 +111,8 @@ export function createGitHubUserAuth(deps: GitHubUserAuthDeps): GitHubUserAuth {
       try {
         for await (const page of octokit.paginate.iterator("GET /user/installations", { per_page: 100 })) {
           apiCalls++;
-          if (!Array.isArray(page.data)) throw new GitHubUnavailableError("GET /user/installations answered without an installations list");
+          if (!Array.isArray(page.data))
+            throw new GitHubUnavailableError("GET /user/installations answered without an installations list");
           for (const entry of page.data) {
             const installation = toInstallation(entry);
             if (installation?.id === installationId) return { visible: true, installation, apiCalls };

@@ -7,7 +7,10 @@ import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
  * verifies an installer is dropped after the check), so there is no grant to delete: the
  * revocation is recorded so support can see it.
  */
-export async function handleGitHubAppAuthorization(context: HandlerContext<"github_app_authorization.revoked">, deps: HandlerDeps): Promise<HandlerOutcome> {
+export async function handleGitHubAppAuthorization(
+  context: HandlerContext<"github_app_authorization.revoked">,
+  deps: HandlerDeps,
+): Promise<HandlerOutcome> {
   const sender = objectAt(payloadObject(context.payload), "sender", "payload");
   const userId = numberAt(sender, "id", "sender");
   await recordAudit(deps.models, deps.now(), {

@@ -12,8 +12,14 @@ export function registerEventHandlers(on: RegisterHandler): void {
   on<"installation.deleted">("installation.deleted", installationHandlers.deleted);
   on<"installation.suspend">("installation.suspend", installationHandlers.suspend);
   on<"installation.unsuspend">("installation.unsuspend", installationHandlers.unsuspend);
-  on<"installation.new_permissions_accepted">("installation.new_permissions_accepted", installationHandlers.newPermissionsAccepted);
-  on<RepositoriesEvent>(["installation_repositories.added", "installation_repositories.removed"], handleInstallationRepositories);
+  on<"installation.new_permissions_accepted">(
+    "installation.new_permissions_accepted",
+    installationHandlers.newPermissionsAccepted,
+  );
+  on<RepositoriesEvent>(
+    ["installation_repositories.added", "installation_repositories.removed"],
+    handleInstallationRepositories,
+  );
   on<"installation_target.renamed">("installation_target.renamed", handleInstallationTarget);
   on<"github_app_authorization.revoked">("github_app_authorization.revoked", handleGitHubAppAuthorization);
   on<PurchaseEvent>(

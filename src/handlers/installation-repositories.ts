@@ -5,7 +5,10 @@ import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
 
 export type RepositoriesEvent = "installation_repositories.added" | "installation_repositories.removed";
 
-export async function handleInstallationRepositories(context: HandlerContext<RepositoriesEvent>, deps: HandlerDeps): Promise<HandlerOutcome> {
+export async function handleInstallationRepositories(
+  context: HandlerContext<RepositoriesEvent>,
+  deps: HandlerDeps,
+): Promise<HandlerOutcome> {
   const { action } = context.payload;
   const payload = payloadObject(context.payload);
   const snapshot = readInstallationSnapshot(payload);
@@ -15,5 +18,10 @@ export async function handleInstallationRepositories(context: HandlerContext<Rep
   }
   const added = repositoryIds(payload, "repositories_added", "payload");
   const removed = repositoryIds(payload, "repositories_removed", "payload");
-  return applyRepositorySelection({ ...deps, log: context.log }, snapshot, { action, selection, added, removed }, senderActor(payload));
+  return applyRepositorySelection(
+    { ...deps, log: context.log },
+    snapshot,
+    { action, selection, added, removed },
+    senderActor(payload),
+  );
 }

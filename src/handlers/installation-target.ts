@@ -3,14 +3,22 @@ import { numberAt, objectAt, payloadObject, senderActor, stringAt } from "../git
 import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
 
 /** An account renamed on GitHub: keep showing the name GitHub now uses. */
-export async function handleInstallationTarget(context: HandlerContext<"installation_target.renamed">, deps: HandlerDeps): Promise<HandlerOutcome> {
+export async function handleInstallationTarget(
+  context: HandlerContext<"installation_target.renamed">,
+  deps: HandlerDeps,
+): Promise<HandlerOutcome> {
   const payload = payloadObject(context.payload);
   const installationId = numberAt(objectAt(payload, "installation", "payload"), "id", "installation");
   const account = objectAt(payload, "account", "payload");
   const from = context.payload.changes?.login?.from;
   return applyAccountRenamed(
     { ...deps, log: context.log },
-    { installationId, accountId: numberAt(account, "id", "account"), login: stringAt(account, "login", "account"), from: typeof from === "string" ? from : null },
+    {
+      installationId,
+      accountId: numberAt(account, "id", "account"),
+      login: stringAt(account, "login", "account"),
+      from: typeof from === "string" ? from : null,
+    },
     senderActor(payload),
   );
 }

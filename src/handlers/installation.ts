@@ -1,5 +1,10 @@
 import { recordAudit } from "../events/audit-log.js";
-import { applyInstallationCreated, applyInstallationRemoved, applySuspension, type ChangeDeps } from "../installations/installation-changes.js";
+import {
+  applyInstallationCreated,
+  applyInstallationRemoved,
+  applySuspension,
+  type ChangeDeps,
+} from "../installations/installation-changes.js";
 import { applyInstallationEvent } from "../installations/installation-store.js";
 import { readInstallationSnapshot, type InstallationSnapshot } from "../github/installation-snapshot.js";
 import { isObject, payloadObject, repositoryIds, senderActor, type Json } from "../github/payload.js";
@@ -16,7 +21,12 @@ type Ctx = HandlerContext<InstallationEvent>;
 /** The change services log through the delivery's logger. */
 const changeDeps = (context: Ctx, deps: HandlerDeps): ChangeDeps => ({ ...deps, log: context.log });
 
-async function created(context: Ctx, deps: HandlerDeps, payload: Json, snapshot: InstallationSnapshot): Promise<HandlerOutcome> {
+async function created(
+  context: Ctx,
+  deps: HandlerDeps,
+  payload: Json,
+  snapshot: InstallationSnapshot,
+): Promise<HandlerOutcome> {
   const requester = payload.requester;
   return applyInstallationCreated(changeDeps(context, deps), snapshot, {
     actor: senderActor(payload),
@@ -25,7 +35,12 @@ async function created(context: Ctx, deps: HandlerDeps, payload: Json, snapshot:
   });
 }
 
-async function newPermissionsAccepted(_context: Ctx, deps: HandlerDeps, payload: Json, snapshot: InstallationSnapshot): Promise<HandlerOutcome> {
+async function newPermissionsAccepted(
+  _context: Ctx,
+  deps: HandlerDeps,
+  payload: Json,
+  snapshot: InstallationSnapshot,
+): Promise<HandlerOutcome> {
   const { models } = deps;
   const installation = await applyInstallationEvent(models, snapshot, {
     eventAt: snapshot.updatedAt,
@@ -41,7 +56,12 @@ async function newPermissionsAccepted(_context: Ctx, deps: HandlerDeps, payload:
   return "applied";
 }
 
-type ActionHandler = (context: Ctx, deps: HandlerDeps, payload: Json, snapshot: InstallationSnapshot) => Promise<HandlerOutcome>;
+type ActionHandler = (
+  context: Ctx,
+  deps: HandlerDeps,
+  payload: Json,
+  snapshot: InstallationSnapshot,
+) => Promise<HandlerOutcome>;
 
 /** Each action's handler, with the payload checked and read into our shape first. */
 function withSnapshot<E extends InstallationEvent>(run: ActionHandler): EventHandler<E> {
@@ -54,9 +74,15 @@ function withSnapshot<E extends InstallationEvent>(run: ActionHandler): EventHan
 export const installationHandlers = {
   created: withSnapshot<"installation.created">(created),
   deleted: withSnapshot<"installation.deleted">(async (c, d, p, snapshot) =>
-    (await applyInstallationRemoved(changeDeps(c, d), { by: "github", snapshot }, { actor: senderActor(p) })) ? "applied" : "ignored",
+    (await applyInstallationRemoved(changeDeps(c, d), { by: "github", snapshot }, { actor: senderActor(p) }))
+      ? "applied"
+      : "ignored",
   ),
-  suspend: withSnapshot<"installation.suspend">((c, d, p, s) => applySuspension(changeDeps(c, d), s, true, senderActor(p))),
-  unsuspend: withSnapshot<"installation.unsuspend">((c, d, p, s) => applySuspension(changeDeps(c, d), s, false, senderActor(p))),
+  suspend: withSnapshot<"installation.suspend">((c, d, p, s) =>
+    applySuspension(changeDeps(c, d), s, true, senderActor(p)),
+  ),
+  unsuspend: withSnapshot<"installation.unsuspend">((c, d, p, s) =>
+    applySuspension(changeDeps(c, d), s, false, senderActor(p)),
+  ),
   newPermissionsAccepted: withSnapshot<"installation.new_permissions_accepted">(newPermissionsAccepted),
 };

@@ -1,5 +1,13 @@
 import { readMarketplacePlan, readUnitCount } from "../github/marketplace-purchase.js";
-import { numberAt, objectAt, optionalString, parseGitHubTime, payloadObject, senderActor, stringAt } from "../github/payload.js";
+import {
+  numberAt,
+  objectAt,
+  optionalString,
+  parseGitHubTime,
+  payloadObject,
+  senderActor,
+  stringAt,
+} from "../github/payload.js";
 import { applyPurchaseEvent } from "../marketplace/purchases.js";
 import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
 
@@ -11,7 +19,10 @@ export type PurchaseEvent =
   | "marketplace_purchase.pending_change_cancelled";
 
 /** Reads the event and hands it to the Marketplace purchases module, the one writer of accounts. */
-export async function handleMarketplacePurchase(context: HandlerContext<PurchaseEvent>, deps: HandlerDeps): Promise<HandlerOutcome> {
+export async function handleMarketplacePurchase(
+  context: HandlerContext<PurchaseEvent>,
+  deps: HandlerDeps,
+): Promise<HandlerOutcome> {
   const { action } = context.payload;
   const payload = payloadObject(context.payload);
   const purchase = objectAt(payload, "marketplace_purchase", "payload");
@@ -31,6 +42,7 @@ export async function handleMarketplacePurchase(context: HandlerContext<Purchase
     effectiveAt: parseGitHubTime(payload.effective_date) ?? deps.now(),
     actor: senderActor(payload),
   });
-  if (outcome === "stale") context.log.debug({ accountId, action }, "marketplace_purchase is older than the stored plan; not applied");
+  if (outcome === "stale")
+    context.log.debug({ accountId, action }, "marketplace_purchase is older than the stored plan; not applied");
   return outcome;
 }

@@ -9,7 +9,10 @@ import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
 export async function handleMeta(context: HandlerContext<"meta.deleted">, deps: HandlerDeps): Promise<HandlerOutcome> {
   const payload = payloadObject(context.payload);
   const hookId = typeof payload.hook_id === "number" ? payload.hook_id : null;
-  context.log.error({ hookId }, "the App's webhook was deleted on GitHub: no more events arrive until it is restored in the App's settings");
+  context.log.error(
+    { hookId },
+    "the App's webhook was deleted on GitHub: no more events arrive until it is restored in the App's settings",
+  );
   await recordAudit(deps.models, deps.now(), {
     actor: senderActor(payload),
     action: "meta.webhook_deleted",

@@ -16,9 +16,15 @@ export interface HandlerDeps {
 export type HandlerOutcome = DeliveryOutcome;
 
 /** The slice of Probot's Context a handler uses: the typed event and a logger tagged with the delivery. */
-export type HandlerContext<E extends EmitterWebhookEventName> = Pick<EmitterWebhookEvent<E>, "id" | "name" | "payload"> & { log: Logger };
+export type HandlerContext<E extends EmitterWebhookEventName> = Pick<
+  EmitterWebhookEvent<E>,
+  "id" | "name" | "payload"
+> & { log: Logger };
 
-export type EventHandler<E extends EmitterWebhookEventName> = (context: HandlerContext<E>, deps: HandlerDeps) => Promise<HandlerOutcome>;
+export type EventHandler<E extends EmitterWebhookEventName> = (
+  context: HandlerContext<E>,
+  deps: HandlerDeps,
+) => Promise<HandlerOutcome>;
 
 /**
  * Registers a handler for `event` or `event.action` names, as Probot's `app.on` does. Call it with

@@ -2,7 +2,11 @@ import type { Logger } from "pino";
 import type { InstallationSnapshot } from "../github/installation-snapshot.js";
 import type { InstallRequestDoc } from "../models/install-request.js";
 import { recordAudit } from "../events/audit-log.js";
-import { InstallationGoneError, InstallationLinkedElsewhereError, OrganizationAlreadyConnectedError } from "../connect/connect-errors.js";
+import {
+  InstallationGoneError,
+  InstallationLinkedElsewhereError,
+  OrganizationAlreadyConnectedError,
+} from "../connect/connect-errors.js";
 import { linkInstallation, type LinkDeps } from "./organization-connection.js";
 
 /** How long a request to an owner stays claimable: owners can take a while to approve. */
@@ -41,7 +45,10 @@ export async function recordInstallRequest(
 }
 
 /** The organization's open request, if any (for the settings page). */
-export async function findOpenInstallRequest(deps: LinkDeps, organizationId: string): Promise<InstallRequestDoc | null> {
+export async function findOpenInstallRequest(
+  deps: LinkDeps,
+  organizationId: string,
+): Promise<InstallRequestDoc | null> {
   const since = new Date(deps.now().getTime() - INSTALL_REQUEST_TTL_MS);
   return deps.models.InstallRequest.findOne({ organizationId, fulfilledAt: null, requestedAt: { $gte: since } }).lean();
 }
@@ -59,15 +66,32 @@ export async function linkRequestedInstallation(
   actor: string,
 ): Promise<string | null> {
   const since = new Date(deps.now().getTime() - INSTALL_REQUEST_TTL_MS);
-  const request = await deps.models.InstallRequest.findOne({ githubUserId: requesterId, fulfilledAt: null, requestedAt: { $gte: since } })
+  const request = await deps.models.InstallRequest.findOne({
+    githubUserId: requesterId,
+    fulfilledAt: null,
+    requestedAt: { $gte: since },
+  })
     .sort({ requestedAt: -1 })
     .lean();
   if (!request) return null;
   try {
-    await linkInstallation(deps, { organizationId: request.organizationId, snapshot, actor, via: "request", log: deps.log });
+    await linkInstallation(deps, {
+      organizationId: request.organizationId,
+      snapshot,
+      actor,
+      via: "request",
+      log: deps.log,
+    });
   } catch (error) {
-    if (error instanceof InstallationLinkedElsewhereError || error instanceof OrganizationAlreadyConnectedError || error instanceof InstallationGoneError) {
-      deps.log.info({ organizationId: request.organizationId, reason: error.name }, "requested installation not linked");
+    if (
+      error instanceof InstallationLinkedElsewhereError ||
+      error instanceof OrganizationAlreadyConnectedError ||
+      error instanceof InstallationGoneError
+    ) {
+      deps.log.info(
+        { organizationId: request.organizationId, reason: error.name },
+        "requested installation not linked",
+      );
       return null;
     }
     throw error;

@@ -29,11 +29,18 @@ export interface CreatedOptions {
   repositoryIds?: number[];
 }
 
-export async function applyInstallationCreated(deps: ChangeDeps, snapshot: InstallationSnapshot, options: CreatedOptions): Promise<DeliveryOutcome> {
+export async function applyInstallationCreated(
+  deps: ChangeDeps,
+  snapshot: InstallationSnapshot,
+  options: CreatedOptions,
+): Promise<DeliveryOutcome> {
   const { models } = deps;
   const requesterId = options.requesterId ?? null;
   // created never carries a suspension, so it never clears one a faster `suspend` stored.
-  const stored = await applyInstallationEvent(models, snapshot, { eventAt: snapshot.updatedAt, set: { ...snapshotFields(snapshot), requesterId } });
+  const stored = await applyInstallationEvent(models, snapshot, {
+    eventAt: snapshot.updatedAt,
+    set: { ...snapshotFields(snapshot), requesterId },
+  });
   if (!stored) {
     deps.log.debug("installation.created is older than the stored state; not applied");
     return "stale";
@@ -100,8 +107,18 @@ export async function applyInstallationRemoved(
     actor: who.actor,
     actorName: who.actorName ?? null,
     ...(removal.by === "github"
-      ? { action: "installation.deleted", details: { installationId: installation.installationId, account: removal.snapshot.accountLogin } }
-      : { action: "github.disconnected", details: { installationId: installation.installationId, account: installation.accountLogin, github: removal.github } }),
+      ? {
+          action: "installation.deleted",
+          details: { installationId: installation.installationId, account: removal.snapshot.accountLogin },
+        }
+      : {
+          action: "github.disconnected",
+          details: {
+            installationId: installation.installationId,
+            account: installation.accountLogin,
+            github: removal.github,
+          },
+        }),
   });
   return installation;
 }
@@ -122,7 +139,10 @@ export async function applyRepositorySelection(
 ): Promise<DeliveryOutcome> {
   const { models } = deps;
   const { action, selection, added, removed } = change;
-  const installation = await applyInstallationEvent(models, snapshot, { eventAt: snapshot.updatedAt, set: { repositorySelection: selection } });
+  const installation = await applyInstallationEvent(models, snapshot, {
+    eventAt: snapshot.updatedAt,
+    set: { repositorySelection: selection },
+  });
   if (!installation) {
     // Older than the stored state, or the installation was deleted: its repos are unreachable now.
     deps.log.debug(`installation_repositories.${action} is stale or for a deleted installation; not applied`);
@@ -135,12 +155,23 @@ export async function applyRepositorySelection(
     actor,
     action: `installation_repositories.${action}`,
     // Counts, not the ids: one event can name a million repositories.
-    details: { installationId: snapshot.installationId, repositorySelection: selection, added: added.length, removed: removed.length, knownReposChanged },
+    details: {
+      installationId: snapshot.installationId,
+      repositorySelection: selection,
+      added: added.length,
+      removed: removed.length,
+      knownReposChanged,
+    },
   });
   return "applied";
 }
 
-export async function applySuspension(deps: ChangeDeps, snapshot: InstallationSnapshot, suspend: boolean, actor: string): Promise<DeliveryOutcome> {
+export async function applySuspension(
+  deps: ChangeDeps,
+  snapshot: InstallationSnapshot,
+  suspend: boolean,
+  actor: string,
+): Promise<DeliveryOutcome> {
   const { models } = deps;
   const eventAt = suspend ? latest(snapshot.updatedAt, snapshot.suspendedAt) : snapshot.updatedAt;
   const suspendedAt = suspend ? (snapshot.suspendedAt ?? deps.now()) : null;
@@ -178,7 +209,10 @@ export async function applyAccountRenamed(deps: ChangeDeps, rename: Rename, acto
   // A purchase may exist before (or without) the installation; it names the same account.
   await renameMarketplaceAccount(models, accountId, login);
   if (!installation) {
-    deps.log.debug({ installationId }, "installation_target.renamed for an unknown installation; the rename waits for its created event");
+    deps.log.debug(
+      { installationId },
+      "installation_target.renamed for an unknown installation; the rename waits for its created event",
+    );
   }
   await recordAudit(models, deps.now(), {
     organizationId: installation?.organizationId,

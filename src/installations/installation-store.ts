@@ -30,9 +30,13 @@ export async function applyInstallationEvent(
 ): Promise<GitHubInstallationDoc | null> {
   const filter: Record<string, unknown> = { installationId: snapshot.installationId, deletedAt: null };
   if (change.eventAt) filter.$or = [{ lastEventAt: null }, { lastEventAt: { $lte: change.eventAt } }];
-  const set: Record<string, unknown> = change.eventAt ? { ...change.set, lastEventAt: change.eventAt } : { ...change.set };
+  const set: Record<string, unknown> = change.eventAt
+    ? { ...change.set, lastEventAt: change.eventAt }
+    : { ...change.set };
   // A path may not be in both operators; what the event sets wins over the snapshot.
-  const onInsert = Object.fromEntries(Object.entries({ ...snapshotFields(snapshot), ...change.onInsert }).filter(([key]) => !(key in set)));
+  const onInsert = Object.fromEntries(
+    Object.entries({ ...snapshotFields(snapshot), ...change.onInsert }).filter(([key]) => !(key in set)),
+  );
   // A deleted or newer installation does not match, and the retry without insert leaves it alone.
   return conditionalUpsert(models.GitHubInstallation, filter, { $set: set, $setOnInsert: onInsert });
 }

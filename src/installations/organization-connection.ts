@@ -77,12 +77,22 @@ export async function linkInstallation(deps: LinkDeps, options: LinkOptions): Pr
 
   const existing = await models.GitHubInstallation.findOne({ installationId }).lean();
   if (existing?.deletedAt) throw new InstallationGoneError(installationId);
-  if (existing?.organizationId && existing.organizationId !== organizationId) throw new InstallationLinkedElsewhereError(installationId);
-  const other = await models.GitHubInstallation.findOne({ organizationId, deletedAt: null, installationId: { $ne: installationId } }).lean();
+  if (existing?.organizationId && existing.organizationId !== organizationId)
+    throw new InstallationLinkedElsewhereError(installationId);
+  const other = await models.GitHubInstallation.findOne({
+    organizationId,
+    deletedAt: null,
+    installationId: { $ne: installationId },
+  }).lean();
   if (other) throw new OrganizationAlreadyConnectedError(organizationId, other.installationId);
 
   try {
-    await models.InstallationClaim.create({ installationId, organizationId, claimedAt: deps.now(), claimedBy: options.actor });
+    await models.InstallationClaim.create({
+      installationId,
+      organizationId,
+      claimedAt: deps.now(),
+      claimedBy: options.actor,
+    });
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
     const claim = await models.InstallationClaim.findOne({ installationId }).lean();
@@ -95,7 +105,10 @@ export async function linkInstallation(deps: LinkDeps, options: LinkOptions): Pr
     models.GitHubInstallation,
     { installationId },
     // lastEventAt stays null on insert: the webhooks, which carry timestamps, remain the judge of order.
-    { $set: { organizationId }, $setOnInsert: { ...snapshotFields(snapshot), suspendedAt: snapshot.suspendedAt, lastEventAt: null } },
+    {
+      $set: { organizationId },
+      $setOnInsert: { ...snapshotFields(snapshot), suspendedAt: snapshot.suspendedAt, lastEventAt: null },
+    },
     { returned: "before" },
   );
   const installation = await models.GitHubInstallation.findOne({ installationId }).lean();
@@ -107,7 +120,12 @@ export async function linkInstallation(deps: LinkDeps, options: LinkOptions): Pr
       actor: options.actor,
       actorName: options.actorName ?? null,
       action: "github.connected",
-      details: { installationId, account: installation.accountLogin, accountType: installation.accountType, via: options.via },
+      details: {
+        installationId,
+        account: installation.accountLogin,
+        accountType: installation.accountType,
+        via: options.via,
+      },
     });
   }
   // A purchase made before the installation is joined by account id at read time; GitHub's answer
@@ -118,9 +136,13 @@ export async function linkInstallation(deps: LinkDeps, options: LinkOptions): Pr
 
 /** What the organization is connected to now. */
 export async function findGitHubConnection(models: Models, organizationId: string): Promise<GitHubConnection> {
-  const live = await models.GitHubInstallation.findOne({ organizationId, deletedAt: null }).sort({ updatedAt: -1 }).lean();
+  const live = await models.GitHubInstallation.findOne({ organizationId, deletedAt: null })
+    .sort({ updatedAt: -1 })
+    .lean();
   if (live) return { state: live.suspendedAt ? "suspended" : "connected", installation: live };
-  const gone = await models.GitHubInstallation.findOne({ organizationId, deletedAt: { $ne: null } }).sort({ deletedAt: -1 }).lean();
+  const gone = await models.GitHubInstallation.findOne({ organizationId, deletedAt: { $ne: null } })
+    .sort({ deletedAt: -1 })
+    .lean();
   if (gone) return { state: "deleted", installation: gone };
   return { state: "disconnected", installation: null };
 }

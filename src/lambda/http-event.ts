@@ -36,13 +36,23 @@ export function readHttpEvent(event: HttpApiEvent): HttpRequest {
   const body = Buffer.from(raw, event.isBase64Encoded ? "base64" : "utf8");
   const headers = lowerCaseHeaders(event);
   if (isV2(event)) {
-    return { version: "2.0", method: event.requestContext.http.method.toUpperCase(), path: event.rawPath, headers, body };
+    return {
+      version: "2.0",
+      method: event.requestContext.http.method.toUpperCase(),
+      path: event.rawPath,
+      headers,
+      body,
+    };
   }
   return { version: "1.0", method: event.httpMethod.toUpperCase(), path: event.path, headers, body };
 }
 
 /** A JSON answer both payload versions accept. */
-export function jsonResult(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+export function jsonResult(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
   return {
     statusCode,
     headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },

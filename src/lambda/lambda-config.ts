@@ -11,20 +11,29 @@ export type Env = Record<string, string | undefined>;
  */
 export function lambdaAssemblyOptions(env: Env, now?: () => Date): WebhookAssemblyOptions {
   const config = loadConfig(env);
-  if (!config.mongodbUri) throw new ConfigError("MONGODB_URI is required on Lambda (there is no embedded database there)");
+  if (!config.mongodbUri)
+    throw new ConfigError("MONGODB_URI is required on Lambda (there is no embedded database there)");
   if (config.setupMode) {
-    throw new ConfigError("APP_ID is required on Lambda: register the App with `npm start` first (setup mode writes .env, which Lambda cannot)");
+    throw new ConfigError(
+      "APP_ID is required on Lambda: register the App with `npm start` first (setup mode writes .env, which Lambda cannot)",
+    );
   }
   // serverless-http gives Express API Gateway's source IP (req.ip); a forwarded header must not replace it.
   if (config.trustProxy !== false) {
-    throw new ConfigError("TRUST_PROXY does not apply on Lambda: the client's IP comes from API Gateway's requestContext; unset it");
+    throw new ConfigError(
+      "TRUST_PROXY does not apply on Lambda: the client's IP comes from API Gateway's requestContext; unset it",
+    );
   }
   // Nothing forwards a smee channel on Lambda; a value here would only suggest it does.
   if (config.webhookProxy.url) {
-    throw new ConfigError("WEBHOOK_PROXY_URL does not apply on Lambda: GitHub delivers to the webhooks function's own URL; unset it");
+    throw new ConfigError(
+      "WEBHOOK_PROXY_URL does not apply on Lambda: GitHub delivers to the webhooks function's own URL; unset it",
+    );
   }
   if (config.reconcileIntervalMs !== null) {
-    throw new ConfigError("RECONCILE_INTERVAL does not apply on Lambda: the reconcile function runs on serverless.yml's schedule; unset it");
+    throw new ConfigError(
+      "RECONCILE_INTERVAL does not apply on Lambda: the reconcile function runs on serverless.yml's schedule; unset it",
+    );
   }
   // JSON lines on stdout, what CloudWatch reads; the Node server's terminal format (src/logger.ts) would only add weight here.
   const log = pino({ level: config.logLevel, name: "probot", messageKey: "msg" });

@@ -31,7 +31,10 @@ export function createReconcileHandler(options: ReconcileHandlerOptions = {}) {
       throw new Error("The reconcile function is misconfigured; see its logs");
     }
     const stopAt = context ? Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS : undefined;
-    const result = await assembly.reconcile({ stopAt, log: assembly.log.child({ awsRequestId: context?.awsRequestId }) });
+    const result = await assembly.reconcile({
+      stopAt,
+      log: assembly.log.child({ awsRequestId: context?.awsRequestId }),
+    });
     if (result.outcome === "failed") throw new Error("The reconcile run failed; see its logs");
     if (result.outcome === "completed") return { outcome: result.outcome, ...result.summary };
     return { outcome: result.outcome };

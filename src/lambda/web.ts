@@ -34,9 +34,14 @@ function cookiesWhereDocumented(event: HttpApiEvent, result: WebResult): WebResu
   if (lone === undefined) return result;
   const headers = { ...result.headers };
   delete headers["set-cookie"];
-  if ((event as { version?: unknown }).version === "2.0") return { ...result, headers, cookies: [...(result.cookies ?? []), String(lone)] };
+  if ((event as { version?: unknown }).version === "2.0")
+    return { ...result, headers, cookies: [...(result.cookies ?? []), String(lone)] };
   const multi = result.multiValueHeaders ?? {};
-  return { ...result, headers, multiValueHeaders: { ...multi, "set-cookie": [...(multi["set-cookie"] ?? []), String(lone)] } };
+  return {
+    ...result,
+    headers,
+    multiValueHeaders: { ...multi, "set-cookie": [...(multi["set-cookie"] ?? []), String(lone)] },
+  };
 }
 
 async function buildHandler(assembly: Assembly): Promise<WebHandler> {
@@ -67,7 +72,11 @@ export function createWebHandler(options: WebHandlerOptions = {}) {
       assembly ??= createLambdaAssembly(options.env ?? process.env, options.now);
     } catch (error) {
       logConfigError(error);
-      return { statusCode: 500, headers: { "content-type": "text/plain; charset=utf-8" }, body: "GitHub Connect is misconfigured; see its logs." };
+      return {
+        statusCode: 500,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+        body: "GitHub Connect is misconfigured; see its logs.",
+      };
     }
     const current = assembly;
     ready ??= onceUntilFailure(() => buildHandler(current));
@@ -75,8 +84,15 @@ export function createWebHandler(options: WebHandlerOptions = {}) {
     try {
       handle = await ready();
     } catch (error) {
-      current.log.error({ err: error, awsRequestId: context?.awsRequestId }, "web function could not start: database unavailable");
-      return { statusCode: 503, headers: { "content-type": "text/html; charset=utf-8", "retry-after": "30", "cache-control": "no-store" }, body: UNAVAILABLE_PAGE };
+      current.log.error(
+        { err: error, awsRequestId: context?.awsRequestId },
+        "web function could not start: database unavailable",
+      );
+      return {
+        statusCode: 503,
+        headers: { "content-type": "text/html; charset=utf-8", "retry-after": "30", "cache-control": "no-store" },
+        body: UNAVAILABLE_PAGE,
+      };
     }
     return handle(event, context);
   };

@@ -36,7 +36,9 @@ export function createWebhooksHandler(options: WebhooksHandlerOptions = {}) {
     const intake = assembly.webhookIntake();
     const refused = intake.refuseBeforeBody(request.method, header);
     if (refused) return toResult(refused);
-    return toResult(await intake.receive(source, header, request.body, assembly.log.child({ awsRequestId: context?.awsRequestId })));
+    return toResult(
+      await intake.receive(source, header, request.body, assembly.log.child({ awsRequestId: context?.awsRequestId })),
+    );
   };
 }
 

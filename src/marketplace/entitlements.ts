@@ -1,6 +1,13 @@
 import type { Logger } from "pino";
 import type { AppConfig } from "../config/env.js";
-import { allowsMoreRepos, FREE_LIMITS, PLAN_CATALOGUE, planAllowingMoreRepos, type PlanFeatures, type PriceModel } from "./plans.js";
+import {
+  allowsMoreRepos,
+  FREE_LIMITS,
+  PLAN_CATALOGUE,
+  planAllowingMoreRepos,
+  type PlanFeatures,
+  type PriceModel,
+} from "./plans.js";
 import type { Models } from "../models/index.js";
 import type { MarketplacePlan } from "../models/marketplace-account.js";
 import { findGitHubConnection } from "../installations/organization-connection.js";
@@ -61,7 +68,10 @@ export function repoLimitReason(description: PlanDescription): string {
   if (used > max) parts.push(`Nothing was deleted, but no repo can be created until there are fewer than ${max}.`);
   const upgrade = description.upgrade;
   if (!upgrade) parts.push("No plan allows more.");
-  else parts.push(`The ${upgrade.name} plan allows ${upgrade.maxRepos === null ? "unlimited repos" : repos(upgrade.maxRepos)}.`);
+  else
+    parts.push(
+      `The ${upgrade.name} plan allows ${upgrade.maxRepos === null ? "unlimited repos" : repos(upgrade.maxRepos)}.`,
+    );
   return parts.join(" ");
 }
 
@@ -85,18 +95,30 @@ export function createEntitlements(deps: EntitlementsDeps): Entitlements {
     }
     // By price model: a per-unit plan still counts its units as seats (one each); every unknown plan gets the free limits.
     const seats = plan.priceModel === "PER_UNIT" ? (unitCount ?? 0) : null;
-    return { name: plan.name, inCatalogue: false, maxRepos: FREE_LIMITS.maxRepos, seats, features: FREE_LIMITS.features };
+    return {
+      name: plan.name,
+      inCatalogue: false,
+      maxRepos: FREE_LIMITS.maxRepos,
+      seats,
+      features: FREE_LIMITS.features,
+    };
   }
 
   async function describe(organizationId: string, at: Date): Promise<PlanDescription> {
-    const [connection, repoCount] = await Promise.all([findGitHubConnection(models, organizationId), models.Repo.countDocuments({ organizationId })]);
+    const [connection, repoCount] = await Promise.all([
+      findGitHubConnection(models, organizationId),
+      models.Repo.countDocuments({ organizationId }),
+    ]);
     const accountId = connection.installation?.accountId ?? null;
     const stored = accountId === null ? null : await models.MarketplaceAccount.findOne({ accountId }).lean();
     const inForce = purchaseInForce(stored, at);
     const base = {
       organizationId,
       at,
-      account: accountId === null ? null : { id: accountId, login: stored?.accountLogin ?? connection.installation?.accountLogin ?? null },
+      account:
+        accountId === null
+          ? null
+          : { id: accountId, login: stored?.accountLogin ?? connection.installation?.accountLogin ?? null },
       usage: { repos: repoCount },
     };
     let description: PlanDescription;
@@ -106,12 +128,22 @@ export function createEntitlements(deps: EntitlementsDeps): Entitlements {
       description = {
         ...base,
         source: "purchase",
-        plan: { id: inForce.plan.id, name: limits.name, priceModel: inForce.plan.priceModel, inCatalogue: limits.inCatalogue },
+        plan: {
+          id: inForce.plan.id,
+          name: limits.name,
+          priceModel: inForce.plan.priceModel,
+          inCatalogue: limits.inCatalogue,
+        },
         limits: { maxRepos: limits.maxRepos, seats: limits.seats, features: limits.features },
         unitCount: inForce.unitCount,
         billingCycle: inForce.billingCycle,
         trialEndsOn: inForce.trialEndsOn,
-        pendingChange: pending ? { planName: PLAN_CATALOGUE.get(pending.plan.id)?.name ?? pending.plan.name, effectiveDate: pending.effectiveDate } : null,
+        pendingChange: pending
+          ? {
+              planName: PLAN_CATALOGUE.get(pending.plan.id)?.name ?? pending.plan.name,
+              effectiveDate: pending.effectiveDate,
+            }
+          : null,
         endsOn: inForce.endsOn,
         endedOn: null,
         upgrade: null,

@@ -1,6 +1,10 @@
 import type { Probot } from "probot";
 import { statusOf } from "../lib/error-details.js";
-import { readMarketplaceAccount, readMarketplacePlan, type MarketplaceAccountState } from "../github/marketplace-purchase.js";
+import {
+  readMarketplaceAccount,
+  readMarketplacePlan,
+  type MarketplaceAccountState,
+} from "../github/marketplace-purchase.js";
 import type { Json } from "../github/payload.js";
 import type { MarketplacePlan } from "../models/marketplace-account.js";
 

@@ -24,12 +24,18 @@ export type RefreshOutcome = StoreOutcome | "failed";
  * Refreshes the stored purchase of the account an organization just linked. Never throws: a
  * failure leaves the stored plan as it was (the reconcile job checks again) and logs one line.
  */
-export async function refreshMarketplaceAccount(deps: MarketplaceSyncDeps, accountId: number, log: Logger = deps.log): Promise<RefreshOutcome> {
+export async function refreshMarketplaceAccount(
+  deps: MarketplaceSyncDeps,
+  accountId: number,
+  log: Logger = deps.log,
+): Promise<RefreshOutcome> {
   try {
     // Asked once: the admin's redirect or GitHub's 10 s for the webhook waits on it, and the next check asks again.
     const state = await deps.api.getAccount(accountId, { retry: false });
     // The stubbed endpoint answers GitHub's fixed example account whatever the id: keep it under the id asked about.
-    const outcome = state ? await storeAccountState(deps, { ...state, accountId }, "link") : await endAccountPurchase(deps, accountId, "link");
+    const outcome = state
+      ? await storeAccountState(deps, { ...state, accountId }, "link")
+      : await endAccountPurchase(deps, accountId, "link");
     log.debug({ accountId, outcome, stubbed: deps.api.stubbed }, "Marketplace plan refreshed from GitHub");
     return outcome;
   } catch (error) {
@@ -72,7 +78,10 @@ export interface MarketplaceCheckResult {
  * (`GET /marketplace_listing/accounts/{id}`), and end when GitHub answers 404. That last step is
  * skipped with MARKETPLACE_STUBBED (GitHub's fixed test data lists none of our accounts).
  */
-export async function checkMarketplacePlans(deps: MarketplaceSyncDeps, budget: MarketplaceCheckBudget): Promise<MarketplaceCheckResult> {
+export async function checkMarketplacePlans(
+  deps: MarketplaceSyncDeps,
+  budget: MarketplaceCheckBudget,
+): Promise<MarketplaceCheckResult> {
   const { api, log } = deps;
   const result: MarketplaceCheckResult = { checked: 0, corrected: 0, calls: 0, complete: false };
   const spend = () => {
@@ -102,7 +111,10 @@ export async function checkMarketplacePlans(deps: MarketplaceSyncDeps, budget: M
           try {
             state = readMarketplaceAccount(raw, plan);
           } catch (error) {
-            log.warn({ planId: plan.id, error: (error as Error).message }, "Marketplace account GitHub listed cannot be read; skipped");
+            log.warn(
+              { planId: plan.id, error: (error as Error).message },
+              "Marketplace account GitHub listed cannot be read; skipped",
+            );
             continue;
           }
           seen.add(state.accountId);
@@ -120,7 +132,11 @@ export async function checkMarketplacePlans(deps: MarketplaceSyncDeps, budget: M
       for (const { accountId } of inForce.filter((account) => !seen.has(account.accountId))) {
         if (!spend()) return stopped(result, log, "budget");
         const state = await api.getAccount(accountId);
-        count(state ? await storeAccountState(deps, state, "reconcile") : await endAccountPurchase(deps, accountId, "reconcile"));
+        count(
+          state
+            ? await storeAccountState(deps, state, "reconcile")
+            : await endAccountPurchase(deps, accountId, "reconcile"),
+        );
       }
     }
   } catch (error) {
@@ -130,8 +146,17 @@ export async function checkMarketplacePlans(deps: MarketplaceSyncDeps, budget: M
   return result;
 }
 
-function stopped(result: MarketplaceCheckResult, log: Logger, why: "budget" | "github", error?: unknown): MarketplaceCheckResult {
+function stopped(
+  result: MarketplaceCheckResult,
+  log: Logger,
+  why: "budget" | "github",
+  error?: unknown,
+): MarketplaceCheckResult {
   if (why === "budget") log.info({ ...result }, "Marketplace check stopped at its budget; the next run starts again");
-  else log.warn({ ...result, status: statusOf(error), error: (error as Error).message }, "Marketplace check stopped: GitHub failed");
+  else
+    log.warn(
+      { ...result, status: statusOf(error), error: (error as Error).message },
+      "Marketplace check stopped: GitHub failed",
+    );
   return result;
 }

@@ -53,14 +53,21 @@ export function purchaseInForce(account: StoredAccount | null, at: Date): Purcha
       endsOn: cancelledAt ?? null,
     };
   }
-  const trialEndsOn = account.onFreeTrial && account.freeTrialEndsOn && account.freeTrialEndsOn > at ? account.freeTrialEndsOn : null;
+  const trialEndsOn =
+    account.onFreeTrial && account.freeTrialEndsOn && account.freeTrialEndsOn > at ? account.freeTrialEndsOn : null;
   return {
     state: "active",
     plan,
     unitCount: account.unitCount ?? null,
     billingCycle: account.billingCycle ?? null,
     trialEndsOn,
-    pendingChange: pendingChange ? { plan: pendingChange.plan, unitCount: pendingChange.unitCount ?? null, effectiveDate: pendingChange.effectiveDate } : null,
+    pendingChange: pendingChange
+      ? {
+          plan: pendingChange.plan,
+          unitCount: pendingChange.unitCount ?? null,
+          effectiveDate: pendingChange.effectiveDate,
+        }
+      : null,
     endsOn: cancelledAt ?? null,
   };
 }

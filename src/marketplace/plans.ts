@@ -21,7 +21,8 @@ interface PlanBase {
 }
 
 /** A plan as the catalogue knows it; a PER_UNIT plan says how many seats each unit bought gives. */
-export type CataloguePlan = PlanBase & ({ priceModel: "FREE" | "FLAT_RATE" } | { priceModel: "PER_UNIT"; seatsPerUnit: number });
+export type CataloguePlan = PlanBase &
+  ({ priceModel: "FREE" | "FLAT_RATE" } | { priceModel: "PER_UNIT"; seatsPerUnit: number });
 
 /** What an organization gets with no Marketplace purchase (never bought, or cancelled), and what a plan the catalogue does not know gets. */
 export const FREE_LIMITS: CataloguePlan = {
@@ -36,7 +37,10 @@ export const PLAN_CATALOGUE: ReadonlyMap<number, CataloguePlan> = new Map<number
   [7345, { ...FREE_LIMITS }],
   [7346, { name: "Starter", priceModel: "FLAT_RATE", maxRepos: 5, features: { privateRepos: true } }],
   [7347, { name: "Team", priceModel: "FLAT_RATE", maxRepos: 25, features: { privateRepos: true } }],
-  [7348, { name: "Organization", priceModel: "PER_UNIT", seatsPerUnit: 5, maxRepos: null, features: { privateRepos: true } }],
+  [
+    7348,
+    { name: "Organization", priceModel: "PER_UNIT", seatsPerUnit: 5, maxRepos: null, features: { privateRepos: true } },
+  ],
 ]);
 
 /** Repo limits compare with null as "no limit". */
@@ -48,7 +52,10 @@ export function allowsMoreRepos(maxRepos: number | null, than: number): boolean 
  * The catalogue's plan that allows more repositories than `repos`, with the smallest limit (the
  * cheapest step up); null when no plan does.
  */
-export function planAllowingMoreRepos(repos: number, catalogue: ReadonlyMap<number, CataloguePlan> = PLAN_CATALOGUE): CataloguePlan | null {
+export function planAllowingMoreRepos(
+  repos: number,
+  catalogue: ReadonlyMap<number, CataloguePlan> = PLAN_CATALOGUE,
+): CataloguePlan | null {
   const larger = [...catalogue.values()].filter((plan) => allowsMoreRepos(plan.maxRepos, repos));
   larger.sort((a, b) => (a.maxRepos ?? Infinity) - (b.maxRepos ?? Infinity));
   return larger[0] ?? null;

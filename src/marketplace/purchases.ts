@@ -77,7 +77,13 @@ function gitHubEssence(state: MarketplaceAccountState): Essence {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-async function recordCorrection(deps: StoreDeps, accountId: number, source: CorrectionSource, from: Essence | null, to: Essence): Promise<void> {
+async function recordCorrection(
+  deps: StoreDeps,
+  accountId: number,
+  source: CorrectionSource,
+  from: Essence | null,
+  to: Essence,
+): Promise<void> {
   const linked = await deps.models.GitHubInstallation.findOne({ accountId, deletedAt: null }).lean();
   await recordAudit(deps.models, deps.now(), {
     organizationId: linked?.organizationId,
@@ -88,10 +94,16 @@ async function recordCorrection(deps: StoreDeps, accountId: number, source: Corr
 }
 
 /** Stores GitHub's description of an account with a purchase. */
-export async function storeAccountState(deps: StoreDeps, state: MarketplaceAccountState, source: CorrectionSource): Promise<StoreOutcome> {
+export async function storeAccountState(
+  deps: StoreDeps,
+  state: MarketplaceAccountState,
+  source: CorrectionSource,
+): Promise<StoreOutcome> {
   const { models } = deps;
   const at = deps.now();
-  const stored = (await models.MarketplaceAccount.findOne({ accountId: state.accountId }).lean()) as StoredAccount | null;
+  const stored = (await models.MarketplaceAccount.findOne({
+    accountId: state.accountId,
+  }).lean()) as StoredAccount | null;
   const fields = {
     accountLogin: state.accountLogin,
     accountType: state.accountType,
@@ -110,15 +122,24 @@ export async function storeAccountState(deps: StoreDeps, state: MarketplaceAccou
   const drifted = !before || !same(before, after);
   const otherwiseStale =
     stored !== null &&
-    (stored.accountLogin !== state.accountLogin || stored.nextBillingDate?.getTime() !== state.nextBillingDate?.getTime() || !same(stored.plan, state.plan));
+    (stored.accountLogin !== state.accountLogin ||
+      stored.nextBillingDate?.getTime() !== state.nextBillingDate?.getTime() ||
+      !same(stored.plan, state.plan));
   if (!drifted && !otherwiseStale) return "unchanged";
 
   if (stored) {
-    const result = await models.MarketplaceAccount.updateOne({ accountId: state.accountId, updatedAt: stored.updatedAt }, { $set: fields });
+    const result = await models.MarketplaceAccount.updateOne(
+      { accountId: state.accountId, updatedAt: stored.updatedAt },
+      { $set: fields },
+    );
     if (result.matchedCount === 0) return "raced";
   } else {
     try {
-      const result = await models.MarketplaceAccount.updateOne({ accountId: state.accountId }, { $setOnInsert: { accountId: state.accountId, ...fields } }, { upsert: true });
+      const result = await models.MarketplaceAccount.updateOne(
+        { accountId: state.accountId },
+        { $setOnInsert: { accountId: state.accountId, ...fields } },
+        { upsert: true },
+      );
       if (result.upsertedCount === 0) return "raced";
     } catch (error) {
       if (isDuplicateKeyError(error)) return "raced";
@@ -136,15 +157,28 @@ export async function renameMarketplaceAccount(models: Models, accountId: number
 }
 
 /** GitHub has no purchase for the account (404): a stored plan still in force ends now. */
-export async function endAccountPurchase(deps: StoreDeps, accountId: number, source: CorrectionSource): Promise<StoreOutcome> {
+export async function endAccountPurchase(
+  deps: StoreDeps,
+  accountId: number,
+  source: CorrectionSource,
+): Promise<StoreOutcome> {
   const at = deps.now();
   const stored = (await deps.models.MarketplaceAccount.findOne({ accountId }).lean()) as StoredAccount | null;
   if (!stored) return "unchanged";
   const before = storedEssence(stored, at);
   if (before.ended) return "unchanged";
-  const result = await deps.models.MarketplaceAccount.updateOne({ accountId, updatedAt: stored.updatedAt }, { $set: { cancelledAt: at, pendingChange: null } });
+  const result = await deps.models.MarketplaceAccount.updateOne(
+    { accountId, updatedAt: stored.updatedAt },
+    { $set: { cancelledAt: at, pendingChange: null } },
+  );
   if (result.matchedCount === 0) return "raced";
-  await recordCorrection(deps, accountId, source, before, { ...before, pendingPlanId: null, pendingUnitCount: null, pendingEffectiveDate: null, ended: true });
+  await recordCorrection(deps, accountId, source, before, {
+    ...before,
+    pendingPlanId: null,
+    pendingUnitCount: null,
+    pendingEffectiveDate: null,
+    ended: true,
+  });
   return "corrected";
 }
 
@@ -169,7 +203,9 @@ export async function applyPurchaseEvent(deps: StoreDeps, event: PurchaseEvent):
   let set: Record<string, unknown>;
   let guard: Record<string, unknown>;
   if (action === "pending_change") {
-    set = { pendingChange: { plan, unitCount: event.unitCount, billingCycle: event.billingCycle, effectiveDate: effectiveAt } };
+    set = {
+      pendingChange: { plan, unitCount: event.unitCount, billingCycle: event.billingCycle, effectiveDate: effectiveAt },
+    };
     // A change that already took effect makes the pending notice obsolete.
     guard = { $or: [{ planEffectiveAt: null }, { planEffectiveAt: { $lt: effectiveAt } }] };
   } else if (action === "pending_change_cancelled") {
@@ -192,14 +228,24 @@ export async function applyPurchaseEvent(deps: StoreDeps, event: PurchaseEvent):
     guard = { $or: [{ planEffectiveAt: null }, { planEffectiveAt: { $lte: effectiveAt } }] };
   }
   const identity = { accountLogin: event.accountLogin, accountType: event.accountType };
-  const updated = await conditionalUpsert(models.MarketplaceAccount, { accountId, ...guard }, { $set: { ...identity, ...set, lastAction: action } });
+  const updated = await conditionalUpsert(
+    models.MarketplaceAccount,
+    { accountId, ...guard },
+    { $set: { ...identity, ...set, lastAction: action } },
+  );
   if (!updated) return "stale";
   const linked = await models.GitHubInstallation.findOne({ accountId, deletedAt: null }, { organizationId: 1 }).lean();
   await recordAudit(models, deps.now(), {
     organizationId: linked?.organizationId,
     actor: event.actor,
     action: `marketplace_purchase.${action}`,
-    details: { accountId, plan: plan.name, planId: plan.id, unitCount: event.unitCount, effectiveDate: effectiveAt.toISOString() },
+    details: {
+      accountId,
+      plan: plan.name,
+      planId: plan.id,
+      unitCount: event.unitCount,
+      effectiveDate: effectiveAt.toISOString(),
+    },
   });
   return "applied";
 }

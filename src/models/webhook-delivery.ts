@@ -47,7 +47,10 @@ const NOT_IMPLEMENTED = 238;
  */
 export async function createReceivedAtIndex(model: WebhookDeliveryModel): Promise<"ttl" | "plain"> {
   try {
-    await model.collection.createIndex({ receivedAt: 1 }, { name: "receivedAt_1", expireAfterSeconds: DELIVERY_RETENTION_MS / 1000 });
+    await model.collection.createIndex(
+      { receivedAt: 1 },
+      { name: "receivedAt_1", expireAfterSeconds: DELIVERY_RETENTION_MS / 1000 },
+    );
     return "ttl";
   } catch (error) {
     if ((error as { code?: unknown }).code !== NOT_IMPLEMENTED) throw error;

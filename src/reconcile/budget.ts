@@ -91,7 +91,11 @@ export interface CallPlan {
  * and up to repoChecksPerRun linked installations checked, each one token mint (App JWT) and one
  * page of repositories (up to 100 repositories, on the installation's own token).
  */
-export function planApiCalls(installations: number, linked = installations, limits: Readonly<ReconcileLimits> = DEFAULT_LIMITS): CallPlan {
+export function planApiCalls(
+  installations: number,
+  linked = installations,
+  limits: Readonly<ReconcileLimits> = DEFAULT_LIMITS,
+): CallPlan {
   const deliveryPages = 1;
   const installationPages = Math.max(1, Math.ceil(installations / 100));
   const checked = Math.min(linked, limits.repoChecksPerRun);
@@ -108,6 +112,7 @@ export function planApiCalls(installations: number, linked = installations, limi
 
 /** The most App-JWT requests a run can make, every cap reached: still within appCallsPerRun. */
 export function worstCaseAppCalls(installations: number, limits: Readonly<ReconcileLimits> = DEFAULT_LIMITS): number {
-  const caps = limits.deliveryPagesPerRun + limits.redeliveriesPerRun + limits.deletionChecksPerRun + limits.repoChecksPerRun;
+  const caps =
+    limits.deliveryPagesPerRun + limits.redeliveriesPerRun + limits.deletionChecksPerRun + limits.repoChecksPerRun;
   return Math.min(limits.appCallsPerRun, Math.ceil(installations / 100) + caps);
 }

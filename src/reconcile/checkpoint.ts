@@ -11,10 +11,18 @@ export interface Checkpoint {
 
 /** Writes one phase's part of the checkpoint (an upsert of the job's single document). */
 export async function saveCheckpoint(models: Models, fields: Partial<ReconcileCheckpointDoc>): Promise<void> {
-  await models.ReconcileCheckpoint.updateOne({ name: RECONCILE_JOB }, { $set: fields, $setOnInsert: { name: RECONCILE_JOB } }, { upsert: true });
+  await models.ReconcileCheckpoint.updateOne(
+    { name: RECONCILE_JOB },
+    { $set: fields, $setOnInsert: { name: RECONCILE_JOB } },
+    { upsert: true },
+  );
 }
 
 export async function readCheckpoint(models: Models): Promise<Checkpoint> {
   const doc = await models.ReconcileCheckpoint.findOne({ name: RECONCILE_JOB }).lean();
-  return { deliveriesSeenUntil: doc?.deliveriesSeenUntil ?? null, repoCursor: doc?.repoCursor ?? null, lastRunAt: doc?.lastRunAt ?? null };
+  return {
+    deliveriesSeenUntil: doc?.deliveriesSeenUntil ?? null,
+    repoCursor: doc?.repoCursor ?? null,
+    lastRunAt: doc?.lastRunAt ?? null,
+  };
 }

@@ -43,15 +43,24 @@ export function groupByGuid(attempts: HookDeliveryAttempt[]): DeliveryGroup[] {
  * GitHub recorded the answer (it timed out waiting, say); one GitHub saw answered but that we
  * recorded as failed, or that has been `processing` past STUCK_AFTER_MS, is sent again.
  */
-export function redeliveryReason(group: DeliveryGroup, logged: LoggedDelivery | undefined, now: Date): RedeliveryReason | null {
+export function redeliveryReason(
+  group: DeliveryGroup,
+  logged: LoggedDelivery | undefined,
+  now: Date,
+): RedeliveryReason | null {
   if (logged?.status === "processed" || logged?.status === "ignored") return null;
   if (!group.attempts.some(answeredOk)) return "failed-at-github";
   if (logged?.status === "failed") return "failed-here";
-  if (logged?.status === "processing" && now.getTime() - logged.receivedAt.getTime() > STUCK_AFTER_MS) return "stuck-here";
+  if (logged?.status === "processing" && now.getTime() - logged.receivedAt.getTime() > STUCK_AFTER_MS)
+    return "stuck-here";
   return null;
 }
 
-export function redeliveryCandidates(groups: DeliveryGroup[], log: ReadonlyMap<string, LoggedDelivery>, now: Date): RedeliveryCandidate[] {
+export function redeliveryCandidates(
+  groups: DeliveryGroup[],
+  log: ReadonlyMap<string, LoggedDelivery>,
+  now: Date,
+): RedeliveryCandidate[] {
   const candidates: RedeliveryCandidate[] = [];
   for (const group of groups) {
     const reason = redeliveryReason(group, log.get(group.guid), now);

@@ -1,11 +1,26 @@
 import type { InstallationSnapshot } from "../github/installation-snapshot.js";
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
-import { applyAccountRenamed, applyInstallationCreated, applyInstallationRemoved, applySuspension, type ChangeDeps } from "../installations/installation-changes.js";
+import {
+  applyAccountRenamed,
+  applyInstallationCreated,
+  applyInstallationRemoved,
+  applySuspension,
+  type ChangeDeps,
+} from "../installations/installation-changes.js";
 
 /** Who the audit trail names for a change the reconcile job applied in place of a lost webhook. */
 export const RECONCILE_ACTOR = "reconcile";
 
-export const newDriftCounts = () => ({ created: 0, deleted: 0, suspended: 0, unsuspended: 0, renamed: 0, unchanged: 0, stale: 0, unreadable: 0 });
+export const newDriftCounts = () => ({
+  created: 0,
+  deleted: 0,
+  suspended: 0,
+  unsuspended: 0,
+  renamed: 0,
+  unchanged: 0,
+  stale: 0,
+  unreadable: 0,
+});
 export type DriftCounts = ReturnType<typeof newDriftCounts>;
 
 /**
@@ -13,13 +28,20 @@ export type DriftCounts = ReturnType<typeof newDriftCounts>;
  * handlers use (same guards, same audit entries, actor "reconcile"): the state a lost
  * `installation` or `installation_target` delivery would have left.
  */
-export async function repairInstallation(deps: ChangeDeps, listed: InstallationSnapshot, stored: GitHubInstallationDoc | null, counts: DriftCounts): Promise<void> {
+export async function repairInstallation(
+  deps: ChangeDeps,
+  listed: InstallationSnapshot,
+  stored: GitHubInstallationDoc | null,
+  counts: DriftCounts,
+): Promise<void> {
   const log = deps.log.child({ installationId: listed.installationId });
   const changeDeps = { ...deps, log };
   if (!stored) {
     // Installed while its webhook was lost: stored unclaimed, as installation.created stores it.
-    if ((await applyInstallationCreated(changeDeps, listed, { actor: RECONCILE_ACTOR })) === "applied") counts.created++;
-    if (listed.suspendedAt && (await applySuspension(changeDeps, listed, true, RECONCILE_ACTOR)) === "applied") counts.suspended++;
+    if ((await applyInstallationCreated(changeDeps, listed, { actor: RECONCILE_ACTOR })) === "applied")
+      counts.created++;
+    if (listed.suspendedAt && (await applySuspension(changeDeps, listed, true, RECONCILE_ACTOR)) === "applied")
+      counts.suspended++;
     log.info({ account: listed.accountLogin }, "reconcile: installation GitHub lists was unknown here; stored");
     return;
   }
@@ -31,7 +53,16 @@ export async function repairInstallation(deps: ChangeDeps, listed: InstallationS
   }
   let result: "unchanged" | "changed" | "stale" = "unchanged";
   if (stored.accountLogin !== listed.accountLogin) {
-    await applyAccountRenamed(changeDeps, { installationId: listed.installationId, accountId: listed.accountId, login: listed.accountLogin, from: stored.accountLogin }, RECONCILE_ACTOR);
+    await applyAccountRenamed(
+      changeDeps,
+      {
+        installationId: listed.installationId,
+        accountId: listed.accountId,
+        login: listed.accountLogin,
+        from: stored.accountLogin,
+      },
+      RECONCILE_ACTOR,
+    );
     counts.renamed++;
     result = "changed";
   }
@@ -67,9 +98,16 @@ function storedSnapshot(doc: GitHubInstallationDoc): InstallationSnapshot {
 
 /** Uninstalled while its webhook was lost, GitHub having confirmed (404): marked deleted as installation.deleted marks it. */
 export async function repairDeleted(deps: ChangeDeps, doc: GitHubInstallationDoc, counts: DriftCounts): Promise<void> {
-  const removed = await applyInstallationRemoved(deps, { by: "github", snapshot: storedSnapshot(doc) }, { actor: RECONCILE_ACTOR });
+  const removed = await applyInstallationRemoved(
+    deps,
+    { by: "github", snapshot: storedSnapshot(doc) },
+    { actor: RECONCILE_ACTOR },
+  );
   if (removed) {
     counts.deleted++;
-    deps.log.info({ installationId: doc.installationId }, "reconcile: installation GitHub no longer has marked deleted");
+    deps.log.info(
+      { installationId: doc.installationId },
+      "reconcile: installation GitHub no longer has marked deleted",
+    );
   } else counts.unchanged++;
 }

@@ -43,7 +43,10 @@ export const newHolderId = (): string => `${hostname()}:${process.pid}:${randomU
  * and then a separate write by _id (internal/handler/msg_findandmodify.go), so two runs taking
  * the same expired lease could both succeed; two inserts cannot.
  */
-export async function acquireLease(models: Pick<Models, "JobLease">, options: LeaseOptions): Promise<HeldLease | LeaseHeldElsewhere> {
+export async function acquireLease(
+  models: Pick<Models, "JobLease">,
+  options: LeaseOptions,
+): Promise<HeldLease | LeaseHeldElsewhere> {
   const { name, ttlMs, now } = options;
   const holder = options.holder ?? newHolderId();
   const { JobLease } = models;
@@ -65,14 +68,23 @@ export async function acquireLease(models: Pick<Models, "JobLease">, options: Le
   return { acquired: false, heldBy: current?.holder ?? "unknown", expiresAt: current?.expiresAt ?? now() };
 }
 
-function heldLease(models: Pick<Models, "JobLease">, options: LeaseOptions, holder: string, acquiredAt: Date): HeldLease {
+function heldLease(
+  models: Pick<Models, "JobLease">,
+  options: LeaseOptions,
+  holder: string,
+  acquiredAt: Date,
+): HeldLease {
   const { name, ttlMs, now } = options;
   let renewedAt = acquiredAt;
   const renew = async () => {
     const at = now();
     // Past its own term the lease may already be another run's: do not stretch it.
-    if (at.getTime() - renewedAt.getTime() >= ttlMs) throw new LeaseLostError(`the ${name} lease expired before it was renewed`);
-    const result = await models.JobLease.updateOne({ name, holder }, { $set: { expiresAt: new Date(at.getTime() + ttlMs) } });
+    if (at.getTime() - renewedAt.getTime() >= ttlMs)
+      throw new LeaseLostError(`the ${name} lease expired before it was renewed`);
+    const result = await models.JobLease.updateOne(
+      { name, holder },
+      { $set: { expiresAt: new Date(at.getTime() + ttlMs) } },
+    );
     if (result.matchedCount === 0) throw new LeaseLostError(`the ${name} lease is no longer held by this run`);
     renewedAt = at;
   };

@@ -17,7 +17,10 @@ export function marketplacePlanStep(sync: () => Promise<MarketplaceSyncDeps>): R
       const maxCalls = Math.max(0, Math.min(MARKETPLACE_CALLS_PER_RUN, budget.limits.appCallsPerRun - budget.app));
       const result = await checkMarketplacePlans(await sync(), { maxCalls });
       budget.app += result.calls;
-      return { counts: { checked: result.checked, corrected: result.corrected, calls: result.calls }, complete: result.complete };
+      return {
+        counts: { checked: result.checked, corrected: result.corrected, calls: result.calls },
+        complete: result.complete,
+      };
     },
   };
 }

@@ -12,13 +12,22 @@ function readListed(ctx: ReconcileContext, json: Json, counts: DriftCounts): Ins
     return readInstallationSnapshot({ installation: json });
   } catch (error) {
     counts.unreadable++;
-    ctx.log.warn({ installationId: typeof json.id === "number" ? json.id : null, reason: (error as Error).message }, "reconcile: listed installation not readable; skipped");
+    ctx.log.warn(
+      { installationId: typeof json.id === "number" ? json.id : null, reason: (error as Error).message },
+      "reconcile: listed installation not readable; skipped",
+    );
     return null;
   }
 }
 
 /** Repairs one page of listed installations against what is stored (one query a page). */
-async function repairPage(ctx: ReconcileContext, deps: ChangeDeps, items: Json[], listed: Set<number>, counts: DriftCounts): Promise<void> {
+async function repairPage(
+  ctx: ReconcileContext,
+  deps: ChangeDeps,
+  items: Json[],
+  listed: Set<number>,
+  counts: DriftCounts,
+): Promise<void> {
   const snapshots: InstallationSnapshot[] = [];
   for (const json of items) {
     if (typeof json.id === "number") listed.add(json.id);
@@ -26,7 +35,12 @@ async function repairPage(ctx: ReconcileContext, deps: ChangeDeps, items: Json[]
     if (snapshot) snapshots.push(snapshot);
   }
   const ids = snapshots.map((s) => s.installationId);
-  const stored = new Map((await ctx.models.GitHubInstallation.find({ installationId: { $in: ids } }).lean()).map((doc) => [doc.installationId, doc]));
+  const stored = new Map(
+    (await ctx.models.GitHubInstallation.find({ installationId: { $in: ids } }).lean()).map((doc) => [
+      doc.installationId,
+      doc,
+    ]),
+  );
   for (const snapshot of snapshots) {
     await ctx.keepAlive();
     await repairInstallation(deps, snapshot, stored.get(snapshot.installationId) ?? null, counts);
@@ -34,7 +48,12 @@ async function repairPage(ctx: ReconcileContext, deps: ChangeDeps, items: Json[]
 }
 
 /** Every page of GET /app/installations, or false when the budget stopped the listing. */
-async function listAndRepair(ctx: ReconcileContext, deps: ChangeDeps, listed: Set<number>, counts: DriftCounts): Promise<boolean> {
+async function listAndRepair(
+  ctx: ReconcileContext,
+  deps: ChangeDeps,
+  listed: Set<number>,
+  counts: DriftCounts,
+): Promise<boolean> {
   const { budget } = ctx;
   if (!budget.takeApp()) return false;
   for await (const page of ctx.github.installationPages()) {
@@ -51,10 +70,18 @@ async function listAndRepair(ctx: ReconcileContext, deps: ChangeDeps, listed: Se
  * GET /app/installations/{id} before it is marked deleted: GitHub pages by offset, so an
  * uninstall during the listing shifts a live installation past a page boundary unseen.
  */
-async function repairMissing(ctx: ReconcileContext, deps: ChangeDeps, listed: Set<number>, counts: DriftCounts): Promise<boolean> {
+async function repairMissing(
+  ctx: ReconcileContext,
+  deps: ChangeDeps,
+  listed: Set<number>,
+  counts: DriftCounts,
+): Promise<boolean> {
   const { budget } = ctx;
   let checks = 0;
-  const live = ctx.models.GitHubInstallation.find({ deletedAt: null }).sort({ installationId: 1 }).lean<GitHubInstallationDoc[]>().cursor();
+  const live = ctx.models.GitHubInstallation.find({ deletedAt: null })
+    .sort({ installationId: 1 })
+    .lean<GitHubInstallationDoc[]>()
+    .cursor();
   for await (const doc of live) {
     if (listed.has(doc.installationId)) continue;
     if (checks >= budget.limits.deletionChecksPerRun || !budget.takeApp()) {
@@ -83,7 +110,11 @@ export async function reconcileInstallations(ctx: ReconcileContext): Promise<Pha
   const counts = newDriftCounts();
   const listed = new Set<number>();
   const listedAll = await listAndRepair(ctx, deps, listed, counts);
-  if (!listedAll) ctx.log.warn({ listed: listed.size }, "reconcile: installation listing stopped by its budget; deletions not inferred this run");
+  if (!listedAll)
+    ctx.log.warn(
+      { listed: listed.size },
+      "reconcile: installation listing stopped by its budget; deletions not inferred this run",
+    );
   const complete = listedAll && (await repairMissing(ctx, deps, listed, counts));
   if (complete) await saveCheckpoint(ctx.models, { installationsCompletedAt: ctx.now() });
   return { counts: { listed: listed.size, ...counts }, complete };

@@ -11,7 +11,11 @@ export interface ReconcileInterval {
  * at once. Several servers with the same interval share one job: the lease keeps their runs
  * apart, and a run that finds the last one ended within 90% of the interval does nothing.
  */
-export function startReconcileInterval(run: (options: ReconcileRunOptions) => Promise<ReconcileResult>, intervalMs: number, log: Logger): ReconcileInterval {
+export function startReconcileInterval(
+  run: (options: ReconcileRunOptions) => Promise<ReconcileResult>,
+  intervalMs: number,
+  log: Logger,
+): ReconcileInterval {
   const controller = new AbortController();
   let running: Promise<void> | null = null;
   const tick = () => {

@@ -10,7 +10,10 @@ type Linked = Pick<GitHubInstallationDoc, "installationId" | "organizationId">;
 async function nextBatch(ctx: ReconcileContext, cursor: number, limit: number): Promise<Linked[]> {
   const linked = { organizationId: { $ne: null }, deletedAt: null, suspendedAt: null };
   const fields = { installationId: 1, organizationId: 1 };
-  const after = await ctx.models.GitHubInstallation.find({ ...linked, installationId: { $gt: cursor } }, fields).sort({ installationId: 1 }).limit(limit).lean<Linked[]>();
+  const after = await ctx.models.GitHubInstallation.find({ ...linked, installationId: { $gt: cursor } }, fields)
+    .sort({ installationId: 1 })
+    .limit(limit)
+    .lean<Linked[]>();
   if (after.length >= limit || cursor === 0) return after;
   const wrapped = await ctx.models.GitHubInstallation.find({ ...linked, installationId: { $lte: cursor } }, fields)
     .sort({ installationId: 1 })
@@ -41,7 +44,11 @@ export async function reconcileRepoAccess(ctx: ReconcileContext, checkpoint: Che
     await ctx.keepAlive();
     const log = ctx.log.child({ installationId, organizationId });
     try {
-      const result = await refreshRepoAccess({ models: ctx.models, listInstallationRepositoryIds: ctx.appClient.listInstallationRepositoryIds, log }, organizationId!, installationId);
+      const result = await refreshRepoAccess(
+        { models: ctx.models, listInstallationRepositoryIds: ctx.appClient.listInstallationRepositoryIds, log },
+        organizationId!,
+        installationId,
+      );
       budget.countInstallation(result.apiCalls);
       counts.reposChanged += result.changed;
       if (result.changed > 0) counts.installationsChanged++;

@@ -45,7 +45,10 @@ async function listSince(ctx: ReconcileContext, cutoff: Date): Promise<Listing> 
       break;
     }
     if (listing.pages >= budget.limits.deliveryPagesPerRun || !budget.takeApp()) {
-      ctx.log.warn({ pages: listing.pages, oldestRead: page.items.at(-1)?.delivered_at }, "reconcile: delivery listing stopped by its budget; older deliveries wait for the next run");
+      ctx.log.warn(
+        { pages: listing.pages, oldestRead: page.items.at(-1)?.delivered_at },
+        "reconcile: delivery listing stopped by its budget; older deliveries wait for the next run",
+      );
       break;
     }
   }
@@ -55,7 +58,10 @@ async function listSince(ctx: ReconcileContext, cutoff: Date): Promise<Listing> 
 async function ourLog(ctx: ReconcileContext, guids: string[]): Promise<Map<string, LoggedDelivery>> {
   const logged = new Map<string, LoggedDelivery>();
   for (let i = 0; i < guids.length; i += 500) {
-    const rows = await ctx.models.WebhookDelivery.find({ deliveryId: { $in: guids.slice(i, i + 500) } }, { deliveryId: 1, status: 1, receivedAt: 1 }).lean();
+    const rows = await ctx.models.WebhookDelivery.find(
+      { deliveryId: { $in: guids.slice(i, i + 500) } },
+      { deliveryId: 1, status: 1, receivedAt: 1 },
+    ).lean();
     for (const row of rows) logged.set(row.deliveryId, { status: row.status, receivedAt: row.receivedAt });
   }
   return logged;
@@ -71,11 +77,24 @@ export async function redeliverFailed(ctx: ReconcileContext, checkpoint: Checkpo
   const now = ctx.now();
   const listing = await listSince(ctx, deliveryCutoff(now, checkpoint.deliveriesSeenUntil));
   const groups = groupByGuid(listing.attempts);
-  const candidates = redeliveryCandidates(groups, await ourLog(ctx, groups.map((g) => g.guid)), now);
+  const candidates = redeliveryCandidates(
+    groups,
+    await ourLog(
+      ctx,
+      groups.map((g) => g.guid),
+    ),
+    now,
+  );
   const requested = await requestRedeliveries(ctx, candidates);
   const complete = listing.complete && requested.complete;
   if (complete) {
-    await saveCheckpoint(ctx.models, { deliveriesSeenUntil: latest(listing.newest, checkpoint.deliveriesSeenUntil), deliveriesCompletedAt: now });
+    await saveCheckpoint(ctx.models, {
+      deliveriesSeenUntil: latest(listing.newest, checkpoint.deliveriesSeenUntil),
+      deliveriesCompletedAt: now,
+    });
   }
-  return { complete, counts: { pages: listing.pages, attempts: listing.attempts.length, groups: groups.length, ...requested.counts } };
+  return {
+    complete,
+    counts: { pages: listing.pages, attempts: listing.attempts.length, groups: groups.length, ...requested.counts },
+  };
 }

@@ -37,7 +37,9 @@ export interface ReconcileOptions {
 }
 
 /** What a caller of the assembly's reconcile() may set for one run; the rest comes from the assembly. */
-export type ReconcileRunOptions = Partial<Pick<ReconcileOptions, "log" | "stopAt" | "signal" | "limits" | "holder" | "leaseMs" | "notWithinMs">>;
+export type ReconcileRunOptions = Partial<
+  Pick<ReconcileOptions, "log" | "stopAt" | "signal" | "limits" | "holder" | "leaseMs" | "notWithinMs">
+>;
 
 export type ReconcileResult =
   | { outcome: "completed"; summary: ReconcileSummary }
@@ -61,9 +63,17 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
   const { models, now } = options;
   const holder = options.holder ?? newHolderId();
   const log = options.log.child({ job: RECONCILE_JOB, holder });
-  const lease = await acquireLease(models, { name: RECONCILE_JOB, ttlMs: options.leaseMs ?? RECONCILE_LEASE_MS, now, holder });
+  const lease = await acquireLease(models, {
+    name: RECONCILE_JOB,
+    ttlMs: options.leaseMs ?? RECONCILE_LEASE_MS,
+    now,
+    holder,
+  });
   if (!lease.acquired) {
-    log.info({ heldBy: lease.heldBy, expiresAt: lease.expiresAt }, "reconcile: another run holds the lease; not running");
+    log.info(
+      { heldBy: lease.heldBy, expiresAt: lease.expiresAt },
+      "reconcile: another run holds the lease; not running",
+    );
     return { outcome: "lease-held", heldBy: lease.heldBy, expiresAt: lease.expiresAt };
   }
 
@@ -91,7 +101,11 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
 
   try {
     const checkpoint = await readCheckpoint(models);
-    if (options.notWithinMs !== undefined && checkpoint.lastRunAt && now().getTime() - checkpoint.lastRunAt.getTime() < options.notWithinMs) {
+    if (
+      options.notWithinMs !== undefined &&
+      checkpoint.lastRunAt &&
+      now().getTime() - checkpoint.lastRunAt.getTime() < options.notWithinMs
+    ) {
       log.info({ lastRunAt: checkpoint.lastRunAt }, "reconcile: the last run ended recently; not running");
       return { outcome: "skipped", lastRunAt: checkpoint.lastRunAt };
     }
@@ -112,6 +126,8 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
       .catch((writeError: unknown) => log.error({ err: writeError }, "reconcile summary not recorded"));
     return { outcome: "failed", error, summary };
   } finally {
-    await lease.release().catch((error: unknown) => log.warn({ err: error }, "reconcile lease not released; it expires by itself"));
+    await lease
+      .release()
+      .catch((error: unknown) => log.warn({ err: error }, "reconcile lease not released; it expires by itself"));
   }
 }

@@ -10,7 +10,14 @@ export interface ReconcileSummary {
   /** Deliveries GitHub was asked to send again (and why, in `phases.deliveries`). */
   redelivered: number;
   /** Repairs by kind: installations created, deleted, suspended, unsuspended, renamed; repos whose reachability changed. */
-  repaired: { created: number; deleted: number; suspended: number; unsuspended: number; renamed: number; repoAccess: number };
+  repaired: {
+    created: number;
+    deleted: number;
+    suspended: number;
+    unsuspended: number;
+    renamed: number;
+    repoAccess: number;
+  };
   /** Installations compared with GitHub and found as stored. */
   unchanged: number;
   /** GitHub requests made: App JWT (token mints counted as made) and installation tokens. Retries not counted. */
@@ -42,8 +49,19 @@ export function summarize(phases: Record<string, Counts>, incomplete: number, bu
 }
 
 /** One log line and one audit event (no organization, actor "reconcile", counts only). */
-export async function recordSummary(models: Models, at: Date, log: Logger, outcome: "completed" | "failed", summary: ReconcileSummary): Promise<void> {
+export async function recordSummary(
+  models: Models,
+  at: Date,
+  log: Logger,
+  outcome: "completed" | "failed",
+  summary: ReconcileSummary,
+): Promise<void> {
   const { phases, ...totals } = summary;
   log[outcome === "completed" ? "info" : "error"]({ outcome, ...totals, phases }, `reconcile run ${outcome}`);
-  await recordAudit(models, at, { organizationId: null, actor: RECONCILE_ACTOR, action: `reconcile.${outcome}`, details: { ...totals, phases } });
+  await recordAudit(models, at, {
+    organizationId: null,
+    actor: RECONCILE_ACTOR,
+    action: `reconcile.${outcome}`,
+    details: { ...totals, phases },
+  });
 }

@@ -19,7 +19,12 @@ export async function createSmeeChannel(smeeUrl: string, timeoutMs = CREATE_TIME
     response = await fetch(newChannel, { method: "HEAD", redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     const cause = (error as { cause?: { code?: unknown } }).cause?.code;
-    const why = (error as Error).name === "TimeoutError" ? `no answer within ${timeoutMs / 1000} s` : typeof cause === "string" ? cause : (error as Error).message;
+    const why =
+      (error as Error).name === "TimeoutError"
+        ? `no answer within ${timeoutMs / 1000} s`
+        : typeof cause === "string"
+          ? cause
+          : (error as Error).message;
     throw new SmeeChannelError(`${newChannel} could not be reached (${why})`);
   }
   const location = response.headers.get("location");

@@ -31,7 +31,9 @@ export class LegacyReposNotFoundError extends Error {
     readonly owner: string,
     readonly names: string[],
   ) {
-    super(`the legacy token cannot see ${names.map((name) => `${owner}/${name}`).join(", ")} (missing, renamed away, or not shared with it); nothing was written`);
+    super(
+      `the legacy token cannot see ${names.map((name) => `${owner}/${name}`).join(", ")} (missing, renamed away, or not shared with it); nothing was written`,
+    );
   }
 }
 
@@ -62,14 +64,25 @@ async function namedRepos(octokit: Octokit, owner: string, names: string[]): Pro
 async function ownerRepos(octokit: Octokit, owner: string): Promise<LegacyRepoListing> {
   const { data: account } = await octokit.request("GET /users/{username}", { username: owner });
   if (account.type === "Organization") {
-    return { repos: (await octokit.paginate("GET /orgs/{org}/repos", { org: owner, type: "all", per_page: 100 })).map(toLegacyRepo) };
+    return {
+      repos: (await octokit.paginate("GET /orgs/{org}/repos", { org: owner, type: "all", per_page: 100 })).map(
+        toLegacyRepo,
+      ),
+    };
   }
   const { data: me } = await octokit.request("GET /user");
   if (me.login.toLowerCase() === owner.toLowerCase()) {
-    return { repos: (await octokit.paginate("GET /user/repos", { affiliation: "owner", per_page: 100 })).map(toLegacyRepo) };
+    return {
+      repos: (await octokit.paginate("GET /user/repos", { affiliation: "owner", per_page: 100 })).map(toLegacyRepo),
+    };
   }
-  const repos = (await octokit.paginate("GET /users/{username}/repos", { username: owner, type: "owner", per_page: 100 })).map(toLegacyRepo);
-  return { repos, warning: `${owner} is a user other than the token's own (${me.login}): GitHub lists only their public repositories; name private ones with --repos` };
+  const repos = (
+    await octokit.paginate("GET /users/{username}/repos", { username: owner, type: "owner", per_page: 100 })
+  ).map(toLegacyRepo);
+  return {
+    repos,
+    warning: `${owner} is a user other than the token's own (${me.login}): GitHub lists only their public repositories; name private ones with --repos`,
+  };
 }
 
 export function listLegacyRepos(octokit: Octokit, owner: string, names?: string[]): Promise<LegacyRepoListing> {
@@ -101,9 +114,14 @@ export async function recordLegacyRepos(
   options: { dryRun: boolean; now: () => Date },
 ): Promise<RecordedRepo[]> {
   type Known = { slug: string; githubRepoId?: number | null; name: string; fullName?: string | null };
-  const stored: Known[] = await models.Repo.find({ organizationId }, { slug: 1, githubRepoId: 1, name: 1, fullName: 1 }).lean();
+  const stored: Known[] = await models.Repo.find(
+    { organizationId },
+    { slug: 1, githubRepoId: 1, name: 1, fullName: 1 },
+  ).lean();
   const bySlug = new Map(stored.map((repo) => [repo.slug, repo]));
-  const byId = new Map(stored.filter((repo) => typeof repo.githubRepoId === "number").map((repo) => [repo.githubRepoId, repo]));
+  const byId = new Map(
+    stored.filter((repo) => typeof repo.githubRepoId === "number").map((repo) => [repo.githubRepoId, repo]),
+  );
   const results: RecordedRepo[] = [];
   for (const repo of repos) {
     const slug = repoSlug(repo.name);
@@ -112,8 +130,15 @@ export async function recordLegacyRepos(
     let action: RecordAction;
     let reason: string | undefined;
     if (sameId && sameId.slug !== slug) [action, reason] = ["skip", `already recorded as "${sameId.slug}"`];
-    else if (sameSlug?.githubRepoId != null && sameSlug.githubRepoId !== repo.githubRepoId) [action, reason] = ["skip", `"${slug}" holds repository id ${sameSlug.githubRepoId}`];
-    else if (sameSlug && sameSlug.githubRepoId === repo.githubRepoId && sameSlug.name === repo.name && sameSlug.fullName === repo.fullName) action = "unchanged";
+    else if (sameSlug?.githubRepoId != null && sameSlug.githubRepoId !== repo.githubRepoId)
+      [action, reason] = ["skip", `"${slug}" holds repository id ${sameSlug.githubRepoId}`];
+    else if (
+      sameSlug &&
+      sameSlug.githubRepoId === repo.githubRepoId &&
+      sameSlug.name === repo.name &&
+      sameSlug.fullName === repo.fullName
+    )
+      action = "unchanged";
     else action = sameSlug ? "update" : "create";
     results.push({ ...repo, slug, action, ...(reason ? { reason } : {}) });
     if (action !== "create" && action !== "update") continue;

@@ -88,16 +88,28 @@ export async function updateRepoAccess(
 ): Promise<number> {
   if (!organizationId) return 0;
   const operations: Array<AnyBulkWriteOperation<RepoDoc>> = [];
-  for (const [ids, accessible] of [[change.reachable ?? [], true], [change.unreachable ?? [], false]] as const) {
+  for (const [ids, accessible] of [
+    [change.reachable ?? [], true],
+    [change.unreachable ?? [], false],
+  ] as const) {
     if (ids.length === 0) continue;
-    operations.push({ updateMany: { filter: { organizationId, githubRepoId: { $in: ids }, accessible: !accessible }, update: { $set: { accessible } } } });
+    operations.push({
+      updateMany: {
+        filter: { organizationId, githubRepoId: { $in: ids }, accessible: !accessible },
+        update: { $set: { accessible } },
+      },
+    });
   }
   if (operations.length === 0) return 0;
   const result = await models.Repo.bulkWrite(operations, { ordered: true });
   return result.modifiedCount;
 }
 
-export async function setAllRepoAccess(models: Models, organizationId: string | null | undefined, accessible: boolean): Promise<number> {
+export async function setAllRepoAccess(
+  models: Models,
+  organizationId: string | null | undefined,
+  accessible: boolean,
+): Promise<number> {
   if (!organizationId) return 0;
   const result = await models.Repo.updateMany({ organizationId, accessible: !accessible }, { $set: { accessible } });
   return result.modifiedCount;

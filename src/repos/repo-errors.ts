@@ -38,7 +38,10 @@ export class PersonalAccountError extends RepoRefusedError {
     repoName: string,
     readonly installation: ManageTarget,
   ) {
-    super(repoName, `installation ${installation.installationId} is on the personal account ${installation.accountLogin}: an App cannot create its repositories`);
+    super(
+      repoName,
+      `installation ${installation.installationId} is on the personal account ${installation.accountLogin}: an App cannot create its repositories`,
+    );
   }
 }
 
@@ -61,7 +64,10 @@ export class RepoNotSelectedError extends RepoRefusedError {
     repoName: string,
     readonly installation: ManageTarget,
   ) {
-    super(repoName, `${installation.accountLogin}/${repoName} exists but installation ${installation.installationId} cannot reach it`);
+    super(
+      repoName,
+      `${installation.accountLogin}/${repoName} exists but installation ${installation.installationId} cannot reach it`,
+    );
   }
 }
 
@@ -72,7 +78,10 @@ export class RepoCreationForbiddenError extends RepoRefusedError {
     repoName: string,
     readonly installation: ManageTarget,
   ) {
-    super(repoName, `GitHub refused POST /orgs/${installation.accountLogin}/repos for installation ${installation.installationId} (403)`);
+    super(
+      repoName,
+      `GitHub refused POST /orgs/${installation.accountLogin}/repos for installation ${installation.installationId} (403)`,
+    );
   }
 }
 

@@ -34,6 +34,13 @@ export async function findRepoPage(models: Models, organizationId: string, reque
   const total = await models.Repo.countDocuments({ organizationId });
   // Counted first: a page past the end shows the last one, and the skip never passes the count.
   const page = pageWindow(requested, total);
-  const repos = total === 0 ? [] : await models.Repo.find({ organizationId }).sort({ slug: 1 }).skip(page.skip).limit(page.limit).lean<RepoDoc[]>();
+  const repos =
+    total === 0
+      ? []
+      : await models.Repo.find({ organizationId })
+          .sort({ slug: 1 })
+          .skip(page.skip)
+          .limit(page.limit)
+          .lean<RepoDoc[]>();
   return { repos, total, page };
 }

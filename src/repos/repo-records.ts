@@ -8,7 +8,11 @@ import type { GitHubRepo } from "../github/repos-api.js";
 export type RepoVia = "created" | "adopted";
 
 /** An organization's stored repository by its slug, or null. */
-export function findStoredRepo(models: Pick<Models, "Repo">, organizationId: string, name: string): Promise<RepoDoc | null> {
+export function findStoredRepo(
+  models: Pick<Models, "Repo">,
+  organizationId: string,
+  name: string,
+): Promise<RepoDoc | null> {
   return models.Repo.findOne({ organizationId, slug: repoSlug(name) }).lean<RepoDoc>();
 }
 
@@ -26,9 +30,13 @@ export async function recordRepo(
 ): Promise<RepoDoc> {
   const { organizationId, repo } = entry;
   const slug = repoSlug(repo.name);
-  const stored = await conditionalUpsert(models.Repo, { organizationId, slug }, {
-    $set: { name: repo.name, githubRepoId: repo.id, fullName: repo.fullName, accessible: true },
-  });
+  const stored = await conditionalUpsert(
+    models.Repo,
+    { organizationId, slug },
+    {
+      $set: { name: repo.name, githubRepoId: repo.id, fullName: repo.fullName, accessible: true },
+    },
+  );
   if (!stored) throw new Error(`repo ${slug} of ${organizationId} vanished while it was stored`);
   await recordAudit(models, at, {
     organizationId,
@@ -45,13 +53,21 @@ export async function recordRepo(
  * (organizationId, slug). A new document starts unreachable: the installation's own check, at the
  * organization's first connect or a reconnect, sets that.
  */
-export async function recordImportedRepo(models: Models, at: Date, entry: { organizationId: string; repo: GitHubRepo; actor: string }): Promise<void> {
+export async function recordImportedRepo(
+  models: Models,
+  at: Date,
+  entry: { organizationId: string; repo: GitHubRepo; actor: string },
+): Promise<void> {
   const { organizationId, repo } = entry;
   const slug = repoSlug(repo.name);
-  await conditionalUpsert(models.Repo, { organizationId, slug }, {
-    $set: { githubRepoId: repo.id, name: repo.name, fullName: repo.fullName },
-    $setOnInsert: { accessible: false },
-  });
+  await conditionalUpsert(
+    models.Repo,
+    { organizationId, slug },
+    {
+      $set: { githubRepoId: repo.id, name: repo.name, fullName: repo.fullName },
+      $setOnInsert: { accessible: false },
+    },
+  );
   await recordAudit(models, at, {
     organizationId,
     actor: entry.actor,

@@ -59,7 +59,11 @@ export interface ReposDeps {
 }
 
 function targetOf({ installation }: InstallationClient): ManageTarget {
-  return { installationId: installation.installationId, accountLogin: installation.accountLogin, accountType: installation.accountType };
+  return {
+    installationId: installation.installationId,
+    accountLogin: installation.accountLogin,
+    accountType: installation.accountType,
+  };
 }
 
 function checkName(raw: string): string {
@@ -93,7 +97,12 @@ export function createRepos(deps: ReposDeps): Repos {
     throw new RepoNotSelectedError(name, target);
   }
 
-  async function createOne(client: InstallationClient, organizationId: string, name: string, context: RepoRequestContext): Promise<RepoOutcome> {
+  async function createOne(
+    client: InstallationClient,
+    organizationId: string,
+    name: string,
+    context: RepoRequestContext,
+  ): Promise<RepoOutcome> {
     const log = (context.log ?? deps.log).child({ organizationId, installationId: client.installation.installationId });
     const stored = await findStoredRepo(models, organizationId, name);
     if (stored && typeof stored.githubRepoId === "number") return { kind: "existing", repo: stored };
@@ -101,11 +110,18 @@ export function createRepos(deps: ReposDeps): Repos {
     if (!allowance.allowed) throw new RepoNotAllowedError(name, allowance.reason, allowance.upgradeUrl);
     try {
       const { via, repo } = await fromGitHub(client, name);
-      const saved = await recordRepo(models, now(), { organizationId, repo, actor: context.actor, actorName: context.actorName, via });
+      const saved = await recordRepo(models, now(), {
+        organizationId,
+        repo,
+        actor: context.actor,
+        actorName: context.actorName,
+        via,
+      });
       log.info({ githubRepoId: repo.id, fullName: repo.fullName, via }, `repository ${via}`);
       return { kind: via, repo: saved };
     } catch (error) {
-      if (error instanceof RepoRefusedError) log.info({ reason: error.name, repo: name, detail: error.message }, "repository not created");
+      if (error instanceof RepoRefusedError)
+        log.info({ reason: error.name, repo: name, detail: error.message }, "repository not created");
       throw error;
     }
   }

@@ -37,7 +37,9 @@ export function createWebApp(deps: WebAppDeps): Express {
   app.use(securityHeaders(deps.config));
   app.use("/assets", express.static(deps.publicDir ?? projectPaths.public, { maxAge: "1h" }));
   // Browsers ask for /favicon.ico whatever the page links (and for JSON answers): no 404 for it.
-  app.get("/favicon.ico", (_req, res) => res.set("cache-control", "public, max-age=86400").redirect(301, "/assets/favicon.svg"));
+  app.get("/favicon.ico", (_req, res) =>
+    res.set("cache-control", "public, max-age=86400").redirect(301, "/assets/favicon.svg"),
+  );
   app.use(healthRoutes(deps.connection));
   for (const router of deps.routers ?? []) app.use(router);
   app.use(notFoundHandler);

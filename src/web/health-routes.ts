@@ -8,7 +8,9 @@ export function healthRoutes(connection: Connection | null): Router {
   router.get("/healthz", async (_req, res) => {
     const database = connection ? await pingDatabase(connection) : false;
     res.set("cache-control", "no-store");
-    res.status(database ? 200 : 503).json({ status: database ? "ok" : "unavailable", database: database ? "up" : "down" });
+    res
+      .status(database ? 200 : 503)
+      .json({ status: database ? "ok" : "unavailable", database: database ? "up" : "down" });
   });
   return router;
 }

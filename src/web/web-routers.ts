@@ -27,7 +27,8 @@ export interface WebRouterDeps {
 }
 
 /** Every state-changing browser request carries a CSRF token; /api/* (service tokens, no cookies) is exempt. */
-const csrfForPages: RequestHandler = (req, res, next) => (req.path.startsWith("/api/") ? next() : csrfProtection(req, res, next));
+const csrfForPages: RequestHandler = (req, res, next) =>
+  req.path.startsWith("/api/") ? next() : csrfProtection(req, res, next);
 
 /**
  * The page and flow routers, in order, for createWebApp: the session (req.auth, req.flow, CSRF)

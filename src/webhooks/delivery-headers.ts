@@ -28,8 +28,10 @@ export function readDeliveryHeaders(header: HeaderReader): HeaderCheck {
   const missing = names.filter((name) => !header(name));
   if (missing.length > 0) return { ok: false, reason: `Required headers missing: ${missing.join(", ")}` };
   const [event, signature, deliveryId] = names.map((name) => header(name)!) as [string, string, string];
-  if (!DELIVERY_ID.test(deliveryId)) return { ok: false, reason: "X-GitHub-Delivery must be 1 to 64 letters, digits or dashes" };
+  if (!DELIVERY_ID.test(deliveryId))
+    return { ok: false, reason: "X-GitHub-Delivery must be 1 to 64 letters, digits or dashes" };
   if (!EVENT_NAME.test(event)) return { ok: false, reason: "X-GitHub-Event is not a webhook event name" };
-  if (!isWellFormedSignature(signature)) return { ok: false, reason: "X-Hub-Signature-256 must be sha256= followed by 64 hex digits" };
+  if (!isWellFormedSignature(signature))
+    return { ok: false, reason: "X-Hub-Signature-256 must be sha256= followed by 64 hex digits" };
   return { ok: true, headers: { deliveryId, event, signature } };
 }

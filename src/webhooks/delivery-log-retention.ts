@@ -7,14 +7,22 @@ import { DELIVERY_RETENTION_MS } from "../models/webhook-delivery.js";
  * MongoDB's TTL index does this by itself; FerretDB 1.x has none, so start-up calls this too.
  * One range delete on the receivedAt index: cheap once the backlog is gone.
  */
-export async function pruneDeliveryLog(models: Pick<Models, "WebhookDelivery">, now: Date, retentionMs = DELIVERY_RETENTION_MS): Promise<number> {
+export async function pruneDeliveryLog(
+  models: Pick<Models, "WebhookDelivery">,
+  now: Date,
+  retentionMs = DELIVERY_RETENTION_MS,
+): Promise<number> {
   const cutoff = new Date(now.getTime() - retentionMs);
   const { deletedCount } = await models.WebhookDelivery.deleteMany({ receivedAt: { $lt: cutoff } });
   return deletedCount;
 }
 
 /** pruneDeliveryLog for start-up: housekeeping, so a failure is logged and start-up goes on. */
-export async function pruneDeliveryLogAtStartUp(models: Pick<Models, "WebhookDelivery">, now: Date, log: Pick<Logger, "info" | "warn">): Promise<void> {
+export async function pruneDeliveryLogAtStartUp(
+  models: Pick<Models, "WebhookDelivery">,
+  now: Date,
+  log: Pick<Logger, "info" | "warn">,
+): Promise<void> {
   try {
     const deleted = await pruneDeliveryLog(models, now);
     if (deleted > 0) log.info({ deleted }, "delivery log pruned");

@@ -44,7 +44,8 @@ export async function processDeliveryOnce(
     () => models.WebhookDelivery.findOne({ deliveryId: info.deliveryId }).lean(),
   );
   if (previous) {
-    const inFlight = previous.status === "processing" && receivedAt.getTime() - previous.receivedAt.getTime() < IN_FLIGHT_MS;
+    const inFlight =
+      previous.status === "processing" && receivedAt.getTime() - previous.receivedAt.getTime() < IN_FLIGHT_MS;
     if (previous.status === "processed" || previous.status === "ignored" || inFlight) {
       log.info({ status: previous.status }, "delivery already received; acknowledged without applying it again");
       return "duplicate";

@@ -34,7 +34,11 @@ export interface WebhookIntakeOptions {
   log: Logger;
 }
 
-const answer = (status: number, error: string, headers?: Record<string, string>): WebhookAnswer => ({ status, body: { error }, headers });
+const answer = (status: number, error: string, headers?: Record<string, string>): WebhookAnswer => ({
+  status,
+  body: { error },
+  headers,
+});
 
 /** Which endpoint a path names; an API Gateway stage name may prefix it. */
 export function webhookSourceFor(path: string): WebhookSource | null {
@@ -61,11 +65,16 @@ export class WebhookIntake {
   refuseBeforeBody(method: string, header: HeaderReader): WebhookAnswer | null {
     if (method !== "POST") return answer(405, "Method not allowed: deliveries are POSTed", { allow: "POST" });
     if (!(header("content-type") ?? "").startsWith("application/json")) {
-      return answer(415, 'Unsupported "Content-Type" header value. Must be "application/json"', { accept: "application/json" });
+      return answer(415, 'Unsupported "Content-Type" header value. Must be "application/json"', {
+        accept: "application/json",
+      });
     }
     const checked = readDeliveryHeaders(header);
     if (!checked.ok) {
-      this.log.warn({ status: 400, reason: checked.reason, deliveryId: loggable(header("x-github-delivery")) }, "webhook refused");
+      this.log.warn(
+        { status: 400, reason: checked.reason, deliveryId: loggable(header("x-github-delivery")) },
+        "webhook refused",
+      );
       return answer(400, checked.reason);
     }
     const declared = Number(header("content-length") ?? 0);
@@ -75,11 +84,19 @@ export class WebhookIntake {
 
   tooLarge(): WebhookAnswer {
     this.log.warn({ status: 413, limit: MAX_WEBHOOK_BODY_BYTES }, "webhook refused: body over GitHub's payload cap");
-    return answer(413, `The body is larger than GitHub's ${MAX_WEBHOOK_BODY_BYTES / 1024 / 1024} MB webhook payload cap`);
+    return answer(
+      413,
+      `The body is larger than GitHub's ${MAX_WEBHOOK_BODY_BYTES / 1024 / 1024} MB webhook payload cap`,
+    );
   }
 
   /** The whole delivery, its headers already passed by refuseBeforeBody. */
-  async receive(source: WebhookSource, header: HeaderReader, body: Buffer, requestLog?: Logger): Promise<WebhookAnswer> {
+  async receive(
+    source: WebhookSource,
+    header: HeaderReader,
+    body: Buffer,
+    requestLog?: Logger,
+  ): Promise<WebhookAnswer> {
     const checked = readDeliveryHeaders(header);
     if (!checked.ok) return answer(400, checked.reason);
     if (body.length > MAX_WEBHOOK_BODY_BYTES) return this.tooLarge();
@@ -109,7 +126,9 @@ export class WebhookIntake {
     try {
       // Typed by event name at registration (app.on); the name was checked against GitHub's shape above.
       const probot = (await this.options.probots())[source];
-      await probot.webhooks.receive({ id: deliveryId, name: event, payload } as Parameters<typeof probot.webhooks.receive>[0]);
+      await probot.webhooks.receive({ id: deliveryId, name: event, payload } as Parameters<
+        typeof probot.webhooks.receive
+      >[0]);
       return { status: 200, body: { ok: true } };
     } catch (error) {
       return this.failure(error, log);
@@ -127,7 +146,11 @@ export class WebhookIntake {
       return answer(503, "The database is unavailable; redeliver this delivery later", { "retry-after": "60" });
     }
     const github = gitHubFailure(error);
-    if (github) log.error({ github: { status: github.status, request: github.request } }, `webhook failed: ${describeGitHubFailure(github)}`);
+    if (github)
+      log.error(
+        { github: { status: github.status, request: github.request } },
+        `webhook failed: ${describeGitHubFailure(github)}`,
+      );
     else log.error({ err: error }, "webhook failed");
     return answer(500, "The delivery could not be processed; redeliver it later");
   }

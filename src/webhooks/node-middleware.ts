@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { MAX_WEBHOOK_BODY_BYTES, WEBHOOK_PATHS, webhookSourceFor, type WebhookAnswer, type WebhookIntake } from "./intake.js";
+import {
+  MAX_WEBHOOK_BODY_BYTES,
+  WEBHOOK_PATHS,
+  webhookSourceFor,
+  type WebhookAnswer,
+  type WebhookIntake,
+} from "./intake.js";
 
 type NextFunction = (error?: unknown) => void;
 export type WebhookMiddleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;

@@ -13,7 +13,10 @@ export interface WebhookProxyOptions {
   log: Logger;
 }
 
-const messageOf = (value: unknown) => (value instanceof Error || (typeof value === "object" && value !== null && "message" in value) ? String((value as { message: unknown }).message) : String(value));
+const messageOf = (value: unknown) =>
+  value instanceof Error || (typeof value === "object" && value !== null && "message" in value)
+    ? String((value as { message: unknown }).message)
+    : String(value);
 
 /**
  * Probot's local-development webhook path: smee-client reads the channel's event stream and
@@ -35,15 +38,21 @@ export function startWebhookProxy(options: WebhookProxyOptions): WebhookProxy {
         const posted = /^POST \S+ - (\d+)$/.exec(text);
         if (posted) {
           const status = Number(posted[1]);
-          return status < 400 ? log.info(`delivery forwarded to ${options.target}: ${status}`) : log.warn(`delivery forwarded to ${options.target} was refused: ${status}`);
+          return status < 400
+            ? log.info(`delivery forwarded to ${options.target}: ${status}`)
+            : log.warn(`delivery forwarded to ${options.target} was refused: ${status}`);
         }
         if (!text.startsWith("Connected to")) return log.debug(text);
-        log.info(`${failing ? "reconnected" : "connected"} to ${options.source}: forwarding webhooks to ${options.target}`);
+        log.info(
+          `${failing ? "reconnected" : "connected"} to ${options.source}: forwarding webhooks to ${options.target}`,
+        );
         failing = false;
       },
       error: (message: unknown, detail?: unknown) => {
         if (message === "Connection closed") {
-          return log.warn(`${options.source} closed the stream: no more webhooks until npm start is restarted (check WEBHOOK_PROXY_URL)`);
+          return log.warn(
+            `${options.source} closed the stream: no more webhooks until npm start is restarted (check WEBHOOK_PROXY_URL)`,
+          );
         }
         // smee-client says "Error in connection" with the stream's error event: its message is the reason.
         const reason = messageOf(detail ?? message).replace(/^TypeError: /, "");

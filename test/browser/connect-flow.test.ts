@@ -4,7 +4,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AVATAR_SVG, chromiumAvailable, launchBrowser, screenshot, signInWithDevForm } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
 import { nockInstallationToken } from "../helpers/github/installation-tokens.js";
-import { nockDeleteInstallation, nockGetInstallation, nockInstallationRepositories, nockUserInstallations } from "../helpers/github/installations.js";
+import {
+  nockDeleteInstallation,
+  nockGetInstallation,
+  nockInstallationRepositories,
+  nockUserInstallations,
+} from "../helpers/github/installations.js";
 import { nockMarketplaceAccount } from "../helpers/github/marketplace.js";
 import { nockOAuthToken } from "../helpers/github/oauth.js";
 import { SETTINGS, startConnectServer } from "../helpers/github-connect.js";
@@ -38,9 +43,15 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
   async function newPage(viewport = { width: 1100, height: 800 }): Promise<Page> {
     const context = await browser.newContext({ viewport });
     await context.route(/^https:\/\/github\.com\//, (route) =>
-      route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>GitHub (stand-in)</title><h1>GitHub stand-in</h1>" }),
+      route.fulfill({
+        status: 200,
+        contentType: "text/html",
+        body: "<!doctype html><title>GitHub (stand-in)</title><h1>GitHub stand-in</h1>",
+      }),
     );
-    await context.route(/^https:\/\/avatars\.githubusercontent\.com\//, (route) => route.fulfill({ status: 200, contentType: "image/svg+xml", body: AVATAR_SVG }));
+    await context.route(/^https:\/\/avatars\.githubusercontent\.com\//, (route) =>
+      route.fulfill({ status: 200, contentType: "image/svg+xml", body: AVATAR_SVG }),
+    );
     const page = await context.newPage();
     page.on("console", (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
@@ -82,10 +93,12 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     // does not intercept a redirect's target, so the setup URL is requested with this browser's
     // cookies and the redirect read, not followed.)
     nockGetInstallation({ id: 57001 }); // no webhook has stored it: setup asks GitHub whether it exists
-    const setup = await page.context().request.get(
-      `${server.url}/github/setup?installation_id=57001&setup_action=install&state=${encodeURIComponent(installState)}`,
-      { maxRedirects: 0 },
-    );
+    const setup = await page
+      .context()
+      .request.get(
+        `${server.url}/github/setup?installation_id=57001&setup_action=install&state=${encodeURIComponent(installState)}`,
+        { maxRedirects: 0 },
+      );
     expect(setup.status()).toBe(303);
     const authorize = new URL(setup.headers().location!);
     expect(authorize.origin + authorize.pathname).toBe("https://github.com/login/oauth/authorize");
@@ -100,9 +113,15 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     nockInstallationRepositories([[]]);
     await page.goto(`${server.url}/github/callback?code=browser-code&state=${encodeURIComponent(oauthState)}`);
     await page.waitForURL(`${server.url}${SETTINGS}`);
-    await expect(page.getByRole("status").filter({ hasText: "Connected to acme-corp on GitHub." }).isVisible()).resolves.toBe(true);
-    await expect(connection_(page).getByRole("heading", { name: "Connection Connected" }).isVisible()).resolves.toBe(true);
-    await expect(connection_(page).getByRole("link", { name: "acme-corp", exact: true }).getAttribute("href")).resolves.toBe("https://github.com/acme-corp");
+    await expect(
+      page.getByRole("status").filter({ hasText: "Connected to acme-corp on GitHub." }).isVisible(),
+    ).resolves.toBe(true);
+    await expect(connection_(page).getByRole("heading", { name: "Connection Connected" }).isVisible()).resolves.toBe(
+      true,
+    );
+    await expect(
+      connection_(page).getByRole("link", { name: "acme-corp", exact: true }).getAttribute("href"),
+    ).resolves.toBe("https://github.com/acme-corp");
     await expect(connection_(page).getByText("Organization", { exact: true }).isVisible()).resolves.toBe(true);
     await expect(connection_(page).getByText("Installed 24 November 2026").isVisible()).resolves.toBe(true);
     await expect(connection_(page).getByRole("link", { name: "Manage on GitHub" }).getAttribute("href")).resolves.toBe(
@@ -112,8 +131,22 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
 
     // The app creates projects; one of them is no longer reachable.
     await server.models.Repo.create([
-      { organizationId: org, slug: "website", name: "Website", githubRepoId: 77001, fullName: "acme-corp/website", accessible: true },
-      { organizationId: org, slug: "handbook", name: "Handbook", githubRepoId: 77002, fullName: "acme-corp/handbook", accessible: false },
+      {
+        organizationId: org,
+        slug: "website",
+        name: "Website",
+        githubRepoId: 77001,
+        fullName: "acme-corp/website",
+        accessible: true,
+      },
+      {
+        organizationId: org,
+        slug: "handbook",
+        name: "Handbook",
+        githubRepoId: 77002,
+        fullName: "acme-corp/handbook",
+        accessible: false,
+      },
     ]);
     await page.reload();
     await expect(page.getByRole("heading", { name: "Projects (2)" }).isVisible()).resolves.toBe(true);
@@ -133,8 +166,12 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     nockDeleteInstallation(57001);
     await page.getByRole("button", { name: "Disconnect acme-corp" }).click();
     await page.waitForURL(`${server.url}${SETTINGS}`);
-    await expect(page.getByRole("status").filter({ hasText: "Disconnected from acme-corp" }).isVisible()).resolves.toBe(true);
-    await expect(connection_(page).getByRole("heading", { name: "Connection Disconnected" }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole("status").filter({ hasText: "Disconnected from acme-corp" }).isVisible()).resolves.toBe(
+      true,
+    );
+    await expect(connection_(page).getByRole("heading", { name: "Connection Disconnected" }).isVisible()).resolves.toBe(
+      true,
+    );
     const reconnect = await connection_(page).getByRole("link", { name: "Reconnect GitHub" }).getAttribute("href");
     const reconnectUrl = new URL(reconnect!);
     expect(reconnectUrl.pathname).toBe("/apps/github-connect-test/installations/new/permissions");
@@ -157,7 +194,9 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     const page = await newPage({ width: 390, height: 844 });
     await signIn(page, "ada@acme.example", "admin");
     await expect(connection_(page).getByText("Unsuspend").isVisible()).resolves.toBe(true);
-    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    const overflow = await page.evaluate<number>(
+      "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, "connect-5-suspended-phone");
   });
@@ -165,11 +204,17 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
   it("a member sees the status with no buttons", async () => {
     const page = await newPage();
     await signIn(page, "bob@acme.example", "member");
-    await expect(connection_(page).getByRole("link", { name: "acme-corp", exact: true }).isVisible()).resolves.toBe(true);
+    await expect(connection_(page).getByRole("link", { name: "acme-corp", exact: true }).isVisible()).resolves.toBe(
+      true,
+    );
     const main = page.locator("main");
     await expect(main.getByRole("button").count()).resolves.toBe(0);
-    await expect(main.getByRole("link", { name: /Connect GitHub|Reconnect GitHub|Manage on GitHub/ }).count()).resolves.toBe(0);
-    await expect(main.getByText("Only admins of your organization can change the GitHub connection.").isVisible()).resolves.toBe(true);
+    await expect(
+      main.getByRole("link", { name: /Connect GitHub|Reconnect GitHub|Manage on GitHub/ }).count(),
+    ).resolves.toBe(0);
+    await expect(
+      main.getByText("Only admins of your organization can change the GitHub connection.").isVisible(),
+    ).resolves.toBe(true);
     await screenshot(page, "connect-6-member");
   });
 
@@ -180,7 +225,9 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     const response = await page.goto(`${server.url}/github/setup?installation_id=57004&setup_action=install`);
     expect(response?.status()).toBe(200);
     expect(page.url()).toBe(`${server.url}/github/setup?installation_id=57004&setup_action=install`);
-    await expect(page.getByRole("heading", { name: "Connect elsewhere-inc to your organization?" }).isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByRole("heading", { name: "Connect elsewhere-inc to your organization?" }).isVisible(),
+    ).resolves.toBe(true);
     await expect(page.getByRole("link", { name: "Cancel" }).getAttribute("href")).resolves.toBe(SETTINGS);
     await screenshot(page, "connect-8-confirm-install-from-github");
 
@@ -196,7 +243,9 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
   it("a refused link ends on a clear error page", async () => {
     const page = await newPage();
     await signIn(page, "ada@acme.example", "admin");
-    const response = await page.goto(`${server.url}/github/setup?installation_id=57003&setup_action=install&state=forged.state`);
+    const response = await page.goto(
+      `${server.url}/github/setup?installation_id=57003&setup_action=install&state=forged.state`,
+    );
     expect(response?.status()).toBe(400);
     await expect(page.getByRole("heading", { name: "This link is not valid" }).isVisible()).resolves.toBe(true);
     await screenshot(page, "connect-7-error");

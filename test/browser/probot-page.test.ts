@@ -23,7 +23,9 @@ describe.skipIf(!chromiumAvailable())("the /probot setup page, in a real browser
   beforeAll(async () => {
     connection = await connectTestDatabase();
     const config = loadConfig({ NODE_ENV: "development", BASE_URL: "https://connect.example.com" });
-    const app = await createAssembly({ config, log: captureLogger().log, database: { connection } }).webApp({ dotenvPath: path.join(dir, ".env") });
+    const app = await createAssembly({ config, log: captureLogger().log, database: { connection } }).webApp({
+      dotenvPath: path.join(dir, ".env"),
+    });
     const started = await listen(app);
     url = started.url;
     close = () => new Promise((resolve) => started.server.close(() => resolve()));
@@ -40,7 +42,9 @@ describe.skipIf(!chromiumAvailable())("the /probot setup page, in a real browser
   it("the accessibility check is not vacuous: an image without alt text is a critical violation", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.setContent('<!doctype html><html lang="en"><title>t</title><main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main></html>');
+    await page.setContent(
+      '<!doctype html><html lang="en"><title>t</title><main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main></html>',
+    );
     expect(await seriousViolations(page)).toEqual([expect.stringMatching(/^image-alt \(critical\)/)]);
     await context.close();
   });
@@ -52,7 +56,12 @@ describe.skipIf(!chromiumAvailable())("the /probot setup page, in a real browser
       const response = await page.goto(`${url}/probot`);
       expect(response?.status()).toBe(200);
       await expect(page.getByRole("heading", { level: 1 }).first().isVisible()).resolves.toBe(true);
-      await expect(page.getByRole("button", { name: /Register/ }).first().isVisible()).resolves.toBe(true);
+      await expect(
+        page
+          .getByRole("button", { name: /Register/ })
+          .first()
+          .isVisible(),
+      ).resolves.toBe(true);
       await expect(page.evaluate<number>("document.documentElement.scrollWidth")).resolves.toBeLessThanOrEqual(width);
       expect(await seriousViolations(page)).toEqual([]);
       await screenshot(page, `probot-setup-${width}`);

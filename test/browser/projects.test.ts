@@ -21,7 +21,10 @@ describe.skipIf(!chromiumAvailable())("creating projects in a real browser", () 
 
   beforeAll(async () => {
     connection = await connectTestDatabase();
-    server = await startTestServer({ connection, config: testConfig({ DEFAULT_REPOS: "developer-guide,engineering.tickets" }) });
+    server = await startTestServer({
+      connection,
+      config: testConfig({ DEFAULT_REPOS: "developer-guide,engineering.tickets" }),
+    });
     browser = await launchBrowser();
     await storeInstallation(server.models, { installationId: 79001, organizationId: org });
   });
@@ -39,13 +42,21 @@ describe.skipIf(!chromiumAvailable())("creating projects in a real browser", () 
   async function signedInAdmin(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
     await context.route(/^https:\/\/github\.com\//, (route) =>
-      route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>GitHub (stand-in)</title><h1>GitHub stand-in</h1>" }),
+      route.fulfill({
+        status: 200,
+        contentType: "text/html",
+        body: "<!doctype html><title>GitHub (stand-in)</title><h1>GitHub stand-in</h1>",
+      }),
     );
     const page = await context.newPage();
     page.on("console", (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
     });
-    await signInWithDevForm(page, server.url, SETTINGS, { email: "ada@acme.example", organizationId: org, role: "admin" });
+    await signInWithDevForm(page, server.url, SETTINGS, {
+      email: "ada@acme.example",
+      organizationId: org,
+      role: "admin",
+    });
     return page;
   }
 
@@ -61,7 +72,9 @@ describe.skipIf(!chromiumAvailable())("creating projects in a real browser", () 
     await newProject(page).getByLabel("Repository name").fill("my handbook");
     await newProject(page).getByRole("button", { name: "Create project" }).click();
     await page.waitForURL(`${server.url}${SETTINGS}`);
-    await expect(page.getByRole("alert").textContent()).resolves.toContain("“my handbook” cannot be a GitHub repository name");
+    await expect(page.getByRole("alert").textContent()).resolves.toContain(
+      "“my handbook” cannot be a GitHub repository name",
+    );
 
     nockInstallationToken(79001);
     nockCreateOrgRepo(ACME, "handbook", { id: 75301 });
@@ -71,7 +84,9 @@ describe.skipIf(!chromiumAvailable())("creating projects in a real browser", () 
 
     const flash = page.getByRole("status").filter({ hasText: "Created the project handbook" });
     await expect(flash.isVisible()).resolves.toBe(true);
-    await expect(flash.getByRole("link", { name: "acme-corp/handbook" }).getAttribute("href")).resolves.toBe("https://github.com/acme-corp/handbook");
+    await expect(flash.getByRole("link", { name: "acme-corp/handbook" }).getAttribute("href")).resolves.toBe(
+      "https://github.com/acme-corp/handbook",
+    );
     await expect(page.getByRole("heading", { name: "Projects (1)" }).isVisible()).resolves.toBe(true);
     const row = projects(page).getByRole("row", { name: /handbook/ });
     await expect(row.getByText("Reachable").isVisible()).resolves.toBe(true);
@@ -91,13 +106,20 @@ describe.skipIf(!chromiumAvailable())("creating projects in a real browser", () 
     nockCreateOrgRepo(ACME, "engineering.tickets", { id: 75303 });
     await newProject(page).getByRole("button", { name: "Create default repositories" }).click();
     await page.waitForURL(`${server.url}${SETTINGS}`);
-    await expect(page.getByRole("status").filter({ hasText: "Default repositories: created developer-guide and engineering.tickets." }).isVisible()).resolves.toBe(true);
+    await expect(
+      page
+        .getByRole("status")
+        .filter({ hasText: "Default repositories: created developer-guide and engineering.tickets." })
+        .isVisible(),
+    ).resolves.toBe(true);
     await expect(page.getByRole("heading", { name: "Projects (3)" }).isVisible()).resolves.toBe(true);
     await screenshot(page, "projects-3-defaults");
 
     await newProject(page).getByRole("button", { name: "Create default repositories" }).click();
     await page.waitForURL(`${server.url}${SETTINGS}`);
-    await expect(page.getByRole("status").filter({ hasText: "Every default repository is already a project" }).isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByRole("status").filter({ hasText: "Every default repository is already a project" }).isVisible(),
+    ).resolves.toBe(true);
     await expect(page.getByRole("heading", { name: "Projects (3)" }).isVisible()).resolves.toBe(true);
   });
 });

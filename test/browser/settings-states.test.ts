@@ -33,23 +33,81 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
     server = await startConnectServer(connection);
     browser = await launchBrowser();
     const { GitHubInstallation, Repo, InstallRequest } = server.models;
-    const base = { accountId: ACME.id, accountLogin: ACME.login, accountType: "Organization", installedAt: new Date("2026-11-02T08:00:00Z") };
+    const base = {
+      accountId: ACME.id,
+      accountLogin: ACME.login,
+      accountType: "Organization",
+      installedAt: new Date("2026-11-02T08:00:00Z"),
+    };
     await GitHubInstallation.create([
       { ...base, installationId: 59001, organizationId: "org_states_connected" },
-      { ...base, installationId: 59002, organizationId: "org_states_suspended", suspendedAt: new Date("2026-11-20T10:00:00Z") },
-      { ...base, installationId: 59003, organizationId: "org_states_deleted", deletedAt: new Date("2026-11-22T10:00:00Z") },
+      {
+        ...base,
+        installationId: 59002,
+        organizationId: "org_states_suspended",
+        suspendedAt: new Date("2026-11-20T10:00:00Z"),
+      },
+      {
+        ...base,
+        installationId: 59003,
+        organizationId: "org_states_deleted",
+        deletedAt: new Date("2026-11-22T10:00:00Z"),
+      },
     ]);
     const repos = (organizationId: string, accessible: boolean) => [
-      { organizationId, slug: "website", name: "Website", githubRepoId: 79001, fullName: "acme-corp/website", accessible },
-      { organizationId, slug: "handbook", name: "Handbook", githubRepoId: 79002, fullName: "acme-corp/handbook", accessible: false },
+      {
+        organizationId,
+        slug: "website",
+        name: "Website",
+        githubRepoId: 79001,
+        fullName: "acme-corp/website",
+        accessible,
+      },
+      {
+        organizationId,
+        slug: "handbook",
+        name: "Handbook",
+        githubRepoId: 79002,
+        fullName: "acme-corp/handbook",
+        accessible: false,
+      },
       { organizationId, slug: "roadmap", name: "Roadmap", githubRepoId: null, accessible: false },
     ];
-    await Repo.create([...repos("org_states_connected", true), ...repos("org_states_suspended", true), ...repos("org_states_deleted", false)]);
+    await Repo.create([
+      ...repos("org_states_connected", true),
+      ...repos("org_states_suspended", true),
+      ...repos("org_states_deleted", false),
+    ]);
     await server.models.AuditEvent.create([
-      { organizationId: "org_states_connected", actor: "user:dev_user_ada", actorName: "ada@example.com", action: "github.connected", details: { account: "acme-corp" }, at: new Date("2026-11-02T08:00:00Z") },
-      { organizationId: "org_states_connected", actor: "github:octocat", action: "installation_repositories.removed", details: { added: 0, removed: 2 }, at: new Date("2026-11-10T09:30:00Z") },
-      { organizationId: "org_states_connected", actor: "github:octocat", action: "installation.suspended", details: {}, at: new Date("2026-11-12T10:00:00Z") },
-      { organizationId: "org_states_connected", actor: "github:octocat", action: "marketplace_purchase.changed", details: { plan: "Team" }, at: new Date("2026-11-14T11:00:00Z") },
+      {
+        organizationId: "org_states_connected",
+        actor: "user:dev_user_ada",
+        actorName: "ada@example.com",
+        action: "github.connected",
+        details: { account: "acme-corp" },
+        at: new Date("2026-11-02T08:00:00Z"),
+      },
+      {
+        organizationId: "org_states_connected",
+        actor: "github:octocat",
+        action: "installation_repositories.removed",
+        details: { added: 0, removed: 2 },
+        at: new Date("2026-11-10T09:30:00Z"),
+      },
+      {
+        organizationId: "org_states_connected",
+        actor: "github:octocat",
+        action: "installation.suspended",
+        details: {},
+        at: new Date("2026-11-12T10:00:00Z"),
+      },
+      {
+        organizationId: "org_states_connected",
+        actor: "github:octocat",
+        action: "marketplace_purchase.changed",
+        details: { plan: "Team" },
+        at: new Date("2026-11-14T11:00:00Z"),
+      },
     ]);
     await InstallRequest.create({
       organizationId: "org_states_pending",
@@ -68,7 +126,9 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
 
   async function openAs(width: number, organizationId: string, role: "admin" | "member"): Promise<Page> {
     const context = await browser.newContext({ viewport: { width, height: width === PHONE ? 844 : 900 } });
-    await context.route(/^https:\/\/avatars\.githubusercontent\.com\//, (route) => route.fulfill({ status: 200, contentType: "image/svg+xml", body: AVATAR_SVG }));
+    await context.route(/^https:\/\/avatars\.githubusercontent\.com\//, (route) =>
+      route.fulfill({ status: 200, contentType: "image/svg+xml", body: AVATAR_SVG }),
+    );
     const page = await context.newPage();
     await signInWithDevForm(page, server.url, SETTINGS, { email, organizationId, role });
     return page;
@@ -76,9 +136,14 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
 
   const card = (page: Page) => page.getByRole("region", { name: /^Connection/ });
   const stateBadge = (page: Page) => card(page).getByTestId("connection-state").textContent();
-  const accessOf = (page: Page, project: string) => page.getByRole("row").filter({ hasText: project }).locator(".status").textContent();
+  const accessOf = (page: Page, project: string) =>
+    page.getByRole("row").filter({ hasText: project }).locator(".status").textContent();
   const colourOf = (page: Page, project: string) =>
-    page.getByRole("row").filter({ hasText: project }).locator(".status").evaluate((element) => getComputedStyle(element).color);
+    page
+      .getByRole("row")
+      .filter({ hasText: project })
+      .locator(".status")
+      .evaluate((element) => getComputedStyle(element).color);
   const GREEN = "rgb(26, 127, 55)";
   const RED = "rgb(207, 34, 46)";
 
@@ -102,7 +167,9 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
 
       it("disconnected, member: the member's empty state, no Connect button", async () => {
         const page = await openAs(width, "org_states_fresh", "member");
-        await expect(page.getByText("Your organization's admins connect GitHub; projects appear here once they do.").isVisible()).resolves.toBe(true);
+        await expect(
+          page.getByText("Your organization's admins connect GitHub; projects appear here once they do.").isVisible(),
+        ).resolves.toBe(true);
         await expect(page.getByText("Connect GitHub to create projects.").count()).resolves.toBe(0);
         await expect(page.locator("main").getByRole("link", { name: "Connect GitHub" }).count()).resolves.toBe(0);
         await finish(page, "member-empty", width);
@@ -111,31 +178,64 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
       it("a pending install request is one state: waiting, with no primary Connect button", async () => {
         const page = await openAs(width, "org_states_pending", "admin");
         await expect(stateBadge(page)).resolves.toBe("Waiting for approval");
-        await expect(card(page).getByText("mona-admin asked an owner of the GitHub organization to install Acme Workspaces on 24 November 2026.").isVisible()).resolves.toBe(true);
+        await expect(
+          card(page)
+            .getByText(
+              "mona-admin asked an owner of the GitHub organization to install Acme Workspaces on 24 November 2026.",
+            )
+            .isVisible(),
+        ).resolves.toBe(true);
         await expect(page.locator("main .button-primary").count()).resolves.toBe(0);
-        await expect(card(page).getByRole("link", { name: "Start connecting again" }).getAttribute("href")).resolves.toBe("/github/connect");
+        await expect(
+          card(page).getByRole("link", { name: "Start connecting again" }).getAttribute("href"),
+        ).resolves.toBe("/github/connect");
         await finish(page, "pending-request", width);
       });
 
       it("a pending install request, seen by a member: the same wait, nothing to press", async () => {
         const page = await openAs(width, "org_states_pending", "member");
         await expect(stateBadge(page)).resolves.toBe("Waiting for approval");
-        await expect(card(page).getByText("It connects here by itself once they approve; nothing else is needed.", { exact: false }).isVisible()).resolves.toBe(true);
-        await expect(page.locator("main").getByRole("link", { name: /Connect/ }).count()).resolves.toBe(0);
+        await expect(
+          card(page)
+            .getByText("It connects here by itself once they approve; nothing else is needed.", { exact: false })
+            .isVisible(),
+        ).resolves.toBe(true);
+        await expect(
+          page
+            .locator("main")
+            .getByRole("link", { name: /Connect/ })
+            .count(),
+        ).resolves.toBe(0);
         await expect(page.locator("main").getByText("can connect GitHub").count()).resolves.toBe(0);
-        await expect(page.getByText("Your organization's admins connect GitHub; projects appear here once they do.").isVisible()).resolves.toBe(true);
+        await expect(
+          page.getByText("Your organization's admins connect GitHub; projects appear here once they do.").isVisible(),
+        ).resolves.toBe(true);
         await finish(page, "pending-request-member", width);
       });
 
       it("connected: the account with its avatar and link; reachable is green, unreachable says how to fix it, not created is neutral", async () => {
         const page = await openAs(width, "org_states_connected", "admin");
         await expect(stateBadge(page)).resolves.toBe("Connected");
-        await expect(card(page).getByRole("link", { name: "acme-corp", exact: true }).getAttribute("href")).resolves.toBe("https://github.com/acme-corp");
-        await expect(card(page).locator("img.avatar").evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).resolves.toBe(true);
+        await expect(
+          card(page).getByRole("link", { name: "acme-corp", exact: true }).getAttribute("href"),
+        ).resolves.toBe("https://github.com/acme-corp");
+        await expect(
+          card(page)
+            .locator("img.avatar")
+            .evaluate(
+              (img) =>
+                (img as unknown as { complete: boolean; naturalWidth: number }).complete &&
+                (img as unknown as { naturalWidth: number }).naturalWidth > 0,
+            ),
+        ).resolves.toBe(true);
         await expect(card(page).locator("svg.github-mark").isVisible()).resolves.toBe(true);
         // The App as GitHub names it, in the header and linked to its page on GitHub.
-        await expect(page.getByRole("banner").getByRole("link", { name: "Acme Workspaces" }).isVisible()).resolves.toBe(true);
-        await expect(card(page).getByRole("link", { name: "Acme Workspaces" }).getAttribute("href")).resolves.toBe("https://github.com/apps/github-connect-test");
+        await expect(page.getByRole("banner").getByRole("link", { name: "Acme Workspaces" }).isVisible()).resolves.toBe(
+          true,
+        );
+        await expect(card(page).getByRole("link", { name: "Acme Workspaces" }).getAttribute("href")).resolves.toBe(
+          "https://github.com/apps/github-connect-test",
+        );
         if (width === DESKTOP) {
           // A long email does not push the account onto a second row: the header stays one line.
           const brand = await page.getByRole("banner").locator(".brand").boundingBox();
@@ -147,19 +247,30 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
         await expect(colourOf(page, "Website")).resolves.toBe(GREEN);
         await expect(accessOf(page, "Handbook")).resolves.toBe("Not reachable");
         await expect(colourOf(page, "Handbook")).resolves.toBe(RED);
-        const fix = page.getByRole("row").filter({ hasText: "Handbook" }).getByRole("link", { name: "Add it to the installation on GitHub" });
-        await expect(fix.getAttribute("href")).resolves.toBe("https://github.com/organizations/acme-corp/settings/installations/59001");
+        const fix = page
+          .getByRole("row")
+          .filter({ hasText: "Handbook" })
+          .getByRole("link", { name: "Add it to the installation on GitHub" });
+        await expect(fix.getAttribute("href")).resolves.toBe(
+          "https://github.com/organizations/acme-corp/settings/installations/59001",
+        );
         await expect(accessOf(page, "Roadmap")).resolves.toBe("Not created yet");
         await expect(colourOf(page, "Roadmap")).resolves.not.toBe(RED);
         // Links are in the accent colour; card headings start at the card's padding.
         await expect(fix.evaluate((a) => getComputedStyle(a).color)).resolves.toBe("rgb(9, 105, 218)");
-        await expect(card(page).locator("h2").evaluate((h) => getComputedStyle(h).marginTop)).resolves.toBe("0px");
+        await expect(
+          card(page)
+            .locator("h2")
+            .evaluate((h) => getComputedStyle(h).marginTop),
+        ).resolves.toBe("0px");
         await finish(page, "connected", width);
       });
 
       it("suspended: the heading says Suspended and the projects' access is paused, not green Reachable", async () => {
         const page = await openAs(width, "org_states_suspended", "admin");
-        await expect(card(page).getByRole("heading", { level: 2 }).textContent()).resolves.toMatch(/^Connection\s+Suspended$/);
+        await expect(card(page).getByRole("heading", { level: 2 }).textContent()).resolves.toMatch(
+          /^Connection\s+Suspended$/,
+        );
         await expect(card(page).getByText("Suspended since 20 November 2026.").isVisible()).resolves.toBe(true);
         await expect(accessOf(page, "Website")).resolves.toBe("Paused while suspended");
         await expect(colourOf(page, "Website")).resolves.not.toBe(GREEN);
@@ -191,7 +302,9 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
         const page = await openAs(width, "org_states_fresh", "admin");
         const response = await page.goto(`${server.url}/github/setup?installation_id=abc&setup_action=install`);
         expect(response?.status()).toBe(400);
-        await expect(page.getByRole("heading", { name: "This installation number is not valid" }).isVisible()).resolves.toBe(true);
+        await expect(
+          page.getByRole("heading", { name: "This installation number is not valid" }).isVisible(),
+        ).resolves.toBe(true);
         await expect(page.locator("main").textContent()).resolves.not.toMatch(/Error 400|missing/);
         await finish(page, "error-invalid", width);
       });

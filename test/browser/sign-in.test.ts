@@ -41,7 +41,9 @@ describe.skipIf(!chromiumAvailable())("sign-in in a real browser", () => {
     await expect(header.getByText("grace@example.com").isVisible()).resolves.toBe(true);
     await expect(header.getByText("org_browser").isVisible()).resolves.toBe(true);
     await expect(header.getByText("Admin", { exact: true }).isVisible()).resolves.toBe(true);
-    await expect(page.getByRole("status").filter({ hasText: "Signed in as grace@example.com." }).isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByRole("status").filter({ hasText: "Signed in as grace@example.com." }).isVisible(),
+    ).resolves.toBe(true);
     await expect(page.getByText("Development sign-in: not for production use.").isVisible()).resolves.toBe(true);
     await screenshot(page, "signed-in-admin");
 

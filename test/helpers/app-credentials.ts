@@ -4,7 +4,9 @@ let cached: string | undefined;
 
 /** A private key made for this test run, so none is committed; GitHub is never called with it. */
 export function testPrivateKey(): string {
-  cached ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  cached ??= generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .privateKey.export({ type: "pkcs1", format: "pem" })
+    .toString();
   return cached;
 }
 

@@ -16,10 +16,20 @@ export function authProbeRoutes(): Router {
     res.json({ auth: req.auth });
   });
   router.get("/probe/org", requireOrganization, (req, res) => {
-    renderPage(res, "error", { title: "Organization page", message: `Organization ${req.auth!.organizationId}`, status: 200, back: { href: "/", label: "Back to the start" } });
+    renderPage(res, "error", {
+      title: "Organization page",
+      message: `Organization ${req.auth!.organizationId}`,
+      status: 200,
+      back: { href: "/", label: "Back to the start" },
+    });
   });
   router.get("/probe/admin", requireAdminTo("change GitHub settings"), (_req, res) => {
-    renderPage(res, "error", { title: "Admin page", message: "admin only content", status: 200, back: { href: "/", label: "Back to the start" } });
+    renderPage(res, "error", {
+      title: "Admin page",
+      message: "admin only content",
+      status: 200,
+      back: { href: "/", label: "Back to the start" },
+    });
   });
   router.post("/probe/admin-action", requireAdminTo("change GitHub settings"), (req, res) => {
     addFlash(req, "success", "The change was saved.");

@@ -78,7 +78,13 @@ export class WebClient {
     this.jar.store(response);
     const body = await response.text();
     this.csrfToken = csrfTokenFrom(body) ?? this.csrfToken;
-    return { status: response.status, location: response.headers.get("location"), headers: response.headers, setCookies: response.headers.getSetCookie(), body };
+    return {
+      status: response.status,
+      location: response.headers.get("location"),
+      headers: response.headers,
+      setCookies: response.headers.getSetCookie(),
+      body,
+    };
   }
 
   get(path: string, init: RequestInit = {}): Promise<PageResponse> {
@@ -89,11 +95,19 @@ export class WebClient {
    * Posts an urlencoded form. `_csrf` is the last token seen unless `csrf` says otherwise
    * (`false` sends none, a string sends that one).
    */
-  postForm(path: string, fields: Record<string, string> = {}, options: { csrf?: string | false } = {}): Promise<PageResponse> {
+  postForm(
+    path: string,
+    fields: Record<string, string> = {},
+    options: { csrf?: string | false } = {},
+  ): Promise<PageResponse> {
     const token = options.csrf === undefined ? this.csrfToken : options.csrf;
     const body = new URLSearchParams(fields);
     if (token !== false && token !== undefined) body.set("_csrf", token);
-    return this.request(path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: body.toString() });
+    return this.request(path, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: body.toString(),
+    });
   }
 
   /** Loads a page so the client holds a current CSRF token; returns the token. */
@@ -125,7 +139,8 @@ export async function signInAs(baseUrl: string, options: SignInOptions = {}): Pr
     organizationId: options.organizationId === null ? "" : (options.organizationId ?? "org_test"),
     role: options.role ?? "admin",
   });
-  if (response.status !== 303) throw new Error(`dev sign-in answered ${response.status}: ${response.body.slice(0, 500)}`);
+  if (response.status !== 303)
+    throw new Error(`dev sign-in answered ${response.status}: ${response.body.slice(0, 500)}`);
   await client.refreshCsrfToken("/auth/login");
   return client;
 }
@@ -252,14 +267,22 @@ function authenticateBody(reply: AuthenticateReply): Record<string, unknown> {
 /** POST /user_management/authenticate with grant_type authorization_code and this code. */
 export function nockAuthenticateWithCode(code: string, reply: AuthenticateReply): nock.Scope {
   return nock(WORKOS_API)
-    .post("/user_management/authenticate", (body: Record<string, unknown>) =>
-      body.grant_type === "authorization_code" && body.code === code && body.client_id === TEST_WORKOS_CLIENT_ID && body.client_secret === TEST_WORKOS_API_KEY,
+    .post(
+      "/user_management/authenticate",
+      (body: Record<string, unknown>) =>
+        body.grant_type === "authorization_code" &&
+        body.code === code &&
+        body.client_id === TEST_WORKOS_CLIENT_ID &&
+        body.client_secret === TEST_WORKOS_API_KEY,
     )
     .reply(200, authenticateBody(reply));
 }
 
 /** nockAuthenticateWithCode, keeping the request body WorkOS received (e.g. the user's `ip_address`). */
-export function nockAuthenticateWithCodeRecording(code: string, reply: AuthenticateReply): { scope: nock.Scope; sent: () => Record<string, unknown> | undefined } {
+export function nockAuthenticateWithCodeRecording(
+  code: string,
+  reply: AuthenticateReply,
+): { scope: nock.Scope; sent: () => Record<string, unknown> | undefined } {
   let sent: Record<string, unknown> | undefined;
   const scope = nock(WORKOS_API)
     .post("/user_management/authenticate", (body: Record<string, unknown>) => {
@@ -274,27 +297,45 @@ export function nockAuthenticateWithCodeRecording(code: string, reply: Authentic
 /** POST /user_management/authenticate with grant_type refresh_token and this refresh token. */
 export function nockAuthenticateWithRefreshToken(refreshToken: string, reply: AuthenticateReply): nock.Scope {
   return nock(WORKOS_API)
-    .post("/user_management/authenticate", (body: Record<string, unknown>) =>
-      body.grant_type === "refresh_token" && body.refresh_token === refreshToken && body.client_id === TEST_WORKOS_CLIENT_ID,
+    .post(
+      "/user_management/authenticate",
+      (body: Record<string, unknown>) =>
+        body.grant_type === "refresh_token" &&
+        body.refresh_token === refreshToken &&
+        body.client_id === TEST_WORKOS_CLIENT_ID,
     )
     .reply(200, authenticateBody(reply));
 }
 
 /** WorkOS's answer to a code or refresh token it does not accept (400 invalid_grant). */
-export function nockAuthenticateInvalidGrant(grantType: "authorization_code" | "refresh_token", description = "The code has expired or is invalid."): nock.Scope {
+export function nockAuthenticateInvalidGrant(
+  grantType: "authorization_code" | "refresh_token",
+  description = "The code has expired or is invalid.",
+): nock.Scope {
   return nock(WORKOS_API)
     .post("/user_management/authenticate", (body: Record<string, unknown>) => body.grant_type === grantType)
     .reply(400, { error: "invalid_grant", error_description: description });
 }
 
 /** `GET /organizations/{id}` with the API key: the organization as WorkOS names it (test/fixtures/workos/organization.json). */
-export function nockWorkOSOrganization(organizationId: string, reply: { name: string } | { status: 404 | 500 }): nock.Scope {
-  const scope = nock(WORKOS_API).get(`/organizations/${organizationId}`).matchHeader("authorization", `Bearer ${TEST_WORKOS_API_KEY}`);
+export function nockWorkOSOrganization(
+  organizationId: string,
+  reply: { name: string } | { status: 404 | 500 },
+): nock.Scope {
+  const scope = nock(WORKOS_API)
+    .get(`/organizations/${organizationId}`)
+    .matchHeader("authorization", `Bearer ${TEST_WORKOS_API_KEY}`);
   if ("status" in reply) {
     return reply.status === 404
-      ? scope.reply(404, { message: `Organization not found: '${organizationId}'.`, code: "entity_not_found", entity_id: organizationId })
+      ? scope.reply(404, {
+          message: `Organization not found: '${organizationId}'.`,
+          code: "entity_not_found",
+          entity_id: organizationId,
+        })
       : scope.reply(500, { message: "Internal Server Error" });
   }
-  const fixture = JSON.parse(readFileSync(new URL("../fixtures/workos/organization.json", import.meta.url), "utf8")) as Record<string, unknown>;
+  const fixture = JSON.parse(
+    readFileSync(new URL("../fixtures/workos/organization.json", import.meta.url), "utf8"),
+  ) as Record<string, unknown>;
   return scope.reply(200, { ...fixture, id: organizationId, name: reply.name });
 }

@@ -9,7 +9,9 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export function chromiumAvailable(): boolean {
   const available = existsSync(chromiumPath);
   if (!available) {
-    console.warn(`[browser tests] SKIPPED: no Chromium at ${chromiumPath}. Install it (apt-get install chromium) or set CHROMIUM_PATH.`);
+    console.warn(
+      `[browser tests] SKIPPED: no Chromium at ${chromiumPath}. Install it (apt-get install chromium) or set CHROMIUM_PATH.`,
+    );
   }
   return available;
 }
@@ -31,7 +33,8 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A stand-in for GitHub's avatar images: browser tests answer avatars.githubusercontent.com with it, never the network. */
-export const AVATAR_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="#8250df"/></svg>';
+export const AVATAR_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="#8250df"/></svg>';
 
 const screenshotDir = path.resolve(import.meta.dirname, "../../test-results/screenshots");
 
@@ -47,7 +50,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * Signs in through the development form the way a person does: opens `path` (which sends an
  * anonymous visitor to the form), fills it in, and waits to be back on `path`.
  */
-export async function signInWithDevForm(page: Page, baseUrl: string, path: string, who: { email: string; organizationId: string; role: "admin" | "member" }): Promise<void> {
+export async function signInWithDevForm(
+  page: Page,
+  baseUrl: string,
+  path: string,
+  who: { email: string; organizationId: string; role: "admin" | "member" },
+): Promise<void> {
   await page.goto(`${baseUrl}${path}`);
   await page.getByLabel("Email").fill(who.email);
   await page.getByLabel("Organization id").fill(who.organizationId);

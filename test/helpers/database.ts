@@ -16,7 +16,10 @@ const droppedThisFile = new Set<string>();
 export function testDatabaseName(name?: string): string {
   const testPath = expect.getState().testPath ?? `unknown-${process.pid}`;
   const base = path.basename(testPath).replace(/\.test\.[cm]?[jt]sx?$/, "");
-  const hash = createHash("sha1").update(`${testPath}\0${name ?? ""}`).digest("hex").slice(0, 6);
+  const hash = createHash("sha1")
+    .update(`${testPath}\0${name ?? ""}`)
+    .digest("hex")
+    .slice(0, 6);
   const slug = `t_${base}${name ? `_${name}` : ""}`.toLowerCase().replace(/[^a-z0-9_]+/g, "_");
   return `${slug.slice(0, MAX_DB_NAME - hash.length - 1)}_${hash}`;
 }

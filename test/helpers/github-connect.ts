@@ -5,7 +5,12 @@ import { signInAs, type PageResponse, type WebClient } from "./auth.js";
 import { storedAll } from "./documents.js";
 import { ACME } from "./github/fixtures.js";
 import { nockInstallationToken } from "./github/installation-tokens.js";
-import { type InstallationSpec, nockGetInstallation, nockInstallationRepositories, nockUserInstallations } from "./github/installations.js";
+import {
+  type InstallationSpec,
+  nockGetInstallation,
+  nockInstallationRepositories,
+  nockUserInstallations,
+} from "./github/installations.js";
 import { type MarketplacePurchaseSpec, nockMarketplaceAccount } from "./github/marketplace.js";
 import { nockOAuthToken } from "./github/oauth.js";
 import type { RepoSpec } from "./github/repos.js";
@@ -18,11 +23,19 @@ export async function startConnectServer(connection: Connection): Promise<TestSe
   return startTestServer({ connection });
 }
 
-export function signInAdmin(server: TestServer, organizationId = "org_acme", email = "admin@acme.example"): Promise<WebClient> {
+export function signInAdmin(
+  server: TestServer,
+  organizationId = "org_acme",
+  email = "admin@acme.example",
+): Promise<WebClient> {
   return signInAs(server.url, { role: "admin", organizationId, email });
 }
 
-export function signInMember(server: TestServer, organizationId = "org_acme", email = "member@acme.example"): Promise<WebClient> {
+export function signInMember(
+  server: TestServer,
+  organizationId = "org_acme",
+  email = "member@acme.example",
+): Promise<WebClient> {
   return signInAs(server.url, { role: "member", organizationId, email });
 }
 
@@ -83,11 +96,16 @@ export async function arriveAtSetup(client: WebClient, query: Record<string, str
  * with no state of ours, setup shows a confirmation page, and the admin posts its form. Returns
  * the page and the form's answer (a redirect to GitHub's OAuth step).
  */
-export async function confirmSetup(client: WebClient, installationId: number): Promise<{ page: PageResponse; confirmed: PageResponse }> {
+export async function confirmSetup(
+  client: WebClient,
+  installationId: number,
+): Promise<{ page: PageResponse; confirmed: PageResponse }> {
   const page = await arriveAtSetup(client, { installation_id: String(installationId), setup_action: "install" });
   expect(page.status, page.body).toBe(200);
   const action = /<form method="post" action="([^"]+)"/.exec(page.body)?.[1];
-  const fields = Object.fromEntries([...page.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));
+  const fields = Object.fromEntries(
+    [...page.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]),
+  );
   const confirmed = await client.postForm(action!, fields, { csrf: fields._csrf });
   return { page, confirmed };
 }
@@ -109,7 +127,11 @@ export async function connectThroughGitHub(client: WebClient, options: ConnectOp
   const installUrl = await pressConnect(client);
   // No installation.created webhook has stored it yet: setup asks GitHub whether it exists.
   nockGetInstallation(options.installation);
-  const setup = await arriveAtSetup(client, { installation_id: String(options.installation.id), setup_action: "install", state: stateOf(installUrl) });
+  const setup = await arriveAtSetup(client, {
+    installation_id: String(options.installation.id),
+    setup_action: "install",
+    state: stateOf(installUrl),
+  });
   expect(setup.status, setup.body).toBe(303);
   const code = options.code ?? `code-${options.installation.id}`;
   nockOAuthToken({ code });

@@ -37,7 +37,12 @@ export interface CallOptions {
 }
 
 /** One call to the internal API over HTTP, as another service makes it. */
-export async function callInternalApi(url: string, method: "GET" | "POST", path: string, options: CallOptions = {}): Promise<ApiAnswer> {
+export async function callInternalApi(
+  url: string,
+  method: "GET" | "POST",
+  path: string,
+  options: CallOptions = {},
+): Promise<ApiAnswer> {
   const headers: Record<string, string> = { ...options.headers };
   const token = options.token === undefined ? SERVICE_TOKEN_OLD : options.token;
   if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -51,7 +56,11 @@ export async function callInternalApi(url: string, method: "GET" | "POST", path:
   }
   const response = await fetch(`${url}${path}`, { method, headers, body });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
 }
 
 export function requestToken(url: string, organizationId: string, options: CallOptions = {}): Promise<ApiAnswer> {

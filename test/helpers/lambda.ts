@@ -13,7 +13,8 @@ export type LambdaEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 export type LambdaResult = APIGatewayProxyResult & { cookies?: string[] };
 export type LambdaHandler = (event: LambdaEvent, context: Context) => Promise<LambdaResult>;
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/lambda/${name}.json`, import.meta.url), "utf8"));
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../fixtures/lambda/${name}.json`, import.meta.url), "utf8"));
 
 export interface LambdaRequest {
   method?: string;
@@ -37,7 +38,12 @@ export interface LambdaRequest {
 export function httpApiEvent(version: PayloadVersion, request: LambdaRequest): LambdaEvent {
   const method = request.method ?? "GET";
   const routeKey = request.routeKey ?? "$default";
-  const body = request.body === undefined ? null : request.base64 ? Buffer.from(request.body, "utf8").toString("base64") : request.body;
+  const body =
+    request.body === undefined
+      ? null
+      : request.base64
+        ? Buffer.from(request.body, "utf8").toString("base64")
+        : request.body;
   const params = new URLSearchParams(request.query ?? "");
   const headers = { ...request.headers };
   if (version === "2.0") {
@@ -48,10 +54,17 @@ export function httpApiEvent(version: PayloadVersion, request: LambdaRequest): L
     event.headers = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
     if (request.cookies?.length) event.cookies = request.cookies;
     else delete event.cookies;
-    event.queryStringParameters = params.size ? Object.fromEntries([...params.keys()].map((k) => [k, params.getAll(k).join(",")])) : undefined;
+    event.queryStringParameters = params.size
+      ? Object.fromEntries([...params.keys()].map((k) => [k, params.getAll(k).join(",")]))
+      : undefined;
     event.pathParameters = undefined;
     event.stageVariables = undefined;
-    event.requestContext = { ...event.requestContext, routeKey, requestId: randomUUID(), http: { ...event.requestContext.http, method, path: request.path } };
+    event.requestContext = {
+      ...event.requestContext,
+      routeKey,
+      requestId: randomUUID(),
+      http: { ...event.requestContext.http, method, path: request.path },
+    };
     event.body = body ?? undefined;
     event.isBase64Encoded = Boolean(request.base64);
     return event;
@@ -63,9 +76,19 @@ export function httpApiEvent(version: PayloadVersion, request: LambdaRequest): L
   event.httpMethod = method;
   event.headers = headers;
   event.multiValueHeaders = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]]));
-  event.queryStringParameters = params.size ? Object.fromEntries([...params.keys()].map((k) => [k, params.getAll(k).at(-1)!])) : null;
-  event.multiValueQueryStringParameters = params.size ? Object.fromEntries([...params.keys()].map((k) => [k, params.getAll(k)])) : null;
-  event.requestContext = { ...event.requestContext, httpMethod: method, path: request.path, resourcePath: event.resource, requestId: randomUUID() };
+  event.queryStringParameters = params.size
+    ? Object.fromEntries([...params.keys()].map((k) => [k, params.getAll(k).at(-1)!]))
+    : null;
+  event.multiValueQueryStringParameters = params.size
+    ? Object.fromEntries([...params.keys()].map((k) => [k, params.getAll(k)]))
+    : null;
+  event.requestContext = {
+    ...event.requestContext,
+    httpMethod: method,
+    path: request.path,
+    resourcePath: event.resource,
+    requestId: randomUUID(),
+  };
   event.body = body;
   event.isBase64Encoded = Boolean(request.base64);
   return event;
@@ -76,7 +99,10 @@ export interface WebhookEventOptions extends DeliveryOptions {
 }
 
 /** A GitHub delivery (headers as GitHub sends them, HMAC-SHA256 over the raw body) as an HTTP API event. */
-export async function webhookEvent(version: PayloadVersion, options: WebhookEventOptions): Promise<{ event: LambdaEvent; deliveryId: string }> {
+export async function webhookEvent(
+  version: PayloadVersion,
+  options: WebhookEventOptions,
+): Promise<{ event: LambdaEvent; deliveryId: string }> {
   const { path, body, deliveryId, signature } = await signDelivery(options);
   const headers: Record<string, string> = {
     Accept: "*/*",
@@ -87,13 +113,25 @@ export async function webhookEvent(version: PayloadVersion, options: WebhookEven
     "X-GitHub-Hook-ID": "123456",
   };
   if (signature !== null) headers["X-Hub-Signature-256"] = signature;
-  return { event: httpApiEvent(version, { method: "POST", path, routeKey: `POST ${path}`, headers, body, base64: options.base64 }), deliveryId };
+  return {
+    event: httpApiEvent(version, {
+      method: "POST",
+      path,
+      routeKey: `POST ${path}`,
+      headers,
+      body,
+      base64: options.base64,
+    }),
+    deliveryId,
+  };
 }
 
 /** The Set-Cookie values of an answer: `cookies` (payload 2.0) or multiValueHeaders (payload 1.0). */
 export function responseCookies(result: LambdaResult): string[] {
   if (result.cookies) return result.cookies;
-  const multi = Object.entries(result.multiValueHeaders ?? {}).find(([name]) => name.toLowerCase() === "set-cookie")?.[1];
+  const multi = Object.entries(result.multiValueHeaders ?? {}).find(
+    ([name]) => name.toLowerCase() === "set-cookie",
+  )?.[1];
   return (multi ?? []).map(String);
 }
 

@@ -11,7 +11,13 @@ export const LISTING = {
   free: { id: 7345, name: "Free", priceModel: "FREE" },
   starter: { id: 7346, name: "Starter", priceModel: "FLAT_RATE", monthlyPriceInCents: 900, hasFreeTrial: true },
   team: { id: 7347, name: "Team", priceModel: "FLAT_RATE", monthlyPriceInCents: 2900, hasFreeTrial: true },
-  organization: { id: 7348, name: "Organization", priceModel: "PER_UNIT", monthlyPriceInCents: 1500, unitName: "seat pack" },
+  organization: {
+    id: 7348,
+    name: "Organization",
+    priceModel: "PER_UNIT",
+    monthlyPriceInCents: 1500,
+    unitName: "seat pack",
+  },
   unknown: { id: 7399, name: "Legacy Pro", priceModel: "FLAT_RATE", monthlyPriceInCents: 4900 },
 } as const satisfies Record<string, ListingPlanSpec>;
 
@@ -29,10 +35,21 @@ function webhookPlanJson(base: Json, spec: ListingPlanSpec): Json {
   return { ...base, ...planFields(spec) };
 }
 
-function purchaseJson(base: Json & { plan: Json; account: Json }, account: AccountSpec, plan: ListingPlanSpec, fields: Json): Json {
+function purchaseJson(
+  base: Json & { plan: Json; account: Json },
+  account: AccountSpec,
+  plan: ListingPlanSpec,
+  fields: Json,
+): Json {
   return {
     ...base,
-    account: { ...base.account, id: account.id, login: account.login, type: account.type ?? "Organization", organization_billing_email: `billing@${account.login}.example` },
+    account: {
+      ...base.account,
+      id: account.id,
+      login: account.login,
+      type: account.type ?? "Organization",
+      organization_billing_email: `billing@${account.login}.example`,
+    },
     plan: webhookPlanJson(base.plan, plan),
     ...fields,
   };
@@ -58,7 +75,9 @@ export function purchaseWebhook(spec: PurchaseWebhookSpec): Json {
     }),
   };
   if (spec.previous) {
-    payload.previous_marketplace_purchase = purchaseJson(purchase, spec.account, spec.previous.plan, { unit_count: spec.previous.unitCount ?? 1 });
+    payload.previous_marketplace_purchase = purchaseJson(purchase, spec.account, spec.previous.plan, {
+      unit_count: spec.previous.unitCount ?? 1,
+    });
   } else {
     delete payload.previous_marketplace_purchase;
   }
@@ -67,6 +86,10 @@ export function purchaseWebhook(spec: PurchaseWebhookSpec): Json {
 
 /** Delivers the payload to the Marketplace endpoint, signed with the listing's secret, and expects GitHub's 2xx. */
 export async function deliverPurchase(baseUrl: string, spec: PurchaseWebhookSpec): Promise<void> {
-  const response = await deliverWebhook(baseUrl, { event: "marketplace_purchase", payload: purchaseWebhook(spec), endpoint: "marketplace" });
+  const response = await deliverWebhook(baseUrl, {
+    event: "marketplace_purchase",
+    payload: purchaseWebhook(spec),
+    endpoint: "marketplace",
+  });
   expect(response.status, response.body).toBe(200);
 }

@@ -13,7 +13,8 @@ const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 
 export function nockBackMode(env: Record<string, string | undefined> = process.env): BackMode {
   const mode = env.NOCK_BACK_MODE ?? "lockdown";
-  if (!MODES.includes(mode as BackMode)) throw new Error(`NOCK_BACK_MODE must be one of ${MODES.join(", ")}, got "${mode}"`);
+  if (!MODES.includes(mode as BackMode))
+    throw new Error(`NOCK_BACK_MODE must be one of ${MODES.join(", ")}, got "${mode}"`);
   return mode as BackMode;
 }
 
@@ -38,7 +39,10 @@ export function redactRecording(definitions: Definition[], redactions: Redaction
     if (secret) text = text.split(secret).join(replacement);
   }
   // Whatever token GitHub minted (user, refresh or installation) is replaced, whatever its length.
-  text = text.replace(/\b(gh[uors]_)[A-Za-z0-9_]+/g, (_m, prefix: string) => `${prefix}RECORDED_TOKEN_REDACTED_0123456789abcdefghijklmnop`);
+  text = text.replace(
+    /\b(gh[uors]_)[A-Za-z0-9_]+/g,
+    (_m, prefix: string) => `${prefix}RECORDED_TOKEN_REDACTED_0123456789abcdefghijklmnop`,
+  );
   return JSON.parse(text) as Definition[];
 }
 
@@ -47,7 +51,11 @@ export function redactRecording(definitions: Definition[], redactions: Redaction
  * recorded request was made. nock.back turns off all network when it starts; our own server on
  * loopback is let through again afterwards.
  */
-export async function withNockBack<T>(name: string, fn: () => Promise<T>, options: { redactions?: Redaction[] } = {}): Promise<T> {
+export async function withNockBack<T>(
+  name: string,
+  fn: () => Promise<T>,
+  options: { redactions?: Redaction[] } = {},
+): Promise<T> {
   nock.back.fixtures = NOCK_BACK_FIXTURES;
   nock.back.setMode(nockBackMode());
   const { nockDone, context } = await nock.back(`${name}.json`, {

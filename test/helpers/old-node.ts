@@ -8,7 +8,9 @@ import { MINIMUM_NODE_MAJOR } from "../../src/node-version.js";
  * the tests run on), as a directory to put first on PATH; undefined if there is none.
  */
 export function findOldNode(): { dir: string; version: string } | undefined {
-  const dirs = [...(process.env.PATH ?? "").split(path.delimiter), "/usr/local/bin", "/usr/bin", "/bin"].filter(Boolean);
+  const dirs = [...(process.env.PATH ?? "").split(path.delimiter), "/usr/local/bin", "/usr/bin", "/bin"].filter(
+    Boolean,
+  );
   for (const dir of new Set(dirs)) {
     const bin = path.join(dir, "node");
     try {

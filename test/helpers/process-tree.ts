@@ -26,7 +26,14 @@ function readProcess(pid: number): ProcessInfo | undefined {
   } catch {
     // It exited in between.
   }
-  return { pid, ppid: Number(fields[1]), comm: stat.slice(stat.indexOf("(") + 1, close), state: fields[0] ?? "", start: fields[19] ?? "", args };
+  return {
+    pid,
+    ppid: Number(fields[1]),
+    comm: stat.slice(stat.indexOf("(") + 1, close),
+    state: fields[0] ?? "",
+    start: fields[19] ?? "",
+    args,
+  };
 }
 
 function allProcesses(): ProcessInfo[] {

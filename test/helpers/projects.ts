@@ -21,12 +21,19 @@ export function flashesIn(html: string): ShownFlash[] {
   return [...html.matchAll(/<div class="flash flash-(\w+)" role="\w+">([\s\S]*?)<\/div>/g)].map((m) => ({
     kind: m[1]!,
     text: words(m[2]!),
-    links: [...m[2]!.matchAll(/<a href="([^"]*)">([^<]*)<\/a>/g)].map((l) => ({ href: l[1]!.replace(/&amp;/g, "&"), text: words(l[2]!) })),
+    links: [...m[2]!.matchAll(/<a href="([^"]*)">([^<]*)<\/a>/g)].map((l) => ({
+      href: l[1]!.replace(/&amp;/g, "&"),
+      text: words(l[2]!),
+    })),
   }));
 }
 
 /** Posts the settings page's form as a browser would (with its CSRF token), expects the 303 back to Settings, and returns the flashes shown there. */
-export async function submitAndFollow(client: WebClient, path: string, fields: Record<string, string> = {}): Promise<ShownFlash[]> {
+export async function submitAndFollow(
+  client: WebClient,
+  path: string,
+  fields: Record<string, string> = {},
+): Promise<ShownFlash[]> {
   const answer = await client.postForm(path, fields);
   expect(answer.status, answer.body).toBe(303);
   expect(answer.location).toBe(SETTINGS);

@@ -13,7 +13,8 @@ import { useTestModels } from "./use-test-server.js";
 
 /** The tests' clock: the fixtures' day (app-installation.json was created 2026-11-24T11:58Z). */
 export const RECONCILE_NOW = new Date("2026-11-24T12:00:00Z");
-export const minutesAgo = (minutes: number, from = RECONCILE_NOW) => new Date(from.getTime() - minutes * 60_000).toISOString();
+export const minutesAgo = (minutes: number, from = RECONCILE_NOW) =>
+  new Date(from.getTime() - minutes * 60_000).toISOString();
 
 export interface ReconcileHarness {
   readonly models: Models;
@@ -32,7 +33,9 @@ export function useReconcileHarness(): ReconcileHarness {
   beforeEach(async () => {
     current = RECONCILE_NOW;
     logs = captureLogger();
-    await Promise.all(Object.values(db.models).map((model) => (model as { deleteMany(f: object): Promise<unknown> }).deleteMany({})));
+    await Promise.all(
+      Object.values(db.models).map((model) => (model as { deleteMany(f: object): Promise<unknown> }).deleteMany({})),
+    );
   });
   const now = () => new Date(current);
   return {
@@ -48,7 +51,12 @@ export function useReconcileHarness(): ReconcileHarness {
     now,
     run({ Octokit, ...options } = {}) {
       const config = testConfig();
-      const probot = createProbotInstance({ github: config.github, secret: config.github.webhookSecret, log: logs.log, Octokit: Octokit ?? TestOctokit });
+      const probot = createProbotInstance({
+        github: config.github,
+        secret: config.github.webhookSecret,
+        log: logs.log,
+        Octokit: Octokit ?? TestOctokit,
+      });
       return runReconcile({ models: db.models, probot, now, log: logs.log, ...options });
     },
   };
@@ -66,6 +74,12 @@ export type StoredInstallation = Partial<GitHubInstallationDoc> & { installation
 /** Installations as webhooks stored them a day ago (ACME's account unless said otherwise). */
 export async function storeInstallations(models: Models, installations: StoredInstallation[]): Promise<void> {
   await models.GitHubInstallation.insertMany(
-    installations.map((i) => ({ accountId: ACME.id, accountLogin: ACME.login, accountType: "Organization", lastEventAt: new Date(minutesAgo(24 * 60)), ...i })),
+    installations.map((i) => ({
+      accountId: ACME.id,
+      accountLogin: ACME.login,
+      accountType: "Organization",
+      lastEventAt: new Date(minutesAgo(24 * 60)),
+      ...i,
+    })),
   );
 }

@@ -35,7 +35,13 @@ function installationEvent(action: string, extra: Payload = {}): DeliveryOptions
 
 function repositoriesEvent(action: "added" | "removed"): DeliveryOptions {
   const payload = webhookExamples("installation_repositories").find((e) => e.action === "added")!;
-  const repo = { id: 700000001, node_id: "R_kgDOKbxa0Q", name: "acme-docs", full_name: "octo-org/acme-docs", private: true };
+  const repo = {
+    id: 700000001,
+    node_id: "R_kgDOKbxa0Q",
+    name: "acme-docs",
+    full_name: "octo-org/acme-docs",
+    private: true,
+  };
   Object.assign(payload, {
     action,
     installation: { ...(installationEvent(action).payload as { installation: Payload }).installation },
@@ -52,7 +58,12 @@ function purchaseEvent(action: string): DeliveryOptions {
   const pending = action === "pending_change" || action === "pending_change_cancelled";
   const payload = pending
     ? webhookFixture(`marketplace_purchase.${action}`)
-    : { ...webhookExamples("marketplace_purchase").find((e) => e.action === (action === "cancelled" ? "purchased" : action))!, action };
+    : {
+        ...webhookExamples("marketplace_purchase").find(
+          (e) => e.action === (action === "cancelled" ? "purchased" : action),
+        )!,
+        action,
+      };
   const purchase = payload.marketplace_purchase as { account: Payload };
   purchase.account = { ...purchase.account, id: MARKETPLACE_ACCOUNT_ID, login: "username" };
   if (!pending) payload.effective_date = EVENT_AT;
@@ -63,8 +74,16 @@ export const ROUND_TRIP_SCENARIOS: readonly RoundTripScenario[] = [
   { name: "installation.created", delivery: () => installationEvent("created") },
   { name: "installation.deleted", delivery: () => installationEvent("deleted") },
   { name: "installation.suspend", delivery: () => installationEvent("suspend", { suspended_at: EVENT_AT }) },
-  { name: "installation.unsuspend", delivery: () => installationEvent("unsuspend"), installation: { suspendedAt: new Date("2026-11-20T12:00:00Z") } },
-  { name: "installation.new_permissions_accepted", delivery: () => installationEvent("new_permissions_accepted", { permissions: { metadata: "read", contents: "write" } }) },
+  {
+    name: "installation.unsuspend",
+    delivery: () => installationEvent("unsuspend"),
+    installation: { suspendedAt: new Date("2026-11-20T12:00:00Z") },
+  },
+  {
+    name: "installation.new_permissions_accepted",
+    delivery: () =>
+      installationEvent("new_permissions_accepted", { permissions: { metadata: "read", contents: "write" } }),
+  },
   { name: "installation_repositories.added", delivery: () => repositoriesEvent("added") },
   { name: "installation_repositories.removed", delivery: () => repositoriesEvent("removed") },
   { name: "marketplace_purchase.purchased", delivery: () => purchaseEvent("purchased") },
@@ -76,17 +95,57 @@ export const ROUND_TRIP_SCENARIOS: readonly RoundTripScenario[] = [
 
 /** Empties every collection and stores the common-case state the scenarios meet. */
 export async function seedCommonCase(models: Models, installation: Record<string, unknown> = {}): Promise<void> {
-  await Promise.all(Object.values(models).map((model) => (model as { deleteMany(f: object): Promise<unknown> }).deleteMany({})));
-  const stored = { accountType: "Organization", repositorySelection: "selected", installedAt: new Date("2026-11-01T00:00:00Z"), lastEventAt: new Date("2026-11-20T10:00:00Z") };
+  await Promise.all(
+    Object.values(models).map((model) => (model as { deleteMany(f: object): Promise<unknown> }).deleteMany({})),
+  );
+  const stored = {
+    accountType: "Organization",
+    repositorySelection: "selected",
+    installedAt: new Date("2026-11-01T00:00:00Z"),
+    lastEventAt: new Date("2026-11-20T10:00:00Z"),
+  };
   await models.GitHubInstallation.create([
-    { ...stored, installationId: INSTALLATION_ID, accountId: ACCOUNT_ID, accountLogin: "octo-org", organizationId: "org_acme", ...installation },
-    { ...stored, installationId: 43110499, accountId: MARKETPLACE_ACCOUNT_ID, accountLogin: "username", organizationId: "org_market" },
+    {
+      ...stored,
+      installationId: INSTALLATION_ID,
+      accountId: ACCOUNT_ID,
+      accountLogin: "octo-org",
+      organizationId: "org_acme",
+      ...installation,
+    },
+    {
+      ...stored,
+      installationId: 43110499,
+      accountId: MARKETPLACE_ACCOUNT_ID,
+      accountLogin: "username",
+      organizationId: "org_market",
+    },
   ]);
   await models.Repo.create([
-    { organizationId: "org_acme", slug: "acme-docs", name: "acme-docs", githubRepoId: 700000001, fullName: "octo-org/acme-docs", accessible: true },
-    { organizationId: "org_acme", slug: "acme-site", name: "acme-site", githubRepoId: 700000002, fullName: "octo-org/acme-site", accessible: false },
+    {
+      organizationId: "org_acme",
+      slug: "acme-docs",
+      name: "acme-docs",
+      githubRepoId: 700000001,
+      fullName: "octo-org/acme-docs",
+      accessible: true,
+    },
+    {
+      organizationId: "org_acme",
+      slug: "acme-site",
+      name: "acme-site",
+      githubRepoId: 700000002,
+      fullName: "octo-org/acme-site",
+      accessible: false,
+    },
   ]);
-  const plan = { id: 9, name: "Basic Plan", priceModel: "FLAT_RATE", monthlyPriceInCents: 1000, yearlyPriceInCents: 10000 };
+  const plan = {
+    id: 9,
+    name: "Basic Plan",
+    priceModel: "FLAT_RATE",
+    monthlyPriceInCents: 1000,
+    yearlyPriceInCents: 10000,
+  };
   await models.MarketplaceAccount.create({
     accountId: MARKETPLACE_ACCOUNT_ID,
     accountLogin: "username",
@@ -106,7 +165,10 @@ export interface RoundTripResult {
 }
 
 /** Seeds the common case, delivers the scenario's event through the real HTTP server, and counts its commands. */
-export async function measureScenario(scenario: RoundTripScenario, target: { url: string; models: Models; counter: CommandCounter }): Promise<RoundTripResult> {
+export async function measureScenario(
+  scenario: RoundTripScenario,
+  target: { url: string; models: Models; counter: CommandCounter },
+): Promise<RoundTripResult> {
   await seedCommonCase(target.models, scenario.installation);
   target.counter.reset();
   const response = await deliverWebhook(target.url, scenario.delivery());
@@ -114,7 +176,11 @@ export async function measureScenario(scenario: RoundTripScenario, target: { url
 }
 
 /** A delivery already processed, sent again with the same X-GitHub-Delivery. */
-export async function measureDuplicate(target: { url: string; models: Models; counter: CommandCounter }): Promise<RoundTripResult> {
+export async function measureDuplicate(target: {
+  url: string;
+  models: Models;
+  counter: CommandCounter;
+}): Promise<RoundTripResult> {
   const scenario = ROUND_TRIP_SCENARIOS.find((s) => s.name === "installation.suspend")!;
   await seedCommonCase(target.models);
   const delivery = { ...scenario.delivery(), deliveryId: randomUUID() };

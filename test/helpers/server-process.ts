@@ -12,7 +12,11 @@ export interface ServerProcess {
  * Starts the server as a real process, as an operator would. The environment is only PATH, HOME,
  * LOG_FORMAT=json (for waitForUrl) and `env`: nothing of the test runner's leaks in.
  */
-export function spawnServer(command: string, args: string[], options: { cwd: string; env: Record<string, string> }): ServerProcess {
+export function spawnServer(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): ServerProcess {
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_FORMAT: "json", ...options.env },
@@ -31,7 +35,10 @@ export async function waitForUrl(server: ServerProcess, timeoutMs = 30_000): Pro
   while (Date.now() < deadline) {
     const match = server.output().match(/"url":"(http:\/\/localhost:\d+)"/);
     if (match) return match[1]!;
-    const done = await Promise.race([server.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 100))]);
+    const done = await Promise.race([
+      server.exited.then(() => true),
+      new Promise((r) => setTimeout(() => r(false), 100)),
+    ]);
     if (done) break;
   }
   throw new Error(`the server did not start:\n${server.output()}`);

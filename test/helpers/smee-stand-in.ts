@@ -57,7 +57,9 @@ export async function startSmeeStandIn(): Promise<SmeeStandIn> {
       return created;
     },
     listening: (channel) =>
-      clients.get(channel)?.size ? Promise.resolve() : new Promise((resolve) => waiting.set(channel, [...(waiting.get(channel) ?? []), resolve])),
+      clients.get(channel)?.size
+        ? Promise.resolve()
+        : new Promise((resolve) => waiting.set(channel, [...(waiting.get(channel) ?? []), resolve])),
     send(channel, event) {
       for (const res of clients.get(channel) ?? []) res.write(`id: ${eventId++}\ndata: ${JSON.stringify(event)}\n\n`);
     },

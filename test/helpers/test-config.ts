@@ -1,5 +1,11 @@
 import { ConfigError, loadConfig, type AppConfig } from "../../src/config/env.js";
-import { TEST_APP_ID, TEST_APP_SLUG, TEST_MARKETPLACE_SECRET, TEST_WEBHOOK_SECRET, testPrivateKey } from "./app-credentials.js";
+import {
+  TEST_APP_ID,
+  TEST_APP_SLUG,
+  TEST_MARKETPLACE_SECRET,
+  TEST_WEBHOOK_SECRET,
+  testPrivateKey,
+} from "./app-credentials.js";
 
 /** The environment a test App runs with; override any variable. */
 export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
@@ -43,7 +49,8 @@ export function configErrorFor(env: Record<string, string | undefined>): string 
     loadConfig(env);
   } catch (error) {
     // No vitest `expect` here: the benchmarks import this file outside vitest.
-    if (!(error instanceof ConfigError)) throw new Error(`expected a ConfigError, got ${String(error)}`, { cause: error });
+    if (!(error instanceof ConfigError))
+      throw new Error(`expected a ConfigError, got ${String(error)}`, { cause: error });
     return error.message;
   }
   throw new Error("expected a ConfigError");

@@ -22,7 +22,12 @@ export function captureLogger(level = "debug"): CapturedLogger {
   return {
     log,
     get lines() {
-      return raw.flatMap((chunk) => chunk.split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>));
+      return raw.flatMap((chunk) =>
+        chunk
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Record<string, unknown>),
+      );
     },
     text: () => raw.join(""),
   };

@@ -25,7 +25,11 @@ export function useTestServer(
   });
   if (options.emptyBetweenTests) {
     beforeEach(async () => {
-      await Promise.all(Object.values(holder.server.models).map((model) => (model as { deleteMany(f: object): Promise<unknown> }).deleteMany({})));
+      await Promise.all(
+        Object.values(holder.server.models).map((model) =>
+          (model as { deleteMany(f: object): Promise<unknown> }).deleteMany({}),
+        ),
+      );
     });
   }
   afterAll(async () => {

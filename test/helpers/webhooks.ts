@@ -51,10 +51,14 @@ function schemaErrors(event: string, body: string): WebhookSchemaError[] {
 export function checkDeliverySchema(options: DeliveryOptions, body: string): void {
   const errors = schemaErrors(options.event, body);
   if (options.offSchema === undefined && errors.length > 0) {
-    throw new Error(`this ${options.event} delivery is not a payload GitHub sends (pass offSchema: "<why>" if that is the point):\n${formatSchemaErrors(errors)}`);
+    throw new Error(
+      `this ${options.event} delivery is not a payload GitHub sends (pass offSchema: "<why>" if that is the point):\n${formatSchemaErrors(errors)}`,
+    );
   }
   if (options.offSchema !== undefined && errors.length === 0) {
-    throw new Error(`this ${options.event} delivery says offSchema ("${options.offSchema}") but conforms to GitHub's schema: drop offSchema`);
+    throw new Error(
+      `this ${options.event} delivery says offSchema ("${options.offSchema}") but conforms to GitHub's schema: drop offSchema`,
+    );
   }
 }
 
@@ -63,7 +67,12 @@ export async function signDelivery(options: DeliveryOptions): Promise<SignedDeli
   const endpoint = options.endpoint ?? "app";
   const body = options.body ?? JSON.stringify(options.payload);
   checkDeliverySchema(options, body);
-  const secret = options.secret === undefined ? (endpoint === "marketplace" ? TEST_MARKETPLACE_SECRET : TEST_WEBHOOK_SECRET) : options.secret;
+  const secret =
+    options.secret === undefined
+      ? endpoint === "marketplace"
+        ? TEST_MARKETPLACE_SECRET
+        : TEST_WEBHOOK_SECRET
+      : options.secret;
   return {
     path: `/api/github/${endpoint === "marketplace" ? "marketplace" : "webhooks"}`,
     body,
@@ -101,8 +110,10 @@ export function webhookExamples(event: string): Example[] {
  */
 export const UPSTREAM_EXAMPLE_GAPS: Readonly<Record<string, string>> = {
   "installation.deleted#1": "GitHub's example: installation lacks suspended_at and suspended_by",
-  "installation_repositories.added#1": "GitHub's example: no requester; installation lacks suspended_at and suspended_by",
-  "meta.deleted#1": "GitHub's example: repository lacks is_template, web_commit_signoff_required, topics, visibility and custom_properties",
+  "installation_repositories.added#1":
+    "GitHub's example: no requester; installation lacks suspended_at and suspended_by",
+  "meta.deleted#1":
+    "GitHub's example: repository lacks is_template, web_commit_signoff_required, topics, visibility and custom_properties",
 };
 
 /** Why webhookExamples(event)[index] is off GitHub's schema, for DeliveryOptions.offSchema; undefined if it conforms. */
@@ -112,7 +123,9 @@ export function upstreamExampleGap(event: string, index: number, action: string 
 
 /** The first example of `event` with `action` that GitHub's schema accepts (skipping UPSTREAM_EXAMPLE_GAPS). */
 export function webhookExample(event: string, action: string): Example {
-  const example = webhookExamples(event).find((e, index) => e.action === action && !upstreamExampleGap(event, index, action));
+  const example = webhookExamples(event).find(
+    (e, index) => e.action === action && !upstreamExampleGap(event, index, action),
+  );
   if (!example) throw new Error(`@octokit/webhooks-examples has no ${event}.${action} example that its schema accepts`);
   return example;
 }
@@ -120,8 +133,18 @@ export function webhookExample(event: string, action: string): Example {
 /** A user as webhook payloads carry one (the examples' sender, every URL field), with this login and id. */
 export function webhookUser(login: string, id: number): Record<string, unknown> {
   const sender = webhookExample("installation", "created").sender as Record<string, unknown>;
-  const user = Object.fromEntries(Object.entries(sender).map(([key, value]) => [key, typeof value === "string" ? value.replaceAll(String(sender.login), login) : value]));
-  return { ...user, id, node_id: Buffer.from(`04:User${id}`).toString("base64"), avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4` };
+  const user = Object.fromEntries(
+    Object.entries(sender).map(([key, value]) => [
+      key,
+      typeof value === "string" ? value.replaceAll(String(sender.login), login) : value,
+    ]),
+  );
+  return {
+    ...user,
+    id,
+    node_id: Buffer.from(`04:User${id}`).toString("base64"),
+    avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+  };
 }
 
 /** The files of test/fixtures/webhooks/, <event>.<action>[.<variant>].json (a test holds this list to the directory). */

@@ -36,7 +36,12 @@ afterAll(async () => {
 /** A setup-mode server (one process's worth: its own channel cache) for `env`. */
 async function setupServer(env: Record<string, string>): Promise<string> {
   const config = loadConfig({ NODE_ENV: "development", BASE_URL: "http://localhost:3000", ...env });
-  const app = createWebApp({ config, log: logs.log, connection: null, routers: [appRegistrationRoutes({ config, manifestPath: projectPaths.appManifest, dotenvPath })] });
+  const app = createWebApp({
+    config,
+    log: logs.log,
+    connection: null,
+    routers: [appRegistrationRoutes({ config, manifestPath: projectPaths.appManifest, dotenvPath })],
+  });
   const started = await listen(app);
   servers.push(started.server);
   return started.url;
@@ -47,9 +52,17 @@ async function openSetupPage(client: WebClient) {
   const page = await client.get("/probot");
   expect(page.status).toBe(200);
   const field = /name="manifest" value="([^"]*)"/.exec(page.body)?.[1];
-  const manifest = field === undefined ? undefined : (JSON.parse(field.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&")) as { hook_attributes: { url: string } });
+  const manifest =
+    field === undefined
+      ? undefined
+      : (JSON.parse(field.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&")) as {
+          hook_attributes: { url: string };
+        });
   const action = /<form action="([^"]+)" method="post">/.exec(page.body)?.[1]?.replace(/&amp;/g, "&");
-  const text = page.body.replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/\s+/g, " ");
+  const text = page.body
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, " ");
   return { manifest, text, state: action ? new URL(action).searchParams.get("state")! : undefined };
 }
 
@@ -74,7 +87,10 @@ describe("registering from a laptop (BASE_URL on localhost)", () => {
       `GitHub only delivers webhooks to an address on the public Internet, and http://localhost:3000 is not one. So they go to a new channel on ${new URL(smee.url).host} (${channel}) and this server forwards them to /api/github/webhooks while it runs; the channel is saved to .env as WEBHOOK_PROXY_URL with the App's credentials.`,
     );
     // The other URLs are the browser's to follow, and GitHub takes localhost for them.
-    expect(manifest).toMatchObject({ setup_url: "http://localhost:3000/github/setup", redirect_url: "http://localhost:3000/probot/setup" });
+    expect(manifest).toMatchObject({
+      setup_url: "http://localhost:3000/github/setup",
+      redirect_url: "http://localhost:3000/probot/setup",
+    });
     // One channel per process, however often the page is opened.
     const again = await openSetupPage(client);
     expect(again.manifest!.hook_attributes.url).toBe(channel);
@@ -106,7 +122,9 @@ describe("registering from a laptop (BASE_URL on localhost)", () => {
     const before = smee.channelsCreated;
     const { manifest, text, state } = await openSetupPage(client);
     expect(manifest!.hook_attributes.url).toBe(mine);
-    expect(text).toContain(`Webhooks go to WEBHOOK_PROXY_URL (${mine}), and this server forwards them to /api/github/webhooks while it runs.`);
+    expect(text).toContain(
+      `Webhooks go to WEBHOOK_PROXY_URL (${mine}), and this server forwards them to /api/github/webhooks while it runs.`,
+    );
     expect(smee.channelsCreated).toBe(before);
     nockManifestConversion("mine01");
     expect((await client.get(`/probot/setup?code=mine01&state=${state}`)).status).toBe(200);
@@ -125,7 +143,11 @@ describe("registering from a laptop (BASE_URL on localhost)", () => {
       `GitHub would refuse this webhook URL. GitHub only delivers webhooks to an address on the public Internet, and http://localhost:3000 is not one; the usual way round, a smee.io channel that this server forwards from, could not be created: http://127.0.0.1:${port}/new could not be reached (ECONNREFUSED). Set WEBHOOK_PROXY_URL to a channel from https://smee.io/new (or BASE_URL to a public URL, such as a tunnel's) and restart npm start, or try again once online.`,
     );
     expect(page.body).toContain('<a class="button" href="/probot">Try again</a>');
-    expect(logs.lines.some((line) => line.level === 40 && String(line.msg).startsWith("no smee channel for the App's webhooks"))).toBe(true);
+    expect(
+      logs.lines.some(
+        (line) => line.level === 40 && String(line.msg).startsWith("no smee channel for the App's webhooks"),
+      ),
+    ).toBe(true);
   });
 
   test("smee answers without a channel: said the same way; once it works again, the next visit gets one", async () => {
@@ -138,14 +160,18 @@ describe("registering from a laptop (BASE_URL on localhost)", () => {
     servers.push(flaky);
     const smeeUrl = `http://127.0.0.1:${(flaky.address() as net.AddressInfo).port}`;
     const client = new WebClient(await setupServer({ SMEE_URL: smeeUrl }));
-    expect((await openSetupPage(client)).text).toContain(`could not be created: ${smeeUrl}/new answered 503 without a channel.`);
+    expect((await openSetupPage(client)).text).toContain(
+      `could not be created: ${smeeUrl}/new answered 503 without a channel.`,
+    );
     broken = false;
     expect((await openSetupPage(client)).manifest!.hook_attributes.url).toBe(`${smeeUrl}/fixedChannel7`);
   });
 
   test("a public BASE_URL needs no channel: GitHub posts to this server itself", async () => {
     const before = smee.channelsCreated;
-    const { manifest, text } = await openSetupPage(new WebClient(await setupServer({ SMEE_URL: smee.url, BASE_URL: "https://connect.example.com" })));
+    const { manifest, text } = await openSetupPage(
+      new WebClient(await setupServer({ SMEE_URL: smee.url, BASE_URL: "https://connect.example.com" })),
+    );
     expect(manifest!.hook_attributes.url).toBe("https://connect.example.com/api/github/webhooks");
     expect(text).not.toMatch(/smee|WEBHOOK_PROXY_URL/);
     expect(smee.channelsCreated).toBe(before);

@@ -53,8 +53,15 @@ describe("registering the App from app.yml", () => {
     const res = await fetch(`${url}/probot`);
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toMatch(/<form action="https:\/\/github\.com\/settings\/apps\/new\?state=[A-Za-z0-9_-]{43}" method="post">/);
-    const manifest = JSON.parse(html.match(/name="manifest" value="([^"]*)"/)![1]!.replace(/&#34;/g, '"').replace(/&#39;/g, "'"));
+    expect(html).toMatch(
+      /<form action="https:\/\/github\.com\/settings\/apps\/new\?state=[A-Za-z0-9_-]{43}" method="post">/,
+    );
+    const manifest = JSON.parse(
+      html
+        .match(/name="manifest" value="([^"]*)"/)![1]!
+        .replace(/&#34;/g, '"')
+        .replace(/&#39;/g, "'"),
+    );
     expect(manifest.hook_attributes.url).toBe("https://connect.example.com/api/github/webhooks");
     expect(manifest.setup_url).toBe("https://connect.example.com/github/setup");
   });
@@ -66,18 +73,28 @@ describe("registering the App from app.yml", () => {
   });
 
   test("an App page (settings, sign-in, the connect flow) leads to the setup page, which says to register first", async () => {
-    for (const path of ["/workspace/settings/repos", "/auth/login", "/github/setup?installation_id=1&setup_action=install"]) {
+    for (const path of [
+      "/workspace/settings/repos",
+      "/auth/login",
+      "/github/setup?installation_id=1&setup_action=install",
+    ]) {
       const res = await fetch(`${url}${path}`, { redirect: "manual" });
       expect(res.status, path).toBe(302);
       expect(res.headers.get("location"), path).toBe("/probot?needs=app");
     }
     const page = await (await fetch(`${url}/probot?needs=app`)).text();
-    expect(page).toMatch(/<div class="flash flash-info" role="status">That page needs the GitHub App: register it below first, then restart npm start\.<\/div>/);
+    expect(page).toMatch(
+      /<div class="flash flash-info" role="status">That page needs the GitHub App: register it below first, then restart npm start\.<\/div>/,
+    );
     expect(await (await fetch(`${url}/probot`)).text()).not.toContain("That page needs");
   });
 
   test("anything else stays a 404: an unknown page, the API, and App pages asked for with another method", async () => {
-    for (const [method, path] of [["GET", "/no-such-page"], ["GET", "/api/internal/anything"], ["POST", "/auth/logout"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/no-such-page"],
+      ["GET", "/api/internal/anything"],
+      ["POST", "/auth/logout"],
+    ] as const) {
       const res = await fetch(`${url}${path}`, { method, redirect: "manual", headers: { accept: "text/html" } });
       expect(res.status, `${method} ${path}`).toBe(404);
     }
@@ -124,7 +141,13 @@ describe("registering the App from app.yml", () => {
     expect(loadConfig({ ...env, NODE_ENV: "development" }).github.privateKey).toBe(pem);
     const logged = logs.text();
     // The code and state are in the setup URL's query and in the conversion's URL: neither reaches the logs.
-    for (const secret of ["0123456789abcdef0123456789abcdef01234567", "e340154128314309424b7c8e90325147d99fdafa", "PRIVATE KEY", "a1b2c3d4e5", state]) {
+    for (const secret of [
+      "0123456789abcdef0123456789abcdef01234567",
+      "e340154128314309424b7c8e90325147d99fdafa",
+      "PRIVATE KEY",
+      "a1b2c3d4e5",
+      state,
+    ]) {
       expect(logged).not.toContain(secret);
     }
   });
@@ -137,15 +160,20 @@ describe("registering the App from app.yml", () => {
     expect(res.status).toBe(200);
     scope.done();
     const links = [...res.body.matchAll(/<a class="button[^"]*" href="([^"]+)"/g)].map((match) => match[1]);
-    expect(links).toEqual(["https://github.com/apps/github-connect-acme/installations/new", "https://github.com/apps/github-connect-acme"]);
+    expect(links).toEqual([
+      "https://github.com/apps/github-connect-acme/installations/new",
+      "https://github.com/apps/github-connect-acme",
+    ]);
     expect(res.body).not.toContain("github.example.net");
   });
 
   test("an expired or reused code shows a page saying to start again, and writes nothing", async () => {
     writeFileSync(dotenvPath, "");
-    nock("https://api.github.com")
-      .post("/app-manifests/expired0/conversions")
-      .reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/apps/apps#create-a-github-app-from-a-manifest", status: "404" });
+    nock("https://api.github.com").post("/app-manifests/expired0/conversions").reply(404, {
+      message: "Not Found",
+      documentation_url: "https://docs.github.com/rest/apps/apps#create-a-github-app-from-a-manifest",
+      status: "404",
+    });
     const { client, state } = await openSetupPage();
     const res = await client.get(`/probot/setup?code=expired0&state=${state}`);
     expect(res.status).toBe(502);
@@ -161,9 +189,13 @@ describe("registering the App from app.yml", () => {
 
   test("a setup link fired from another site (no state cookie from this browser) is refused, writes nothing and never reaches GitHub", async () => {
     writeFileSync(dotenvPath, "# untouched\n");
-    const res = await fetch(`${url}/probot/setup?code=attacker0code&state=whatever`, { headers: { accept: "text/html" } });
+    const res = await fetch(`${url}/probot/setup?code=attacker0code&state=whatever`, {
+      headers: { accept: "text/html" },
+    });
     expect(res.status).toBe(403);
-    expect(await res.text()).toContain("This registration was not started from the setup page in this browser, or it expired, so nothing was saved.");
+    expect(await res.text()).toContain(
+      "This registration was not started from the setup page in this browser, or it expired, so nothing was saved.",
+    );
     expect(readFileSync(dotenvPath, "utf8")).toBe("# untouched\n");
   });
 

@@ -58,7 +58,9 @@ afterAll(async () => {
 
 describe("the compiled build (npm run build, then node dist/src/start.js)", () => {
   test("start:prod runs the entry the build writes", () => {
-    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
     expect(pkg.scripts["start:prod"]).toBe("node dist/src/start.js");
     expect(pkg.scripts.build).toBe("tsc -p tsconfig.build.json");
   });
@@ -92,11 +94,17 @@ describe("the compiled build (npm run build, then node dist/src/start.js)", () =
   });
 
   const oldNode = findOldNode();
-  test.skipIf(!oldNode)("on an older Node the compiled entry stops with the one line naming the Node it needs", async () => {
-    const old = spawnServer(path.join(oldNode!.dir, "node"), [path.join(outDir, "src", "start.js")], { cwd, env: { NODE_ENV: "development", APP_ID: "abc" } });
-    expect(await old.exited).toBe(1);
-    expect(old.output().trim()).toBe(nodeVersionProblem(oldNode!.version));
-  });
+  test.skipIf(!oldNode)(
+    "on an older Node the compiled entry stops with the one line naming the Node it needs",
+    async () => {
+      const old = spawnServer(path.join(oldNode!.dir, "node"), [path.join(outDir, "src", "start.js")], {
+        cwd,
+        env: { NODE_ENV: "development", APP_ID: "abc" },
+      });
+      expect(await old.exited).toBe(1);
+      expect(old.output().trim()).toBe(nodeVersionProblem(oldNode!.version));
+    },
+  );
 
   test("stops cleanly on SIGTERM", async () => {
     server!.child.kill("SIGTERM");

@@ -42,7 +42,9 @@ describe("the credentials module, for services in this process", () => {
     await storeInstallation(db.models, { installationId: 73002, organizationId: "org_s", suspendedAt: new Date() });
     await expect(credentials().octokit("org_unlisted")).rejects.toBeInstanceOf(GitHubNotConnectedError);
     await expect(credentials().issueToken("org_s")).rejects.toBeInstanceOf(InstallationSuspendedError);
-    await expect(credentials().issueToken("org_a", { repositoryIds: [0] })).rejects.toBeInstanceOf(InvalidTokenScopeError);
+    await expect(credentials().issueToken("org_a", { repositoryIds: [0] })).rejects.toBeInstanceOf(
+      InvalidTokenScopeError,
+    );
   });
 
   test("no token is written to the log", () => {

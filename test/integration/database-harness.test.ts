@@ -77,10 +77,12 @@ describe("a private server stopped mid-test", () => {
 
     await server.stop();
     const started = Date.now();
-    const error = await Item.find().exec().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await Item.find()
+      .exec()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(Date.now() - started).toBeLessThan(5000);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).name).toMatch(/^Mongo(ServerSelection|Network|NetworkTimeout|PoolCleared)Error$/);

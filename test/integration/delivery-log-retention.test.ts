@@ -13,8 +13,15 @@ const db = useTestModels();
 const NOW = new Date("2026-11-24T12:00:00Z");
 const DAY = 24 * 60 * 60 * 1000;
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY);
-const delivery = (deliveryId: string, receivedAt: Date) => ({ deliveryId, event: "installation", action: "created", status: "processed", receivedAt });
-const remainingIds = async () => (await db.models.WebhookDelivery.find({}, { deliveryId: 1 }).sort({ deliveryId: 1 }).lean()).map((d) => d.deliveryId);
+const delivery = (deliveryId: string, receivedAt: Date) => ({
+  deliveryId,
+  event: "installation",
+  action: "created",
+  status: "processed",
+  receivedAt,
+});
+const remainingIds = async () =>
+  (await db.models.WebhookDelivery.find({}, { deliveryId: 1 }).sort({ deliveryId: 1 }).lean()).map((d) => d.deliveryId);
 
 describe("the webhook delivery log is kept 30 days", () => {
   test("pruneDeliveryLog deletes deliveries last received more than 30 days ago and keeps the rest", async () => {
@@ -58,11 +65,19 @@ describe("start-up prunes the delivery log once", () => {
   test("the Node server deletes expired deliveries when it opens the database", async () => {
     const seed = await connectTestDatabase("startup");
     const now = Date.now();
-    await createModels(seed).WebhookDelivery.create([delivery("expired", new Date(now - 31 * DAY)), delivery("recent", new Date(now - DAY))]);
+    await createModels(seed).WebhookDelivery.create([
+      delivery("expired", new Date(now - 31 * DAY)),
+      delivery("recent", new Date(now - DAY)),
+    ]);
     await seed.close();
 
     const logs = captureLogger();
-    const server = await startServer({ config: testConfig({ PORT: "0" }), log: logs.log, mongodbUri: withDatabaseName(inject("mongoUri"), dbName), host: "127.0.0.1" });
+    const server = await startServer({
+      config: testConfig({ PORT: "0" }),
+      log: logs.log,
+      mongodbUri: withDatabaseName(inject("mongoUri"), dbName),
+      host: "127.0.0.1",
+    });
     try {
       const left = await createModels(server.connection).WebhookDelivery.find().lean();
       expect(left.map((d) => d.deliveryId)).toEqual(["recent"]);

@@ -49,22 +49,27 @@ function isMongodDownloadFailure(error: unknown): boolean {
 }
 
 describe("the embedded database kinds", () => {
-  test.for(EMBEDDED_KINDS)("%s starts, answers a write and a read, and stops", { timeout: 60_000 }, async (kind: EmbeddedKind, context) => {
-    if (kind === "ferretdb-postgresql" && !postgresInstalled) context.skip("PostgreSQL is not installed");
-    // One try instead of three: the test only needs to know whether mongod can be had.
-    if (kind === "mongodb-memory-server") process.env.MONGOMS_MAX_RETRIES = "0";
-    let server: EmbeddedMongo;
-    try {
-      server = await startEmbeddedMongo({ kind });
-    } catch (error) {
-      if (kind === "mongodb-memory-server" && isMongodDownloadFailure(error)) context.skip(`mongod cannot be downloaded here`);
-      throw error;
-    }
-    started.push(server);
-    expect(server.kind).toBe(kind);
-    expect(await roundTrip(server)).toEqual({ key: kind });
-    await server.stop();
-  });
+  test.for(EMBEDDED_KINDS)(
+    "%s starts, answers a write and a read, and stops",
+    { timeout: 60_000 },
+    async (kind: EmbeddedKind, context) => {
+      if (kind === "ferretdb-postgresql" && !postgresInstalled) context.skip("PostgreSQL is not installed");
+      // One try instead of three: the test only needs to know whether mongod can be had.
+      if (kind === "mongodb-memory-server") process.env.MONGOMS_MAX_RETRIES = "0";
+      let server: EmbeddedMongo;
+      try {
+        server = await startEmbeddedMongo({ kind });
+      } catch (error) {
+        if (kind === "mongodb-memory-server" && isMongodDownloadFailure(error))
+          context.skip(`mongod cannot be downloaded here`);
+        throw error;
+      }
+      started.push(server);
+      expect(server.kind).toBe(kind);
+      expect(await roundTrip(server)).toEqual({ key: kind });
+      await server.stop();
+    },
+  );
 
   test("GITHUB_CONNECT_EMBEDDED_DB picks the kind", async () => {
     process.env[EMBEDDED_DB_VARIABLE] = "ferretdb-sqlite";
@@ -83,18 +88,23 @@ describe("the embedded database kinds", () => {
 
   test("without PostgreSQL the first choice falls back to FerretDB on SQLite, saying why", async () => {
     const lines: string[] = [];
-    const server = await startEmbeddedMongo({ postgresRoot: tempDir("github-connect-no-pg-"), log: (line) => lines.push(line) });
+    const server = await startEmbeddedMongo({
+      postgresRoot: tempDir("github-connect-no-pg-"),
+      log: (line) => lines.push(line),
+    });
     started.push(server);
     expect(server.kind).toBe("ferretdb-sqlite");
-    expect(lines.join("\n")).toContain("ferretdb-postgresql could not start, trying ferretdb-sqlite: no PostgreSQL server binaries in");
+    expect(lines.join("\n")).toContain(
+      "ferretdb-postgresql could not start, trying ferretdb-sqlite: no PostgreSQL server binaries in",
+    );
     expect(await roundTrip(server)).toEqual({ key: "ferretdb-sqlite" });
     await server.stop();
   }, 60_000);
 
   test("a forced kind that cannot start is an error, not a fallback", async () => {
-    await expect(startEmbeddedMongo({ kind: "ferretdb-postgresql", postgresRoot: tempDir("github-connect-no-pg-") })).rejects.toThrow(
-      /Tried:\n {2}- ferretdb-postgresql: no PostgreSQL server binaries in .*$/,
-    );
+    await expect(
+      startEmbeddedMongo({ kind: "ferretdb-postgresql", postgresRoot: tempDir("github-connect-no-pg-") }),
+    ).rejects.toThrow(/Tried:\n {2}- ferretdb-postgresql: no PostgreSQL server binaries in .*$/);
   });
 });
 

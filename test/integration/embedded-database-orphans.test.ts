@@ -27,7 +27,11 @@ afterAll(() => {
 
 type Ending = "SIGKILL to the parent" | "SIGTERM to the parent" | "Ctrl-C (SIGINT to its process group)";
 
-async function startParent(kind: EmbeddedKind, dataDir: string, ending: Ending): Promise<{ parent: ChildProcess; uri: string }> {
+async function startParent(
+  kind: EmbeddedKind,
+  dataDir: string,
+  ending: Ending,
+): Promise<{ parent: ChildProcess; uri: string }> {
   const parent = spawn(process.execPath, ["--import", "tsx", script, kind, dataDir], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
@@ -43,7 +47,9 @@ async function startParent(kind: EmbeddedKind, dataDir: string, ending: Ending):
       const match = /\{"uri":"([^"]+)"\}/.exec(output);
       if (match) resolve(match[1]!);
     });
-    parent.once("exit", (code) => reject(new Error(`the parent exited (${code}) before its database was ready:\n${output}`)));
+    parent.once("exit", (code) =>
+      reject(new Error(`the parent exited (${code}) before its database was ready:\n${output}`)),
+    );
   });
   return { parent, uri };
 }
@@ -67,7 +73,8 @@ async function survivorsAfter(tree: ProcessInfo[], ms: number): Promise<string[]
 function argument(tree: ProcessInfo[], comm: string, flag: string): string | undefined {
   for (const info of tree.filter((p) => p.comm === comm)) {
     const index = info.args.findIndex((arg) => arg === flag || arg.startsWith(`${flag}=`));
-    if (index >= 0) return info.args[index]!.includes("=") ? info.args[index]!.slice(flag.length + 1) : info.args[index + 1];
+    if (index >= 0)
+      return info.args[index]!.includes("=") ? info.args[index]!.slice(flag.length + 1) : info.args[index + 1];
   }
   return undefined;
 }
@@ -83,30 +90,34 @@ const cases: Array<{ kind: EmbeddedKind; ending: Ending; data: "temporary" | "ke
 ];
 
 describe.skipIf(process.platform !== "linux")("no embedded database outlives its parent", () => {
-  test.for(cases)("$kind with $data data, $ending: every process it started is gone within 5 s", { timeout: 90_000 }, async ({ kind, ending, data }, context) => {
-    if (kind === "ferretdb-postgresql" && !postgresInstalled) context.skip("PostgreSQL is not installed");
-    const dataDir = data === "kept" ? mkdtempSync(path.join(os.tmpdir(), "github-connect-orphans-")) : "";
-    if (dataDir) dirs.push(dataDir);
-    const { parent, uri } = await startParent(kind, dataDir, ending);
-    const tree = descendantsOf(parent.pid!);
-    trees.push(tree);
-    const names = tree.map((info) => info.comm);
-    expect(names).toContain("ferretdb");
-    if (kind === "ferretdb-postgresql") expect(names).toContain("postgres");
-    const workDir = path.dirname(argument(tree, "ferretdb", "--state-dir")!);
-    const socketDir = argument(tree, "postgres", "-k");
+  test.for(cases)(
+    "$kind with $data data, $ending: every process it started is gone within 5 s",
+    { timeout: 90_000 },
+    async ({ kind, ending, data }, context) => {
+      if (kind === "ferretdb-postgresql" && !postgresInstalled) context.skip("PostgreSQL is not installed");
+      const dataDir = data === "kept" ? mkdtempSync(path.join(os.tmpdir(), "github-connect-orphans-")) : "";
+      if (dataDir) dirs.push(dataDir);
+      const { parent, uri } = await startParent(kind, dataDir, ending);
+      const tree = descendantsOf(parent.pid!);
+      trees.push(tree);
+      const names = tree.map((info) => info.comm);
+      expect(names).toContain("ferretdb");
+      if (kind === "ferretdb-postgresql") expect(names).toContain("postgres");
+      const workDir = path.dirname(argument(tree, "ferretdb", "--state-dir")!);
+      const socketDir = argument(tree, "postgres", "-k");
 
-    end(parent, ending);
-    expect(await survivorsAfter(tree, 5000)).toEqual([]);
+      end(parent, ending);
+      expect(await survivorsAfter(tree, 5000)).toEqual([]);
 
-    // Nothing holds the port, the data-dir lock or PostgreSQL's postmaster.pid any more.
-    const client = new mongoose.mongo.MongoClient(uri, { serverSelectionTimeoutMS: 500 });
-    await expect(client.db("admin").command({ ping: 1 })).rejects.toThrow();
-    await client.close();
-    if (socketDir) expect(existsSync(socketDir)).toBe(false);
-    const again = await startEmbeddedMongo({ kind, dataDir: dataDir || undefined });
-    await again.stop();
-    // The next start deleted the temporary directory the dead parent left.
-    expect(existsSync(workDir)).toBe(data === "kept");
-  });
+      // Nothing holds the port, the data-dir lock or PostgreSQL's postmaster.pid any more.
+      const client = new mongoose.mongo.MongoClient(uri, { serverSelectionTimeoutMS: 500 });
+      await expect(client.db("admin").command({ ping: 1 })).rejects.toThrow();
+      await client.close();
+      if (socketDir) expect(existsSync(socketDir)).toBe(false);
+      const again = await startEmbeddedMongo({ kind, dataDir: dataDir || undefined });
+      await again.stop();
+      // The next start deleted the temporary directory the dead parent left.
+      expect(existsSync(workDir)).toBe(data === "kept");
+    },
+  );
 });

@@ -18,7 +18,17 @@ afterAll(async () => {
 
 async function query(server: RunningPostgres, sql: string, database = "postgres"): Promise<string> {
   const psql = path.join(install!.bin, "psql");
-  const { stdout } = await promisify(execFile)(psql, ["-h", server.socketDir, "-p", String(server.port), "-U", "postgres", "-Atc", sql, database]);
+  const { stdout } = await promisify(execFile)(psql, [
+    "-h",
+    server.socketDir,
+    "-p",
+    String(server.port),
+    "-U",
+    "postgres",
+    "-Atc",
+    sql,
+    database,
+  ]);
   return stdout.trim();
 }
 

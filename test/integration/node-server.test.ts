@@ -10,14 +10,25 @@ import { testConfig } from "../helpers/test-config.js";
 import { captureLogger } from "../helpers/test-logger.js";
 
 // The Node server of `npm start` (src/server.ts), with limits short enough to watch them act.
-const limits = { headersTimeoutMs: 300, requestTimeoutMs: 600, timeoutCheckIntervalMs: 50, keepAliveTimeoutMs: 5_000, maxConnections: 3 };
+const limits = {
+  headersTimeoutMs: 300,
+  requestTimeoutMs: 600,
+  timeoutCheckIntervalMs: 50,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 3,
+};
 const uri = (name: string) => withDatabaseName(inject("mongoUri"), testDatabaseName(name));
 let server: RunningServer;
 let port: number;
 const sockets: net.Socket[] = [];
 
 beforeAll(async () => {
-  server = await startServer({ config: testConfig({ PORT: "0" }), log: captureLogger().log, mongodbUri: uri("limits"), limits });
+  server = await startServer({
+    config: testConfig({ PORT: "0" }),
+    log: captureLogger().log,
+    mongodbUri: uri("limits"),
+    limits,
+  });
   port = Number(new URL(server.url).port);
 });
 afterAll(async () => {

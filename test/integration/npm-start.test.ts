@@ -48,19 +48,29 @@ const oldNode = findOldNode();
 
 describe("npm start", () => {
   test("package.json's start script is the entry these tests run", () => {
-    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
     expect(pkg.scripts.start).toBe("tsx src/start.ts");
   });
 
   // tsx's bin runs on the first `node` on PATH, as `npm start` would on a machine with Node 20.
-  test.skipIf(!oldNode)("on an older Node it stops with one line saying which Node it needs, before anything else runs", async () => {
-    // APP_ID=abc: had the rest loaded, it would stop on a configuration error instead.
-    const server = start({ PATH: `${oldNode!.dir}${path.delimiter}${process.env.PATH ?? ""}`, NODE_ENV: "development", APP_ID: "abc" });
-    expect(await server.exited).toBe(1);
-    expect(server.output().trim()).toBe(
-      `GitHub Connect needs Node.js 22 or newer; this is v${oldNode!.version}. Install Node 22 LTS (https://nodejs.org, or \`nvm install 22\`), then run npm install and npm start again.`,
-    );
-  }, 30_000);
+  test.skipIf(!oldNode)(
+    "on an older Node it stops with one line saying which Node it needs, before anything else runs",
+    async () => {
+      // APP_ID=abc: had the rest loaded, it would stop on a configuration error instead.
+      const server = start({
+        PATH: `${oldNode!.dir}${path.delimiter}${process.env.PATH ?? ""}`,
+        NODE_ENV: "development",
+        APP_ID: "abc",
+      });
+      expect(await server.exited).toBe(1);
+      expect(server.output().trim()).toBe(
+        `GitHub Connect needs Node.js 22 or newer; this is v${oldNode!.version}. Install Node 22 LTS (https://nodejs.org, or \`nvm install 22\`), then run npm install and npm start again.`,
+      );
+    },
+    30_000,
+  );
 
   test("with no APP_ID it serves /healthz and the App registration page on loopback only, and stops cleanly", async () => {
     const mongodbUri = withDatabaseName(inject("mongoUri"), "npm_start_test");
@@ -95,7 +105,11 @@ describe("npm start", () => {
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const server = start({ NODE_ENV: "development", PORT: String(port), MONGODB_URI: withDatabaseName(inject("mongoUri"), "npm_start_port_in_use") });
+      const server = start({
+        NODE_ENV: "development",
+        PORT: String(port),
+        MONGODB_URI: withDatabaseName(inject("mongoUri"), "npm_start_port_in_use"),
+      });
       expect(await server.exited).toBe(1);
       expect(server.output().trim()).toBe(`Port ${port} is in use: set PORT`);
     } finally {

@@ -20,7 +20,11 @@ let models: Models;
 beforeAll(async () => {
   smee = await startSmeeStandIn();
   const config = testConfig({ PORT: "0", WEBHOOK_PROXY_URL: `${smee.url}/${CHANNEL}` });
-  server = await startServer({ config, log: logs.log, mongodbUri: withDatabaseName(inject("mongoUri"), testDatabaseName("proxy")) });
+  server = await startServer({
+    config,
+    log: logs.log,
+    mongodbUri: withDatabaseName(inject("mongoUri"), testDatabaseName("proxy")),
+  });
   models = createModels(server.connection);
   await smee.listening(CHANNEL);
 });
@@ -29,7 +33,10 @@ afterAll(async () => {
   await smee?.close();
 });
 
-async function eventually<T>(read: () => Promise<T | null | undefined> | T | null | undefined, what: string): Promise<T> {
+async function eventually<T>(
+  read: () => Promise<T | null | undefined> | T | null | undefined,
+  what: string,
+): Promise<T> {
   for (let i = 0; i < 100; i++) {
     const value = await read();
     if (value) return value;
@@ -41,7 +48,12 @@ async function eventually<T>(read: () => Promise<T | null | undefined> | T | nul
 /** A delivery as smee.io puts it on the stream: GitHub's headers, the parsed body, the query and a timestamp. */
 async function postToChannel(options: { deliveryId?: string; secret?: string } = {}) {
   const payload = webhookFixture("installation.created.organization");
-  const signed = await signDelivery({ event: "installation", payload, deliveryId: options.deliveryId, secret: options.secret });
+  const signed = await signDelivery({
+    event: "installation",
+    payload,
+    deliveryId: options.deliveryId,
+    secret: options.secret,
+  });
   smee.send(CHANNEL, {
     host: "smee.io",
     accept: "*/*",
@@ -63,21 +75,40 @@ async function postToChannel(options: { deliveryId?: string; secret?: string } =
 describe("webhooks through WEBHOOK_PROXY_URL (a smee channel)", () => {
   test("a signed delivery on the channel reaches the webhook endpoint, is verified and stored", async () => {
     const { deliveryId, installationId } = await postToChannel();
-    const delivery = await eventually(() => models.WebhookDelivery.findOne({ deliveryId }).lean(), "the delivery to be stored");
+    const delivery = await eventually(
+      () => models.WebhookDelivery.findOne({ deliveryId }).lean(),
+      "the delivery to be stored",
+    );
     expect(delivery).toMatchObject({ deliveryId, event: "installation", action: "created" });
-    const installation = await eventually(() => models.GitHubInstallation.findOne({ installationId }).lean(), "the installation");
+    const installation = await eventually(
+      () => models.GitHubInstallation.findOne({ installationId }).lean(),
+      "the installation",
+    );
     expect(installation.accountLogin).toBe("octo-org");
-    await eventually(() => logs.lines.find((line) => line.msg === `delivery forwarded to ${server.url.replace("localhost", "127.0.0.1")}/api/github/webhooks: 200`), "the forwarding line");
+    await eventually(
+      () =>
+        logs.lines.find(
+          (line) =>
+            line.msg ===
+            `delivery forwarded to ${server.url.replace("localhost", "127.0.0.1")}/api/github/webhooks: 200`,
+        ),
+      "the forwarding line",
+    );
   });
 
   test("a delivery signed with another secret is refused at the endpoint and stores nothing", async () => {
-    const { deliveryId } = await postToChannel({ deliveryId: "forged-through-smee-1", secret: "not-the-webhook-secret" });
+    const { deliveryId } = await postToChannel({
+      deliveryId: "forged-through-smee-1",
+      secret: "not-the-webhook-secret",
+    });
     await eventually(() => logs.lines.find((line) => String(line.msg).endsWith("was refused: 400")), "the refusal");
     expect(await models.WebhookDelivery.findOne({ deliveryId }).lean()).toBeNull();
   });
 
   test("start-up says where it forwards from and to", () => {
-    expect(logs.lines.map((line) => line.msg)).toContain(`connected to ${smee.url}/${CHANNEL}: forwarding webhooks to ${server.url.replace("localhost", "127.0.0.1")}/api/github/webhooks`);
+    expect(logs.lines.map((line) => line.msg)).toContain(
+      `connected to ${smee.url}/${CHANNEL}: forwarding webhooks to ${server.url.replace("localhost", "127.0.0.1")}/api/github/webhooks`,
+    );
   });
 });
 
@@ -89,7 +120,11 @@ describe("an unreachable channel (offline)", () => {
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
     const { port } = probe.address() as net.AddressInfo;
     await new Promise((resolve) => probe.close(resolve));
-    const proxy = startWebhookProxy({ source: `http://127.0.0.1:${port}/offlineChannel`, target: `http://127.0.0.1:${port}/api/github/webhooks`, log: own.log });
+    const proxy = startWebhookProxy({
+      source: `http://127.0.0.1:${port}/offlineChannel`,
+      target: `http://127.0.0.1:${port}/api/github/webhooks`,
+      log: own.log,
+    });
     try {
       // The stream retries every 3 s: wait for the second failure.
       await eventually(() => own.lines.find((line) => line.level === 20), "a retry");

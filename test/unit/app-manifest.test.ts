@@ -12,7 +12,7 @@ describe("app.yml", () => {
     expect(manifest.setup_url).toBe("https://connect.example.com/github/setup");
     expect(manifest.callback_urls).toEqual(["https://connect.example.com/github/callback"]);
     expect(manifest.redirect_url).toBe("https://connect.example.com/probot/setup");
-    expect(JSON.stringify(manifest)).not.toContain("example.com/\"");
+    expect(JSON.stringify(manifest)).not.toContain('example.com/"');
   });
 
   test("keeps OAuth-during-install off (GitHub allows no setup URL with it) and returns on update", () => {
@@ -22,7 +22,12 @@ describe("app.yml", () => {
   });
 
   test("asks for the least permissions and the events it handles", () => {
-    expect(manifest.default_permissions).toEqual({ administration: "write", contents: "write", metadata: "read", members: "read" });
+    expect(manifest.default_permissions).toEqual({
+      administration: "write",
+      contents: "write",
+      metadata: "read",
+      members: "read",
+    });
     expect(manifest.default_events).toEqual(["installation_target", "meta"]);
   });
 });

@@ -31,7 +31,11 @@ const deferred = () => {
 describe("createCachedLookup", () => {
   test("concurrent first reads share one load; later reads within the TTL load nothing", async () => {
     const { lookup, loads } = lookupOver(async (key) => `name of ${key}`);
-    expect(await Promise.all([lookup.get("a"), lookup.get("a"), lookup.get("a")])).toEqual(["name of a", "name of a", "name of a"]);
+    expect(await Promise.all([lookup.get("a"), lookup.get("a"), lookup.get("a")])).toEqual([
+      "name of a",
+      "name of a",
+      "name of a",
+    ]);
     expect(await lookup.get("a")).toBe("name of a");
     expect(loads).toEqual(["a"]);
   });

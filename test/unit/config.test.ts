@@ -7,8 +7,18 @@ const production = productionEnv;
 describe("start-up configuration", () => {
   test("a complete production environment loads", () => {
     const config = loadConfig(production());
-    expect(config).toMatchObject({ production: true, setupMode: false, baseUrl: "https://connect.example.com", mongodbUri: "mongodb://db.internal:27017/connect" });
-    expect(config.github).toMatchObject({ appId: 424242, appSlug: "github-connect-test", webUrl: "https://github.com", apiUrl: "https://api.github.com" });
+    expect(config).toMatchObject({
+      production: true,
+      setupMode: false,
+      baseUrl: "https://connect.example.com",
+      mongodbUri: "mongodb://db.internal:27017/connect",
+    });
+    expect(config.github).toMatchObject({
+      appId: 424242,
+      appSlug: "github-connect-test",
+      webUrl: "https://github.com",
+      apiUrl: "https://api.github.com",
+    });
     expect(config.github.marketplaceWebhookSecret).toBe("test-marketplace-secret");
   });
 
@@ -44,7 +54,10 @@ describe("start-up configuration", () => {
     [{ MONGODB_URI: "postgres://x" }, "MONGODB_URI must start with mongodb:// or mongodb+srv://"],
     [{ LOG_LEVEL: "loud" }, 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got "loud"'],
     [{ GHE_PROTOCOL: "ftp", GHE_HOST: "ghes.example.com" }, 'GHE_PROTOCOL must be "https" or "http", got "ftp"'],
-    [{ GHE_HOST: "https://ghes.example.com" }, 'GHE_HOST must be a host name such as ghes.example.com, got "https://ghes.example.com"'],
+    [
+      { GHE_HOST: "https://ghes.example.com" },
+      'GHE_HOST must be a host name such as ghes.example.com, got "https://ghes.example.com"',
+    ],
     [{ APP_SLUG: "My App" }, "APP_SLUG must be the App's URL name"],
   ])("a malformed value is named: %o", (overrides, message) => {
     expect(errorFor(testEnv(overrides))).toContain(message);
@@ -52,16 +65,27 @@ describe("start-up configuration", () => {
 
   test("GitHub Enterprise Server: every GitHub URL goes to GHE_HOST", () => {
     const config = loadConfig(testEnv({ GHE_HOST: "ghes.example.com:8443", GHE_PROTOCOL: "http" }));
-    expect(config.github).toMatchObject({ webUrl: "http://ghes.example.com:8443", apiUrl: "http://ghes.example.com:8443/api/v3", enterpriseHost: "ghes.example.com:8443" });
+    expect(config.github).toMatchObject({
+      webUrl: "http://ghes.example.com:8443",
+      apiUrl: "http://ghes.example.com:8443/api/v3",
+      enterpriseHost: "ghes.example.com:8443",
+    });
   });
 
   test("no APP_ID outside production is setup mode, with a development webhook secret", () => {
     const config = loadConfig({ NODE_ENV: "development" });
-    expect(config).toMatchObject({ setupMode: true, baseUrl: "http://localhost:3000", port: 3000, mongodbUri: undefined });
+    expect(config).toMatchObject({
+      setupMode: true,
+      baseUrl: "http://localhost:3000",
+      port: 3000,
+      mongodbUri: undefined,
+    });
     expect(config.github.webhookSecret).toBe("development");
   });
 
   test("the Marketplace secret defaults to the webhook secret", () => {
-    expect(loadConfig(testEnv({ MARKETPLACE_WEBHOOK_SECRET: undefined })).github.marketplaceWebhookSecret).toBe("test-webhook-secret");
+    expect(loadConfig(testEnv({ MARKETPLACE_WEBHOOK_SECRET: undefined })).github.marketplaceWebhookSecret).toBe(
+      "test-webhook-secret",
+    );
   });
 });

@@ -19,12 +19,18 @@ describe("DEFAULT_REPOS", () => {
   });
 
   test("comma-separated names, spaces around them dropped", () => {
-    expect(loadConfig(testEnv({ DEFAULT_REPOS: "developer-guide, engineering.tickets" })).repos.defaultNames).toEqual(["developer-guide", "engineering.tickets"]);
+    expect(loadConfig(testEnv({ DEFAULT_REPOS: "developer-guide, engineering.tickets" })).repos.defaultNames).toEqual([
+      "developer-guide",
+      "engineering.tickets",
+    ]);
   });
 
   test.each([
-    ["developer-guide,", 'DEFAULT_REPOS entry 2 of 2 is empty (comma-separated repository names, no trailing comma)'],
-    ["docs,my guide", 'DEFAULT_REPOS entry 2 of 2 ("my guide") is not a GitHub repository name: a repository name may contain only letters'],
+    ["developer-guide,", "DEFAULT_REPOS entry 2 of 2 is empty (comma-separated repository names, no trailing comma)"],
+    [
+      "docs,my guide",
+      'DEFAULT_REPOS entry 2 of 2 ("my guide") is not a GitHub repository name: a repository name may contain only letters',
+    ],
     ["..", 'DEFAULT_REPOS entry 1 of 1 ("..") is not a GitHub repository name: GitHub reserves'],
     ["a".repeat(101), "a repository name is at most 100 characters, and this one has 101"],
     ["Docs,docs", 'DEFAULT_REPOS names "Docs" and "docs": GitHub treats them as the same repository'],

@@ -39,11 +39,14 @@ function staticallyReached(inputs: Metafile["inputs"], entry: string): Set<strin
 }
 
 describe("development database tooling stays out of production", () => {
-  test.each(Object.entries(LAMBDA_FUNCTIONS))("the %s Lambda bundle holds nothing from src/db/embedded", async (_name, spec) => {
-    const files = Object.keys(await projectGraph(spec.entry));
-    expect(files).toContain("src/db/connect.ts");
-    expect(files.filter((file) => file.startsWith(EMBEDDED))).toEqual([]);
-  });
+  test.each(Object.entries(LAMBDA_FUNCTIONS))(
+    "the %s Lambda bundle holds nothing from src/db/embedded",
+    async (_name, spec) => {
+      const files = Object.keys(await projectGraph(spec.entry));
+      expect(files).toContain("src/db/connect.ts");
+      expect(files.filter((file) => file.startsWith(EMBEDDED))).toEqual([]);
+    },
+  );
 
   test("npm start imports the embedded database only dynamically, when MONGODB_URI is unset", async () => {
     const inputs = await projectGraph("src/main.ts");

@@ -14,7 +14,9 @@ describe("GitHub addresses of the connect flow", () => {
 
   test("on GitHub Enterprise Server Apps live under /github-apps/", () => {
     const ghes = urls({ GHE_HOST: "ghes.example.com" });
-    expect(ghes.installUrl("s")).toBe("https://ghes.example.com/github-apps/github-connect-test/installations/new?state=s");
+    expect(ghes.installUrl("s")).toBe(
+      "https://ghes.example.com/github-apps/github-connect-test/installations/new?state=s",
+    );
     expect(ghes.authorizeUrl("s")).toMatch(/^https:\/\/ghes\.example\.com\/login\/oauth\/authorize\?/);
     expect(ghes.reconnectUrl({ accountId: 1, repositoryIds: [2], state: "s" })).toBe(
       "https://ghes.example.com/github-apps/github-connect-test/installations/new/permissions?suggested_target_id=1&repository_ids[]=2&state=s",
@@ -29,11 +31,19 @@ describe("GitHub addresses of the connect flow", () => {
 
   test("Manage on GitHub is the org or user settings page on the configured GitHub", () => {
     const u = urls();
-    expect(u.manageUrl({ installationId: 5, accountLogin: "acme", accountType: "Organization" })).toBe("https://github.com/organizations/acme/settings/installations/5");
-    expect(u.manageUrl({ installationId: 5, accountLogin: "mona", accountType: "User" })).toBe("https://github.com/settings/installations/5");
-    expect(urls({ GHE_HOST: "ghes.example.com" }).manageUrl({ installationId: 5, accountLogin: "a/../b", accountType: "Organization" })).toBe(
-      "https://ghes.example.com/organizations/a%2F..%2Fb/settings/installations/5",
+    expect(u.manageUrl({ installationId: 5, accountLogin: "acme", accountType: "Organization" })).toBe(
+      "https://github.com/organizations/acme/settings/installations/5",
     );
+    expect(u.manageUrl({ installationId: 5, accountLogin: "mona", accountType: "User" })).toBe(
+      "https://github.com/settings/installations/5",
+    );
+    expect(
+      urls({ GHE_HOST: "ghes.example.com" }).manageUrl({
+        installationId: 5,
+        accountLogin: "a/../b",
+        accountType: "Organization",
+      }),
+    ).toBe("https://ghes.example.com/organizations/a%2F..%2Fb/settings/installations/5");
   });
 
   test("the OAuth authorize link names our client, our callback and the state", () => {

@@ -22,7 +22,9 @@ describe("HOST (where the Node server listens)", () => {
   });
 
   test("a HOST that is no address is named", () => {
-    expect(errorFor(testEnv({ HOST: "http://0.0.0.0" }))).toBe('HOST must be an IP address or host name to listen on, such as 127.0.0.1 or 0.0.0.0, got "http://0.0.0.0"');
+    expect(errorFor(testEnv({ HOST: "http://0.0.0.0" }))).toBe(
+      'HOST must be an IP address or host name to listen on, such as 127.0.0.1 or 0.0.0.0, got "http://0.0.0.0"',
+    );
   });
 });
 
@@ -34,28 +36,35 @@ describe("TRUST_PROXY (whose X-Forwarded-For to believe)", () => {
 
   test("a hop count, or addresses and subnets as Express takes them", () => {
     expect(loadConfig(testEnv({ TRUST_PROXY: "1" })).trustProxy).toBe(1);
-    expect(loadConfig(testEnv({ TRUST_PROXY: "loopback, 10.0.0.0/8,fd00::/8, 192.168.1.1/255.255.255.0, 203.0.113.7" })).trustProxy).toEqual([
-      "loopback",
-      "10.0.0.0/8",
-      "fd00::/8",
-      "192.168.1.1/255.255.255.0",
-      "203.0.113.7",
-    ]);
+    expect(
+      loadConfig(testEnv({ TRUST_PROXY: "loopback, 10.0.0.0/8,fd00::/8, 192.168.1.1/255.255.255.0, 203.0.113.7" }))
+        .trustProxy,
+    ).toEqual(["loopback", "10.0.0.0/8", "fd00::/8", "192.168.1.1/255.255.255.0", "203.0.113.7"]);
   });
 
-  test.each(["true", "everyone", "10.0.0.0/33", "10.0.0.1,,nope", "1.5"])("%s is refused, naming TRUST_PROXY", (value) => {
-    expect(errorFor(testEnv({ TRUST_PROXY: value }))).toMatch(/^TRUST_PROXY must be the number of proxies in front of the server \(e\.g\. 1\) or their comma-separated addresses\/subnets/);
-  });
+  test.each(["true", "everyone", "10.0.0.0/33", "10.0.0.1,,nope", "1.5"])(
+    "%s is refused, naming TRUST_PROXY",
+    (value) => {
+      expect(errorFor(testEnv({ TRUST_PROXY: value }))).toMatch(
+        /^TRUST_PROXY must be the number of proxies in front of the server \(e\.g\. 1\) or their comma-separated addresses\/subnets/,
+      );
+    },
+  );
 
   test("on Lambda it is refused: the client's IP comes from API Gateway", () => {
-    const lambdaEnv = (overrides: Record<string, string | undefined>) => productionEnv({ LOG_LEVEL: "silent", ...overrides });
+    const lambdaEnv = (overrides: Record<string, string | undefined>) =>
+      productionEnv({ LOG_LEVEL: "silent", ...overrides });
     expect(createLambdaAssembly(lambdaEnv({})).config.trustProxy).toBe(false);
     expect(() => createLambdaAssembly(lambdaEnv({ TRUST_PROXY: "1" }))).toThrow(
-      new ConfigError("TRUST_PROXY does not apply on Lambda: the client's IP comes from API Gateway's requestContext; unset it"),
+      new ConfigError(
+        "TRUST_PROXY does not apply on Lambda: the client's IP comes from API Gateway's requestContext; unset it",
+      ),
     );
   });
 
   test("true says why it is refused", () => {
-    expect(errorFor(testEnv({ TRUST_PROXY: "true" }))).toContain("true would let any client choose its own IP with X-Forwarded-For");
+    expect(errorFor(testEnv({ TRUST_PROXY: "true" }))).toContain(
+      "true would let any client choose its own IP with X-Forwarded-For",
+    );
   });
 });

@@ -6,7 +6,8 @@ import { projectPaths } from "../../src/project-paths.js";
 
 describe("the Node.js version check", () => {
   test("Node 22 and newer pass", () => {
-    for (const version of ["22.0.0", "22.23.3", "24.1.0", "100.0.0"]) expect(nodeVersionProblem(version), version).toBeNull();
+    for (const version of ["22.0.0", "22.23.3", "24.1.0", "100.0.0"])
+      expect(nodeVersionProblem(version), version).toBeNull();
   });
 
   test("an older Node gets one line naming the version it found and what to install", () => {
@@ -18,7 +19,9 @@ describe("the Node.js version check", () => {
   });
 
   test("the minimum is the one package.json's engines field states", () => {
-    const pkg = JSON.parse(readFileSync(path.join(projectPaths.root, "package.json"), "utf8")) as { engines: { node: string } };
+    const pkg = JSON.parse(readFileSync(path.join(projectPaths.root, "package.json"), "utf8")) as {
+      engines: { node: string };
+    };
     expect(pkg.engines.node).toBe(`>=${MINIMUM_NODE_MAJOR}`);
   });
 });

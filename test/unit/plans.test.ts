@@ -9,9 +9,17 @@ function readmePlanRows(): string[][] {
   const table = section.slice(section.indexOf("| plan id |"));
   const lines = table.split("\n");
   return lines
-    .slice(0, lines.findIndex((line) => !line.startsWith("|")))
+    .slice(
+      0,
+      lines.findIndex((line) => !line.startsWith("|")),
+    )
     .slice(2)
-    .map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .split("|")
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
 }
 
 function row(id: string, name: string, plan: CataloguePlan): string[] {

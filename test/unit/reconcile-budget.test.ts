@@ -1,12 +1,37 @@
 import { describe, expect, test } from "vitest";
-import { ApiBudget, APP_HOURLY_LIMIT, DEFAULT_LIMITS, planApiCalls, RUNS_PER_HOUR, worstCaseAppCalls } from "../../src/reconcile/budget.js";
+import {
+  ApiBudget,
+  APP_HOURLY_LIMIT,
+  DEFAULT_LIMITS,
+  planApiCalls,
+  RUNS_PER_HOUR,
+  worstCaseAppCalls,
+} from "../../src/reconcile/budget.js";
 
 // The README's table: GitHub requests a reconcile run makes, and the App's hourly limit it stays within.
 describe("the reconcile budget", () => {
   test("a steady-state run at 10, 1,000 and 10,000 installations (all linked)", () => {
-    expect(planApiCalls(10)).toEqual({ appPerRun: 12, installationPerRun: 10, appPerHour: 48, appShareOfLimit: 48 / 5000, repoSweepHours: 0.25 });
-    expect(planApiCalls(1_000)).toEqual({ appPerRun: 111, installationPerRun: 100, appPerHour: 444, appShareOfLimit: 444 / 5000, repoSweepHours: 2.5 });
-    expect(planApiCalls(10_000)).toEqual({ appPerRun: 201, installationPerRun: 100, appPerHour: 804, appShareOfLimit: 804 / 5000, repoSweepHours: 25 });
+    expect(planApiCalls(10)).toEqual({
+      appPerRun: 12,
+      installationPerRun: 10,
+      appPerHour: 48,
+      appShareOfLimit: 48 / 5000,
+      repoSweepHours: 0.25,
+    });
+    expect(planApiCalls(1_000)).toEqual({
+      appPerRun: 111,
+      installationPerRun: 100,
+      appPerHour: 444,
+      appShareOfLimit: 444 / 5000,
+      repoSweepHours: 2.5,
+    });
+    expect(planApiCalls(10_000)).toEqual({
+      appPerRun: 201,
+      installationPerRun: 100,
+      appPerHour: 804,
+      appShareOfLimit: 804 / 5000,
+      repoSweepHours: 25,
+    });
   });
 
   test("every cap reached at once, a run at 10,000 installations stays within its share, and four runs an hour within a third of the App's limit", () => {

@@ -28,7 +28,9 @@ describe("which deliveries are sent again", () => {
     expect(redeliveryReason(okGroup!, { status: "ignored", receivedAt: at(0) }, NOW)).toBeNull();
     expect(redeliveryReason(okGroup!, { status: "failed", receivedAt: at(0) }, NOW)).toBe("failed-here");
     expect(redeliveryReason(okGroup!, { status: "processing", receivedAt: at(STUCK_AFTER_MS) }, NOW)).toBeNull();
-    expect(redeliveryReason(okGroup!, { status: "processing", receivedAt: at(STUCK_AFTER_MS + 1) }, NOW)).toBe("stuck-here");
+    expect(redeliveryReason(okGroup!, { status: "processing", receivedAt: at(STUCK_AFTER_MS + 1) }, NOW)).toBe(
+      "stuck-here",
+    );
   });
 
   test("paging stops at the last complete run's newest delivery less an hour, and never beyond GitHub's 3 days", () => {

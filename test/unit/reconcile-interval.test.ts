@@ -16,7 +16,9 @@ describe("RECONCILE_INTERVAL", () => {
     for (const bad of ["15", "30s", "25h", "0m", "fifteen minutes", "-5m"]) {
       expect(() => testConfig({ RECONCILE_INTERVAL: bad }), bad).toThrow(ConfigError);
     }
-    expect(() => testConfig({ RECONCILE_INTERVAL: "15" })).toThrow('RECONCILE_INTERVAL must be a duration from 1m to 24h such as 15m, 1h or 90s (or off), got "15"');
+    expect(() => testConfig({ RECONCILE_INTERVAL: "15" })).toThrow(
+      'RECONCILE_INTERVAL must be a duration from 1m to 24h such as 15m, 1h or 90s (or off), got "15"',
+    );
   });
 
   test("the Node server runs the job on the interval, one run at a time, spaced by the last run; stop aborts the run under way", async () => {

@@ -2,9 +2,12 @@ import { describe, expect, test } from "vitest";
 import { repoNameProblem, repoSlug } from "../../src/github/repo-name.js";
 
 describe("GitHub's repository name rules", () => {
-  test.each(["developer-guide", "engineering.tickets", "A_b-9", "...", ".github", "a".repeat(100)])("%s is accepted", (name) => {
-    expect(repoNameProblem(name)).toBeNull();
-  });
+  test.each(["developer-guide", "engineering.tickets", "A_b-9", "...", ".github", "a".repeat(100)])(
+    "%s is accepted",
+    (name) => {
+      expect(repoNameProblem(name)).toBeNull();
+    },
+  );
 
   test.each([
     ["", "empty"],

@@ -7,12 +7,19 @@ import { testPrivateKey } from "../helpers/app-credentials.js";
 
 // serverless.yml uses CloudFormation's short tags (!GetAtt); read them as plain markers.
 const cfnTags = ["!GetAtt", "!Ref", "!Sub", "!Join"].flatMap((tag) =>
-  (["scalar", "sequence"] as const).map((kind) => new yaml.Type(tag, { kind, construct: (data: unknown) => ({ [tag]: data }) })),
+  (["scalar", "sequence"] as const).map(
+    (kind) => new yaml.Type(tag, { kind, construct: (data: unknown) => ({ [tag]: data }) }),
+  ),
 );
 const schema = yaml.DEFAULT_SCHEMA.extend(cfnTags);
 
 interface ServerlessYml {
-  provider: { runtime: string; architecture: string; environment: Record<string, unknown>; httpApi?: { payload?: string } };
+  provider: {
+    runtime: string;
+    architecture: string;
+    environment: Record<string, unknown>;
+    httpApi?: { payload?: string };
+  };
   package: { individually: boolean };
   functions: Record<
     string,
@@ -75,7 +82,8 @@ describe("serverless.yml", () => {
 
   test("every secret comes from SSM Parameter Store, none is written in the file", () => {
     const environment = config.provider.environment;
-    for (const name of SECRETS) expect(String(environment[name]), name).toMatch(/^\$\{ssm:\/github-connect\/\$\{sls:stage\}\/[a-z-]+\}$/);
+    for (const name of SECRETS)
+      expect(String(environment[name]), name).toMatch(/^\$\{ssm:\/github-connect\/\$\{sls:stage\}\/[a-z-]+\}$/);
   });
 
   test("the internal API's tokens and the legacy token come from SSM too, and stay unset when their parameter does not exist", () => {
@@ -91,7 +99,13 @@ describe("serverless.yml", () => {
     for (const [name, value] of Object.entries(config.provider.environment)) {
       env[name] = typeof value === "string" && !value.startsWith("${") ? value : "x".repeat(40);
     }
-    Object.assign(env, { BASE_URL: "https://abc123.execute-api.us-east-1.amazonaws.com", APP_ID: "12345", APP_SLUG: "github-connect", PRIVATE_KEY: testPrivateKey(), MONGODB_URI: "mongodb+srv://user:pass@cluster.example.net/github-connect" });
+    Object.assign(env, {
+      BASE_URL: "https://abc123.execute-api.us-east-1.amazonaws.com",
+      APP_ID: "12345",
+      APP_SLUG: "github-connect",
+      PRIVATE_KEY: testPrivateKey(),
+      MONGODB_URI: "mongodb+srv://user:pass@cluster.example.net/github-connect",
+    });
     const loaded = loadConfig(env);
     expect(loaded.production).toBe(true);
     expect(loaded.auth.mode).toBe("workos");

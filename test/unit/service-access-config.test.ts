@@ -21,11 +21,16 @@ describe("INTERNAL_API_TOKENS", () => {
   });
 
   test("comma-separated, so a token can be rotated: both are kept, in order", () => {
-    expect(loadConfig(testEnv({ INTERNAL_API_TOKENS: ` ${TOKEN_A} , ${TOKEN_B}` })).services.internalApiTokens).toEqual([TOKEN_A, TOKEN_B]);
+    expect(loadConfig(testEnv({ INTERNAL_API_TOKENS: ` ${TOKEN_A} , ${TOKEN_B}` })).services.internalApiTokens).toEqual(
+      [TOKEN_A, TOKEN_B],
+    );
   });
 
   test.each([
-    [`${TOKEN_A},short-token-value`, "INTERNAL_API_TOKENS entry 2 of 2 is 17 characters; each must be at least 32 (e.g. openssl rand -hex 32)"],
+    [
+      `${TOKEN_A},short-token-value`,
+      "INTERNAL_API_TOKENS entry 2 of 2 is 17 characters; each must be at least 32 (e.g. openssl rand -hex 32)",
+    ],
     [`${TOKEN_A},`, "INTERNAL_API_TOKENS entry 2 of 2 is empty (comma-separated tokens, no trailing comma)"],
     [`${TOKEN_A},${TOKEN_A}`, "INTERNAL_API_TOKENS lists the same token twice"],
     [`${TOKEN_A} ${TOKEN_B}`, "INTERNAL_API_TOKENS entry 1 of 1 contains whitespace"],
@@ -39,7 +44,9 @@ describe("INTERNAL_API_TOKENS", () => {
 
 describe("LEGACY_GITHUB_TOKEN and LEGACY_GITHUB_ORGANIZATIONS", () => {
   test("both set: the token, for the listed organizations only", () => {
-    const config = loadConfig(testEnv({ LEGACY_GITHUB_TOKEN: "ghp_secret", LEGACY_GITHUB_ORGANIZATIONS: "org_01ABC, org_two,org_01ABC" }));
+    const config = loadConfig(
+      testEnv({ LEGACY_GITHUB_TOKEN: "ghp_secret", LEGACY_GITHUB_ORGANIZATIONS: "org_01ABC, org_two,org_01ABC" }),
+    );
     expect(config.services.legacyGitHub).toEqual({ token: "ghp_secret", organizationIds: ["org_01ABC", "org_two"] });
   });
 
@@ -57,7 +64,11 @@ describe("LEGACY_GITHUB_TOKEN and LEGACY_GITHUB_ORGANIZATIONS", () => {
   });
 
   test("an organization id that is not one is refused", () => {
-    expect(errorFor({ LEGACY_GITHUB_TOKEN: "ghp_secret", LEGACY_GITHUB_ORGANIZATIONS: "org_a,,org_b" })).toContain('got ""');
-    expect(errorFor({ LEGACY_GITHUB_TOKEN: "ghp_secret", LEGACY_GITHUB_ORGANIZATIONS: "acme corp" })).toContain('got "acme corp"');
+    expect(errorFor({ LEGACY_GITHUB_TOKEN: "ghp_secret", LEGACY_GITHUB_ORGANIZATIONS: "org_a,,org_b" })).toContain(
+      'got ""',
+    );
+    expect(errorFor({ LEGACY_GITHUB_TOKEN: "ghp_secret", LEGACY_GITHUB_ORGANIZATIONS: "acme corp" })).toContain(
+      'got "acme corp"',
+    );
   });
 });

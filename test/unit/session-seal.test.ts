@@ -35,7 +35,8 @@ describe("sealed cookies", () => {
     const sealer = createSealer(PASSWORD, "flow");
     const sealed = sealer.seal({ a: 1 }, 60);
     const flipped = `${sealed.slice(0, 20)}${sealed[20] === "A" ? "B" : "A"}${sealed.slice(21)}`;
-    for (const bad of [flipped, sealed.slice(0, 30), "v1.", "garbage", "", undefined]) expect(sealer.unseal(bad)).toBeNull();
+    for (const bad of [flipped, sealed.slice(0, 30), "v1.", "garbage", "", undefined])
+      expect(sealer.unseal(bad)).toBeNull();
   });
 });
 
@@ -48,10 +49,18 @@ describe("returnTo", () => {
     expect(safeReturnTo(input)).toBe(expected);
   });
 
-  it.each(["https://evil.example/", "//evil.example/", "/\\evil.example", "\\\\evil.example", "javascript:alert(1)", "/x\r\nSet-Cookie: a=b", "relative", "/auth/login", 42, undefined])(
-    "refuses %s",
-    (input) => {
-      expect(safeReturnTo(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    "https://evil.example/",
+    "//evil.example/",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "javascript:alert(1)",
+    "/x\r\nSet-Cookie: a=b",
+    "relative",
+    "/auth/login",
+    42,
+    undefined,
+  ])("refuses %s", (input) => {
+    expect(safeReturnTo(input)).toBeUndefined();
+  });
 });

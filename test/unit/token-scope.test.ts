@@ -18,12 +18,21 @@ describe("parseTokenScope", () => {
   });
 
   test.each([
-    [{ repositoryIds: [] }, "repositoryIds must be an array of 1 to 500 repository ids (leave it out for every repository the installation reaches)"],
+    [
+      { repositoryIds: [] },
+      "repositoryIds must be an array of 1 to 500 repository ids (leave it out for every repository the installation reaches)",
+    ],
     [{ repositoryIds: [1.5] }, "repositoryIds must hold positive whole numbers (GitHub's repository ids)"],
-    [{ permissions: {} }, "permissions must name 1 to 100 permissions (leave it out for every permission the installation has)"],
+    [
+      { permissions: {} },
+      "permissions must name 1 to 100 permissions (leave it out for every permission the installation has)",
+    ],
     [{ permissions: ["contents"] }, 'permissions must be an object such as {"contents": "read"}'],
     [{ permissions: { contents: "none" } }, 'permissions.contents must be "read", "write" or "admin"'],
-    [{ permissions: { "pull-requests": "read" } }, 'permissions: "pull-requests" is not a GitHub permission name (lowercase, e.g. pull_requests)'],
+    [
+      { permissions: { "pull-requests": "read" } },
+      'permissions: "pull-requests" is not a GitHub permission name (lowercase, e.g. pull_requests)',
+    ],
     [{ repositories: ["web"] }, 'unknown field "repositories": the scope takes only repositoryIds and permissions'],
     ["contents", "the scope must be a JSON object: {repositoryIds?, permissions?}"],
   ])("%o is refused: %s", (raw, message) => {
@@ -35,7 +44,9 @@ describe("permissionsBeyond (read < write < admin)", () => {
   const granted = { contents: "write", metadata: "read", organization_projects: "admin" };
 
   test("the same level or a lower one is within the installation's", () => {
-    expect(permissionsBeyond(granted, { contents: "read", metadata: "read", organization_projects: "write" })).toEqual([]);
+    expect(permissionsBeyond(granted, { contents: "read", metadata: "read", organization_projects: "write" })).toEqual(
+      [],
+    );
     expect(permissionsBeyond(granted, undefined)).toEqual([]);
   });
 

@@ -20,13 +20,17 @@ describe("views need nothing the Content-Security-Policy forbids", () => {
     expect(templates().map(([name]) => name)).toContain(path.join("layouts", "main.ejs"));
   });
 
-  test.each(templates())("%s has no inline <script>, <style>, style attribute, on* handler or javascript: URL", (_name, text) => {
-    expect(text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
-    expect(text).not.toMatch(/<style[\s>]/i);
-    expect(text).not.toMatch(/\sstyle\s*=/i);
-    expect(text).not.toMatch(/\son[a-z]+\s*=/i);
-    expect(text).not.toMatch(/javascript:/i);
-    // Assets come from this site only; images also from GitHub's avatars (img-src allows that host), built in the view-model.
-    for (const [, url] of text.matchAll(/<(?:script|link|img)[^>]*\b(?:src|href)="([^"]+)"/gi)) expect(url).toMatch(/^\/assets\/|^<%= [\w.]*avatarUrl %>$/);
-  });
+  test.each(templates())(
+    "%s has no inline <script>, <style>, style attribute, on* handler or javascript: URL",
+    (_name, text) => {
+      expect(text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
+      expect(text).not.toMatch(/<style[\s>]/i);
+      expect(text).not.toMatch(/\sstyle\s*=/i);
+      expect(text).not.toMatch(/\son[a-z]+\s*=/i);
+      expect(text).not.toMatch(/javascript:/i);
+      // Assets come from this site only; images also from GitHub's avatars (img-src allows that host), built in the view-model.
+      for (const [, url] of text.matchAll(/<(?:script|link|img)[^>]*\b(?:src|href)="([^"]+)"/gi))
+        expect(url).toMatch(/^\/assets\/|^<%= [\w.]*avatarUrl %>$/);
+    },
+  );
 });

@@ -6,15 +6,27 @@ import { defaultWebhooksPath as bundledDefault } from "../../scripts/lambda/prob
 // The webhooks Lambda function serves no page, and starts cold on every new container: its bundle
 // carries nothing from the pages, and stays under its size limit (no timing here; see bench/cold-start.ts).
 const MAX_BUNDLE_BYTES = LAMBDA_FUNCTIONS.webhooks.maxBundleBytes!;
-const PAGE_CODE = [/^src\/web\//, /^src\/assembly\.ts$/, /^views\//, /node_modules\/(ejs|helmet|@workos-inc\/node|serverless-http|express)\//];
+const PAGE_CODE = [
+  /^src\/web\//,
+  /^src\/assembly\.ts$/,
+  /^views\//,
+  /node_modules\/(ejs|helmet|@workos-inc\/node|serverless-http|express)\//,
+];
 // What scripts/lambda/shims-plugin.ts leaves out: Probot's server and CLI, Redis, whatwg-url.
-const LEFT_OUT = [/node_modules\/(smee-client|undici|commander|ioredis|whatwg-url|tr46|iconv-lite|pino-pretty|@sentry)\//];
+const LEFT_OUT = [
+  /node_modules\/(smee-client|undici|commander|ioredis|whatwg-url|tr46|iconv-lite|pino-pretty|@sentry)\//,
+];
 
 let metafile: Metafile;
 let bundleBytes: number;
 
 beforeAll(async () => {
-  const result = await build({ ...bundleOptions(LAMBDA_FUNCTIONS.webhooks.entry), outfile: "webhooks/index.mjs", write: false, metafile: true });
+  const result = await build({
+    ...bundleOptions(LAMBDA_FUNCTIONS.webhooks.entry),
+    outfile: "webhooks/index.mjs",
+    write: false,
+    metafile: true,
+  });
   metafile = result.metafile;
   bundleBytes = result.outputFiles.find((file) => file.path.endsWith("index.mjs"))!.contents.byteLength;
 });

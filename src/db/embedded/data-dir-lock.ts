@@ -10,7 +10,9 @@ export class DataDirInUseError extends Error {
     readonly dataDir: string,
     readonly pid: number,
   ) {
-    super(`Another GitHub Connect (pid ${pid}) uses the data directory ${dataDir}: stop it first, or set MONGODB_URI to use another database`);
+    super(
+      `Another GitHub Connect (pid ${pid}) uses the data directory ${dataDir}: stop it first, or set MONGODB_URI to use another database`,
+    );
   }
 }
 

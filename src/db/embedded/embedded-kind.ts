@@ -13,6 +13,7 @@ export function isEmbeddedKind(value: string): value is EmbeddedKind {
 export function embeddedKindFromEnv(env: NodeJS.ProcessEnv): EmbeddedKind | undefined {
   const value = env[EMBEDDED_DB_VARIABLE]?.trim();
   if (!value) return undefined;
-  if (!isEmbeddedKind(value)) throw new Error(`${EMBEDDED_DB_VARIABLE} must be one of ${EMBEDDED_KINDS.join(", ")}, got "${value}"`);
+  if (!isEmbeddedKind(value))
+    throw new Error(`${EMBEDDED_DB_VARIABLE} must be one of ${EMBEDDED_KINDS.join(", ")}, got "${value}"`);
   return value;
 }

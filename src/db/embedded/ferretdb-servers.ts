@@ -21,14 +21,18 @@ async function ferretdb(log: (msg: string) => void): Promise<string> {
 }
 
 /** FerretDB on a PostgreSQL of its own, in `<dataDir>/postgresql`. */
-export async function startFerretdbPostgresql(options: EmbeddedMongoOptions, log: (msg: string) => void): Promise<EmbeddedMongo> {
+export async function startFerretdbPostgresql(
+  options: EmbeddedMongoOptions,
+  log: (msg: string) => void,
+): Promise<EmbeddedMongo> {
   const root = options.postgresRoot ?? DEBIAN_POSTGRES_ROOT;
   const work = workDir(options.dataDir);
   const clusterDir = path.join(work.dir, CLUSTER_DIR);
   let postgres: RunningPostgres | undefined;
   try {
     const install = findPostgres(root, clusterDir);
-    if (!install) throw new Error(`no PostgreSQL server binaries in ${root}/<major>/bin (Debian: apt-get install postgresql)`);
+    if (!install)
+      throw new Error(`no PostgreSQL server binaries in ${root}/<major>/bin (Debian: apt-get install postgresql)`);
     const bin = await ferretdb(log);
     postgres = await startPostgres({ install, clusterDir, throwaway: work.throwaway, log });
     await postgres.ensureDatabase(FERRETDB_DATABASE);
@@ -44,7 +48,12 @@ export async function startFerretdbPostgresql(options: EmbeddedMongoOptions, log
       await running.stop();
       work.remove();
     };
-    return { uri: server.uri, kind: "ferretdb-postgresql", backend: postgres.version, stop: () => (stopping ??= stop()) };
+    return {
+      uri: server.uri,
+      kind: "ferretdb-postgresql",
+      backend: postgres.version,
+      stop: () => (stopping ??= stop()),
+    };
   } catch (error) {
     await postgres?.stop();
     work.remove();
@@ -53,7 +62,10 @@ export async function startFerretdbPostgresql(options: EmbeddedMongoOptions, log
 }
 
 /** FerretDB on SQLite files at the top of the data directory. */
-export async function startFerretdbSqlite(options: EmbeddedMongoOptions, log: (msg: string) => void): Promise<EmbeddedMongo> {
+export async function startFerretdbSqlite(
+  options: EmbeddedMongoOptions,
+  log: (msg: string) => void,
+): Promise<EmbeddedMongo> {
   const work = workDir(options.dataDir);
   try {
     const bin = await ferretdb(log);

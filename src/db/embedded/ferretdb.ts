@@ -89,7 +89,9 @@ async function waitUntilReady(server: SupervisedProcess, port: number, uri: stri
   let lastProblem = "port never accepted connections";
   while (Date.now() < deadline) {
     if (server.hasExited()) {
-      throw new Error(`ferretdb exited (${await server.exited}) before becoming ready; output tail:\n${server.output()}`);
+      throw new Error(
+        `ferretdb exited (${await server.exited}) before becoming ready; output tail:\n${server.output()}`,
+      );
     }
     if (await canConnect("127.0.0.1", port, 500)) {
       // An open port is not enough: the wire protocol handler may still be initialising the backend.
@@ -105,5 +107,7 @@ async function waitUntilReady(server: SupervisedProcess, port: number, uri: stri
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`ferretdb not ready after ${READY_TIMEOUT_MS / 1000} s (${lastProblem}); output tail:\n${server.output()}`);
+  throw new Error(
+    `ferretdb not ready after ${READY_TIMEOUT_MS / 1000} s (${lastProblem}); output tail:\n${server.output()}`,
+  );
 }

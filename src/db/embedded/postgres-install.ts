@@ -34,7 +34,11 @@ export function findPostgres(root = DEBIAN_POSTGRES_ROOT, clusterDir?: string): 
   }
   const installs = names
     .map((name) => ({ bin: path.join(root, name, "bin"), major: Number.parseFloat(name) }))
-    .filter(({ bin, major }) => Number.isFinite(major) && ["postgres", "initdb", "createdb"].every((tool) => isExecutable(path.join(bin, tool))))
+    .filter(
+      ({ bin, major }) =>
+        Number.isFinite(major) &&
+        ["postgres", "initdb", "createdb"].every((tool) => isExecutable(path.join(bin, tool))),
+    )
     .sort((a, b) => b.major - a.major);
   const made = clusterDir ? clusterMajor(clusterDir) : undefined;
   return installs.find((install) => install.major === made) ?? installs[0];
@@ -68,7 +72,8 @@ export interface RunAs {
 export function postgresRunAs(): RunAs | undefined {
   if (process.getuid?.() !== 0) return undefined;
   try {
-    const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
+    const id = (flag: string) =>
+      Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
     return { uid: id("-u"), gid: id("-g") };
   } catch {
     throw new Error("PostgreSQL refuses to run as root, and there is no `postgres` user to run it as");

@@ -63,7 +63,10 @@ async function initCluster(options: PostgresOptions, runAs: RunAs | undefined): 
   } catch (error) {
     rmSync(scratch, { recursive: true, force: true });
     const stderr = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
-    const hint = runAs && stderr.includes("Permission denied") ? ` (it runs as the postgres user: each directory above ${parent} must let others pass, chmod o+x)` : "";
+    const hint =
+      runAs && stderr.includes("Permission denied")
+        ? ` (it runs as the postgres user: each directory above ${parent} must let others pass, chmod o+x)`
+        : "";
     throw new Error(`initdb failed: ${stderr}${hint}`);
   }
   renameSync(scratch, clusterDir);
@@ -82,7 +85,8 @@ function isReady(clusterDir: string, socketDir: string): boolean {
 async function waitUntilReady(server: SupervisedProcess, clusterDir: string, socketDir: string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (server.hasExited()) throw new Error(`postgres exited (${await server.exited}) before becoming ready:\n${server.output()}`);
+    if (server.hasExited())
+      throw new Error(`postgres exited (${await server.exited}) before becoming ready:\n${server.output()}`);
     if (isReady(clusterDir, socketDir)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -101,7 +105,9 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     options.log?.(`initialising a PostgreSQL ${install.major} cluster in ${clusterDir}`);
     await initCluster(options, runAs);
   } else if (made !== install.major) {
-    throw new Error(`${clusterDir} was made by PostgreSQL ${made}, but only ${install.major} is installed: install ${made}, or move the directory away`);
+    throw new Error(
+      `${clusterDir} was made by PostgreSQL ${made}, but only ${install.major} is installed: install ${made}, or move the directory away`,
+    );
   }
   const version = await postgresVersion(install);
 
@@ -132,13 +138,19 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
       if (/could not bind|Address already in use|could not create any TCP\/IP sockets/.test(String(error))) continue;
       throw error;
     }
-    const urlFor = (database: string) => `postgres://${SUPERUSER}@/${database}?${new URLSearchParams({ host: socketDir, port: String(port) })}`;
+    const urlFor = (database: string) =>
+      `postgres://${SUPERUSER}@/${database}?${new URLSearchParams({ host: socketDir, port: String(port) })}`;
     const ensureDatabase = async (name: string) => {
       try {
-        await promisify(execFile)(path.join(install.bin, "createdb"), ["-h", socketDir, "-p", String(port), "-U", SUPERUSER, name], { env: pgEnv() });
+        await promisify(execFile)(
+          path.join(install.bin, "createdb"),
+          ["-h", socketDir, "-p", String(port), "-U", SUPERUSER, name],
+          { env: pgEnv() },
+        );
       } catch (error) {
         const stderr = (error as { stderr?: string }).stderr ?? "";
-        if (!stderr.includes("already exists")) throw new Error(`createdb ${name} failed: ${stderr.trim() || (error as Error).message}`);
+        if (!stderr.includes("already exists"))
+          throw new Error(`createdb ${name} failed: ${stderr.trim() || (error as Error).message}`);
       }
     };
     return { version, port, socketDir, urlFor, ensureDatabase, stop };

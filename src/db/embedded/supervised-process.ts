@@ -65,10 +65,14 @@ export interface SupervisedProcess {
 /** Starts `command` under a watchdog that stops it when this process exits or dies. */
 export function startSupervised(command: string, args: string[], options: SupervisedProcessOptions): SupervisedProcess {
   const { stopSignal: signal, graceMs, uid, gid, cwd, removeOnExit = [] } = options;
-  const watchdog = spawn(process.execPath, ["-e", WATCHDOG, JSON.stringify({ signal, graceMs, uid, gid, cwd, removeOnExit }), command, ...args], {
-    stdio: ["pipe", "pipe", "pipe"],
-    env: options.env ?? process.env,
-  });
+  const watchdog = spawn(
+    process.execPath,
+    ["-e", WATCHDOG, JSON.stringify({ signal, graceMs, uid, gid, cwd, removeOnExit }), command, ...args],
+    {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: options.env ?? process.env,
+    },
+  );
   let output = "";
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -93,5 +97,10 @@ export function startSupervised(command: string, args: string[], options: Superv
       await exited;
       clearTimeout(timer);
     })());
-  return { exited, hasExited: () => watchdog.exitCode !== null || watchdog.signalCode !== null, output: () => output, stop };
+  return {
+    exited,
+    hasExited: () => watchdog.exitCode !== null || watchdog.signalCode !== null,
+    output: () => output,
+    stop,
+  };
 }

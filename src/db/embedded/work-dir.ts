@@ -45,7 +45,8 @@ function removeAbandoned(tmp: string): void {
     if (!name.startsWith(TEMP_PREFIX)) continue;
     const dir = path.join(tmp, name);
     try {
-      const unlockedTooLong = !readdirSync(dir).includes(LOCK_FILE) && Date.now() - statSync(dir).mtimeMs > UNLOCKED_GRACE_MS;
+      const unlockedTooLong =
+        !readdirSync(dir).includes(LOCK_FILE) && Date.now() - statSync(dir).mtimeMs > UNLOCKED_GRACE_MS;
       if (isAbandoned(dir) || unlockedTooLong) rmSync(dir, { recursive: true, force: true });
     } catch {
       // Another start removed it first, or it is not ours to read.

@@ -28,7 +28,10 @@ const PURCHASES: Record<string, (plan: string) => string> = {
  * One audit event as a sentence: "ada@example.com connected acme-corp", "octocat removed 2
  * repositories on GitHub". `appName`: the App as GitHub shows it, where a sentence names it.
  */
-export function activitySentence(event: Pick<AuditEventDoc, "actor" | "actorName" | "action" | "details">, appName: string): string {
+export function activitySentence(
+  event: Pick<AuditEventDoc, "actor" | "actorName" | "action" | "details">,
+  appName: string,
+): string {
   const who = actorText(event, appName);
   const details = (event.details ?? {}) as Details;
   const account = text(details.account) ?? "the GitHub account";
@@ -37,7 +40,9 @@ export function activitySentence(event: Pick<AuditEventDoc, "actor" | "actorName
     case "github.connected":
       return `${who} connected ${account}`;
     case "github.disconnected":
-      return details.github === "already-gone" ? `${who} disconnected ${account} (GitHub had already uninstalled it)` : `${who} disconnected ${account}`;
+      return details.github === "already-gone"
+        ? `${who} disconnected ${account} (GitHub had already uninstalled it)`
+        : `${who} disconnected ${account}`;
     case "github.install_requested":
       return `${who} asked an owner on GitHub to install ${appName}${text(details.githubLogin) ? ` (as ${text(details.githubLogin)})` : ""}`;
     case "installation.created":

@@ -15,7 +15,10 @@ export interface ActivityView extends PageModel {
 
 const number = (n: number) => n.toLocaleString("en-US");
 
-export function buildActivityView(activity: ActivityPage, options: { pagePath: string; settingsUrl: string; appName: string }): ActivityView {
+export function buildActivityView(
+  activity: ActivityPage,
+  options: { pagePath: string; settingsUrl: string; appName: string },
+): ActivityView {
   const { page, total, events } = activity;
   const link = (n: number) => `${options.pagePath}?page=${n}`;
   return {

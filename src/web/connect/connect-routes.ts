@@ -31,7 +31,9 @@ function snapshotOf(installation: UserInstallation): InstallationSnapshot {
   try {
     return readInstallationSnapshot({ installation });
   } catch (error) {
-    throw new GitHubUnavailableError(`GET /user/installations returned an installation we cannot read: ${(error as Error).message}`);
+    throw new GitHubUnavailableError(
+      `GET /user/installations returned an installation we cannot read: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -46,16 +48,25 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
     const organizationId = req.auth!.organizationId!;
     const connection = await findGitHubConnection(models, organizationId);
     if (connection.state === "connected" || connection.state === "suspended") {
-      addFlash(req, "info", `Your organization is already connected to ${connection.installation!.accountLogin} on GitHub.`);
+      addFlash(
+        req,
+        "info",
+        `Your organization is already connected to ${connection.installation!.accountLogin} on GitHub.`,
+      );
       return res.redirect(303, SETTINGS_PATH);
     }
     const state = issueState(req, states, { purpose: "install" });
     let target = urls.installUrl(state);
     if (connection.state === "deleted") {
       // Connecting again after a removal: offer the same account and every repo the app made (as many as a link holds).
-      target = (await buildReconnectLink(deps, { organizationId, accountId: connection.installation!.accountId, state })).url;
+      target = (
+        await buildReconnectLink(deps, { organizationId, accountId: connection.installation!.accountId, state })
+      ).url;
     }
-    req.log.info({ organizationId, reconnect: connection.state === "deleted" }, "connect started: sending the admin to GitHub");
+    req.log.info(
+      { organizationId, reconnect: connection.state === "deleted" },
+      "connect started: sending the admin to GitHub",
+    );
     res.redirect(303, target);
   });
 
@@ -132,7 +143,10 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
       uninstalled = await deps.appClient.uninstall(live.installationId);
     } catch (error) {
       if (error instanceof GitHubTimeoutError) {
-        req.log.warn({ organizationId, installationId: live.installationId, timeoutMs: error.timeoutMs }, `${error.message}; nothing changed`);
+        req.log.warn(
+          { organizationId, installationId: live.installationId, timeoutMs: error.timeoutMs },
+          `${error.message}; nothing changed`,
+        );
         return renderPage(res, "error", disconnectTimeoutPage(live.accountLogin, error.timeoutMs, appNameOf(res)), 504);
       }
       // The error handler logs it, in one line, from the cause.

@@ -1,5 +1,11 @@
 import type { Request } from "express";
-import { StateTokenError, type IssueOptions, type StateClaims, type StatePurpose, type StateTokens } from "../../connect/state-token.js";
+import {
+  StateTokenError,
+  type IssueOptions,
+  type StateClaims,
+  type StatePurpose,
+  type StateTokens,
+} from "../../connect/state-token.js";
 
 /**
  * The connect and OAuth states a browser was given are also kept in its sealed flow cookie
@@ -16,7 +22,11 @@ function nonces(req: Request): string[] {
 }
 
 /** Issues a state bound to the signed-in user and remembers it in this browser. */
-export function issueState(req: Request, states: StateTokens, options: Omit<IssueOptions, "organizationId" | "userId">): string {
+export function issueState(
+  req: Request,
+  states: StateTokens,
+  options: Omit<IssueOptions, "organizationId" | "userId">,
+): string {
   const auth = req.auth;
   if (!auth?.organizationId) throw new Error("issueState needs a signed-in user in an organization");
   const { token, claims } = states.issue({ ...options, organizationId: auth.organizationId, userId: auth.userId });
@@ -28,7 +38,12 @@ export function issueState(req: Request, states: StateTokens, options: Omit<Issu
  * Checks a state that came back from GitHub against the signed-in user and this browser, then
  * uses it up. Throws StateTokenError (a missing state is "forged": we always send one).
  */
-export async function consumeState(req: Request, states: StateTokens, token: unknown, purpose: StatePurpose): Promise<StateClaims> {
+export async function consumeState(
+  req: Request,
+  states: StateTokens,
+  token: unknown,
+  purpose: StatePurpose,
+): Promise<StateClaims> {
   const auth = req.auth;
   if (!auth?.organizationId) throw new Error("consumeState needs a signed-in user in an organization");
   if (typeof token !== "string" || token === "") throw new StateTokenError("forged");

@@ -65,7 +65,10 @@ export function githubSetupRoutes(deps: GitHubConnectDeps): Router {
   /** On to GitHub's OAuth step, with a state naming the installation for /github/callback. */
   function continueToOAuth(req: Request, res: Response, organizationId: string, installationId: number): void {
     const state = issueState(req, states, { purpose: "oauth", intent: "link", installationId });
-    req.log.info({ organizationId, installationId, setupAction: req.query.setup_action }, "setup: verifying the installer with GitHub OAuth");
+    req.log.info(
+      { organizationId, installationId, setupAction: req.query.setup_action },
+      "setup: verifying the installer with GitHub OAuth",
+    );
     res.redirect(303, urls.authorizeUrl(state));
   }
 

@@ -17,7 +17,18 @@ declare module "express-serve-static-core" {
 export const logServiceCall: RequestHandler = (req, res, next) => {
   res.on("finish", () => {
     const { serviceTokenIndex, organizationId, outcome, callDetails } = res.locals;
-    req.log.info({ serviceTokenIndex, organizationId, outcome, status: res.statusCode, method: req.method, route: req.route?.path, ...callDetails }, "internal API call");
+    req.log.info(
+      {
+        serviceTokenIndex,
+        organizationId,
+        outcome,
+        status: res.statusCode,
+        method: req.method,
+        route: req.route?.path,
+        ...callDetails,
+      },
+      "internal API call",
+    );
   });
   next();
 };

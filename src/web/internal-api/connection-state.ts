@@ -1,6 +1,10 @@
 import type { Models } from "../../models/index.js";
 import { findGitHubConnection } from "../../installations/organization-connection.js";
-import { GitHubNotConnectedError, InstallationDeletedError, InstallationSuspendedError } from "../../credentials/credential-errors.js";
+import {
+  GitHubNotConnectedError,
+  InstallationDeletedError,
+  InstallationSuspendedError,
+} from "../../credentials/credential-errors.js";
 import type { Credentials } from "../../credentials/credentials.js";
 
 export interface ConnectionStateView {
@@ -18,19 +22,31 @@ export interface ConnectionStateView {
     deletedAt: string | null;
   } | null;
   /** The organization's repos, ids kept through any disconnect; `reachable` only while connected. */
-  repos: Array<{ slug: string; name: string; fullName: string | null; githubRepoId: number | null; reachable: boolean }>;
+  repos: Array<{
+    slug: string;
+    name: string;
+    fullName: string | null;
+    githubRepoId: number | null;
+    reachable: boolean;
+  }>;
 }
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
 /** GET /api/internal/orgs/:organizationId/github: the connection and its repos, as plain JSON. */
-export async function connectionStateView(deps: { models: Models; credentials: Credentials }, organizationId: string): Promise<ConnectionStateView> {
+export async function connectionStateView(
+  deps: { models: Models; credentials: Credentials },
+  organizationId: string,
+): Promise<ConnectionStateView> {
   const { state, installation } = await findGitHubConnection(deps.models, organizationId);
   const credential = await deps.credentials.resolve(organizationId).then(
     (source) => source.kind,
     (error: unknown) => {
       // A refusal means no credential; anything else (the database) is the caller's 5xx.
-      const refused = error instanceof GitHubNotConnectedError || error instanceof InstallationSuspendedError || error instanceof InstallationDeletedError;
+      const refused =
+        error instanceof GitHubNotConnectedError ||
+        error instanceof InstallationSuspendedError ||
+        error instanceof InstallationDeletedError;
       if (refused) return "none" as const;
       throw error;
     },

@@ -37,15 +37,24 @@ export function sendApiError(res: Response, status: number, error: string, messa
 const BODY_PARSER: Record<string, ApiErrorBody> = {
   "entity.too.large": { status: 413, error: "body_too_large", message: "The request body is larger than 16 KB." },
   "entity.parse.failed": { status: 400, error: "invalid_json", message: "The request body is not valid JSON." },
-  "encoding.unsupported": { status: 415, error: "unsupported_media_type", message: "The request body's encoding is not supported: send plain or gzip JSON." },
-  "charset.unsupported": { status: 415, error: "unsupported_media_type", message: "The request body must be UTF-8 JSON." },
+  "encoding.unsupported": {
+    status: 415,
+    error: "unsupported_media_type",
+    message: "The request body's encoding is not supported: send plain or gzip JSON.",
+  },
+  "charset.unsupported": {
+    status: 415,
+    error: "unsupported_media_type",
+    message: "The request body must be UTF-8 JSON.",
+  },
 };
 
 /** The status and code a service sees for each domain error; null for the unexpected (500). */
 function describeApiError(error: unknown): ApiErrorBody | null {
   const message = (error as Error).message;
   if (error instanceof InternalApiError) return { status: error.status, error: error.code, message };
-  if (error instanceof InvalidTokenScopeError) return { status: 400, error: "invalid_scope", message: `Invalid scope: ${message}.` };
+  if (error instanceof InvalidTokenScopeError)
+    return { status: 400, error: "invalid_scope", message: `Invalid scope: ${message}.` };
   if (error instanceof GitHubNotConnectedError) return { status: 404, error: "not_connected", message };
   if (error instanceof InstallationSuspendedError) return { status: 409, error: "installation_suspended", message };
   if (error instanceof InstallationDeletedError) return { status: 410, error: "installation_deleted", message };
@@ -54,7 +63,11 @@ function describeApiError(error: unknown): ApiErrorBody | null {
   if (error instanceof LegacyTokenNotScopableError) return { status: 422, error: "legacy_token_not_scopable", message };
   if (error instanceof GitHubTokenUnavailableError) return { status: 502, error: "github_unavailable", message };
   if (isDatabaseUnavailable(error)) {
-    return { status: 503, error: "database_unavailable", message: "GitHub Connect cannot reach its database right now; try again shortly." };
+    return {
+      status: 503,
+      error: "database_unavailable",
+      message: "GitHub Connect cannot reach its database right now; try again shortly.",
+    };
   }
   const type = (error as { type?: unknown }).type;
   if (typeof type === "string" && BODY_PARSER[type]) return BODY_PARSER[type];
@@ -70,5 +83,6 @@ export const internalApiErrorHandler: ErrorRequestHandler = (error, req, res, _n
     return;
   }
   req.log.error({ err: error, path: req.path }, "internal API call failed");
-  if (!res.headersSent) sendApiError(res, 500, "internal_error", "Something went wrong in GitHub Connect; try again shortly.");
+  if (!res.headersSent)
+    sendApiError(res, 500, "internal_error", "Something went wrong in GitHub Connect; try again shortly.");
 };

@@ -24,7 +24,13 @@ const jsonScopeBody: RequestHandler = (req, res, next) => {
   // A POST with no body still says content-length: 0, which type-is counts as a body.
   if (req.get("content-length") === "0") return next();
   if (req.is("application/json") === false) {
-    next(new InternalApiError(415, "unsupported_media_type", "Send the scope as JSON (Content-Type: application/json), or no body at all."));
+    next(
+      new InternalApiError(
+        415,
+        "unsupported_media_type",
+        "Send the scope as JSON (Content-Type: application/json), or no body at all.",
+      ),
+    );
     return;
   }
   parseJson(req, res, next);
@@ -33,7 +39,11 @@ const jsonScopeBody: RequestHandler = (req, res, next) => {
 function organizationIdOf(req: Request): string {
   const id = req.params.organizationId;
   if (typeof id !== "string" || !ORGANIZATION_ID_PATTERN.test(id)) {
-    throw new InternalApiError(400, "invalid_organization_id", "The organization id must be a WorkOS organization id: 1 to 64 letters, digits, _ or -.");
+    throw new InternalApiError(
+      400,
+      "invalid_organization_id",
+      "The organization id must be a WorkOS organization id: 1 to 64 letters, digits, _ or -.",
+    );
   }
   return id;
 }
@@ -52,7 +62,12 @@ export function internalApiRoutes(deps: InternalApiDeps): Router {
   if (deps.tokens.length === 0) {
     api.use((req, res) => {
       req.log.warn({ path: req.path }, "internal API called but INTERNAL_API_TOKENS is not set");
-      sendApiError(res, 503, "internal_api_disabled", "The internal API is off on this deployment: its operator must set INTERNAL_API_TOKENS (comma-separated tokens of 32 or more characters) and restart it.");
+      sendApiError(
+        res,
+        503,
+        "internal_api_disabled",
+        "The internal API is off on this deployment: its operator must set INTERNAL_API_TOKENS (comma-separated tokens of 32 or more characters) and restart it.",
+      );
     });
   } else {
     api.use(requireServiceToken(deps.tokens), logServiceCall);
@@ -63,9 +78,22 @@ export function internalApiRoutes(deps: InternalApiDeps): Router {
       const scope = parseTokenScope(req.body);
       const issued = await deps.credentials.issueToken(organizationId, scope);
       res.locals.outcome = "issued";
-      res.locals.callDetails = { source: issued.source, installationId: issued.installationId, scoped: isScoped(scope) };
+      res.locals.callDetails = {
+        source: issued.source,
+        installationId: issued.installationId,
+        scoped: isScoped(scope),
+      };
       const { token, expiresAt, installationId, accountLogin, permissions, repositorySelection, source } = issued;
-      res.json({ token, expiresAt, installationId, accountLogin, permissions, repositorySelection, source, ...(issued.repositoryIds ? { repositoryIds: issued.repositoryIds } : {}) });
+      res.json({
+        token,
+        expiresAt,
+        installationId,
+        accountLogin,
+        permissions,
+        repositorySelection,
+        source,
+        ...(issued.repositoryIds ? { repositoryIds: issued.repositoryIds } : {}),
+      });
     });
 
     api.get("/orgs/:organizationId/github", async (req, res) => {
@@ -77,7 +105,15 @@ export function internalApiRoutes(deps: InternalApiDeps): Router {
       res.json(view);
     });
 
-    api.use((_req, _res, next) => next(new InternalApiError(404, "not_found", "No such internal API endpoint: POST /api/internal/orgs/{organizationId}/github-token and GET /api/internal/orgs/{organizationId}/github exist.")));
+    api.use((_req, _res, next) =>
+      next(
+        new InternalApiError(
+          404,
+          "not_found",
+          "No such internal API endpoint: POST /api/internal/orgs/{organizationId}/github-token and GET /api/internal/orgs/{organizationId}/github exist.",
+        ),
+      ),
+    );
   }
   api.use(internalApiErrorHandler);
 

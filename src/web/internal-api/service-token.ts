@@ -32,9 +32,21 @@ export function requireServiceToken(tokens: readonly string[]): RequestHandler {
     const presented = bearerToken(req.get("authorization"));
     const index = match(presented);
     if (index === undefined) {
-      req.log.warn({ path: req.path, outcome: "unauthorized", reason: presented === undefined ? "no bearer token" : "unknown token" }, "internal API call refused");
+      req.log.warn(
+        {
+          path: req.path,
+          outcome: "unauthorized",
+          reason: presented === undefined ? "no bearer token" : "unknown token",
+        },
+        "internal API call refused",
+      );
       res.set("www-authenticate", 'Bearer realm="github-connect-internal"');
-      sendApiError(res, 401, "unauthorized", "A service token is required: send Authorization: Bearer <one of this deployment's INTERNAL_API_TOKENS>.");
+      sendApiError(
+        res,
+        401,
+        "unauthorized",
+        "A service token is required: send Authorization: Bearer <one of this deployment's INTERNAL_API_TOKENS>.",
+      );
       return;
     }
     res.locals.serviceTokenIndex = index;

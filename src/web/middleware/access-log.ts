@@ -63,6 +63,9 @@ export function accessLog(deps: AccessLogDeps): HttpLogger<Request, Response> {
       ...(typeof res.locals?.refusedBecause === "string" ? { reason: res.locals.refusedBecause } : {}),
     }),
     // The error handler has already logged the error with its stack under the same requestId.
-    customErrorObject: (_req, _res, _error, line: { res: unknown; responseTime: number }) => ({ res: line.res, responseTime: line.responseTime }),
+    customErrorObject: (_req, _res, _error, line: { res: unknown; responseTime: number }) => ({
+      res: line.res,
+      responseTime: line.responseTime,
+    }),
   });
 }

@@ -15,13 +15,26 @@ function describe(raw: unknown, appName: string): { status: number; title: strin
   const error = connectErrorPage(raw, appName) ?? raw;
   if (error instanceof HttpError) return { status: error.status, title: error.title, message: error.message };
   if (isDatabaseUnavailable(error)) {
-    return { status: 503, title: "Temporarily unavailable", message: `${appName} cannot reach its database right now. Nothing was changed; try again in a minute.` };
+    return {
+      status: 503,
+      title: "Temporarily unavailable",
+      message: `${appName} cannot reach its database right now. Nothing was changed; try again in a minute.`,
+    };
   }
-  const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+  const status =
+    (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) {
-    return { status, title: "Request not understood", message: "The request could not be read. Go back and try again." };
+    return {
+      status,
+      title: "Request not understood",
+      message: "The request could not be read. Go back and try again.",
+    };
   }
-  return { status: 500, title: "Something went wrong", message: "Something went wrong on our side. Try again in a minute." };
+  return {
+    status: 500,
+    title: "Something went wrong",
+    message: "Something went wrong on our side. Try again in a minute.",
+  };
 }
 
 /**
@@ -30,8 +43,10 @@ function describe(raw: unknown, appName: string): { status: number; title: strin
  */
 function logFailure(log: Logger, error: unknown, path: string): void {
   const github = gitHubFailure(error);
-  if (github) log.error({ path, github: { status: github.status, request: github.request } }, describeGitHubFailure(github));
-  else if (error instanceof GitHubUnavailableError) log.error({ path }, `GitHub did not answer as expected: ${error.message}`);
+  if (github)
+    log.error({ path, github: { status: github.status, request: github.request } }, describeGitHubFailure(github));
+  else if (error instanceof GitHubUnavailableError)
+    log.error({ path }, `GitHub did not answer as expected: ${error.message}`);
   else log.error({ err: error, path }, "request failed");
 }
 
@@ -49,7 +64,9 @@ export function createErrorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     // The way back a person can use: their settings page once signed in, else the start.
-    const back = req.auth?.organizationId ? { href: "/workspace/settings/repos", label: "Back to Settings" } : { href: "/", label: "Back to the start" };
+    const back = req.auth?.organizationId
+      ? { href: "/workspace/settings/repos", label: "Back to Settings" }
+      : { href: "/", label: "Back to the start" };
     renderPage(res, "error", { title, message, status, back }, status);
   };
 }

@@ -48,9 +48,17 @@ export function outcomeFlash({ urls, appName }: MessageContext, outcome: RepoOut
   const links = repoLink(urls, repo.fullName);
   switch (outcome.kind) {
     case "created":
-      return { kind: "success", message: `Created the project ${repo.name}: a new private repository on GitHub.`, links };
+      return {
+        kind: "success",
+        message: `Created the project ${repo.name}: a new private repository on GitHub.`,
+        links,
+      };
     case "adopted":
-      return { kind: "success", message: `${repo.name} already existed on GitHub and ${appName} can reach it: it is now a project.`, links };
+      return {
+        kind: "success",
+        message: `${repo.name} already existed on GitHub and ${appName} can reach it: it is now a project.`,
+        links,
+      };
     case "existing":
       return { kind: "info", message: `${repo.name} is already a project. Nothing was created.`, links };
   }
@@ -59,7 +67,10 @@ export function outcomeFlash({ urls, appName }: MessageContext, outcome: RepoOut
 /** The flash for a refusal of the repos service or a connection error; null for anything else (the error page's business). */
 export function refusalFlash({ urls, appName }: MessageContext, error: unknown): FlashMessage | null {
   if (error instanceof GitHubNotConnectedError) {
-    return { kind: "error", message: `GitHub is not connected. Connect GitHub first: projects are created in the GitHub account your organization connects. ${NOTHING}` };
+    return {
+      kind: "error",
+      message: `GitHub is not connected. Connect GitHub first: projects are created in the GitHub account your organization connects. ${NOTHING}`,
+    };
   }
   if (error instanceof InstallationSuspendedError) {
     return {
@@ -68,14 +79,23 @@ export function refusalFlash({ urls, appName }: MessageContext, error: unknown):
     };
   }
   if (error instanceof InstallationDeletedError) {
-    return { kind: "error", message: `${appName} was uninstalled from ${error.accountLogin}. Reconnect GitHub to create projects. ${NOTHING}` };
+    return {
+      kind: "error",
+      message: `${appName} was uninstalled from ${error.accountLogin}. Reconnect GitHub to create projects. ${NOTHING}`,
+    };
   }
   if (error instanceof GitHubTokenUnavailableError) {
-    return { kind: "error", message: `GitHub did not let ${appName} act on your account just now. ${NOTHING} Try again in a minute.` };
+    return {
+      kind: "error",
+      message: `GitHub did not let ${appName} act on your account just now. ${NOTHING} Try again in a minute.`,
+    };
   }
   if (error instanceof InvalidRepoNameError) {
     if (error.problem.rule === "empty") return { kind: "error", message: "Enter a name for the project." };
-    return { kind: "error", message: `${quoted(error.repoName)} cannot be a GitHub repository name: ${error.problem.text}. ${NOTHING}` };
+    return {
+      kind: "error",
+      message: `${quoted(error.repoName)} cannot be a GitHub repository name: ${error.problem.text}. ${NOTHING}`,
+    };
   }
   if (error instanceof PersonalAccountError) {
     const { accountLogin } = error.installation;
@@ -114,7 +134,10 @@ export function refusalFlash({ urls, appName }: MessageContext, error: unknown):
     };
   }
   if (error instanceof RepoGitHubError) {
-    return { kind: "error", message: `GitHub did not create ${error.repoName}${error.status ? ` (HTTP ${error.status})` : ""}. ${notCreated(error)} Try again in a minute.` };
+    return {
+      kind: "error",
+      message: `GitHub did not create ${error.repoName}${error.status ? ` (HTTP ${error.status})` : ""}. ${notCreated(error)} Try again in a minute.`,
+    };
   }
   return null;
 }
@@ -132,7 +155,10 @@ export function defaultsFlashes(context: MessageContext, result: DefaultReposRes
   const created = made.filter((o) => o.kind === "created").map((o) => o.repo.name);
   const adopted = made.filter((o) => o.kind === "adopted").map((o) => o.repo.name);
   if (made.length > 0) {
-    const parts = [created.length > 0 ? `created ${list(created)}` : null, adopted.length > 0 ? `adopted ${list(adopted)} (already on GitHub)` : null];
+    const parts = [
+      created.length > 0 ? `created ${list(created)}` : null,
+      adopted.length > 0 ? `adopted ${list(adopted)} (already on GitHub)` : null,
+    ];
     flashes.push({
       kind: "success",
       message: `Default repositories: ${parts.filter(Boolean).join("; ")}.`,
@@ -141,12 +167,18 @@ export function defaultsFlashes(context: MessageContext, result: DefaultReposRes
   }
   if (existing.length > 0) {
     const all = made.length === 0 && result.refused.length === 0 && !result.stoppedBy;
-    flashes.push({ kind: "info", message: all ? `Every default repository is already a project (${list(existing)}). Nothing was created.` : `Already projects: ${list(existing)}.` });
+    flashes.push({
+      kind: "info",
+      message: all
+        ? `Every default repository is already a project (${list(existing)}). Nothing was created.`
+        : `Already projects: ${list(existing)}.`,
+    });
   }
   for (const refusal of [...result.refused, ...(result.stoppedBy ? [result.stoppedBy] : [])]) {
     const flash = refusalFlash(context, refusal);
     if (flash) flashes.push(flash);
   }
-  if (result.notAttempted.length > 0) flashes.push({ kind: "info", message: `Not tried: ${list(result.notAttempted)}.` });
+  if (result.notAttempted.length > 0)
+    flashes.push({ kind: "info", message: `Not tried: ${list(result.notAttempted)}.` });
   return flashes;
 }

@@ -30,7 +30,11 @@ export function projectsRoutes(deps: ProjectsRouteDeps): Router {
   const adminOnly = requireAdminTo("create projects");
 
   /** Runs `action`, turning the repos service's refusals into a flash; other errors go on to the error handler. */
-  async function flashRefusals(req: Request, res: Response, action: (context: MessageContext) => Promise<FlashMessage[]>): Promise<void> {
+  async function flashRefusals(
+    req: Request,
+    res: Response,
+    action: (context: MessageContext) => Promise<FlashMessage[]>,
+  ): Promise<void> {
     const context: MessageContext = { urls: deps.urls, appName: appNameOf(res) };
     try {
       for (const message of await action(context)) flash(req, message);
@@ -45,7 +49,16 @@ export function projectsRoutes(deps: ProjectsRouteDeps): Router {
     const { organizationId, userId } = req.auth!;
     const body = req.body as Record<string, unknown> | undefined;
     const name = typeof body?.name === "string" ? body.name : "";
-    await flashRefusals(req, res, async (context) => [outcomeFlash(context, await deps.repos.create(organizationId!, name, { actor: `user:${userId}`, actorName: req.auth!.email, log: req.log }))]);
+    await flashRefusals(req, res, async (context) => [
+      outcomeFlash(
+        context,
+        await deps.repos.create(organizationId!, name, {
+          actor: `user:${userId}`,
+          actorName: req.auth!.email,
+          log: req.log,
+        }),
+      ),
+    ]);
     res.redirect(303, SETTINGS_PATH);
   });
 
@@ -55,7 +68,16 @@ export function projectsRoutes(deps: ProjectsRouteDeps): Router {
       addFlash(req, "info", "This deployment has no default repositories. Nothing was created.");
       return res.redirect(303, SETTINGS_PATH);
     }
-    await flashRefusals(req, res, async (context) => defaultsFlashes(context, await deps.repos.provisionDefaults(organizationId!, { actor: `user:${userId}`, actorName: req.auth!.email, log: req.log })));
+    await flashRefusals(req, res, async (context) =>
+      defaultsFlashes(
+        context,
+        await deps.repos.provisionDefaults(organizationId!, {
+          actor: `user:${userId}`,
+          actorName: req.auth!.email,
+          log: req.log,
+        }),
+      ),
+    );
     res.redirect(303, SETTINGS_PATH);
   });
 

@@ -53,9 +53,12 @@ type RepoAccess = Pick<ProjectItemView, "accessLabel" | "accessClass" | "accessH
 /** What a project's Access column says: the truth for the connection's state, not only the stored flag. */
 function accessOf(repo: RepoPage["repos"][number], input: SettingsInput): RepoAccess {
   const state = input.connection.state;
-  if (repo.githubRepoId == null) return { accessLabel: "Not created yet", accessClass: "status-muted", accessHint: null };
-  if (state === "suspended") return { accessLabel: "Paused while suspended", accessClass: "status-warn", accessHint: null };
-  if (state !== "connected") return { accessLabel: "Paused until GitHub is reconnected", accessClass: "status-muted", accessHint: null };
+  if (repo.githubRepoId == null)
+    return { accessLabel: "Not created yet", accessClass: "status-muted", accessHint: null };
+  if (state === "suspended")
+    return { accessLabel: "Paused while suspended", accessClass: "status-warn", accessHint: null };
+  if (state !== "connected")
+    return { accessLabel: "Paused until GitHub is reconnected", accessClass: "status-muted", accessHint: null };
   if (repo.accessible) return { accessLabel: "Reachable", accessClass: "status-ok", accessHint: null };
   const login = input.connection.installation?.accountLogin ?? "the account";
   return {
@@ -78,7 +81,9 @@ function emptyText(input: SettingsInput): string {
       : "Your organization's admins connect GitHub; projects appear here once they do.";
   }
   if (state === "deleted") return "No projects yet. Reconnect GitHub to create projects.";
-  return input.pendingRequest ? "Projects can be created once an owner approves the installation on GitHub." : "Connect GitHub to create projects.";
+  return input.pendingRequest
+    ? "Projects can be created once an owner approves the installation on GitHub."
+    : "Connect GitHub to create projects.";
 }
 
 export function projectsView(input: SettingsInput): ProjectsView {

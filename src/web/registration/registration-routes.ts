@@ -23,7 +23,11 @@ export interface AppRegistrationDeps {
 }
 
 const notAccepted = () =>
-  new HttpError(502, "Registration not finished", "GitHub did not accept the registration code (it is single-use and expires after an hour). Start again from the setup page.");
+  new HttpError(
+    502,
+    "Registration not finished",
+    "GitHub did not accept the registration code (it is single-use and expires after an hour). Start again from the setup page.",
+  );
 
 /**
  * Trades GitHub's single-use code for the new App and its credentials, through Probot's Octokit
@@ -101,7 +105,8 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
   router.get("/", (_req, res) => res.redirect("/probot"));
   // A bookmark or an old link to an App page: the page that comes first, not a 404.
   router.use((req, res, next) => {
-    if ((req.method === "GET" || req.method === "HEAD") && APP_PAGES.test(req.path)) return res.redirect(`/probot?${NEEDS_APP_QUERY}`);
+    if ((req.method === "GET" || req.method === "HEAD") && APP_PAGES.test(req.path))
+      return res.redirect(`/probot?${NEEDS_APP_QUERY}`);
     next();
   });
 
@@ -111,7 +116,8 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
     const webhook = await manifestWebhook(manifest.hook_attributes.url);
     manifest.hook_attributes.url = webhook.url;
     if (webhook.kind === "proxy") {
-      if (webhook.created) req.log.info({ channel: webhook.url }, `webhooks will come through the smee channel ${webhook.url}`);
+      if (webhook.created)
+        req.log.info({ channel: webhook.url }, `webhooks will come through the smee channel ${webhook.url}`);
       setCookie(res, SETUP_PROXY_COOKIE, webhook.url, secure, SETUP_STATE_MAX_AGE_SECONDS);
     } else {
       clearCookie(res, SETUP_PROXY_COOKIE, secure);
@@ -134,7 +140,11 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
   router.get("/probot/setup", async (req, res) => {
     const code = typeof req.query.code === "string" ? req.query.code : "";
     if (!/^[A-Za-z0-9_-]{1,100}$/.test(code)) {
-      throw new HttpError(400, "Registration not finished", "GitHub did not send a registration code. Start again from the setup page.");
+      throw new HttpError(
+        400,
+        "Registration not finished",
+        "GitHub did not send a registration code. Start again from the setup page.",
+      );
     }
     // Without this, a link fired from any site would write someone else's App into .env.
     const expected = readCookie(req, SETUP_STATE_COOKIE);
@@ -142,7 +152,10 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
     clearCookie(res, SETUP_STATE_COOKIE, secure);
     clearCookie(res, SETUP_PROXY_COOKIE, secure);
     if (!sameSecret(expected, req.query.state)) {
-      req.log.warn({ hasCookie: expected !== undefined }, "registration refused: state does not match this browser's setup page");
+      req.log.warn(
+        { hasCookie: expected !== undefined },
+        "registration refused: state does not match this browser's setup page",
+      );
       throw new HttpError(
         403,
         "Registration not finished",
@@ -159,7 +172,10 @@ export function appRegistrationRoutes(deps: AppRegistrationDeps): Router {
       GITHUB_CLIENT_SECRET: app.client_secret,
       ...(proxyUrl ? { WEBHOOK_PROXY_URL: proxyUrl } : {}),
     });
-    req.log.info({ appId: app.id, slug: app.slug, webhookProxyUrl: proxyUrl }, "GitHub App registered; credentials written to .env");
+    req.log.info(
+      { appId: app.id, slug: app.slug, webhookProxyUrl: proxyUrl },
+      "GitHub App registered; credentials written to .env",
+    );
     renderPage(res, "app-registered", {
       title: "GitHub App registered",
       appSlug: app.slug,

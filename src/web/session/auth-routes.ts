@@ -51,7 +51,8 @@ interface DevForm {
 
 function devFormErrors(form: DevForm): string[] {
   const errors: string[] = [];
-  if (!/^[^\s@]+@[^\s@]+$/.test(form.email) || form.email.length > 254) errors.push("Enter an email address, such as admin@example.com.");
+  if (!/^[^\s@]+@[^\s@]+$/.test(form.email) || form.email.length > 254)
+    errors.push("Enter an email address, such as admin@example.com.");
   if (form.organizationId && !/^[A-Za-z0-9_-]{1,64}$/.test(form.organizationId)) {
     errors.push("The organization id can only have letters, digits, dashes and underscores (for example org_dev).");
   }
@@ -103,7 +104,15 @@ export function authRoutes(deps: AuthRouteDeps): Router {
 
     router.get("/auth/login", (req, res) => {
       rememberReturnTo(req);
-      renderDevSignIn(res, { email: req.auth?.email ?? "", organizationId: req.auth?.organizationId ?? "org_dev", role: req.auth?.role ?? "admin" }, []);
+      renderDevSignIn(
+        res,
+        {
+          email: req.auth?.email ?? "",
+          organizationId: req.auth?.organizationId ?? "org_dev",
+          role: req.auth?.role ?? "admin",
+        },
+        [],
+      );
     });
 
     router.post("/auth/dev-login", csrfProtection, (req, res) => {
@@ -138,7 +147,10 @@ export function authRoutes(deps: AuthRouteDeps): Router {
       throw new SignInError(400, "WorkOS did not sign you in. Start again from the sign-in page.");
     }
     if (!sameSecret(expected, req.query.state)) {
-      throw new SignInError(400, "This sign-in was not started from this browser, or was already used. Start again from the sign-in page.");
+      throw new SignInError(
+        400,
+        "This sign-in was not started from this browser, or was already used. Start again from the sign-in page.",
+      );
     }
     const code = req.query.code;
     if (typeof code !== "string" || code.length === 0 || code.length > 512) {
@@ -160,12 +172,16 @@ export function authRoutes(deps: AuthRouteDeps): Router {
       const status = (error as { status?: unknown }).status;
       if (typeof status === "number" && status >= 400 && status < 500) {
         req.log.info({ status, error: (error as { error?: unknown }).error }, "WorkOS refused the sign-in code");
-        throw new SignInError(400, "WorkOS did not accept this sign-in (its code is single-use and expires after ten minutes). Start again from the sign-in page.");
+        throw new SignInError(
+          400,
+          "WorkOS did not accept this sign-in (its code is single-use and expires after ten minutes). Start again from the sign-in page.",
+        );
       }
       req.log.error({ err: error }, "WorkOS sign-in failed");
       throw new SignInError(502, "The sign-in service did not answer. Try again in a minute.");
     }
-    if (!sealedSession) throw new SignInError(502, "The sign-in service did not return a session. Try again in a minute.");
+    if (!sealedSession)
+      throw new SignInError(502, "The sign-in service did not return a session. Try again in a minute.");
     setWorkOSSessionCookie(res, sealedSession, secure);
     req.log.info("signed in");
     finishSignIn(req, res, email);

@@ -36,5 +36,11 @@ export function loadDevSession(req: Request, res: Response, sealer: Sealer, secu
     clearCookie(res, SESSION_COOKIE, secure);
     return null;
   }
-  return { userId: auth.userId, email: auth.email, name: auth.name ?? null, organizationId: auth.organizationId ?? null, role: toRole(auth.role) };
+  return {
+    userId: auth.userId,
+    email: auth.email,
+    name: auth.name ?? null,
+    organizationId: auth.organizationId ?? null,
+    role: toRole(auth.role),
+  };
 }

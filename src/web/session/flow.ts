@@ -15,7 +15,11 @@ function linksOf(raw: unknown): FlashLink[] {
   if (!Array.isArray(raw)) return [];
   return raw.filter(
     (link): link is FlashLink =>
-      typeof link === "object" && link !== null && typeof link.text === "string" && typeof link.href === "string" && /^https?:\/\//.test(link.href),
+      typeof link === "object" &&
+      link !== null &&
+      typeof link.text === "string" &&
+      typeof link.href === "string" &&
+      /^https?:\/\//.test(link.href),
   );
 }
 
@@ -49,5 +53,10 @@ export function addFlash(req: Request, kind: FlashMessage["kind"], message: stri
 export function takeFlash(req: Request): FlashView[] {
   const messages = Array.isArray(req.flow.flash) ? req.flow.flash : [];
   delete req.flow.flash;
-  return messages.map((m) => ({ kind: m.kind, message: m.message, ariaRole: m.kind === "error" ? "alert" : "status", links: linksOf(m.links) }));
+  return messages.map((m) => ({
+    kind: m.kind,
+    message: m.message,
+    ariaRole: m.kind === "error" ? "alert" : "status",
+    links: linksOf(m.links),
+  }));
 }

@@ -57,4 +57,3 @@ export function requireAdminTo(action: string): RequestHandler {
     next();
   };
 }
-

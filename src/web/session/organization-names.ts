@@ -17,7 +17,11 @@ const MAX_ORGANIZATIONS = 1_000;
 export const noOrganizationNames: OrganizationNames = { nameOf: async () => null };
 
 /** Names from WorkOS (`GET /organizations/{id}`), cached per organization. */
-export function createWorkOSOrganizationNames(deps: { workos: WorkOS; now: () => Date; log: Logger }): OrganizationNames {
+export function createWorkOSOrganizationNames(deps: {
+  workos: WorkOS;
+  now: () => Date;
+  log: Logger;
+}): OrganizationNames {
   const lookup = createCachedLookup<string | null>({
     now: deps.now,
     ttlMs: NAME_TTL_MS,

@@ -49,11 +49,21 @@ function exposeToViews(req: Request, res: Response, devSignIn: boolean): void {
   const auth = req.auth;
   res.locals.devSignIn = devSignIn;
   res.locals.currentUser = auth
-    ? ({ email: auth.email, name: auth.name, organizationId: auth.organizationId, role: auth.role, roleLabel: auth.role === "admin" ? "Admin" : "Member" } satisfies CurrentUserView)
+    ? ({
+        email: auth.email,
+        name: auth.name,
+        organizationId: auth.organizationId,
+        role: auth.role,
+        roleLabel: auth.role === "admin" ? "Admin" : "Member",
+      } satisfies CurrentUserView)
     : null;
   // Getters: the CSRF secret is only created, and the flash only consumed, when a page is rendered.
   let flash: FlashView[] | undefined;
-  Object.defineProperty(res.locals, "flash", { enumerable: true, configurable: true, get: () => (flash ??= takeFlash(req)) });
+  Object.defineProperty(res.locals, "flash", {
+    enumerable: true,
+    configurable: true,
+    get: () => (flash ??= takeFlash(req)),
+  });
   Object.defineProperty(res.locals, "csrfToken", { enumerable: true, configurable: true, get: () => csrfToken(req) });
 }
 
@@ -72,7 +82,11 @@ export function sessionMiddleware(deps: SessionDeps): RequestHandler {
     attachFlow(req, res, sealers.flow, secure);
     req.auth = null;
     if (signIn.mode === "workos") {
-      const loaded = await loadWorkOSSession(req, res, { workos: signIn.workos, cookiePassword: authConfig.cookiePassword, secure });
+      const loaded = await loadWorkOSSession(req, res, {
+        workos: signIn.workos,
+        cookiePassword: authConfig.cookiePassword,
+        secure,
+      });
       if (loaded) {
         req.auth = loaded.auth;
         sessionIds.set(req, loaded.sessionId);

@@ -15,6 +15,7 @@ export function createSignInStrategy(config: AppConfig, workos?: WorkOS): SignIn
   return {
     mode: "workos",
     clientId: settings.clientId,
-    workos: workos ?? new WorkOS(settings.apiKey, { clientId: settings.clientId, apiHostname: new URL(WORKOS_API_URL).host }),
+    workos:
+      workos ?? new WorkOS(settings.apiKey, { clientId: settings.clientId, apiHostname: new URL(WORKOS_API_URL).host }),
   };
 }

@@ -28,7 +28,13 @@ function toAuth(claims: SessionClaims): LoadedWorkOSSession {
   const name = user.name ?? ([user.firstName, user.lastName].filter(Boolean).join(" ") || null);
   return {
     sessionId: claims.sessionId,
-    auth: { userId: user.id, email: user.email, name, organizationId: claims.organizationId ?? null, role: toRole(claims.role) },
+    auth: {
+      userId: user.id,
+      email: user.email,
+      name,
+      organizationId: claims.organizationId ?? null,
+      role: toRole(claims.role),
+    },
   };
 }
 
@@ -43,7 +49,11 @@ export function setWorkOSSessionCookie(res: Response, sealedSession: string, sec
  * and the cookie is re-sealed. A cookie that cannot be opened, or a refresh WorkOS refuses, ends
  * the session. A WorkOS outage does not: the request is treated as signed out, the cookie kept.
  */
-export async function loadWorkOSSession(req: Request, res: Response, options: WorkOSSessionOptions): Promise<LoadedWorkOSSession | null> {
+export async function loadWorkOSSession(
+  req: Request,
+  res: Response,
+  options: WorkOSSessionOptions,
+): Promise<LoadedWorkOSSession | null> {
   const sessionData = readCookie(req, SESSION_COOKIE);
   if (!sessionData) return null;
   const end = (reason: string) => {
@@ -52,7 +62,10 @@ export async function loadWorkOSSession(req: Request, res: Response, options: Wo
     return null;
   };
   try {
-    const session = options.workos.userManagement.loadSealedSession({ sessionData, cookiePassword: options.cookiePassword });
+    const session = options.workos.userManagement.loadSealedSession({
+      sessionData,
+      cookiePassword: options.cookiePassword,
+    });
     const result = await session.authenticate();
     if (result.authenticated) return toAuth(result);
     if (result.reason !== "invalid_jwt") return end(result.reason);
@@ -69,7 +82,10 @@ export async function loadWorkOSSession(req: Request, res: Response, options: Wo
     }
     return end(refreshed.authenticated ? "refresh returned no session" : refreshed.reason);
   } catch (error) {
-    req.log.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, "session could not be read; treated as signed out");
+    req.log.warn(
+      { err: error instanceof Error ? { name: error.name, message: error.message } : String(error) },
+      "session could not be read; treated as signed out",
+    );
     return null;
   }
 }

@@ -40,7 +40,8 @@ function usageText(description: PlanDescription): string {
 
 function freeReason(description: PlanDescription): PlanView["freeReason"] {
   if (description.source === "none") return "No GitHub Marketplace purchase: the free plan applies.";
-  if (description.source === "ended") return `The GitHub Marketplace plan ended on ${dateView(description.endedOn)!.text}: the free plan applies.`;
+  if (description.source === "ended")
+    return `The GitHub Marketplace plan ended on ${dateView(description.endedOn)!.text}: the free plan applies.`;
   return null;
 }
 
@@ -58,7 +59,10 @@ export function buildPlanView(description: PlanDescription, input: PlanViewInput
     endsOn: dateView(description.endsOn),
     freeReason: freeReason(description),
     limitNotice: atLimit
-      ? { text: repoLimitReason(description), className: description.usage.repos > (maxRepos ?? Infinity) ? "notice notice-warn" : "notice" }
+      ? {
+          text: repoLimitReason(description),
+          className: description.usage.repos > (maxRepos ?? Infinity) ? "notice notice-warn" : "notice",
+        }
       : null,
     changePlanUrl: input.canManage ? input.listingUrl : null,
   };

@@ -19,10 +19,19 @@ function names(repos: RepoDoc[]): string {
  * reaches, updates them, and says which are reachable again and which are not in a flash. A
  * failure to ask is said too; the link itself stands.
  */
-export async function reportRepoAccess(req: Request, deps: GitHubConnectDeps, organizationId: string, installationId: number): Promise<void> {
+export async function reportRepoAccess(
+  req: Request,
+  deps: GitHubConnectDeps,
+  organizationId: string,
+  installationId: number,
+): Promise<void> {
   try {
     const result = await refreshRepoAccess(
-      { models: deps.models, listInstallationRepositoryIds: (id) => deps.appClient.listInstallationRepositoryIds(id), log: req.log },
+      {
+        models: deps.models,
+        listInstallationRepositoryIds: (id) => deps.appClient.listInstallationRepositoryIds(id),
+        log: req.log,
+      },
       organizationId,
       installationId,
     );
@@ -38,10 +47,17 @@ export async function reportRepoAccess(req: Request, deps: GitHubConnectDeps, or
   } catch (error) {
     const github = gitHubFailure(error);
     if (github) {
-      req.log.warn({ installationId, github: { status: github.status, request: github.request } }, `could not list the installation's repositories: ${describeGitHubFailure(github)}`);
+      req.log.warn(
+        { installationId, github: { status: github.status, request: github.request } },
+        `could not list the installation's repositories: ${describeGitHubFailure(github)}`,
+      );
     } else {
       req.log.warn({ err: error, installationId }, "could not list the installation's repositories");
     }
-    addFlash(req, "error", `${appNameOf(req.res!)} could not check which projects it can reach; the list below shows what it last knew. Reload this page in a minute.`);
+    addFlash(
+      req,
+      "error",
+      `${appNameOf(req.res!)} could not check which projects it can reach; the list below shows what it last knew. Reload this page in a minute.`,
+    );
   }
 }

@@ -62,7 +62,11 @@ export function settingsRoutes(deps: GitHubConnectDeps): Router {
   router.get(ACTIVITY_PATH, requireOrganization, async (req, res) => {
     const activity = await findActivityPage(deps.models, req.auth!.organizationId!, requestedPage(req.query.page));
     res.set("cache-control", "no-store");
-    renderPage(res, "settings-activity", buildActivityView(activity, { pagePath: ACTIVITY_PATH, settingsUrl: SETTINGS_PATH, appName: appNameOf(res) }));
+    renderPage(
+      res,
+      "settings-activity",
+      buildActivityView(activity, { pagePath: ACTIVITY_PATH, settingsUrl: SETTINGS_PATH, appName: appNameOf(res) }),
+    );
   });
   return router;
 }

@@ -49,7 +49,13 @@ export type ConnectionView =
     }
   | { state: "disconnected"; stateLabel: "Not connected"; connectUrl: string }
   /** An admin asked an owner on GitHub to install the App (setup_action=request): one state, waiting. */
-  | { state: "pending"; stateLabel: "Waiting for approval"; githubLogin: string; requestedOn: DateView; connectUrl: string };
+  | {
+      state: "pending";
+      stateLabel: "Waiting for approval";
+      githubLogin: string;
+      requestedOn: DateView;
+      connectUrl: string;
+    };
 
 export interface ReconnectNote {
   text: string;
@@ -58,7 +64,6 @@ export interface ReconnectNote {
   /** "and 9,980 more: …", or null when every one is named. */
   moreText: string | null;
 }
-
 
 export function dateView(date: Date | null | undefined): DateView | null {
   if (!date) return null;
@@ -109,7 +114,11 @@ export function avatarUrl(accountId: number): string {
 export function manageUrlOf(input: SettingsInput): string | null {
   const installation = input.connection.installation;
   if (!installation) return null;
-  return input.urls.manageUrl({ installationId: installation.installationId, accountLogin: installation.accountLogin, accountType: installation.accountType });
+  return input.urls.manageUrl({
+    installationId: installation.installationId,
+    accountLogin: installation.accountLogin,
+    accountType: installation.accountType,
+  });
 }
 
 function connectionView(input: SettingsInput): ConnectionView {
@@ -118,7 +127,13 @@ function connectionView(input: SettingsInput): ConnectionView {
   if (connection.state === "disconnected" || !installation) {
     const request = input.pendingRequest;
     if (request) {
-      return { state: "pending", stateLabel: "Waiting for approval", githubLogin: request.githubLogin, requestedOn: dateView(request.requestedAt)!, connectUrl: "/github/connect" };
+      return {
+        state: "pending",
+        stateLabel: "Waiting for approval",
+        githubLogin: request.githubLogin,
+        requestedOn: dateView(request.requestedAt)!,
+        connectUrl: "/github/connect",
+      };
     }
     return { state: "disconnected", stateLabel: "Not connected", connectUrl: "/github/connect" };
   }
@@ -138,7 +153,12 @@ function connectionView(input: SettingsInput): ConnectionView {
     reconnectUrl: reconnect?.url ?? null,
     preselectedText: preselected === 0 ? null : `your ${plural(preselected, "repository", "repositories")}`,
     reconnectNote: reconnect ? reconnectNote(input.toTick, installation.accountLogin) : null,
-    statusClass: connection.state === "connected" ? "status-ok" : connection.state === "suspended" ? "status-warn" : "status-muted",
+    statusClass:
+      connection.state === "connected"
+        ? "status-ok"
+        : connection.state === "suspended"
+          ? "status-warn"
+          : "status-muted",
   };
 }
 
@@ -148,6 +168,11 @@ export function buildSettingsViewModel(input: SettingsInput): SettingsViewModel 
     canManage: input.canManage,
     connection: connectionView(input),
     projects: projectsView(input),
-    projectForm: projectFormView({ canManage: input.canManage, connection: input.connection, defaultRepoNames: input.defaultRepoNames ?? [], appName: input.appName }),
+    projectForm: projectFormView({
+      canManage: input.canManage,
+      connection: input.connection,
+      defaultRepoNames: input.defaultRepoNames ?? [],
+      appName: input.appName,
+    }),
   };
 }

@@ -31,8 +31,13 @@ type OperationResponses = Record<string, ResponseDoc>;
 
 const require = createRequire(import.meta.url);
 const packageDir = path.dirname(require.resolve("@octokit/openapi/package.json"));
-const packageVersion = (JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8")) as { version: string }).version;
-const cacheDir = path.join(process.env.GITHUB_CONNECT_CACHE || projectPaths.cache, "openapi-responses", `${packageVersion}`);
+const packageVersion = (JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8")) as { version: string })
+  .version;
+const cacheDir = path.join(
+  process.env.GITHUB_CONNECT_CACHE || projectPaths.cache,
+  "openapi-responses",
+  `${packageVersion}`,
+);
 
 /** The description a base URL is answered by: api.github.com, else (an Enterprise Server's /api/v3) GHES. */
 export function descriptionFor(baseUrl: string): ApiDescription {
@@ -40,7 +45,18 @@ export function descriptionFor(baseUrl: string): ApiDescription {
 }
 
 interface Description {
-  paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: object; examples?: Record<string, { value?: unknown }> }> }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        responses?: Record<
+          string,
+          { content?: Record<string, { schema?: object; examples?: Record<string, { value?: unknown }> }> }
+        >;
+      }
+    >
+  >;
 }
 
 const descriptions = new Map<ApiDescription, Description>();
@@ -48,7 +64,9 @@ const descriptions = new Map<ApiDescription, Description>();
 function loadDescription(name: ApiDescription): Description {
   let description = descriptions.get(name);
   if (!description) {
-    description = JSON.parse(readFileSync(path.join(packageDir, "generated", `${name}.deref.json`), "utf8")) as Description;
+    description = JSON.parse(
+      readFileSync(path.join(packageDir, "generated", `${name}.deref.json`), "utf8"),
+    ) as Description;
     descriptions.set(name, description);
   }
   return description;
@@ -67,7 +85,9 @@ function extractResponses(name: ApiDescription, operation: string): OperationRes
   const responses: OperationResponses = {};
   for (const [status, response] of Object.entries(described.responses ?? {})) {
     const json = response.content?.["application/json"];
-    const examples = json?.examples ? Object.fromEntries(Object.entries(json.examples).map(([key, example]) => [key, example.value])) : undefined;
+    const examples = json?.examples
+      ? Object.fromEntries(Object.entries(json.examples).map(([key, example]) => [key, example.value]))
+      : undefined;
     responses[status] = { ...(json?.schema ? { schema: json.schema } : {}), ...(examples ? { examples } : {}) };
   }
   return responses;
@@ -76,11 +96,17 @@ function extractResponses(name: ApiDescription, operation: string): OperationRes
 const operations = new Map<string, OperationResponses>();
 
 /** Every response `operation` documents, by status code ("200", "404", …). */
-export function operationResponses(operation: string, description: ApiDescription = "api.github.com"): OperationResponses {
+export function operationResponses(
+  operation: string,
+  description: ApiDescription = "api.github.com",
+): OperationResponses {
   const key = `${description} ${operation}`;
   let responses = operations.get(key);
   if (responses) return responses;
-  const file = path.join(cacheDir, `${description}-${operation.replace(/[^A-Za-z0-9_-]+/g, "_")}-${createHash("sha1").update(key).digest("hex").slice(0, 8)}.json`);
+  const file = path.join(
+    cacheDir,
+    `${description}-${operation.replace(/[^A-Za-z0-9_-]+/g, "_")}-${createHash("sha1").update(key).digest("hex").slice(0, 8)}.json`,
+  );
   try {
     responses = JSON.parse(readFileSync(file, "utf8")) as OperationResponses;
   } catch {
@@ -96,10 +122,15 @@ export function operationResponses(operation: string, description: ApiDescriptio
 }
 
 /** GitHub's documented example for a response (the first one, or the one named). */
-export function responseExample<T = unknown>(operation: string, status: number, options: { name?: string; description?: ApiDescription } = {}): T {
+export function responseExample<T = unknown>(
+  operation: string,
+  status: number,
+  options: { name?: string; description?: ApiDescription } = {},
+): T {
   const examples = operationResponses(operation, options.description)[String(status)]?.examples ?? {};
   const name = options.name ?? Object.keys(examples)[0];
-  if (name === undefined || !(name in examples)) throw new Error(`"${operation}" documents no example${options.name ? ` "${options.name}"` : ""} for ${status}`);
+  if (name === undefined || !(name in examples))
+    throw new Error(`"${operation}" documents no example${options.name ? ` "${options.name}"` : ""} for ${status}`);
   return structuredClone(examples[name]) as T;
 }
 
@@ -120,7 +151,9 @@ export type ResponseCheck =
 function nullableAsJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(nullableAsJsonSchema);
   if (typeof node !== "object" || node === null) return node;
-  const entries = Object.entries(node).map(([key, value]) => [key, key === "example" || key === "examples" ? value : nullableAsJsonSchema(value)] as const);
+  const entries = Object.entries(node).map(
+    ([key, value]) => [key, key === "example" || key === "examples" ? value : nullableAsJsonSchema(value)] as const,
+  );
   const schema = Object.fromEntries(entries) as Record<string, unknown>;
   if (schema.nullable !== true || "type" in schema) return schema;
   const { nullable: _nullable, ...rest } = schema;
@@ -148,21 +181,35 @@ export const DESCRIPTION_ERRATA: Record<string, { why: string; correct(schema: S
 
 function formatError(error: ErrorObject): string {
   const at = error.instancePath || "(body)";
-  if (error.keyword === "required") return `${at}: missing required field "${(error.params as { missingProperty: string }).missingProperty}"`;
-  if (error.keyword === "additionalProperties") return `${at}: field "${(error.params as { additionalProperty: string }).additionalProperty}" is not in the schema`;
-  if (error.keyword === "enum") return `${at}: ${error.message} ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
+  if (error.keyword === "required")
+    return `${at}: missing required field "${(error.params as { missingProperty: string }).missingProperty}"`;
+  if (error.keyword === "additionalProperties")
+    return `${at}: field "${(error.params as { additionalProperty: string }).additionalProperty}" is not in the schema`;
+  if (error.keyword === "enum")
+    return `${at}: ${error.message} ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
   return `${at}: ${error.message}`;
 }
 
 /** Checks `body` against what `operation` documents for `status`; errors name the field (instancePath). */
-export function checkResponse(operation: string, status: number, body: unknown, description: ApiDescription = "api.github.com", options: { asPublished?: boolean } = {}): ResponseCheck {
+export function checkResponse(
+  operation: string,
+  status: number,
+  body: unknown,
+  description: ApiDescription = "api.github.com",
+  options: { asPublished?: boolean } = {},
+): ResponseCheck {
   const response = operationResponses(operation, description)[String(status)];
   if (!response) return { checked: false, errors: [] };
   if (!response.schema) {
     // An error without a schema documents no shape (GitHub still sends basic-error); a 2xx/3xx without one has no body.
     if (status >= 400) return { checked: false, errors: [] };
     const empty = body === undefined || body === "" || body === null;
-    return { checked: true, errors: empty ? [] : [`(body): ${status} has no body in the description, got ${JSON.stringify(body).slice(0, 80)}`] };
+    return {
+      checked: true,
+      errors: empty
+        ? []
+        : [`(body): ${status} has no body in the description, got ${JSON.stringify(body).slice(0, 80)}`],
+    };
   }
   const key = `${description} ${operation} ${status}${options.asPublished ? " as published" : ""}`;
   let validate = validators.get(key);
@@ -183,11 +230,18 @@ export function checkResponse(operation: string, status: number, body: unknown, 
  * naming each failing field otherwise. A 2xx the operation does not document is an error (the
  * helper names the wrong operation); an undocumented 4xx/5xx passes unchecked.
  */
-export function documentedBody<T>(operation: string, status: number, body: T, description: ApiDescription = "api.github.com"): T {
+export function documentedBody<T>(
+  operation: string,
+  status: number,
+  body: T,
+  description: ApiDescription = "api.github.com",
+): T {
   const result = checkResponse(operation, status, body, description);
   if (!result.checked && status < 300) throw new Error(`${description} documents no ${status} for "${operation}"`);
   if (result.errors.length > 0) {
-    throw new Error(`${operation} ${status}: the body does not match GitHub's REST description (${description}):\n  ${result.errors.join("\n  ")}`);
+    throw new Error(
+      `${operation} ${status}: the body does not match GitHub's REST description (${description}):\n  ${result.errors.join("\n  ")}`,
+    );
   }
   return body;
 }

@@ -22,7 +22,9 @@ const compiled = new Map<string, ValidateFunction>();
 /** GitHub's webhook schemas (@octokit/webhooks-schemas), loaded and added on first use only. */
 function schemas(): { ajv: Ajv; definitions: Record<string, unknown> } {
   if (!ajv || !definitions) {
-    const schema = createRequire(import.meta.url)("@octokit/webhooks-schemas/schema.json") as { definitions: Record<string, unknown> };
+    const schema = createRequire(import.meta.url)("@octokit/webhooks-schemas/schema.json") as {
+      definitions: Record<string, unknown>;
+    };
     // strict: false: the schemas use keywords ajv does not know (e.g. tsAdditionalProperties).
     ajv = new Ajv({ strict: false, allErrors: true, verbose: true });
     addFormats(ajv);
@@ -54,7 +56,8 @@ function validator(name: string): ValidateFunction {
 function describe(error: ErrorObject): WebhookSchemaError {
   const params = error.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] };
   const property = params.missingProperty ?? params.additionalProperty;
-  if (property !== undefined) return { instancePath: `${error.instancePath}/${property}`, message: String(error.message) };
+  if (property !== undefined)
+    return { instancePath: `${error.instancePath}/${property}`, message: String(error.message) };
   // The value, not the allowed list: an event-name enum has fifty names.
   const value = params.allowedValues ? ` (not ${JSON.stringify(error.data)})` : "";
   return { instancePath: error.instancePath, message: `${error.message}${value}` };
@@ -67,7 +70,13 @@ function describe(error: ErrorObject): WebhookSchemaError {
 export function validateWebhook(event: string, payload: unknown): WebhookSchemaError[] {
   const action = (payload as { action?: unknown } | null)?.action;
   const name = webhookSchemaName(event, action);
-  if (!name) return [{ instancePath: "/action", message: `@octokit/webhooks-schemas describes no "${event}" payload with action ${JSON.stringify(action)}` }];
+  if (!name)
+    return [
+      {
+        instancePath: "/action",
+        message: `@octokit/webhooks-schemas describes no "${event}" payload with action ${JSON.stringify(action)}`,
+      },
+    ];
   const validate = validator(name);
   if (validate(payload)) return [];
   // allErrors reports each branch of a oneOf; the same line twice says nothing more.

@@ -11,7 +11,11 @@ export function nockGetApp(changes: Json | { status: 500 | 401 } = {}): nock.Sco
   const scope = nock(GITHUB_API).get("/app").matchHeader("authorization", APP_JWT);
   if ("status" in changes && typeof changes.status === "number") {
     // GET /app documents no 401 or 5xx body: GitHub's basic-error, as it sends it.
-    return scope.reply(changes.status, { message: changes.status === 401 ? "A JSON web token could not be decoded" : "Server Error", documentation_url: "https://docs.github.com/rest", status: String(changes.status) });
+    return scope.reply(changes.status, {
+      message: changes.status === 401 ? "A JSON web token could not be decoded" : "Server Error",
+      documentation_url: "https://docs.github.com/rest",
+      status: String(changes.status),
+    });
   }
   return scope.reply(200, documentedBody("GET /app", 200, { ...githubFixture("app"), ...changes }));
 }
@@ -23,6 +27,10 @@ export function manifestConversionJson(changes: Json = {}): Json {
 
 /** `POST /app-manifests/{code}/conversions`: 201 with manifestConversionJson, as raw JSON. */
 export function nockManifestConversion(code: string, changes: Json = {}): nock.Scope {
-  const body = JSON.stringify(documentedBody("POST /app-manifests/{code}/conversions", 201, manifestConversionJson(changes)));
-  return nock(GITHUB_API).post(`/app-manifests/${code}/conversions`).reply(201, body, { "content-type": "application/json; charset=utf-8" });
+  const body = JSON.stringify(
+    documentedBody("POST /app-manifests/{code}/conversions", 201, manifestConversionJson(changes)),
+  );
+  return nock(GITHUB_API)
+    .post(`/app-manifests/${code}/conversions`)
+    .reply(201, body, { "content-type": "application/json; charset=utf-8" });
 }

@@ -54,24 +54,46 @@ const cursorOf = (page: DeliveryAttemptSpec[]) => `v1_${page.at(-1)!.id}`;
  * first page is asked for without a cursor; each answer's Link header names the next page's
  * cursor, as GitHub does. Only the pages a test expects to be read should be passed.
  */
-export function nockHookDeliveries(pages: DeliveryAttemptSpec[][], options: { lastPageHasNext?: boolean; rateRemaining?: number } = {}): nock.Scope {
+export function nockHookDeliveries(
+  pages: DeliveryAttemptSpec[][],
+  options: { lastPageHasNext?: boolean; rateRemaining?: number } = {},
+): nock.Scope {
   const scope = nock(GITHUB_API).matchHeader("authorization", APP_JWT);
   const all = pages.length > 0 ? pages : [[]];
   all.forEach((page, index) => {
-    const query: Record<string, string> = index === 0 ? { per_page: "100" } : { per_page: "100", cursor: cursorOf(all[index - 1]!) };
+    const query: Record<string, string> =
+      index === 0 ? { per_page: "100" } : { per_page: "100", cursor: cursorOf(all[index - 1]!) };
     const hasNext = index < all.length - 1 || (options.lastPageHasNext ?? false);
-    const headers: Record<string, string> = { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": String(options.rateRemaining ?? 4990) };
-    if (hasNext && page.length > 0) headers.link = `<${GITHUB_API}/app/hook/deliveries?per_page=100&cursor=${cursorOf(page)}>; rel="next"`;
-    scope.get("/app/hook/deliveries").query(query).reply(200, documentedBody("GET /app/hook/deliveries", 200, page.map(deliveryAttemptJson)), headers);
+    const headers: Record<string, string> = {
+      "x-ratelimit-limit": "5000",
+      "x-ratelimit-remaining": String(options.rateRemaining ?? 4990),
+    };
+    if (hasNext && page.length > 0)
+      headers.link = `<${GITHUB_API}/app/hook/deliveries?per_page=100&cursor=${cursorOf(page)}>; rel="next"`;
+    scope
+      .get("/app/hook/deliveries")
+      .query(query)
+      .reply(200, documentedBody("GET /app/hook/deliveries", 200, page.map(deliveryAttemptJson)), headers);
   });
   return scope;
 }
 
 /** POST /app/hook/deliveries/{id}/attempts with the App's JWT: 202 Accepted, or GitHub's error. */
 export function nockRedeliver(attemptId: number, status: 202 | 422 | 500 = 202): nock.Scope {
-  const scope = nock(GITHUB_API).post(`/app/hook/deliveries/${attemptId}/attempts`).matchHeader("authorization", APP_JWT);
+  const scope = nock(GITHUB_API)
+    .post(`/app/hook/deliveries/${attemptId}/attempts`)
+    .matchHeader("authorization", APP_JWT);
   const operation = "POST /app/hook/deliveries/{delivery_id}/attempts";
   if (status === 202) return scope.reply(202, documentedBody(operation, 202, {}));
-  if (status === 422) return scope.reply(422, errorBody(operation, 422, "Validation Failed", "https://docs.github.com/rest/apps/webhooks#redeliver-a-delivery-for-an-app-webhook"));
+  if (status === 422)
+    return scope.reply(
+      422,
+      errorBody(
+        operation,
+        422,
+        "Validation Failed",
+        "https://docs.github.com/rest/apps/webhooks#redeliver-a-delivery-for-an-app-webhook",
+      ),
+    );
   return scope.reply(500, SERVER_ERROR);
 }

@@ -45,12 +45,21 @@ export function scopedTokenJson(scope: TokenScopeSpec = {}, options: { token?: s
     ...base,
     token: options.token ?? base.token,
     ...(scope.permissions ? { permissions: scope.permissions } : {}),
-    ...(scope.repositoryIds ? { repository_selection: "selected", repositories: scope.repositoryIds.map((id) => repositoryJson({ id, name: `repo-${id}` })) } : {}),
+    ...(scope.repositoryIds
+      ? {
+          repository_selection: "selected",
+          repositories: scope.repositoryIds.map((id) => repositoryJson({ id, name: `repo-${id}` })),
+        }
+      : {}),
   };
 }
 
 /** `POST /app/installations/{id}/access_tokens` with the App's JWT and exactly this scope in the body: 201 with scopedTokenJson. */
-export function nockScopedInstallationToken(installationId: number, scope: TokenScopeSpec = {}, options: { token?: string } = {}): nock.Scope {
+export function nockScopedInstallationToken(
+  installationId: number,
+  scope: TokenScopeSpec = {},
+  options: { token?: string } = {},
+): nock.Scope {
   return nock(GITHUB_API)
     .post(`/app/installations/${installationId}/access_tokens`, tokenRequestBody(scope))
     .matchHeader("authorization", APP_JWT)
@@ -61,16 +70,32 @@ export type TokenRefusal = "permissions" | "repositories" | "suspended" | "missi
 
 /** GitHub refusing to mint: 422 for a scope beyond the installation, 403 suspended, 404 uninstalled, 500. */
 export function nockInstallationTokenRefused(installationId: number, refusal: TokenRefusal): nock.Scope {
-  const scope = nock(GITHUB_API).post(`/app/installations/${installationId}/access_tokens`).matchHeader("authorization", APP_JWT);
+  const scope = nock(GITHUB_API)
+    .post(`/app/installations/${installationId}/access_tokens`)
+    .matchHeader("authorization", APP_JWT);
   switch (refusal) {
     case "permissions":
-      return scope.reply(422, documentedBody(MINT, 422, githubFixture("installation-access-token-permissions-refused")));
+      return scope.reply(
+        422,
+        documentedBody(MINT, 422, githubFixture("installation-access-token-permissions-refused")),
+      );
     case "repositories":
-      return scope.reply(422, documentedBody(MINT, 422, githubFixture("installation-access-token-repositories-refused")));
+      return scope.reply(
+        422,
+        documentedBody(MINT, 422, githubFixture("installation-access-token-repositories-refused")),
+      );
     case "suspended":
       return scope.reply(403, documentedBody(MINT, 403, githubFixture("installation-access-token-suspended")));
     case "missing":
-      return scope.reply(404, errorBody(MINT, 404, "Not Found", "https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app"));
+      return scope.reply(
+        404,
+        errorBody(
+          MINT,
+          404,
+          "Not Found",
+          "https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app",
+        ),
+      );
     case "server-error":
       return scope.reply(500, SERVER_ERROR);
   }

@@ -58,7 +58,10 @@ export function nockUserInstallations(pages: InstallationSpec[][], options: { to
   const total = pages.reduce((n, page) => n + page.length, 0);
   const last = Math.max(pages.length, 1);
   (pages.length > 0 ? pages : [[]]).forEach((page, index) => {
-    const body = documentedBody("GET /user/installations", 200, { total_count: total, installations: page.map(installationJson) });
+    const body = documentedBody("GET /user/installations", 200, {
+      total_count: total,
+      installations: page.map(installationJson),
+    });
     scope
       .get("/user/installations")
       // Octokit's paginate asks for the first page without `page`, then follows the Link header.
@@ -76,7 +79,11 @@ export function nockAppInstallations(pages: InstallationSpec[][]): nock.Scope {
     scope
       .get("/app/installations")
       .query(index === 0 ? { per_page: "100" } : { per_page: "100", page: String(index + 1) })
-      .reply(200, documentedBody("GET /app/installations", 200, page.map(installationJson)), pageLink("/app/installations", index + 1, last));
+      .reply(
+        200,
+        documentedBody("GET /app/installations", 200, page.map(installationJson)),
+        pageLink("/app/installations", index + 1, last),
+      );
   });
   return scope;
 }
@@ -94,15 +101,36 @@ export function nockGetInstallationMissing(installationId: number): nock.Scope {
   return nock(GITHUB_API)
     .get(`/app/installations/${installationId}`)
     .matchHeader("authorization", APP_JWT)
-    .reply(404, errorBody("GET /app/installations/{installation_id}", 404, "Not Found", "https://docs.github.com/rest/apps/apps#get-an-installation-for-the-authenticated-app"));
+    .reply(
+      404,
+      errorBody(
+        "GET /app/installations/{installation_id}",
+        404,
+        "Not Found",
+        "https://docs.github.com/rest/apps/apps#get-an-installation-for-the-authenticated-app",
+      ),
+    );
 }
 
 /** `DELETE /app/installations/{id}` with the App's JWT: 204, or 404 when GitHub already forgot it; `delayMs` holds the answer back (a GitHub that hangs). */
-export function nockDeleteInstallation(installationId: number, status: 204 | 404 | 500 = 204, options: { delayMs?: number } = {}): nock.Scope {
+export function nockDeleteInstallation(
+  installationId: number,
+  status: 204 | 404 | 500 = 204,
+  options: { delayMs?: number } = {},
+): nock.Scope {
   let scope = nock(GITHUB_API).delete(`/app/installations/${installationId}`).matchHeader("authorization", APP_JWT);
   if (options.delayMs) scope = scope.delay(options.delayMs);
   if (status === 204) return scope.reply(204);
-  if (status === 404) return scope.reply(404, errorBody("DELETE /app/installations/{installation_id}", 404, "Not Found", "https://docs.github.com/rest/apps/apps#delete-an-installation-for-the-authenticated-app"));
+  if (status === 404)
+    return scope.reply(
+      404,
+      errorBody(
+        "DELETE /app/installations/{installation_id}",
+        404,
+        "Not Found",
+        "https://docs.github.com/rest/apps/apps#delete-an-installation-for-the-authenticated-app",
+      ),
+    );
   return scope.reply(500, SERVER_ERROR);
 }
 
@@ -111,11 +139,18 @@ export function nockDeleteInstallation(installationId: number, status: 204 | 404
  * them. Octokit asks for the first page without `page` and follows the Link header after that.
  */
 export function nockInstallationRepositories(pages: RepoSpec[][], options: { token?: string } = {}): nock.Scope {
-  const scope = nock(GITHUB_API).matchHeader("authorization", new RegExp(`^token ${options.token ?? INSTALLATION_TOKEN}$`, "i"));
+  const scope = nock(GITHUB_API).matchHeader(
+    "authorization",
+    new RegExp(`^token ${options.token ?? INSTALLATION_TOKEN}$`, "i"),
+  );
   const total = pages.reduce((n, page) => n + page.length, 0);
   const last = Math.max(pages.length, 1);
   (pages.length > 0 ? pages : [[]]).forEach((page, index) => {
-    const body = documentedBody("GET /installation/repositories", 200, { total_count: total, repository_selection: "selected", repositories: page.map(repositoryJson) });
+    const body = documentedBody("GET /installation/repositories", 200, {
+      total_count: total,
+      repository_selection: "selected",
+      repositories: page.map(repositoryJson),
+    });
     scope
       .get("/installation/repositories")
       .query(index === 0 ? { per_page: "100" } : { per_page: "100", page: String(index + 1) })

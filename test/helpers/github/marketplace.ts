@@ -66,7 +66,12 @@ export function marketplaceAccountJson(spec: MarketplacePurchaseSpec): Json {
     organization_billing_email: `billing@${account.login}.example`,
     email: `billing@${account.login}.example`,
     marketplace_pending_change: pending
-      ? { effective_date: pending.effectiveDate, unit_count: pending.unitCount ?? null, id: 77, plan: listingPlanJson(pending.plan) }
+      ? {
+          effective_date: pending.effectiveDate,
+          unit_count: pending.unitCount ?? null,
+          id: 77,
+          plan: listingPlanJson(pending.plan),
+        }
       : null,
     marketplace_purchase: {
       ...base.marketplace_purchase,
@@ -96,21 +101,50 @@ function marketplacePath(path: string, options: MarketplaceNockOptions): string 
  * `GET /marketplace_listing/accounts/{id}` with the App's JWT: the account's purchase, 404 when
  * it has none (GitHub: "Not Found when the account has not purchased the listing"), or a 500.
  */
-export function nockMarketplaceAccount(accountId: number, purchase: MarketplacePurchaseSpec | null | "server-error", options: MarketplaceNockOptions = {}): nock.Scope {
+export function nockMarketplaceAccount(
+  accountId: number,
+  purchase: MarketplacePurchaseSpec | null | "server-error",
+  options: MarketplaceNockOptions = {},
+): nock.Scope {
   const operation = `GET ${marketplacePath("/accounts/{account_id}", options)}`;
-  const scope = nock(GITHUB_API).get(marketplacePath(`/accounts/${accountId}`, options)).matchHeader("authorization", APP_JWT);
-  if (purchase === null) return scope.reply(404, errorBody(operation, 404, "Not Found", "https://docs.github.com/rest/apps/marketplace#get-a-subscription-plan-for-an-account"));
+  const scope = nock(GITHUB_API)
+    .get(marketplacePath(`/accounts/${accountId}`, options))
+    .matchHeader("authorization", APP_JWT);
+  if (purchase === null)
+    return scope.reply(
+      404,
+      errorBody(
+        operation,
+        404,
+        "Not Found",
+        "https://docs.github.com/rest/apps/marketplace#get-a-subscription-plan-for-an-account",
+      ),
+    );
   if (purchase === "server-error") return scope.reply(500, SERVER_ERROR);
   return scope.reply(200, documentedBody(operation, 200, marketplaceAccountJson(purchase)));
 }
 
-function pagedList<T>(scope: nock.Scope, operation: string, path: string, pages: T[][], json: (item: T) => Json, totalPages?: number): nock.Scope {
+function pagedList<T>(
+  scope: nock.Scope,
+  operation: string,
+  path: string,
+  pages: T[][],
+  json: (item: T) => Json,
+  totalPages?: number,
+): nock.Scope {
   const last = Math.max(totalPages ?? pages.length, 1);
   (pages.length > 0 ? pages : [[]]).forEach((page, index) => {
     const n = index + 1;
     const link: Record<string, string> =
-      n >= last ? {} : { link: `<${GITHUB_API}${path}?per_page=100&page=${n + 1}>; rel="next", <${GITHUB_API}${path}?per_page=100&page=${last}>; rel="last"` };
-    scope.get(path).query({ per_page: "100", page: String(n) }).reply(200, documentedBody(operation, 200, page.map(json)), link);
+      n >= last
+        ? {}
+        : {
+            link: `<${GITHUB_API}${path}?per_page=100&page=${n + 1}>; rel="next", <${GITHUB_API}${path}?per_page=100&page=${last}>; rel="last"`,
+          };
+    scope
+      .get(path)
+      .query({ per_page: "100", page: String(n) })
+      .reply(200, documentedBody(operation, 200, page.map(json)), link);
   });
   return scope;
 }
@@ -118,19 +152,48 @@ function pagedList<T>(scope: nock.Scope, operation: string, path: string, pages:
 /** `GET /marketplace_listing/plans`, 100 a page, with the App's JWT. */
 export function nockMarketplacePlans(pages: ListingPlanSpec[][], options: MarketplaceNockOptions = {}): nock.Scope {
   const scope = nock(GITHUB_API).matchHeader("authorization", APP_JWT);
-  return pagedList(scope, `GET ${marketplacePath("/plans", options)}`, marketplacePath("/plans", options), pages, listingPlanJson, options.totalPages);
+  return pagedList(
+    scope,
+    `GET ${marketplacePath("/plans", options)}`,
+    marketplacePath("/plans", options),
+    pages,
+    listingPlanJson,
+    options.totalPages,
+  );
 }
 
 /** `GET /marketplace_listing/plans/{plan_id}/accounts`, 100 a page, with the App's JWT. */
-export function nockMarketplacePlanAccounts(planId: number, pages: MarketplacePurchaseSpec[][], options: MarketplaceNockOptions = {}): nock.Scope {
+export function nockMarketplacePlanAccounts(
+  planId: number,
+  pages: MarketplacePurchaseSpec[][],
+  options: MarketplaceNockOptions = {},
+): nock.Scope {
   const scope = nock(GITHUB_API).matchHeader("authorization", APP_JWT);
-  return pagedList(scope, `GET ${marketplacePath("/plans/{plan_id}/accounts", options)}`, marketplacePath(`/plans/${planId}/accounts`, options), pages, marketplaceAccountJson, options.totalPages);
+  return pagedList(
+    scope,
+    `GET ${marketplacePath("/plans/{plan_id}/accounts", options)}`,
+    marketplacePath(`/plans/${planId}/accounts`, options),
+    pages,
+    marketplaceAccountJson,
+    options.totalPages,
+  );
 }
 
 /** `GET /marketplace_listing/plans` failing: 404 (the App has no listing) or 500. */
 export function nockMarketplacePlansFailing(status: 404 | 500, options: MarketplaceNockOptions = {}): nock.Scope {
-  const scope = nock(GITHUB_API).get(marketplacePath("/plans", options)).query(true).matchHeader("authorization", APP_JWT);
+  const scope = nock(GITHUB_API)
+    .get(marketplacePath("/plans", options))
+    .query(true)
+    .matchHeader("authorization", APP_JWT);
   return status === 404
-    ? scope.reply(404, errorBody(`GET ${marketplacePath("/plans", options)}`, 404, "Not Found", "https://docs.github.com/rest/apps/marketplace#list-plans"))
+    ? scope.reply(
+        404,
+        errorBody(
+          `GET ${marketplacePath("/plans", options)}`,
+          404,
+          "Not Found",
+          "https://docs.github.com/rest/apps/marketplace#list-plans",
+        ),
+      )
     : scope.reply(500, SERVER_ERROR);
 }

@@ -21,7 +21,12 @@ export function pageLink(path: string, page: number, last: number, query = "per_
 }
 
 /** GitHub's error body (`basic-error`) for `operation`, checked against what the operation documents for `status`. */
-export function errorBody(operation: string, status: number, message: string, documentationUrl: string): { message: string; documentation_url: string; status: string } {
+export function errorBody(
+  operation: string,
+  status: number,
+  message: string,
+  documentationUrl: string,
+): { message: string; documentation_url: string; status: string } {
   return documentedBody(operation, status, { message, documentation_url: documentationUrl, status: String(status) });
 }
 

@@ -14,7 +14,12 @@ export function nockGitHubUser(user: { id: number; login: string }, options: { t
 
 /** `GET /users/{login}` with a personal token (scripts/migrate-legacy.ts): tells an organization from a user. */
 export function nockAccount(account: AccountSpec, options: { token: string }): nock.Scope {
-  const json = { ...githubFixture<Json>("user"), id: account.id, login: account.login, type: account.type ?? "Organization" };
+  const json = {
+    ...githubFixture<Json>("user"),
+    id: account.id,
+    login: account.login,
+    type: account.type ?? "Organization",
+  };
   return nock(GITHUB_API)
     .get(`/users/${account.login}`)
     .matchHeader("authorization", tokenAuthorization(options.token))

@@ -1,6 +1,12 @@
 import type { Connection } from "mongoose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTestWorkOS, nockAuthenticateWithCodeRecording, WebClient, workosEnv, WorkOSSigningKey } from "../../helpers/auth.js";
+import {
+  createTestWorkOS,
+  nockAuthenticateWithCodeRecording,
+  WebClient,
+  workosEnv,
+  WorkOSSigningKey,
+} from "../../helpers/auth.js";
 import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
 import { testConfig } from "../../helpers/test-config.js";
 import { startTestServer, type TestServer } from "../../helpers/test-server.js";
@@ -35,8 +41,13 @@ async function ipSentToWorkOS(url: string, forwardedFor: string): Promise<unknow
   const client = new WebClient(url);
   const login = await client.get("/auth/login");
   const state = new URL(login.location!).searchParams.get("state");
-  const workos = nockAuthenticateWithCodeRecording("code_ip", { organizationId: "org_01JACME", accessToken: key.sign({ org_id: "org_01JACME" }) });
-  const callback = await client.get(`/auth/callback?code=code_ip&state=${state}`, { headers: { "x-forwarded-for": forwardedFor } });
+  const workos = nockAuthenticateWithCodeRecording("code_ip", {
+    organizationId: "org_01JACME",
+    accessToken: key.sign({ org_id: "org_01JACME" }),
+  });
+  const callback = await client.get(`/auth/callback?code=code_ip&state=${state}`, {
+    headers: { "x-forwarded-for": forwardedFor },
+  });
   expect(callback.status, callback.body).toBe(303);
   workos.scope.done();
   return workos.sent()?.ip_address;
@@ -55,8 +66,12 @@ describe("the IP sent to WorkOS at sign-in (Node server)", () => {
   });
 
   it("TRUST_PROXY naming the proxy's address believes only that proxy", async () => {
-    expect(await ipSentToWorkOS((await serverWith({ TRUST_PROXY: "loopback" })).url, "203.0.113.9")).toBe("203.0.113.9");
+    expect(await ipSentToWorkOS((await serverWith({ TRUST_PROXY: "loopback" })).url, "203.0.113.9")).toBe(
+      "203.0.113.9",
+    );
     await server!.close();
-    expect(await ipSentToWorkOS((await serverWith({ TRUST_PROXY: "10.0.0.0/8" })).url, "203.0.113.9")).toBe("127.0.0.1");
+    expect(await ipSentToWorkOS((await serverWith({ TRUST_PROXY: "10.0.0.0/8" })).url, "203.0.113.9")).toBe(
+      "127.0.0.1",
+    );
   });
 });

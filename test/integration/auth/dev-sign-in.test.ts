@@ -27,7 +27,11 @@ describe("development sign-in (AUTH_MODE=dev)", () => {
   it("sets a sealed HttpOnly SameSite=Lax session cookie and the next request is that admin", async () => {
     const client = new WebClient(ctx.server.url);
     await client.refreshCsrfToken();
-    const response = await client.postForm("/auth/dev-login", { email: "Ada@Example.com", organizationId: "org_acme", role: "admin" });
+    const response = await client.postForm("/auth/dev-login", {
+      email: "Ada@Example.com",
+      organizationId: "org_acme",
+      role: "admin",
+    });
     expect(response.status).toBe(303);
     expect(response.location).toBe("/");
     const sessionLine = response.setCookies.find((line) => line.startsWith(`${SESSION_COOKIE}=`));
@@ -47,14 +51,24 @@ describe("development sign-in (AUTH_MODE=dev)", () => {
   });
 
   it("a member is a member, and the header shows email, organization, role and a Sign out button", async () => {
-    const client = await signInAs(ctx.server.url, { role: "member", organizationId: "org_beta", email: "bob@example.com" });
-    expect(await whoami(client)).toMatchObject({ email: "bob@example.com", organizationId: "org_beta", role: "member" });
+    const client = await signInAs(ctx.server.url, {
+      role: "member",
+      organizationId: "org_beta",
+      email: "bob@example.com",
+    });
+    expect(await whoami(client)).toMatchObject({
+      email: "bob@example.com",
+      organizationId: "org_beta",
+      role: "member",
+    });
     const page = await client.get("/probe/org");
     expect(page.status).toBe(200);
     expect(page.body).toContain('<span class="account-email" title="bob@example.com">bob@example.com</span>');
     expect(page.body).toContain("<code>org_beta</code>");
     expect(page.body).toContain('<span class="role-badge role-member">Member</span>');
-    expect(page.body).toMatch(/<form class="inline-form" method="post" action="\/auth\/logout">\s*<input type="hidden" name="_csrf" value="[^"]+">\s*<button type="submit">Sign out<\/button>/);
+    expect(page.body).toMatch(
+      /<form class="inline-form" method="post" action="\/auth\/logout">\s*<input type="hidden" name="_csrf" value="[^"]+">\s*<button type="submit">Sign out<\/button>/,
+    );
   });
 
   it("an unknown role is a member", async () => {
@@ -65,7 +79,11 @@ describe("development sign-in (AUTH_MODE=dev)", () => {
   it("refuses a form without an email, with a 400 and the reason, and sets no session", async () => {
     const client = new WebClient(ctx.server.url);
     await client.refreshCsrfToken();
-    const response = await client.postForm("/auth/dev-login", { email: "not-an-email", organizationId: "org_acme", role: "admin" });
+    const response = await client.postForm("/auth/dev-login", {
+      email: "not-an-email",
+      organizationId: "org_acme",
+      role: "admin",
+    });
     expect(response.status).toBe(400);
     expect(response.body).toContain("Enter an email address");
     expect(response.body).toContain('role="alert"');
@@ -86,11 +104,18 @@ describe("development sign-in (AUTH_MODE=dev)", () => {
 describe("session cookies that are not ours", () => {
   it.each([
     ["garbage", "garbage"],
-    ["a JSON session", encodeURIComponent(JSON.stringify({ email: "evil@example.com", role: "admin", organizationId: "org_acme", userId: "x" }))],
+    [
+      "a JSON session",
+      encodeURIComponent(
+        JSON.stringify({ email: "evil@example.com", role: "admin", organizationId: "org_acme", userId: "x" }),
+      ),
+    ],
     ["a WorkOS-style seal", "Fe26.2**abc*def*ghi*jkl*mno~2"],
     ["bad percent-encoding", "%E0%A4%A"],
   ])("%s is treated as signed out, not a 500, and removed", async (_label, value) => {
-    const response = await fetch(`${ctx.server.url}/probe/whoami`, { headers: { accept: "application/json", cookie: `${SESSION_COOKIE}=${value}` } });
+    const response = await fetch(`${ctx.server.url}/probe/whoami`, {
+      headers: { accept: "application/json", cookie: `${SESSION_COOKIE}=${value}` },
+    });
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: "Sign in to see this page." });
   });
@@ -115,7 +140,10 @@ describe("session cookies that are not ours", () => {
   });
 
   it("a garbage cookie on a page is signed out: a browser is sent to sign in", async () => {
-    const response = await fetch(`${ctx.server.url}/probe/org`, { headers: { accept: "text/html", cookie: `${SESSION_COOKIE}=garbage; gc_flow=garbage` }, redirect: "manual" });
+    const response = await fetch(`${ctx.server.url}/probe/org`, {
+      headers: { accept: "text/html", cookie: `${SESSION_COOKIE}=garbage; gc_flow=garbage` },
+      redirect: "manual",
+    });
     expect(response.status).toBe(303);
     expect(response.headers.get("location")).toBe("/auth/login?returnTo=%2Fprobe%2Forg");
   });

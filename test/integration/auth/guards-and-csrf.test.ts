@@ -11,7 +11,9 @@ describe("roles", () => {
     const member = await signInAs(ctx.server.url, { role: "member" });
     const response = await member.get("/probe/admin");
     expect(response.status).toBe(403);
-    expect(response.body).toContain("Only organization admins can change GitHub settings. Ask an admin of your organization.");
+    expect(response.body).toContain(
+      "Only organization admins can change GitHub settings. Ask an admin of your organization.",
+    );
     expect(response.body).not.toContain("admin only content");
   });
 
@@ -56,24 +58,38 @@ describe("signed out", () => {
     expect(first.status).toBe(303);
     expect(first.location).toBe("/auth/login?returnTo=%2Fprobe%2Forg%3Ftab%3Drepos");
     await client.get(first.location!);
-    const signedIn = await client.postForm("/auth/dev-login", { email: "back@example.com", organizationId: "org_acme", role: "member" });
+    const signedIn = await client.postForm("/auth/dev-login", {
+      email: "back@example.com",
+      organizationId: "org_acme",
+      role: "member",
+    });
     expect(signedIn.status).toBe(303);
     expect(signedIn.location).toBe("/probe/org?tab=repos");
   });
 
-  it.each(["https://evil.example/steal", "//evil.example/steal", "/\\evil.example", "javascript:alert(1)", "/auth/logout"])(
-    "returnTo %s is not followed: sign-in lands on /",
-    async (returnTo) => {
-      const client = new WebClient(ctx.server.url);
-      await client.get(`/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
-      const signedIn = await client.postForm("/auth/dev-login", { email: "x@example.com", organizationId: "org_acme", role: "admin" });
-      expect(signedIn.status).toBe(303);
-      expect(signedIn.location).toBe("/");
-    },
-  );
+  it.each([
+    "https://evil.example/steal",
+    "//evil.example/steal",
+    "/\\evil.example",
+    "javascript:alert(1)",
+    "/auth/logout",
+  ])("returnTo %s is not followed: sign-in lands on /", async (returnTo) => {
+    const client = new WebClient(ctx.server.url);
+    await client.get(`/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
+    const signedIn = await client.postForm("/auth/dev-login", {
+      email: "x@example.com",
+      organizationId: "org_acme",
+      role: "admin",
+    });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.location).toBe("/");
+  });
 
   it("an API client gets 401 JSON instead of a redirect", async () => {
-    const response = await fetch(`${ctx.server.url}/probe/whoami`, { headers: { accept: "application/json" }, redirect: "manual" });
+    const response = await fetch(`${ctx.server.url}/probe/whoami`, {
+      headers: { accept: "application/json" },
+      redirect: "manual",
+    });
     expect(response.status).toBe(401);
   });
 });
@@ -113,7 +129,11 @@ describe("CSRF", () => {
 
   it("dev sign-in itself needs the token (no login CSRF)", async () => {
     const client = new WebClient(ctx.server.url);
-    const response = await client.postForm("/auth/dev-login", { email: "x@example.com", organizationId: "org_acme", role: "admin" }, { csrf: false });
+    const response = await client.postForm(
+      "/auth/dev-login",
+      { email: "x@example.com", organizationId: "org_acme", role: "admin" },
+      { csrf: false },
+    );
     expect(response.status).toBe(403);
     expect(client.jar.get(SESSION_COOKIE)).toBeUndefined();
   });
@@ -133,7 +153,9 @@ describe("sign out", () => {
     const response = await admin.postForm("/auth/logout");
     expect(response.status).toBe(303);
     expect(response.location).toBe("/");
-    expect(response.setCookies.find((line) => line.startsWith(`${SESSION_COOKIE}=;`))).toMatch(/Expires=Thu, 01 Jan 1970/);
+    expect(response.setCookies.find((line) => line.startsWith(`${SESSION_COOKIE}=;`))).toMatch(
+      /Expires=Thu, 01 Jan 1970/,
+    );
     expect(admin.jar.get(SESSION_COOKIE)).toBeUndefined();
     expect((await admin.get("/probe/whoami", { headers: { accept: "application/json" } })).status).toBe(401);
     const login = await admin.get("/auth/login");

@@ -99,7 +99,13 @@ describe("WorkOS AuthKit sign-in", () => {
     const me = await whoami(client);
     expect(me.status).toBe(200);
     expect(JSON.parse(me.body)).toEqual({
-      auth: { userId: "user_01JTESTUSER00000000000000", email: "ada@example.com", name: "Ada Lovelace", organizationId: "org_01JACME", role: "admin" },
+      auth: {
+        userId: "user_01JTESTUSER00000000000000",
+        email: "ada@example.com",
+        name: "Ada Lovelace",
+        organizationId: "org_01JACME",
+        role: "admin",
+      },
     });
   });
 
@@ -125,7 +131,11 @@ describe("WorkOS AuthKit sign-in", () => {
   it("an expired access token is refreshed with the refresh token and the cookie is re-set", async () => {
     const client = new WebClient(server.url);
     const past = Math.floor(Date.now() / 1000) - 60;
-    await signInThroughWorkOS(client, { role: "member", org_id: "org_01JACME", exp: past, iat: past - 300 } as never, "refresh_old");
+    await signInThroughWorkOS(
+      client,
+      { role: "member", org_id: "org_01JACME", exp: past, iat: past - 300 } as never,
+      "refresh_old",
+    );
     const before = client.jar.get(SESSION_COOKIE);
 
     nockWorkOSJwks(key);
@@ -204,7 +214,10 @@ describe("WorkOS AuthKit sign-in", () => {
   it("a state is single-use: replaying the callback is refused", async () => {
     const client = new WebClient(server.url);
     const authorize = await startLogin(client);
-    nockAuthenticateWithCode("code_good", { organizationId: "org_01JACME", accessToken: key.sign({ org_id: "org_01JACME", role: "admin" }) });
+    nockAuthenticateWithCode("code_good", {
+      organizationId: "org_01JACME",
+      accessToken: key.sign({ org_id: "org_01JACME", role: "admin" }),
+    });
     const state = authorize.searchParams.get("state");
     expect((await client.get(`/auth/callback?code=code_good&state=${state}`)).status).toBe(303);
     const replay = await client.get(`/auth/callback?code=code_good&state=${state}`);
@@ -216,7 +229,10 @@ describe("WorkOS AuthKit sign-in", () => {
     const guarded = await client.get("/probe/org");
     expect(guarded.location).toBe("/auth/login?returnTo=%2Fprobe%2Forg");
     const authorize = await startLogin(client, "?returnTo=%2Fprobe%2Forg");
-    nockAuthenticateWithCode("code_good", { organizationId: "org_01JACME", accessToken: key.sign({ org_id: "org_01JACME", role: "admin" }) });
+    nockAuthenticateWithCode("code_good", {
+      organizationId: "org_01JACME",
+      accessToken: key.sign({ org_id: "org_01JACME", role: "admin" }),
+    });
     const callback = await client.get(`/auth/callback?code=code_good&state=${authorize.searchParams.get("state")}`);
     expect(callback.location).toBe("/probe/org");
   });
@@ -228,7 +244,9 @@ describe("WorkOS AuthKit sign-in", () => {
     await client.refreshCsrfToken("/probe/org");
     const logout = await client.postForm("/auth/logout");
     expect(logout.status).toBe(303);
-    expect(logout.location).toBe("https://api.workos.com/user_management/sessions/logout?session_id=session_01JTESTSESSION000000000000");
+    expect(logout.location).toBe(
+      "https://api.workos.com/user_management/sessions/logout?session_id=session_01JTESTSESSION000000000000",
+    );
     expect(logout.setCookies.some((l) => l.startsWith(`${SESSION_COOKIE}=;`))).toBe(true);
     expect(client.jar.get(SESSION_COOKIE)).toBeUndefined();
     expect((await whoami(client)).status).toBe(401);
@@ -236,7 +254,9 @@ describe("WorkOS AuthKit sign-in", () => {
 
   it("a garbage session cookie is signed out, not a 500", async () => {
     for (const value of ["garbage", "Fe26.2**a*b*c*d*e*f~2", "Fe26.2**x~2"]) {
-      const response = await fetch(`${server.url}/probe/whoami`, { headers: { accept: "application/json", cookie: `${SESSION_COOKIE}=${value}` } });
+      const response = await fetch(`${server.url}/probe/whoami`, {
+        headers: { accept: "application/json", cookie: `${SESSION_COOKIE}=${value}` },
+      });
       expect(response.status, value).toBe(401);
     }
   });
@@ -251,6 +271,8 @@ describe("WorkOS AuthKit sign-in", () => {
     });
     await client.get(`/auth/callback?code=code_good&state=${authorize.searchParams.get("state")}`);
     nockWorkOSJwks(key);
-    expect(JSON.parse((await whoami(client)).body)).toMatchObject({ auth: { email: "anon@example.com", name: null, role: "member" } });
+    expect(JSON.parse((await whoami(client)).body)).toMatchObject({
+      auth: { email: "anon@example.com", name: null, role: "member" },
+    });
   });
 });

@@ -18,7 +18,10 @@ const apply = (key: number, version: number, value: string, returned?: "before" 
 
 beforeAll(async () => {
   connection = await connectTestDatabase();
-  const schema = new Schema<Versioned>({ key: { type: Number, required: true }, version: Number, value: String }, { collection: "things" });
+  const schema = new Schema<Versioned>(
+    { key: { type: Number, required: true }, version: Number, value: String },
+    { collection: "things" },
+  );
   schema.index({ key: 1 }, { unique: true });
   Thing = connection.model<Versioned>("Thing", schema);
   await Thing.createIndexes();
@@ -57,7 +60,9 @@ describe("conditionalUpsert", () => {
   });
 
   test("an error other than a duplicate key is thrown", async () => {
-    await expect(conditionalUpsert(Thing, { key: 1 }, { $set: { version: 1 }, $inc: { version: 1 } })).rejects.toThrow();
+    await expect(
+      conditionalUpsert(Thing, { key: 1 }, { $set: { version: 1 }, $inc: { version: 1 } }),
+    ).rejects.toThrow();
     expect(await Thing.countDocuments()).toBe(0);
   });
 });

@@ -1,7 +1,15 @@
 import { describe, expect, test } from "vitest";
 import { WebClient } from "../../helpers/auth.js";
 import { nockDeleteInstallation } from "../../helpers/github/installations.js";
-import { connectThroughGitHub, mainOf, pageText, SETTINGS, signInAdmin, signInMember, startConnectServer } from "../../helpers/github-connect.js";
+import {
+  connectThroughGitHub,
+  mainOf,
+  pageText,
+  SETTINGS,
+  signInAdmin,
+  signInMember,
+  startConnectServer,
+} from "../../helpers/github-connect.js";
 import { useTestServer } from "../../helpers/use-test-server.js";
 
 const ctx = useTestServer(startConnectServer);
@@ -38,11 +46,19 @@ describe("GET /workspace/settings/activity", () => {
         at: new Date(Date.UTC(2026, 10, 1, 0, i)),
       })),
     );
-    await AuditEvent.create({ organizationId: "org_other", actor: "github:mallory", action: "installation.suspended", details: {}, at: new Date("2026-11-30T00:00:00Z") });
+    await AuditEvent.create({
+      organizationId: "org_other",
+      actor: "github:mallory",
+      action: "installation.suspended",
+      details: {},
+      at: new Date("2026-11-30T00:00:00Z"),
+    });
     const member = await signInMember(ctx.server, "org_busy");
     const first = pageText(mainOf((await member.get(ACTIVITY)).body));
     expect(first).toContain("Showing 1–20 of 45 events");
-    expect(first).toMatch(/^GitHub Activity The GitHub connection's activity, newest first Showing 1–20 of 45 events octocat added 45 repositories on GitHub/);
+    expect(first).toMatch(
+      /^GitHub Activity The GitHub connection's activity, newest first Showing 1–20 of 45 events octocat added 45 repositories on GitHub/,
+    );
     expect(first).toContain("Page 1 of 3 Older");
     expect(first).not.toContain("mallory");
     const last = await member.get(`${ACTIVITY}?page=3`);

@@ -1,7 +1,12 @@
 import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { signInAs } from "../../helpers/auth.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
-import { nockGetInstallation, nockGetInstallationMissing, nockInstallationRepositories, nockUserInstallations } from "../../helpers/github/installations.js";
+import {
+  nockGetInstallation,
+  nockGetInstallationMissing,
+  nockInstallationRepositories,
+  nockUserInstallations,
+} from "../../helpers/github/installations.js";
 import { nockOAuthToken } from "../../helpers/github/oauth.js";
 import {
   arriveAtSetup,
@@ -30,7 +35,14 @@ beforeAll(async () => {
   const victim = await signInAdmin(ctx.server, "org_victim", "admin@victim.example");
   const linked = await connectThroughGitHub(victim, { installation: { id: 53000 } });
   expect(linked.status).toBe(303);
-  await ctx.server.models.Repo.create({ organizationId: "org_victim", slug: "web", name: "web", githubRepoId: 73001, fullName: "acme-corp/web", accessible: true });
+  await ctx.server.models.Repo.create({
+    organizationId: "org_victim",
+    slug: "web",
+    name: "web",
+    githubRepoId: 73001,
+    fullName: "acme-corp/web",
+    accessible: true,
+  });
   // 53020 was installed, linked to org_gone, then uninstalled.
   await ctx.server.models.GitHubInstallation.create({
     installationId: 53020,
@@ -50,7 +62,11 @@ beforeEach(async () => {
 async function attackerAtCallback(installationId: number) {
   const attacker = await signInAdmin(ctx.server, "org_attacker", "mallory@attacker.example");
   nockGetInstallation({ id: installationId }); // GitHub knows the id: setup lets the OAuth check decide
-  const setup = await arriveAtSetup(attacker, { installation_id: String(installationId), setup_action: "install", state: stateOf(await pressConnect(attacker)) });
+  const setup = await arriveAtSetup(attacker, {
+    installation_id: String(installationId),
+    setup_action: "install",
+    state: stateOf(await pressConnect(attacker)),
+  });
   expect(setup.status, setup.body).toBe(303);
   return { attacker, oauthState: stateOf(setup.location) };
 }
@@ -77,11 +93,19 @@ describe("attacks on the connect flow", () => {
       if (why === "unknown") nockGetInstallationMissing(id);
       const bare = await arriveAtSetup(attacker, { installation_id: String(id), setup_action: "install" });
       if (why === "unknown") nockGetInstallationMissing(id);
-      const withState = await arriveAtSetup(attacker, { installation_id: String(id), setup_action: "install", state: stateOf(await pressConnect(attacker)) });
+      const withState = await arriveAtSetup(attacker, {
+        installation_id: String(id),
+        setup_action: "install",
+        state: stateOf(await pressConnect(attacker)),
+      });
       if (why === "unknown") nockGetInstallationMissing(id);
       await attacker.refreshCsrfToken("/workspace/settings/repos");
       const posted = await attacker.postForm("/github/setup/confirm", { installation_id: String(id) });
-      for (const [how, response] of [["no state", bare], ["our state", withState], ["form", posted]] as const) {
+      for (const [how, response] of [
+        ["no state", bare],
+        ["our state", withState],
+        ["form", posted],
+      ] as const) {
         answers.push([`${why}, ${how}`, response.status, pageText(mainOf(response.body))]);
       }
     }
@@ -114,7 +138,11 @@ describe("attacks on the connect flow", () => {
     const someone = await signInAdmin(ctx.server, "org_someone", "someone@else.example");
     const foreignState = stateOf(await pressConnect(someone));
     const attacker = await signInAdmin(ctx.server, "org_attacker", "mallory@attacker.example");
-    const response = await arriveAtSetup(attacker, { installation_id: "53003", setup_action: "install", state: foreignState });
+    const response = await arriveAtSetup(attacker, {
+      installation_id: "53003",
+      setup_action: "install",
+      state: foreignState,
+    });
     expect(response.status).toBe(403);
     expect(pageText(response.body)).toContain("This link is for another organization");
     await expectNothingChanged(ctx.server.models, before);
@@ -162,7 +190,11 @@ describe("attacks on the connect flow", () => {
   test("a replayed OAuth callback (same state and code) is refused (400) and links nothing twice", async () => {
     const admin = await signInAdmin(ctx.server, "org_replay2", "admin@replay2.example");
     nockGetInstallation({ id: 53008 });
-    const setup = await arriveAtSetup(admin, { installation_id: "53008", setup_action: "install", state: stateOf(await pressConnect(admin)) });
+    const setup = await arriveAtSetup(admin, {
+      installation_id: "53008",
+      setup_action: "install",
+      state: stateOf(await pressConnect(admin)),
+    });
     nockOAuthToken({ code: "once" });
     nockUserInstallations([[{ id: 53008 }]]);
     nockInstallationToken(53008);
@@ -236,7 +268,11 @@ describe("attacks on the connect flow", () => {
 describe("members and other organizations cannot change anything", () => {
   test("a member gets 403 on every admin route of the flow", async () => {
     const member = await signInMember(ctx.server, "org_victim");
-    for (const path of ["/github/connect", "/github/setup?installation_id=53000&setup_action=install", "/github/callback?code=x&state=y"]) {
+    for (const path of [
+      "/github/connect",
+      "/github/setup?installation_id=53000&setup_action=install",
+      "/github/callback?code=x&state=y",
+    ]) {
       const response = await member.get(path);
       expect(response.status, path).toBe(403);
       expect(pageText(response.body)).toContain("Only organization admins can");
@@ -270,7 +306,11 @@ describe("members and other organizations cannot change anything", () => {
     const admin = await signInAdmin(ctx.server, "org_victim", "admin@victim.example");
     const response = await fetch(`${ctx.server.url}/github/disconnect`, {
       method: "POST",
-      headers: { cookie: admin.cookie, "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" },
+      headers: {
+        cookie: admin.cookie,
+        "content-type": "application/x-www-form-urlencoded",
+        origin: "https://evil.example",
+      },
       body: "",
       redirect: "manual",
     });

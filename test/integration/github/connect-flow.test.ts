@@ -17,7 +17,11 @@ import {
   stateOf,
 } from "../../helpers/github-connect.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
-import { nockGetInstallation, nockInstallationRepositories, nockUserInstallations } from "../../helpers/github/installations.js";
+import {
+  nockGetInstallation,
+  nockInstallationRepositories,
+  nockUserInstallations,
+} from "../../helpers/github/installations.js";
 import { nockOAuthToken } from "../../helpers/github/oauth.js";
 import { useTestServer } from "../../helpers/use-test-server.js";
 
@@ -31,7 +35,11 @@ describe("GET /github/connect", () => {
     expect(url.origin + url.pathname).toBe("https://github.com/apps/github-connect-test/installations/new");
     const [body] = stateOf(location).split(".");
     const claims = JSON.parse(Buffer.from(body!, "base64url").toString());
-    expect(claims).toMatchObject({ purpose: "install", organizationId: "org_connect", expiresAt: new Date("2026-11-24T12:10:00Z").getTime() });
+    expect(claims).toMatchObject({
+      purpose: "install",
+      organizationId: "org_connect",
+      expiresAt: new Date("2026-11-24T12:10:00Z").getTime(),
+    });
     expect(claims.userId).toMatch(/^dev_user_/);
   });
 
@@ -47,7 +55,11 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
     const admin = await signInAdmin(ctx.server, "org_setup");
     const installUrl = await pressConnect(admin);
     nockGetInstallation({ id: 52001 }); // not stored yet (no webhook): GitHub is asked whether it exists
-    const setup = await arriveAtSetup(admin, { installation_id: "52001", setup_action: "install", state: stateOf(installUrl) });
+    const setup = await arriveAtSetup(admin, {
+      installation_id: "52001",
+      setup_action: "install",
+      state: stateOf(installUrl),
+    });
     expect(setup.status).toBe(303);
     const authorize = new URL(setup.location!);
     expect(authorize.origin + authorize.pathname).toBe("https://github.com/login/oauth/authorize");
@@ -55,21 +67,38 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
     expect(authorize.searchParams.get("redirect_uri")).toBe("http://127.0.0.1:3000/github/callback");
     const oauthState = stateOf(setup.location);
     expect(oauthState).not.toBe(stateOf(installUrl));
-    expect(JSON.parse(Buffer.from(oauthState.split(".")[0]!, "base64url").toString())).toMatchObject({ purpose: "oauth", installationId: 52001, intent: "link" });
+    expect(JSON.parse(Buffer.from(oauthState.split(".")[0]!, "base64url").toString())).toMatchObject({
+      purpose: "oauth",
+      installationId: 52001,
+      intent: "link",
+    });
     // Nothing is linked before the OAuth check.
     expect(await ctx.server.models.GitHubInstallation.countDocuments({ installationId: 52001 })).toBe(0);
   });
 
   test("after the OAuth check the installation is linked, audited, and the settings page shows it connected", async () => {
     const admin = await signInAdmin(ctx.server, "org_happy");
-    const callback = await connectThroughGitHub(admin, { installation: { id: 52002, createdAt: "2026-11-20T09:30:00Z" } });
+    const callback = await connectThroughGitHub(admin, {
+      installation: { id: 52002, createdAt: "2026-11-20T09:30:00Z" },
+    });
     expect(callback.status, callback.body).toBe(303);
     expect(callback.location).toBe(SETTINGS);
 
     const installation = await stored(ctx.server.models.GitHubInstallation, { installationId: 52002 });
-    expect(installation).toMatchObject({ organizationId: "org_happy", accountLogin: "acme-corp", accountId: 90001, accountType: "Organization", deletedAt: null });
-    expect(await stored(ctx.server.models.InstallationClaim, { installationId: 52002 })).toMatchObject({ organizationId: "org_happy" });
-    const audit = await stored(ctx.server.models.AuditEvent, { organizationId: "org_happy", action: "github.connected" });
+    expect(installation).toMatchObject({
+      organizationId: "org_happy",
+      accountLogin: "acme-corp",
+      accountId: 90001,
+      accountType: "Organization",
+      deletedAt: null,
+    });
+    expect(await stored(ctx.server.models.InstallationClaim, { installationId: 52002 })).toMatchObject({
+      organizationId: "org_happy",
+    });
+    const audit = await stored(ctx.server.models.AuditEvent, {
+      organizationId: "org_happy",
+      action: "github.connected",
+    });
     expect(audit).toMatchObject({ details: { installationId: 52002, account: "acme-corp", via: "oauth" } });
     expect(audit?.actor).toMatch(/^user:dev_user_/);
 
@@ -78,8 +107,12 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
     const text = pageText(page.body);
     expect(text).toContain("Connected to acme-corp on GitHub.");
     expect(text).toContain("Connection Connected acme-corp Organization Installed 20 November 2026");
-    expect(page.body).toContain('href="https://github.com/organizations/acme-corp/settings/installations/52002">Manage on GitHub</a>');
-    expect(page.body).toContain('<a class="button button-danger" href="/github/disconnect" aria-describedby="disconnect-help">Disconnect…</a>');
+    expect(page.body).toContain(
+      'href="https://github.com/organizations/acme-corp/settings/installations/52002">Manage on GitHub</a>',
+    );
+    expect(page.body).toContain(
+      '<a class="button button-danger" href="/github/disconnect" aria-describedby="disconnect-help">Disconnect…</a>',
+    );
   });
 
   test("the user token and the OAuth code never reach the log", async () => {
@@ -88,7 +121,13 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
 
   test("a personal account is shown as one", async () => {
     const admin = await signInAdmin(ctx.server, "org_personal");
-    const callback = await connectThroughGitHub(admin, { installation: { id: 52003, account: { id: 80001, login: "mona-admin", type: "User" }, htmlUrl: "https://evil.example/settings/installations/52003" } });
+    const callback = await connectThroughGitHub(admin, {
+      installation: {
+        id: 52003,
+        account: { id: 80001, login: "mona-admin", type: "User" },
+        htmlUrl: "https://evil.example/settings/installations/52003",
+      },
+    });
     expect(callback.status, callback.body).toBe(303);
     const text = pageText((await admin.get(SETTINGS)).body);
     expect(text).toContain("Connected mona-admin Personal account");
@@ -98,14 +137,22 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
   test("GitHub lists the user's installations over several pages: every page is read", async () => {
     const admin = await signInAdmin(ctx.server, "org_pages");
     nockGetInstallation({ id: 52004 });
-    const setup = await arriveAtSetup(admin, { installation_id: "52004", setup_action: "install", state: stateOf(await pressConnect(admin)) });
+    const setup = await arriveAtSetup(admin, {
+      installation_id: "52004",
+      setup_action: "install",
+      state: stateOf(await pressConnect(admin)),
+    });
     nockOAuthToken({ code: "paged" });
     nockUserInstallations([[{ id: 1 }, { id: 2 }], [{ id: 3 }], [{ id: 52004 }]]);
     nockInstallationToken(52004);
     nockInstallationRepositories([[]]);
-    const callback = await admin.get(`/github/callback?code=paged&state=${encodeURIComponent(stateOf(setup.location))}`);
+    const callback = await admin.get(
+      `/github/callback?code=paged&state=${encodeURIComponent(stateOf(setup.location))}`,
+    );
     expect(callback.status, callback.body).toBe(303);
-    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 52004 }))?.organizationId).toBe("org_pages");
+    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 52004 }))?.organizationId).toBe(
+      "org_pages",
+    );
   });
 });
 
@@ -122,28 +169,46 @@ describe("installs that start on GitHub or the Marketplace (no state of ours)", 
       "Connect acme-corp to your organization? GitHub Connect is installed on the GitHub organization acme-corp. Connecting it lets your organization use that installation. " +
         "Continue only if you installed it just now, or know who did. GitHub asks you to sign in next, and GitHub Connect checks that your GitHub account can see this installation. Connect acme-corp Cancel",
     );
-    expect(page.body).toMatch(/<form method="post" action="\/github\/setup\/confirm" class="actions">\s*<input type="hidden" name="_csrf" value="[^"]+">\s*<input type="hidden" name="installation_id" value="52005">/);
+    expect(page.body).toMatch(
+      /<form method="post" action="\/github\/setup\/confirm" class="actions">\s*<input type="hidden" name="_csrf" value="[^"]+">\s*<input type="hidden" name="installation_id" value="52005">/,
+    );
     expect(page.body).toContain('<a class="button" href="/workspace/settings/repos">Cancel</a>');
     // Neither the page nor its form linked or wrote anything: that waits for the OAuth check.
     await expectNothingChanged(ctx.server.models, before);
     expect(confirmed.status, confirmed.body).toBe(303);
     expect(confirmed.location).toMatch(/^https:\/\/github\.com\/login\/oauth\/authorize\?/);
-    expect(JSON.parse(Buffer.from(stateOf(confirmed.location).split(".")[0]!, "base64url").toString())).toMatchObject({ purpose: "oauth", intent: "link", installationId: 52005 });
+    expect(JSON.parse(Buffer.from(stateOf(confirmed.location).split(".")[0]!, "base64url").toString())).toMatchObject({
+      purpose: "oauth",
+      intent: "link",
+      installationId: 52005,
+    });
     nockOAuthToken({ code: "mp" });
     nockUserInstallations([[{ id: 52005 }]]);
     nockInstallationToken(52005);
     nockInstallationRepositories([[]]);
-    const callback = await admin.get(`/github/callback?code=mp&state=${encodeURIComponent(stateOf(confirmed.location))}`);
+    const callback = await admin.get(
+      `/github/callback?code=mp&state=${encodeURIComponent(stateOf(confirmed.location))}`,
+    );
     expect(callback.status).toBe(303);
-    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 52005 }))?.organizationId).toBe("org_marketplace");
+    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 52005 }))?.organizationId).toBe(
+      "org_marketplace",
+    );
   });
 
   test("an installation its webhook already stored is named from the database, without asking GitHub", async () => {
-    await ctx.server.models.GitHubInstallation.create({ installationId: 52010, accountId: 80002, accountLogin: "octo-person", accountType: "User", organizationId: null });
+    await ctx.server.models.GitHubInstallation.create({
+      installationId: 52010,
+      accountId: 80002,
+      accountLogin: "octo-person",
+      accountType: "User",
+      organizationId: null,
+    });
     const admin = await signInAdmin(ctx.server, "org_stored");
     const page = await arriveAtSetup(admin, { installation_id: "52010", setup_action: "install" });
     expect(page.status).toBe(200);
-    expect(pageText(mainOf(page.body))).toContain("GitHub Connect is installed on the GitHub personal account octo-person.");
+    expect(pageText(mainOf(page.body))).toContain(
+      "GitHub Connect is installed on the GitHub personal account octo-person.",
+    );
   });
 
   test("a link from another site cannot start OAuth: it only shows the page, and the confirmation is a POST that needs this browser's CSRF token", async () => {
@@ -169,7 +234,11 @@ describe("installs that start on GitHub or the Marketplace (no state of ours)", 
     expect(first.status).toBe(303);
     expect(first.location).toBe(`/auth/login?returnTo=${encodeURIComponent(setupPath)}`);
     await visitor.get(first.location!);
-    const signedIn = await visitor.postForm("/auth/dev-login", { email: "owner@new.example", organizationId: "org_new", role: "admin" });
+    const signedIn = await visitor.postForm("/auth/dev-login", {
+      email: "owner@new.example",
+      organizationId: "org_new",
+      role: "admin",
+    });
     expect(signedIn.status).toBe(303);
     expect(signedIn.location).toBe(setupPath);
     nockGetInstallation({ id: 52006 });
@@ -190,7 +259,14 @@ describe("installs that start on GitHub or the Marketplace (no state of ours)", 
   test("setup_action=update for the org's own installation refreshes what is reachable, without OAuth", async () => {
     const admin = await signInAdmin(ctx.server, "org_update");
     await connectThroughGitHub(admin, { installation: { id: 52009 } });
-    await ctx.server.models.Repo.create({ organizationId: "org_update", slug: "site", name: "site", githubRepoId: 72001, fullName: "acme-corp/site", accessible: false });
+    await ctx.server.models.Repo.create({
+      organizationId: "org_update",
+      slug: "site",
+      name: "site",
+      githubRepoId: 72001,
+      fullName: "acme-corp/site",
+      accessible: false,
+    });
     nockInstallationRepositories([[{ id: 72001, name: "site" }]]); // the token minted on connect is still cached
     const setup = await arriveAtSetup(admin, { installation_id: "52009", setup_action: "update" });
     expect(setup.status).toBe(303);

@@ -1,7 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { stored, storedAll } from "../../helpers/documents.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
-import { nockDeleteInstallation, nockGetInstallation, nockInstallationRepositories, nockUserInstallations } from "../../helpers/github/installations.js";
+import {
+  nockDeleteInstallation,
+  nockGetInstallation,
+  nockInstallationRepositories,
+  nockUserInstallations,
+} from "../../helpers/github/installations.js";
 import { nockOAuthToken } from "../../helpers/github/oauth.js";
 import {
   arriveAtSetup,
@@ -24,8 +29,22 @@ async function connectedOrg(organizationId: string, installationId: number) {
   const admin = await signInAdmin(ctx.server, organizationId, `admin@${organizationId}.example`);
   expect((await connectThroughGitHub(admin, { installation: { id: installationId } })).status).toBe(303);
   await ctx.server.models.Repo.create([
-    { organizationId, slug: "web", name: "web", githubRepoId: installationId * 10 + 1, fullName: "acme-corp/web", accessible: true },
-    { organizationId, slug: "api", name: "api", githubRepoId: installationId * 10 + 2, fullName: "acme-corp/api", accessible: true },
+    {
+      organizationId,
+      slug: "web",
+      name: "web",
+      githubRepoId: installationId * 10 + 1,
+      fullName: "acme-corp/web",
+      accessible: true,
+    },
+    {
+      organizationId,
+      slug: "api",
+      name: "api",
+      githubRepoId: installationId * 10 + 2,
+      fullName: "acme-corp/api",
+      accessible: true,
+    },
   ]);
   await admin.refreshCsrfToken(SETTINGS);
   return admin;
@@ -38,9 +57,13 @@ describe("GET /github/disconnect: Disconnect asks first", () => {
     const page = await admin.get("/github/disconnect");
     expect(page.status).toBe(200);
     const text = pageText(page.body);
-    expect(text).toContain("Disconnect acme-corp? This uninstalls GitHub Connect from the GitHub organization acme-corp.");
+    expect(text).toContain(
+      "Disconnect acme-corp? This uninstalls GitHub Connect from the GitHub organization acme-corp.",
+    );
     expect(text).toContain("Your projects and their repositories are kept.");
-    expect(page.body).toMatch(/<form method="post" action="\/github\/disconnect" class="actions">\s*<input type="hidden" name="_csrf" value="[\w-]{20,}">/);
+    expect(page.body).toMatch(
+      /<form method="post" action="\/github\/disconnect" class="actions">\s*<input type="hidden" name="_csrf" value="[\w-]{20,}">/,
+    );
     expect(page.body).toContain('<a class="button" href="/workspace/settings/repos">Cancel</a>');
     expect(page.headers.get("cache-control")).toBe("no-store");
     await expectNothingChanged(ctx.server.models, before);
@@ -51,7 +74,9 @@ describe("GET /github/disconnect: Disconnect asks first", () => {
     const response = await admin.get("/github/disconnect");
     expect(response.status).toBe(303);
     expect(response.location).toBe(SETTINGS);
-    expect(pageText((await admin.get(SETTINGS)).body)).toContain("GitHub is not connected, so there is nothing to disconnect.");
+    expect(pageText((await admin.get(SETTINGS)).body)).toContain(
+      "GitHub is not connected, so there is nothing to disconnect.",
+    );
   });
 
   test("a member is refused the confirmation page", async () => {
@@ -71,7 +96,9 @@ describe("GET /github/disconnect: Disconnect asks first", () => {
     expect(response.status).toBe(504);
     const text = pageText(response.body);
     expect(text).toContain("GitHub did not answer in time");
-    expect(text).toContain("GitHub did not answer within 5 seconds, so GitHub Connect is still installed on acme-corp and nothing was changed. Try Disconnect again in a minute.");
+    expect(text).toContain(
+      "GitHub did not answer within 5 seconds, so GitHub Connect is still installed on acme-corp and nothing was changed. Try Disconnect again in a minute.",
+    );
     expect(text).not.toMatch(/Error 50\d/);
     await expectNothingChanged(ctx.server.models, before);
   }, 15_000);
@@ -89,15 +116,23 @@ describe("POST /github/disconnect (rule 6)", () => {
     expect(installation?.deletedAt?.toISOString()).toBe("2026-11-24T12:00:00.000Z");
     expect(installation?.organizationId).toBe("org_bye");
     const repos = await storedAll(ctx.server.models.Repo, { organizationId: "org_bye" });
-    expect(repos.map((r) => [r.slug, r.githubRepoId, r.accessible]).sort()).toEqual([["api", 550012, false], ["web", 550011, false]]);
-    const audit = await stored(ctx.server.models.AuditEvent, { organizationId: "org_bye", action: "github.disconnected" });
+    expect(repos.map((r) => [r.slug, r.githubRepoId, r.accessible]).sort()).toEqual([
+      ["api", 550012, false],
+      ["web", 550011, false],
+    ]);
+    const audit = await stored(ctx.server.models.AuditEvent, {
+      organizationId: "org_bye",
+      action: "github.disconnected",
+    });
     expect(audit).toMatchObject({ details: { installationId: 55001, account: "acme-corp", github: "uninstalled" } });
 
     const page = await admin.get(SETTINGS);
     const text = pageText(page.body);
     expect(text).toContain("Disconnected from acme-corp: GitHub Connect was uninstalled there.");
     expect(text).toContain("Connection Disconnected acme-corp Organization");
-    expect(page.body.replace(/&amp;/g, "&")).toMatch(/permissions\?suggested_target_id=90001&repository_ids\[\]=550011&repository_ids\[\]=550012&state=/);
+    expect(page.body.replace(/&amp;/g, "&")).toMatch(
+      /permissions\?suggested_target_id=90001&repository_ids\[\]=550011&repository_ids\[\]=550012&state=/,
+    );
   });
 
   test("the installation.deleted webhook that follows changes nothing more", async () => {
@@ -145,7 +180,9 @@ describe("POST /github/disconnect (rule 6)", () => {
     await admin.refreshCsrfToken(SETTINGS);
     const response = await admin.postForm("/github/disconnect");
     expect(response.status).toBe(303);
-    expect(pageText((await admin.get(SETTINGS)).body)).toContain("GitHub is not connected, so there was nothing to disconnect.");
+    expect(pageText((await admin.get(SETTINGS)).body)).toContain(
+      "GitHub is not connected, so there was nothing to disconnect.",
+    );
   });
 });
 
@@ -164,24 +201,36 @@ describe("reconnect (rule 5)", () => {
 
     // On GitHub the owner installs again; only "web" was kept in the selection.
     nockGetInstallation({ id: 55005 });
-    const setup = await arriveAtSetup(admin, { installation_id: "55005", setup_action: "install", state: stateOf(reconnect) });
+    const setup = await arriveAtSetup(admin, {
+      installation_id: "55005",
+      setup_action: "install",
+      state: stateOf(reconnect),
+    });
     expect(setup.status, setup.body).toBe(303);
     nockOAuthToken({ code: "again" });
     nockUserInstallations([[{ id: 55005 }]]);
     nockInstallationToken(55005);
     nockInstallationRepositories([[{ id: 550041, name: "web" }]]);
-    const callback = await admin.get(`/github/callback?code=again&state=${encodeURIComponent(stateOf(setup.location))}`);
+    const callback = await admin.get(
+      `/github/callback?code=again&state=${encodeURIComponent(stateOf(setup.location))}`,
+    );
     expect(callback.status, callback.body).toBe(303);
 
-    const repos = Object.fromEntries((await storedAll(ctx.server.models.Repo, { organizationId: "org_again" })).map((r) => [r.slug, r.accessible]));
+    const repos = Object.fromEntries(
+      (await storedAll(ctx.server.models.Repo, { organizationId: "org_again" })).map((r) => [r.slug, r.accessible]),
+    );
     expect(repos).toEqual({ web: true, api: false });
     const text = pageText((await admin.get(SETTINGS)).body);
     expect(text).toContain("Connected to acme-corp on GitHub.");
     expect(text).toContain("Reachable again: web.");
-    expect(text).toContain("Not reachable: api. GitHub Connect has no access to this repository: choose Manage on GitHub and add it to the installation's repositories.");
+    expect(text).toContain(
+      "Not reachable: api. GitHub Connect has no access to this repository: choose Manage on GitHub and add it to the installation's repositories.",
+    );
     expect(text).toContain("Connection Connected acme-corp Organization");
     expect(text).toContain("api acme-corp/api Not reachable");
-    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 55005 }))?.organizationId).toBe("org_again");
+    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 55005 }))?.organizationId).toBe(
+      "org_again",
+    );
   });
 
   test("GET /github/connect after a removal goes to the pre-selecting install page too", async () => {
@@ -190,7 +239,9 @@ describe("reconnect (rule 5)", () => {
     await admin.postForm("/github/disconnect");
     const response = await admin.get("/github/connect");
     expect(response.status).toBe(303);
-    expect(response.location).toMatch(/\/installations\/new\/permissions\?suggested_target_id=90001&repository_ids\[\]=550061&repository_ids\[\]=550062&state=/);
+    expect(response.location).toMatch(
+      /\/installations\/new\/permissions\?suggested_target_id=90001&repository_ids\[\]=550061&repository_ids\[\]=550062&state=/,
+    );
   });
 
   test("listing the repositories fails after the link: still connected, and the page says it could not check", async () => {
@@ -202,10 +253,19 @@ describe("reconnect (rule 5)", () => {
     nockUserInstallations([[{ id: 55007 }]]);
     nockInstallationToken(55007);
     const { default: nock } = await import("nock");
-    nock("https://api.github.com").get("/installation/repositories").query(true).reply(502, { message: "Server Error" });
-    const callback = await admin.get(`/github/callback?code=partial&state=${encodeURIComponent(stateOf(setup.location))}`);
+    nock("https://api.github.com")
+      .get("/installation/repositories")
+      .query(true)
+      .reply(502, { message: "Server Error" });
+    const callback = await admin.get(
+      `/github/callback?code=partial&state=${encodeURIComponent(stateOf(setup.location))}`,
+    );
     expect(callback.status).toBe(303);
-    expect(pageText((await admin.get(SETTINGS)).body)).toContain("GitHub Connect could not check which projects it can reach");
-    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 55007 }))?.organizationId).toBe("org_partial");
+    expect(pageText((await admin.get(SETTINGS)).body)).toContain(
+      "GitHub Connect could not check which projects it can reach",
+    );
+    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 55007 }))?.organizationId).toBe(
+      "org_partial",
+    );
   });
 });

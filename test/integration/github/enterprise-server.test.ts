@@ -14,13 +14,37 @@ const GHES_API = "https://ghes.example.com/api/v3";
 
 test("on GitHub Enterprise Server the installation token is minted there, and used there", async () => {
   const config = testConfig({ GHE_HOST: "ghes.example.com" });
-  const probot = createProbotInstance({ github: config.github, secret: config.github.webhookSecret, log: captureLogger("silent").log, Octokit: TestOctokit });
-  const minted = nock(GHES_API).post("/app/installations/4242/access_tokens").matchHeader("authorization", /^bearer eyJ/i).reply(201, documentedBody("POST /app/installations/{installation_id}/access_tokens", 201, githubFixture("installation-access-token"), descriptionFor(GHES_API)));
+  const probot = createProbotInstance({
+    github: config.github,
+    secret: config.github.webhookSecret,
+    log: captureLogger("silent").log,
+    Octokit: TestOctokit,
+  });
+  const minted = nock(GHES_API)
+    .post("/app/installations/4242/access_tokens")
+    .matchHeader("authorization", /^bearer eyJ/i)
+    .reply(
+      201,
+      documentedBody(
+        "POST /app/installations/{installation_id}/access_tokens",
+        201,
+        githubFixture("installation-access-token"),
+        descriptionFor(GHES_API),
+      ),
+    );
   const listed = nock(GHES_API)
     .get("/installation/repositories")
     .query({ per_page: "100" })
     .matchHeader("authorization", `token ${INSTALLATION_TOKEN}`)
-    .reply(200, documentedBody("GET /installation/repositories", 200, { total_count: 0, repositories: [] }, descriptionFor(GHES_API)));
+    .reply(
+      200,
+      documentedBody(
+        "GET /installation/repositories",
+        200,
+        { total_count: 0, repositories: [] },
+        descriptionFor(GHES_API),
+      ),
+    );
 
   const result = await createGitHubAppClient({ probot }).listInstallationRepositoryIds(4242);
 

@@ -15,15 +15,18 @@ describe("error pages say what was wrong, in words, without a status code", () =
     );
   });
 
-  test.each(["abc", "-2", "1.5", "0", "99999999999999999999"])("an installation number %s: the page says it is invalid, not missing", async (value) => {
-    const admin = await signInAdmin(ctx.server, "org_errors");
-    const page = await arriveAtSetup(admin, { installation_id: value, setup_action: "install" });
-    expect(page.status).toBe(400);
-    const text = pageText(mainOf(page.body));
-    expect(text).toContain("This installation number is not valid");
-    expect(text).toContain("The installation number in the address is invalid");
-    expect(text).not.toMatch(/missing|Error 400/);
-  });
+  test.each(["abc", "-2", "1.5", "0", "99999999999999999999"])(
+    "an installation number %s: the page says it is invalid, not missing",
+    async (value) => {
+      const admin = await signInAdmin(ctx.server, "org_errors");
+      const page = await arriveAtSetup(admin, { installation_id: value, setup_action: "install" });
+      expect(page.status).toBe(400);
+      const text = pageText(mainOf(page.body));
+      expect(text).toContain("This installation number is not valid");
+      expect(text).toContain("The installation number in the address is invalid");
+      expect(text).not.toMatch(/missing|Error 400/);
+    },
+  );
 
   test("a page that does not exist says so without “Error 404”", async () => {
     const admin = await signInAdmin(ctx.server, "org_errors");

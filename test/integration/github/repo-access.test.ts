@@ -4,7 +4,11 @@ import { createProbotInstance } from "../../../src/github/probot-factory.js";
 import { refreshRepoAccess } from "../../../src/repos/repo-access.js";
 import { useTestModels } from "../../helpers/use-test-server.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
-import { nockDeleteInstallation, nockGetInstallation, nockInstallationRepositories } from "../../helpers/github/installations.js";
+import {
+  nockDeleteInstallation,
+  nockGetInstallation,
+  nockInstallationRepositories,
+} from "../../helpers/github/installations.js";
 import { testConfig } from "../../helpers/test-config.js";
 import { captureLogger } from "../../helpers/test-logger.js";
 import { TestOctokit } from "../../helpers/test-server.js";
@@ -20,8 +24,13 @@ beforeEach(async () => {
   await db.models.Repo.deleteMany({});
 });
 
-async function seedRepos(organizationId: string, repos: Array<{ slug: string; githubRepoId: number | null; accessible: boolean }>) {
-  await db.models.Repo.insertMany(repos.map((r) => ({ organizationId, name: r.slug, fullName: r.githubRepoId ? `acme-corp/${r.slug}` : null, ...r })));
+async function seedRepos(
+  organizationId: string,
+  repos: Array<{ slug: string; githubRepoId: number | null; accessible: boolean }>,
+) {
+  await db.models.Repo.insertMany(
+    repos.map((r) => ({ organizationId, name: r.slug, fullName: r.githubRepoId ? `acme-corp/${r.slug}` : null, ...r })),
+  );
 }
 
 describe("refreshRepoAccess (rule 5)", () => {
@@ -34,19 +43,36 @@ describe("refreshRepoAccess (rule 5)", () => {
     ]);
     await seedRepos("org_other", [{ slug: "web", githubRepoId: 70001, accessible: false }]);
     nockInstallationToken(61001);
-    nockInstallationRepositories([[{ id: 70001, name: "web" }, { id: 99, name: "unrelated" }], [{ id: 70002, name: "api" }]]);
+    nockInstallationRepositories([
+      [
+        { id: 70001, name: "web" },
+        { id: 99, name: "unrelated" },
+      ],
+      [{ id: 70002, name: "api" }],
+    ]);
 
-    const result = await refreshRepoAccess({ models: db.models, listInstallationRepositoryIds: appClient.listInstallationRepositoryIds, log: logs.log }, "org_a", 61001);
+    const result = await refreshRepoAccess(
+      { models: db.models, listInstallationRepositoryIds: appClient.listInstallationRepositoryIds, log: logs.log },
+      "org_a",
+      61001,
+    );
 
     expect(result.reachable.map((r) => r.slug).sort()).toEqual(["api", "web"]);
     expect(result.unreachable.map((r) => r.slug).sort()).toEqual(["docs", "draft"]);
     expect(result.apiCalls).toBe(2);
     expect(result.writes).toBe(2);
-    const stored = Object.fromEntries((await db.models.Repo.find({ organizationId: "org_a" }).lean()).map((r) => [r.slug, r.accessible]));
+    const stored = Object.fromEntries(
+      (await db.models.Repo.find({ organizationId: "org_a" }).lean()).map((r) => [r.slug, r.accessible]),
+    );
     expect(stored).toEqual({ web: true, api: true, docs: false, draft: false });
     // Another organization's repo with the same GitHub id is not touched, and no repo id is forgotten.
     expect((await db.models.Repo.findOne({ organizationId: "org_other" }).lean())?.accessible).toBe(false);
-    expect((await db.models.Repo.find({ organizationId: "org_a" }).lean()).map((r) => r.githubRepoId).sort()).toEqual([70001, 70002, 70003, null]);
+    expect((await db.models.Repo.find({ organizationId: "org_a" }).lean()).map((r) => r.githubRepoId).sort()).toEqual([
+      70001,
+      70002,
+      70003,
+      null,
+    ]);
   });
 
   test("nothing to change: no write at all", async () => {
@@ -72,7 +98,10 @@ describe("the App's own GitHub calls", () => {
 
   test("GET /app/installations/{id}", async () => {
     nockGetInstallation({ id: 61005 });
-    await expect(appClient.getInstallation(61005)).resolves.toMatchObject({ id: 61005, account: { login: "acme-corp" } });
+    await expect(appClient.getInstallation(61005)).resolves.toMatchObject({
+      id: 61005,
+      account: { login: "acme-corp" },
+    });
   });
 
   test("no token is written to the log", () => {

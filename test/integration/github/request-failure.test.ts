@@ -8,7 +8,8 @@ import { TestOctokit } from "../../helpers/test-server.js";
 /** The error a real Octokit throws when GitHub answers `status` (or, with no status, when nothing answers). */
 async function failedCall(status?: number, headers: Record<string, string> = {}): Promise<unknown> {
   const baseUrl = status === undefined ? "http://127.0.0.1:1" : GITHUB_API;
-  if (status !== undefined) nock(GITHUB_API).get("/app/installations/7").query(true).reply(status, { message: "no" }, headers);
+  if (status !== undefined)
+    nock(GITHUB_API).get("/app/installations/7").query(true).reply(status, { message: "no" }, headers);
   const octokit = new TestOctokit({ baseUrl, auth: "ghs_secret-installation-token" });
   return octokit.request("GET /app/installations/{id}", { id: 7, secret_param: "in-the-query" }).then(
     () => expect.fail("the call should fail"),
@@ -26,13 +27,17 @@ describe("a failed GitHub call, in one line", () => {
   ] as const)("GitHub answers %i: the status, the request and what to do", async (status, headers, hint) => {
     const failure = gitHubFailure(await failedCall(status, headers));
     expect(failure).toMatchObject({ status, request: "GET /app/installations/7" });
-    expect(describeGitHubFailure(failure!)).toMatch(new RegExp(`^GitHub answered ${status} to GET /app/installations/7; .*${hint}`));
+    expect(describeGitHubFailure(failure!)).toMatch(
+      new RegExp(`^GitHub answered ${status} to GET /app/installations/7; .*${hint}`),
+    );
   });
 
   test("GitHub not reached: says to check the network", async () => {
     const failure = gitHubFailure(await failedCall());
     expect(failure).toMatchObject({ status: undefined, request: "GET /app/installations/7" });
-    expect(describeGitHubFailure(failure!)).toMatch(/^GitHub did not answer GET \/app\/installations\/7; GitHub could not be reached: check this machine's network/);
+    expect(describeGitHubFailure(failure!)).toMatch(
+      /^GitHub did not answer GET \/app\/installations\/7; GitHub could not be reached: check this machine's network/,
+    );
   });
 
   test("found through the domain error that wraps it; nothing of the token or the query in it", async () => {

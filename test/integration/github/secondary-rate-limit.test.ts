@@ -21,18 +21,29 @@ test("a secondary rate limit on GET /installation/repositories is waited out and
     .query({ per_page: "100" })
     .reply(
       403,
-      { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits", status: "403" },
+      {
+        message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+        documentation_url:
+          "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+        status: "403",
+      },
       { "retry-after": "1", "x-ratelimit-remaining": "4990" },
     )
     .get("/installation/repositories")
     .query({ per_page: "100" })
     .matchHeader("authorization", `token ${INSTALLATION_TOKEN}`)
-    .reply(200, { total_count: 1, repository_selection: "selected", repositories: [repositoryJson({ id: 700000001, name: "handbook" })] });
+    .reply(200, {
+      total_count: 1,
+      repository_selection: "selected",
+      repositories: [repositoryJson({ id: 700000001, name: "handbook" })],
+    });
 
   const result = await createGitHubAppClient({ probot }).listInstallationRepositoryIds(4242);
 
   expect(result.ids).toEqual([700000001]);
   limited.done();
-  expect(logs.text()).toContain("Secondary rate limit on GET https://api.github.com/installation/repositories?per_page=100; retry 1 after 1 s");
+  expect(logs.text()).toContain(
+    "Secondary rate limit on GET https://api.github.com/installation/repositories?per_page=100; retry 1 after 1 s",
+  );
   expect(logs.text()).not.toContain(INSTALLATION_TOKEN);
 }, 15_000);

@@ -130,11 +130,14 @@ describe("the projects list, 50 a page", () => {
     expect(pageText(page.body)).toContain(`Page ${shown} of 3`);
   });
 
-  test.each(["page=2&page=3", "page[x]=2", "page[]=2"])("a repeated or nested parameter (%s) shows page 1", async (query) => {
-    const page = await (await admin("paged")).get(`${SETTINGS}?${query}`);
-    expect(page.status).toBe(200);
-    expect(pageText(page.body)).toContain("Page 1 of 3");
-  });
+  test.each(["page=2&page=3", "page[x]=2", "page[]=2"])(
+    "a repeated or nested parameter (%s) shows page 1",
+    async (query) => {
+      const page = await (await admin("paged")).get(`${SETTINGS}?${query}`);
+      expect(page.status).toBe(200);
+      expect(pageText(page.body)).toContain("Page 1 of 3");
+    },
+  );
 
   test("members page through the same list, with no buttons", async () => {
     const member = await signInMember(server, "org_paged", "member@paged.example");
@@ -172,7 +175,13 @@ function visit(org: Org, path = SETTINGS): Promise<Visit> {
         const { counter } = standOf(org);
         counter.reset();
         const response = await client.get(path);
-        return { status: response.status, body: response.body, location: response.location ?? null, bytes: Buffer.byteLength(response.body), commands: [...counter.commands] };
+        return {
+          status: response.status,
+          body: response.body,
+          location: response.location ?? null,
+          bytes: Buffer.byteLength(response.body),
+          commands: [...counter.commands],
+        };
       })(),
     );
   }
@@ -184,13 +193,17 @@ const SLOW = 60_000;
 describe("reconnect with many repos (rule 5)", () => {
   test("200 repos fit in the link: every one is pre-selected", async () => {
     const page = await visit("fits");
-    expect(pageText(page.body)).toContain("Reconnect GitHub to install it again with your 200 repositories already selected.");
+    expect(pageText(page.body)).toContain(
+      "Reconnect GitHub to install it again with your 200 repositories already selected.",
+    );
     expect(page.body).not.toContain('data-testid="reconnect-note"');
     const href = new URL(reconnectHref(page.body)!);
     expect(href.searchParams.getAll("repository_ids[]")).toHaveLength(200);
     const location = (await visit("fits", "/github/connect")).location!;
     expect(location.length).toBeLessThanOrEqual(MAX_LINK_LENGTH);
-    expect(new URL(location).searchParams.getAll("repository_ids[]").map(Number)).toEqual(Array.from({ length: 200 }, (_, i) => repoId("fits", i)));
+    expect(new URL(location).searchParams.getAll("repository_ids[]").map(Number)).toEqual(
+      Array.from({ length: 200 }, (_, i) => repoId("fits", i)),
+    );
   });
 
   test.each([
@@ -202,10 +215,16 @@ describe("reconnect with many repos (rule 5)", () => {
       const page = await visit(org);
       expect(page.status).toBe(200);
       const text = pageText(page.body);
-      expect(text).toContain(`GitHub cannot pre-select ${count.toLocaleString("en-US")} repositories in one link, so Reconnect GitHub opens the install page for acme-${org} without them.`);
-      expect(text).toContain(`choose “Only select repositories” and tick: ${Array.from({ length: 20 }, (_, i) => slug(i)).join(" ")} ${more}: every project listed below`);
+      expect(text).toContain(
+        `GitHub cannot pre-select ${count.toLocaleString("en-US")} repositories in one link, so Reconnect GitHub opens the install page for acme-${org} without them.`,
+      );
+      expect(text).toContain(
+        `choose “Only select repositories” and tick: ${Array.from({ length: 20 }, (_, i) => slug(i)).join(" ")} ${more}: every project listed below`,
+      );
       expect(reconnectHref(page.body)).toMatch(
-        new RegExp(`^https://github\\.com/apps/github-connect-test/installations/new/permissions\\?suggested_target_id=${accountId(org)}&state=[\\w-]+\\.[\\w-]+$`),
+        new RegExp(
+          `^https://github\\.com/apps/github-connect-test/installations/new/permissions\\?suggested_target_id=${accountId(org)}&state=[\\w-]+\\.[\\w-]+$`,
+        ),
       );
 
       const connect = await visit(org, "/github/connect");

@@ -34,7 +34,12 @@ async function reasonOfAsync(promise: Promise<unknown>): Promise<string | undefi
 describe("the connect state (rule 2)", () => {
   test("a state verifies for the org and user it was issued to, and carries its claims", () => {
     const { token } = states.issue({ ...admin, purpose: "oauth", installationId: 51001, intent: "link" });
-    expect(states.verify(token, "oauth", admin)).toMatchObject({ ...admin, purpose: "oauth", installationId: 51001, intent: "link" });
+    expect(states.verify(token, "oauth", admin)).toMatchObject({
+      ...admin,
+      purpose: "oauth",
+      installationId: 51001,
+      intent: "link",
+    });
   });
 
   test("a changed or invented state is forged", () => {
@@ -42,11 +47,15 @@ describe("the connect state (rule 2)", () => {
     const [body, mac] = token.split(".") as [string, string];
     const claims = JSON.parse(Buffer.from(body, "base64url").toString());
     const otherOrg = Buffer.from(JSON.stringify({ ...claims, organizationId: "org_b" })).toString("base64url");
-    expect(reasonOf(() => states.verify(`${otherOrg}.${mac}`, "install", { ...admin, organizationId: "org_b" }))).toBe("forged");
+    expect(reasonOf(() => states.verify(`${otherOrg}.${mac}`, "install", { ...admin, organizationId: "org_b" }))).toBe(
+      "forged",
+    );
     expect(reasonOf(() => states.verify("not-a-state", "install", admin))).toBe("forged");
     expect(reasonOf(() => states.verify(`${body}.${mac}x`, "install", admin))).toBe("forged");
     const other = createStateTokens({ secret: "t".repeat(32), now: () => clock, models: db.models });
-    expect(reasonOf(() => states.verify(other.issue({ ...admin, purpose: "install" }).token, "install", admin))).toBe("forged");
+    expect(reasonOf(() => states.verify(other.issue({ ...admin, purpose: "install" }).token, "install", admin))).toBe(
+      "forged",
+    );
   });
 
   test("a state made for one step is refused by the other", () => {
@@ -77,7 +86,10 @@ describe("the connect state (rule 2)", () => {
 
   test("two uses racing each other: exactly one wins", async () => {
     const { token } = states.issue({ ...admin, purpose: "oauth" });
-    const results = await Promise.allSettled([states.consume(token, "oauth", admin), states.consume(token, "oauth", admin)]);
+    const results = await Promise.allSettled([
+      states.consume(token, "oauth", admin),
+      states.consume(token, "oauth", admin),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
     expect((rejected.reason as StateTokenError).reason).toBe("replayed");

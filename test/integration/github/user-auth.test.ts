@@ -18,7 +18,10 @@ describe("verifying an installer with their GitHub user token (rule 1)", () => {
     nockUserInstallations([[{ id: 7, account: { id: 1, login: "someone-else" } }, { id: 51001 }]]);
     const access = await userAuth.checkInstallationAccess("code-1", 51001);
     expect(access.visible).toBe(true);
-    expect(access.installation).toMatchObject({ id: 51001, account: { id: ACME.id, login: "acme-corp", type: "Organization" } });
+    expect(access.installation).toMatchObject({
+      id: 51001,
+      account: { id: ACME.id, login: "acme-corp", type: "Organization" },
+    });
     expect(access.apiCalls).toBe(2);
   });
 
@@ -32,7 +35,11 @@ describe("verifying an installer with their GitHub user token (rule 1)", () => {
   test("an installation the user cannot see is reported as not visible, after all pages", async () => {
     nockOAuthToken({ code: "code-3" });
     nockUserInstallations([[{ id: 1 }], [{ id: 2 }]]);
-    await expect(userAuth.checkInstallationAccess("code-3", 999)).resolves.toEqual({ visible: false, installation: null, apiCalls: 3 });
+    await expect(userAuth.checkInstallationAccess("code-3", 999)).resolves.toEqual({
+      visible: false,
+      installation: null,
+      apiCalls: 3,
+    });
   });
 
   test("GitHub's 200 with bad_verification_code is a bad code, not a token", async () => {
@@ -61,7 +68,10 @@ describe("verifying an installer with their GitHub user token (rule 1)", () => {
   test("a 502 from GitHub on the user's installations is retried (plugin-retry), not shown as a failure", async () => {
     nockOAuthToken({ code: "code-7" });
     const { default: nock } = await import("nock");
-    nock("https://api.github.com").get("/user/installations").query({ per_page: "100" }).reply(502, { message: "Server Error" });
+    nock("https://api.github.com")
+      .get("/user/installations")
+      .query({ per_page: "100" })
+      .reply(502, { message: "Server Error" });
     nockUserInstallations([[{ id: 51001 }]]);
     await expect(userAuth.checkInstallationAccess("code-7", 51001)).resolves.toMatchObject({ visible: true });
   });
@@ -75,8 +85,13 @@ describe("verifying an installer with their GitHub user token (rule 1)", () => {
 
 describe("replaying a recording of GitHub (nock.back, NOCK_BACK_MODE=lockdown by default)", () => {
   test("the recorded OAuth exchange and user installations show installation 51001 to the user", async () => {
-    const recorded = createGitHubUserAuth({ github: config.github, redirectUri: `${RECORDING_STAND_INS.baseUrl}/github/callback` });
-    const access = await withNockBack("oauth-user-installations", () => recorded.checkInstallationAccess(RECORDING_STAND_INS.code, 51001));
+    const recorded = createGitHubUserAuth({
+      github: config.github,
+      redirectUri: `${RECORDING_STAND_INS.baseUrl}/github/callback`,
+    });
+    const access = await withNockBack("oauth-user-installations", () =>
+      recorded.checkInstallationAccess(RECORDING_STAND_INS.code, 51001),
+    );
     expect(access.visible).toBe(true);
     expect(access.installation?.account).toEqual({ id: 90001, login: "acme-corp", type: "Organization" });
   });

@@ -14,7 +14,8 @@ const holder = useTestServer(
   { emptyBetweenTests: true },
 );
 const models = () => holder.server.models;
-const getState = (organizationId: string, token?: string | null) => callInternalApi(holder.server.url, "GET", `/api/internal/orgs/${organizationId}/github`, { token });
+const getState = (organizationId: string, token?: string | null) =>
+  callInternalApi(holder.server.url, "GET", `/api/internal/orgs/${organizationId}/github`, { token });
 
 async function storeRepos(organizationId: string) {
   await models().Repo.insertMany([
@@ -26,7 +27,11 @@ async function storeRepos(organizationId: string) {
 
 describe("GET /api/internal/orgs/:organizationId/github", () => {
   test("a connected organization: its installation, and each repo with its GitHub id and whether the installation reaches it", async () => {
-    await storeInstallation(models(), { installationId: 72001, organizationId: "org_a", permissions: { contents: "write", metadata: "read" } });
+    await storeInstallation(models(), {
+      installationId: 72001,
+      organizationId: "org_a",
+      permissions: { contents: "write", metadata: "read" },
+    });
     await storeRepos("org_a");
     await storeRepos("org_other");
 
@@ -56,23 +61,57 @@ describe("GET /api/internal/orgs/:organizationId/github", () => {
   });
 
   test("suspended and uninstalled: the installation says when, the repos keep their ids, none is reachable", async () => {
-    await storeInstallation(models(), { installationId: 72002, organizationId: "org_s", suspendedAt: new Date("2026-11-20T08:00:00Z") });
-    await storeInstallation(models(), { installationId: 72003, organizationId: "org_d", deletedAt: new Date("2026-11-21T09:00:00Z") });
+    await storeInstallation(models(), {
+      installationId: 72002,
+      organizationId: "org_s",
+      suspendedAt: new Date("2026-11-20T08:00:00Z"),
+    });
+    await storeInstallation(models(), {
+      installationId: 72003,
+      organizationId: "org_d",
+      deletedAt: new Date("2026-11-21T09:00:00Z"),
+    });
     await storeRepos("org_s");
     await storeRepos("org_d");
 
     const suspended = await getState("org_s");
-    expect(suspended.body).toMatchObject({ state: "suspended", credential: "none", installation: { installationId: 72002, suspendedAt: "2026-11-20T08:00:00.000Z", deletedAt: null } });
-    expect((suspended.body.repos as Array<{ reachable: boolean }>).map((r) => r.reachable)).toEqual([false, false, false]);
+    expect(suspended.body).toMatchObject({
+      state: "suspended",
+      credential: "none",
+      installation: { installationId: 72002, suspendedAt: "2026-11-20T08:00:00.000Z", deletedAt: null },
+    });
+    expect((suspended.body.repos as Array<{ reachable: boolean }>).map((r) => r.reachable)).toEqual([
+      false,
+      false,
+      false,
+    ]);
 
     const deleted = await getState("org_d");
-    expect(deleted.body).toMatchObject({ state: "deleted", credential: "none", installation: { installationId: 72003, deletedAt: "2026-11-21T09:00:00.000Z" } });
-    expect((deleted.body.repos as Array<{ githubRepoId: number | null }>).map((r) => r.githubRepoId)).toEqual([70002, null, 70001]);
+    expect(deleted.body).toMatchObject({
+      state: "deleted",
+      credential: "none",
+      installation: { installationId: 72003, deletedAt: "2026-11-21T09:00:00.000Z" },
+    });
+    expect((deleted.body.repos as Array<{ githubRepoId: number | null }>).map((r) => r.githubRepoId)).toEqual([
+      70002,
+      null,
+      70001,
+    ]);
   });
 
   test("never connected: not_connected, with no installation; a legacy tenant's credential is the legacy token", async () => {
-    expect((await getState("org_none")).body).toEqual({ organizationId: "org_none", state: "not_connected", credential: "none", installation: null, repos: [] });
-    expect((await getState(LEGACY_ORGANIZATION)).body).toMatchObject({ state: "not_connected", credential: "legacy", installation: null });
+    expect((await getState("org_none")).body).toEqual({
+      organizationId: "org_none",
+      state: "not_connected",
+      credential: "none",
+      installation: null,
+      repos: [],
+    });
+    expect((await getState(LEGACY_ORGANIZATION)).body).toMatchObject({
+      state: "not_connected",
+      credential: "legacy",
+      installation: null,
+    });
   });
 
   test("the same service token rule and organization id rule as the token endpoint", async () => {
@@ -93,7 +132,8 @@ describe("INTERNAL_API_TOKENS unset", () => {
         expect(answer.status).toBe(503);
         expect(answer.body).toEqual({
           error: "internal_api_disabled",
-          message: "The internal API is off on this deployment: its operator must set INTERNAL_API_TOKENS (comma-separated tokens of 32 or more characters) and restart it.",
+          message:
+            "The internal API is off on this deployment: its operator must set INTERNAL_API_TOKENS (comma-separated tokens of 32 or more characters) and restart it.",
         });
       }
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);

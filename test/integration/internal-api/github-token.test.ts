@@ -1,6 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { INSTALLATION_TOKEN } from "../../helpers/github/fixtures.js";
-import { installationTokenNumber, nockInstallationTokenRefused, nockScopedInstallationToken } from "../../helpers/github/installation-tokens.js";
+import {
+  installationTokenNumber,
+  nockInstallationTokenRefused,
+  nockScopedInstallationToken,
+} from "../../helpers/github/installation-tokens.js";
 import {
   internalApiEnv,
   LEGACY_ORGANIZATION,
@@ -15,7 +19,9 @@ import { startTestServer } from "../../helpers/test-server.js";
 import { useTestServer } from "../../helpers/use-test-server.js";
 
 // One server (one Probot, one auth-app token cache) for the file: each test uses installation ids of its own.
-const holder = useTestServer((connection) => startTestServer({ connection, config: testConfig(internalApiEnv()) }), { emptyBetweenTests: true });
+const holder = useTestServer((connection) => startTestServer({ connection, config: testConfig(internalApiEnv()) }), {
+  emptyBetweenTests: true,
+});
 const server = () => holder.server;
 const models = () => holder.server.models;
 
@@ -53,8 +59,15 @@ describe("POST /api/internal/orgs/:organizationId/github-token: the organization
     nockScopedInstallationToken(71002, scope, { token: installationTokenNumber(2) });
     const first = await requestToken(server().url, "org_burst", { json: scope });
     // The same scope, written differently (order, a repeated id): the same token from the cache.
-    const again = await requestToken(server().url, "org_burst", { json: { permissions: { contents: "read" }, repositoryIds: [70001, 70002, 70001] } });
-    expect(first.body).toMatchObject({ token: installationTokenNumber(2), repositoryIds: [70001, 70002], permissions: { contents: "read" }, repositorySelection: "selected" });
+    const again = await requestToken(server().url, "org_burst", {
+      json: { permissions: { contents: "read" }, repositoryIds: [70001, 70002, 70001] },
+    });
+    expect(first.body).toMatchObject({
+      token: installationTokenNumber(2),
+      repositoryIds: [70001, 70002],
+      permissions: { contents: "read" },
+      repositorySelection: "selected",
+    });
     expect(again.body.token).toBe(installationTokenNumber(2));
 
     nockScopedInstallationToken(71002, { repositoryIds: [70001] }, { token: installationTokenNumber(3) });
@@ -65,7 +78,11 @@ describe("POST /api/internal/orgs/:organizationId/github-token: the organization
   });
 
   test("a permission the installation lacks, or a level above its own, is refused with the reason and GitHub is not asked", async () => {
-    await storeInstallation(models(), { installationId: 71003, organizationId: "org_narrow", permissions: { contents: "read", metadata: "read" } });
+    await storeInstallation(models(), {
+      installationId: 71003,
+      organizationId: "org_narrow",
+      permissions: { contents: "read", metadata: "read" },
+    });
 
     const higher = await requestToken(server().url, "org_narrow", { json: { permissions: { contents: "write" } } });
     expect(higher.status).toBe(422);
@@ -74,7 +91,9 @@ describe("POST /api/internal/orgs/:organizationId/github-token: the organization
       message:
         "The installation on acme-corp (installation 71003) cannot grant contents: write (it has read). Ask for no more than it has, or have an owner of acme-corp accept the App's new permissions.",
     });
-    const missing = await requestToken(server().url, "org_narrow", { json: { permissions: { issues: "read", contents: "read" } } });
+    const missing = await requestToken(server().url, "org_narrow", {
+      json: { permissions: { issues: "read", contents: "read" } },
+    });
     expect(missing.status).toBe(422);
     expect(missing.body.message).toContain("cannot grant issues: read (it does not have this permission)");
   });
@@ -82,8 +101,22 @@ describe("POST /api/internal/orgs/:organizationId/github-token: the organization
   test("a repository a selected installation is known not to reach is refused by id, and GitHub is not asked", async () => {
     await storeInstallation(models(), { installationId: 71004, organizationId: "org_repos" });
     await models().Repo.insertMany([
-      { organizationId: "org_repos", slug: "web", name: "web", githubRepoId: 70011, fullName: "acme-corp/web", accessible: true },
-      { organizationId: "org_repos", slug: "api", name: "api", githubRepoId: 70012, fullName: "acme-corp/api", accessible: false },
+      {
+        organizationId: "org_repos",
+        slug: "web",
+        name: "web",
+        githubRepoId: 70011,
+        fullName: "acme-corp/web",
+        accessible: true,
+      },
+      {
+        organizationId: "org_repos",
+        slug: "api",
+        name: "api",
+        githubRepoId: 70012,
+        fullName: "acme-corp/api",
+        accessible: false,
+      },
     ]);
 
     const answer = await requestToken(server().url, "org_repos", { json: { repositoryIds: [70011, 70012] } });
@@ -91,40 +124,71 @@ describe("POST /api/internal/orgs/:organizationId/github-token: the organization
     expect(answer.status).toBe(422);
     expect(answer.body).toEqual({
       error: "repository_not_reachable",
-      message: "The installation on acme-corp (installation 71004) cannot reach repositories 70012: an owner must grant it access on GitHub.",
+      message:
+        "The installation on acme-corp (installation 71004) cannot reach repositories 70012: an owner must grant it access on GitHub.",
     });
   });
 
   test("what only GitHub knows it refuses (422), and the refusal reaches the service as such, not as a wider token", async () => {
-    await storeInstallation(models(), { installationId: 71005, organizationId: "org_github_says", repositorySelection: "all" });
+    await storeInstallation(models(), {
+      installationId: 71005,
+      organizationId: "org_github_says",
+      repositorySelection: "all",
+    });
     nockInstallationTokenRefused(71005, "repositories");
     const repos = await requestToken(server().url, "org_github_says", { json: { repositoryIds: [99999] } });
     expect(repos.status).toBe(422);
     expect(repos.body).toEqual({
       error: "repository_not_reachable",
-      message: "GitHub refused: at least one of repositories 99999 does not exist or is not reachable by the installation on acme-corp (installation 71005).",
+      message:
+        "GitHub refused: at least one of repositories 99999 does not exist or is not reachable by the installation on acme-corp (installation 71005).",
     });
 
     // Our copy of the permissions is behind GitHub's (a permission change not yet delivered).
     nockInstallationTokenRefused(71005, "permissions");
-    const permissions = await requestToken(server().url, "org_github_says", { json: { permissions: { contents: "write" } } });
+    const permissions = await requestToken(server().url, "org_github_says", {
+      json: { permissions: { contents: "write" } },
+    });
     expect(permissions.status).toBe(422);
     expect(permissions.body).toEqual({
       error: "permission_not_granted",
-      message: "GitHub refused the permissions asked for: the installation on acme-corp (installation 71005) does not have them.",
+      message:
+        "GitHub refused the permissions asked for: the installation on acme-corp (installation 71005) does not have them.",
     });
   });
 
   test("an admin level is minted outside auth-app's cache, whose key writes admin and write alike: write is never answered with the admin token", async () => {
-    await storeInstallation(models(), { installationId: 71006, organizationId: "org_projects", permissions: { organization_projects: "admin", metadata: "read" } });
-    nockScopedInstallationToken(71006, { permissions: { organization_projects: "admin" } }, { token: installationTokenNumber(61) });
-    nockScopedInstallationToken(71006, { permissions: { organization_projects: "write" } }, { token: installationTokenNumber(62) });
+    await storeInstallation(models(), {
+      installationId: 71006,
+      organizationId: "org_projects",
+      permissions: { organization_projects: "admin", metadata: "read" },
+    });
+    nockScopedInstallationToken(
+      71006,
+      { permissions: { organization_projects: "admin" } },
+      { token: installationTokenNumber(61) },
+    );
+    nockScopedInstallationToken(
+      71006,
+      { permissions: { organization_projects: "write" } },
+      { token: installationTokenNumber(62) },
+    );
 
-    const admin = await requestToken(server().url, "org_projects", { json: { permissions: { organization_projects: "admin" } } });
-    const write = await requestToken(server().url, "org_projects", { json: { permissions: { organization_projects: "write" } } });
+    const admin = await requestToken(server().url, "org_projects", {
+      json: { permissions: { organization_projects: "admin" } },
+    });
+    const write = await requestToken(server().url, "org_projects", {
+      json: { permissions: { organization_projects: "write" } },
+    });
 
-    expect(admin.body).toMatchObject({ token: installationTokenNumber(61), permissions: { organization_projects: "admin" } });
-    expect(write.body).toMatchObject({ token: installationTokenNumber(62), permissions: { organization_projects: "write" } });
+    expect(admin.body).toMatchObject({
+      token: installationTokenNumber(61),
+      permissions: { organization_projects: "admin" },
+    });
+    expect(write.body).toMatchObject({
+      token: installationTokenNumber(62),
+      permissions: { organization_projects: "write" },
+    });
   });
 });
 
@@ -134,12 +198,17 @@ describe("organizations without a working installation", () => {
     expect(answer.status).toBe(404);
     expect(answer.body).toEqual({
       error: "not_connected",
-      message: "Organization org_never has not connected GitHub: an admin of the organization must connect it in GitHub Connect (Settings, GitHub, Connect GitHub).",
+      message:
+        "Organization org_never has not connected GitHub: an admin of the organization must connect it in GitHub Connect (Settings, GitHub, Connect GitHub).",
     });
   });
 
   test("suspended: 409 installation_suspended", async () => {
-    await storeInstallation(models(), { installationId: 71011, organizationId: "org_suspended", suspendedAt: new Date("2026-11-20T00:00:00Z") });
+    await storeInstallation(models(), {
+      installationId: 71011,
+      organizationId: "org_suspended",
+      suspendedAt: new Date("2026-11-20T00:00:00Z"),
+    });
     const answer = await requestToken(server().url, "org_suspended");
     expect(answer.status).toBe(409);
     expect(answer.body).toEqual({
@@ -150,12 +219,17 @@ describe("organizations without a working installation", () => {
   });
 
   test("uninstalled: 410 installation_deleted", async () => {
-    await storeInstallation(models(), { installationId: 71012, organizationId: "org_deleted", deletedAt: new Date("2026-11-20T00:00:00Z") });
+    await storeInstallation(models(), {
+      installationId: 71012,
+      organizationId: "org_deleted",
+      deletedAt: new Date("2026-11-20T00:00:00Z"),
+    });
     const answer = await requestToken(server().url, "org_deleted");
     expect(answer.status).toBe(410);
     expect(answer.body).toEqual({
       error: "installation_deleted",
-      message: "The GitHub App was uninstalled from acme-corp (installation 71012): an admin of the organization must reconnect GitHub in GitHub Connect.",
+      message:
+        "The GitHub App was uninstalled from acme-corp (installation 71012): an admin of the organization must reconnect GitHub in GitHub Connect.",
     });
   });
 
@@ -171,7 +245,10 @@ describe("organizations without a working installation", () => {
     expect((await requestToken(server().url, "org_stale_b")).body.error).toBe("installation_deleted");
     const failed = await requestToken(server().url, "org_stale_c");
     expect(failed.status).toBe(502);
-    expect(failed.body).toEqual({ error: "github_unavailable", message: "GitHub did not issue a token for installation 71015 (HTTP 500); try again shortly." });
+    expect(failed.body).toEqual({
+      error: "github_unavailable",
+      message: "GitHub did not issue a token for installation 71015 (HTTP 500); try again shortly.",
+    });
   });
 });
 
@@ -179,7 +256,15 @@ describe("the legacy personal token (LEGACY_GITHUB_TOKEN, LEGACY_GITHUB_ORGANIZA
   test("a listed organization with no installation gets it", async () => {
     const answer = await requestToken(server().url, LEGACY_ORGANIZATION);
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ token: LEGACY_TOKEN, expiresAt: null, installationId: null, accountLogin: null, permissions: null, repositorySelection: null, source: "legacy" });
+    expect(answer.body).toEqual({
+      token: LEGACY_TOKEN,
+      expiresAt: null,
+      installationId: null,
+      accountLogin: null,
+      permissions: null,
+      repositorySelection: null,
+      source: "legacy",
+    });
   });
 
   test("an organization that is not listed never gets it: it is told to connect GitHub", async () => {
@@ -190,7 +275,9 @@ describe("the legacy personal token (LEGACY_GITHUB_TOKEN, LEGACY_GITHUB_ORGANIZA
   });
 
   test("it cannot be narrowed: a listed organization asking for a scope is refused, not handed the whole token", async () => {
-    const answer = await requestToken(server().url, LEGACY_ORGANIZATION, { json: { permissions: { contents: "read" } } });
+    const answer = await requestToken(server().url, LEGACY_ORGANIZATION, {
+      json: { permissions: { contents: "read" } },
+    });
     expect(answer.status).toBe(422);
     expect(answer.body).toEqual({
       error: "legacy_token_not_scopable",
@@ -201,7 +288,10 @@ describe("the legacy personal token (LEGACY_GITHUB_TOKEN, LEGACY_GITHUB_ORGANIZA
   test("once the listed organization connects, its installation wins; a suspension is not routed around", async () => {
     await storeInstallation(models(), { installationId: 71021, organizationId: LEGACY_ORGANIZATION });
     nockScopedInstallationToken(71021);
-    expect((await requestToken(server().url, LEGACY_ORGANIZATION)).body).toMatchObject({ source: "installation", token: INSTALLATION_TOKEN });
+    expect((await requestToken(server().url, LEGACY_ORGANIZATION)).body).toMatchObject({
+      source: "installation",
+      token: INSTALLATION_TOKEN,
+    });
 
     await models().GitHubInstallation.updateOne({ installationId: 71021 }, { $set: { suspendedAt: new Date() } });
     expect((await requestToken(server().url, LEGACY_ORGANIZATION)).status).toBe(409);
@@ -218,7 +308,10 @@ describe("service tokens (INTERNAL_API_TOKENS)", () => {
     await storeInstallation(models(), { installationId: 71031, organizationId: "org_auth" });
     const missing = await requestToken(server().url, "org_auth", { token: null });
     const wrong = await requestToken(server().url, "org_auth", { token: `${SERVICE_TOKEN_OLD.slice(0, -1)}X` });
-    const basic = await requestToken(server().url, "org_auth", { token: null, headers: { authorization: `Basic ${Buffer.from(`x:${SERVICE_TOKEN_OLD}`).toString("base64")}` } });
+    const basic = await requestToken(server().url, "org_auth", {
+      token: null,
+      headers: { authorization: `Basic ${Buffer.from(`x:${SERVICE_TOKEN_OLD}`).toString("base64")}` },
+    });
     for (const answer of [missing, wrong, basic]) {
       expect(answer.status).toBe(401);
       expect(answer.body).toEqual(unauthorized);
@@ -235,13 +328,16 @@ describe("service tokens (INTERNAL_API_TOKENS)", () => {
     expect((await requestToken(server().url, "org_rotation", { token: SERVICE_TOKEN_OLD })).status).toBe(200);
     expect((await requestToken(server().url, "org_rotation", { token: SERVICE_TOKEN_NEW })).status).toBe(200);
 
-    const calls = server().logs.lines.slice(before).filter((line) => line.msg === "internal API call");
+    const calls = server()
+      .logs.lines.slice(before)
+      .filter((line) => line.msg === "internal API call");
     expect(calls.map((line) => [line.serviceTokenIndex, line.organizationId, line.outcome, line.status])).toEqual([
       [0, "org_rotation", "issued", 200],
       [1, "org_rotation", "issued", 200],
     ]);
     const logged = server().logs.text();
-    for (const secret of [SERVICE_TOKEN_OLD, SERVICE_TOKEN_NEW, INSTALLATION_TOKEN, LEGACY_TOKEN]) expect(logged).not.toContain(secret);
+    for (const secret of [SERVICE_TOKEN_OLD, SERVICE_TOKEN_NEW, INSTALLATION_TOKEN, LEGACY_TOKEN])
+      expect(logged).not.toContain(secret);
   });
 });
 
@@ -249,13 +345,31 @@ describe("what a request may carry", () => {
   test.each([
     ["an organization id with a dot", "org.a", undefined, 400, "invalid_organization_id"],
     ["an organization id of 65 characters", "o".repeat(65), undefined, 400, "invalid_organization_id"],
-    ["an unknown field (a misspelt scope must not become no scope)", "org_v", { repositoryId: [1] }, 400, "invalid_scope"],
-    ["501 repository ids", "org_v", { repositoryIds: Array.from({ length: 501 }, (_, i) => i + 1) }, 400, "invalid_scope"],
+    [
+      "an unknown field (a misspelt scope must not become no scope)",
+      "org_v",
+      { repositoryId: [1] },
+      400,
+      "invalid_scope",
+    ],
+    [
+      "501 repository ids",
+      "org_v",
+      { repositoryIds: Array.from({ length: 501 }, (_, i) => i + 1) },
+      400,
+      "invalid_scope",
+    ],
     ["an empty list of repository ids", "org_v", { repositoryIds: [] }, 400, "invalid_scope"],
     ["a repository id that is not a positive whole number", "org_v", { repositoryIds: [1, -2] }, 400, "invalid_scope"],
     ["a repository id given as a string", "org_v", { repositoryIds: ["70001"] }, 400, "invalid_scope"],
     ["a level GitHub has no token for", "org_v", { permissions: { contents: "maintain" } }, 400, "invalid_scope"],
-    ["a permission name that is not GitHub's shape", "org_v", { permissions: { "Contents!": "read" } }, 400, "invalid_scope"],
+    [
+      "a permission name that is not GitHub's shape",
+      "org_v",
+      { permissions: { "Contents!": "read" } },
+      400,
+      "invalid_scope",
+    ],
     ["a JSON array", "org_v", [1, 2], 400, "invalid_scope"],
   ])("%s is refused", async (_name, organizationId, json, status, error) => {
     const answer = await requestToken(server().url, organizationId, { json });
@@ -265,27 +379,42 @@ describe("what a request may carry", () => {
   });
 
   test("a body that is not JSON is refused rather than read as no scope", async () => {
-    const form = await requestToken(server().url, "org_v", { raw: { body: "permissions[contents]=read", contentType: "application/x-www-form-urlencoded" } });
+    const form = await requestToken(server().url, "org_v", {
+      raw: { body: "permissions[contents]=read", contentType: "application/x-www-form-urlencoded" },
+    });
     expect(form.status).toBe(415);
-    expect(form.body).toEqual({ error: "unsupported_media_type", message: "Send the scope as JSON (Content-Type: application/json), or no body at all." });
-    const broken = await requestToken(server().url, "org_v", { raw: { body: '{"permissions":', contentType: "application/json" } });
+    expect(form.body).toEqual({
+      error: "unsupported_media_type",
+      message: "Send the scope as JSON (Content-Type: application/json), or no body at all.",
+    });
+    const broken = await requestToken(server().url, "org_v", {
+      raw: { body: '{"permissions":', contentType: "application/json" },
+    });
     expect(broken.status).toBe(400);
     expect(broken.body).toEqual({ error: "invalid_json", message: "The request body is not valid JSON." });
   });
 
   test("a body over 16 KB is refused with 413", async () => {
-    const answer = await requestToken(server().url, "org_v", { raw: { body: JSON.stringify({ repositoryIds: Array(4000).fill(1234567) }), contentType: "application/json" } });
+    const answer = await requestToken(server().url, "org_v", {
+      raw: { body: JSON.stringify({ repositoryIds: Array(4000).fill(1234567) }), contentType: "application/json" },
+    });
     expect(answer.status).toBe(413);
     expect(answer.body).toEqual({ error: "body_too_large", message: "The request body is larger than 16 KB." });
   });
 
   test("500 repository ids fit, and an unknown path under /api/internal answers JSON", async () => {
-    await storeInstallation(models(), { installationId: 71041, organizationId: "org_many", repositorySelection: "all" });
+    await storeInstallation(models(), {
+      installationId: 71041,
+      organizationId: "org_many",
+      repositorySelection: "all",
+    });
     const repositoryIds = Array.from({ length: 500 }, (_, i) => 800000 + i);
     nockScopedInstallationToken(71041, { repositoryIds });
     expect((await requestToken(server().url, "org_many", { json: { repositoryIds } })).status).toBe(200);
 
-    const unknown = await fetch(`${server().url}/api/internal/orgs/org_many/tokens`, { headers: { authorization: `Bearer ${SERVICE_TOKEN_OLD}` } });
+    const unknown = await fetch(`${server().url}/api/internal/orgs/org_many/tokens`, {
+      headers: { authorization: `Bearer ${SERVICE_TOKEN_OLD}` },
+    });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: string }).error).toBe("not_found");
   });

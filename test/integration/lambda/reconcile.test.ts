@@ -16,9 +16,14 @@ import { testEnv } from "../../helpers/test-config.js";
 // schedule invokes it, against the real database with GitHub nocked.
 type ReconcileHandler = (event: ScheduledEvent, context: Context) => Promise<Record<string, unknown>>;
 
-const scheduled = JSON.parse(readFileSync(new URL("../../fixtures/lambda/scheduled-event.json", import.meta.url), "utf8")) as ScheduledEvent;
+const scheduled = JSON.parse(
+  readFileSync(new URL("../../fixtures/lambda/scheduled-event.json", import.meta.url), "utf8"),
+) as ScheduledEvent;
 // The function's 300 s: the run's deadline is 20 s before it.
-const context = (): Context => ({ ...lambdaContext("github-connect-reconcile"), getRemainingTimeInMillis: () => 300_000 });
+const context = (): Context => ({
+  ...lambdaContext("github-connect-reconcile"),
+  getRemainingTimeInMillis: () => 300_000,
+});
 
 let bundles: BuiltBundles;
 let connection: Connection;
@@ -39,7 +44,11 @@ afterAll(async () => {
   bundles?.remove();
 });
 beforeEach(async () => {
-  await Promise.all([models.GitHubInstallation.deleteMany({}), models.AuditEvent.deleteMany({}), models.JobLease.deleteMany({})]);
+  await Promise.all([
+    models.GitHubInstallation.deleteMany({}),
+    models.AuditEvent.deleteMany({}),
+    models.JobLease.deleteMany({}),
+  ]);
 });
 
 test("a scheduled invocation runs one reconcile pass and returns its summary", async () => {
@@ -48,25 +57,50 @@ test("a scheduled invocation runs one reconcile pass and returns its summary", a
 
   const answer = await handler(scheduled, context());
 
-  expect(answer).toMatchObject({ outcome: "completed", repaired: { created: 1 }, apiCalls: { app: 2, installation: 0 } });
-  expect(await stored(models.GitHubInstallation, { installationId: 52001 })).toMatchObject({ accountLogin: "acme-corp", organizationId: null });
+  expect(answer).toMatchObject({
+    outcome: "completed",
+    repaired: { created: 1 },
+    apiCalls: { app: 2, installation: 0 },
+  });
+  expect(await stored(models.GitHubInstallation, { installationId: 52001 })).toMatchObject({
+    accountLogin: "acme-corp",
+    organizationId: null,
+  });
   expect(await models.AuditEvent.countDocuments({ action: "reconcile.completed", actor: "reconcile" })).toBe(1);
 });
 
 test("another run holding the lease is not an error", async () => {
-  await models.JobLease.create({ name: "reconcile", holder: "another-container", acquiredAt: new Date(), expiresAt: new Date(Date.now() + 60_000) });
+  await models.JobLease.create({
+    name: "reconcile",
+    holder: "another-container",
+    acquiredAt: new Date(),
+    expiresAt: new Date(Date.now() + 60_000),
+  });
   await expect(handler(scheduled, context())).resolves.toEqual({ outcome: "lease-held" });
 });
 
 test("a failed run throws, so Lambda counts an error, and frees the lease", async () => {
-  nock(GITHUB_API).get("/app/hook/deliveries").query({ per_page: "100" }).reply(401, { message: "A JSON web token could not be decoded", documentation_url: "https://docs.github.com/rest" });
+  nock(GITHUB_API).get("/app/hook/deliveries").query({ per_page: "100" }).reply(401, {
+    message: "A JSON web token could not be decoded",
+    documentation_url: "https://docs.github.com/rest",
+  });
   await expect(handler(scheduled, context())).rejects.toThrow("The reconcile run failed; see its logs");
   expect(await models.JobLease.countDocuments()).toBe(0);
   expect(await models.AuditEvent.countDocuments({ action: "reconcile.failed" })).toBe(1);
 });
 
 test("invoked with less time left than its 20 s margin, the run starts no GitHub request and counts its phases incomplete (deliveries, installations, repository access)", async () => {
-  await models.GitHubInstallation.create({ installationId: 52002, accountId: 90001, accountLogin: "acme-corp", accountType: "Organization", organizationId: "org_acme" });
+  await models.GitHubInstallation.create({
+    installationId: 52002,
+    accountId: 90001,
+    accountLogin: "acme-corp",
+    accountType: "Organization",
+    organizationId: "org_acme",
+  });
   const short = { ...context(), getRemainingTimeInMillis: () => 15_000 };
-  await expect(handler(scheduled, short)).resolves.toMatchObject({ outcome: "completed", apiCalls: { app: 0, installation: 0 }, incomplete: 3 });
+  await expect(handler(scheduled, short)).resolves.toMatchObject({
+    outcome: "completed",
+    apiCalls: { app: 0, installation: 0 },
+    incomplete: 3,
+  });
 });

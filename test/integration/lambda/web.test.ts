@@ -27,13 +27,31 @@ beforeAll(async () => {
   bundles = await buildBundles(["web"]);
   connection = await connectTestDatabase();
   const models = createModels(connection);
-  await models.Repo.create({ organizationId: "org_lambda", slug: "lambda-docs", name: "lambda-docs", githubRepoId: 4242, fullName: "octo-org/lambda-docs" });
+  await models.Repo.create({
+    organizationId: "org_lambda",
+    slug: "lambda-docs",
+    name: "lambda-docs",
+    githubRepoId: 4242,
+    fullName: "octo-org/lambda-docs",
+  });
   // One delivery past the 30-day retention, one within it: the container prunes when it opens the database.
   await models.WebhookDelivery.create([
-    { deliveryId: "expired", event: "installation", status: "processed", receivedAt: new Date(Date.now() - 31 * 24 * 3600_000) },
-    { deliveryId: "recent", event: "installation", status: "processed", receivedAt: new Date(Date.now() - 24 * 3600_000) },
+    {
+      deliveryId: "expired",
+      event: "installation",
+      status: "processed",
+      receivedAt: new Date(Date.now() - 31 * 24 * 3600_000),
+    },
+    {
+      deliveryId: "recent",
+      event: "installation",
+      status: "processed",
+      receivedAt: new Date(Date.now() - 24 * 3600_000),
+    },
   ]);
-  restoreEnv = setEnv(testEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()), AUTH_MODE: "dev" }));
+  restoreEnv = setEnv(
+    testEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()), AUTH_MODE: "dev" }),
+  );
   handler = await bundles.handler("web", "main");
 });
 afterAll(async () => {
@@ -42,11 +60,14 @@ afterAll(async () => {
   bundles?.remove();
 });
 
-const request = (version: PayloadVersion, req: LambdaRequest) => handler(httpApiEvent(version, req), lambdaContext("github-connect-web"));
+const request = (version: PayloadVersion, req: LambdaRequest) =>
+  handler(httpApiEvent(version, req), lambdaContext("github-connect-web"));
 const html = { Accept: "text/html,application/xhtml+xml", "User-Agent": "Mozilla/5.0 (test)" };
 /** "name=value" pairs from Set-Cookie lines, as a browser would send them back (a later line replaces an earlier one). */
 function cookiePairs(setCookies: string[]): string[] {
-  const jar = new Map(setCookies.map((line) => line.split(";")[0]!).map((pair) => [pair.slice(0, pair.indexOf("=")), pair] as const));
+  const jar = new Map(
+    setCookies.map((line) => line.split(";")[0]!).map((pair) => [pair.slice(0, pair.indexOf("=")), pair] as const),
+  );
   return [...jar.values()].filter((pair) => !pair.endsWith("="));
 }
 
@@ -81,9 +102,12 @@ describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => 
     expect(result.body.length).toBeGreaterThan(100);
   });
 
-  test("API Gateway's request id (HTTP APIs end theirs with \"=\") names the answer, whatever x-request-id the client sent", async () => {
+  test('API Gateway\'s request id (HTTP APIs end theirs with "=") names the answer, whatever x-request-id the client sent', async () => {
     for (const sent of ["<script>alert(1)</script>", "client-chosen-id", undefined]) {
-      const event = httpApiEvent(version, { path: "/healthz", headers: sent === undefined ? {} : { "X-Request-Id": sent } });
+      const event = httpApiEvent(version, {
+        path: "/healthz",
+        headers: sent === undefined ? {} : { "X-Request-Id": sent },
+      });
       event.requestContext.requestId = "JKJaXmPLvHcESHA=";
       const result = await handler(event, lambdaContext("github-connect-web"));
       expect(result.statusCode).toBe(200);
@@ -92,7 +116,11 @@ describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => 
   });
 
   test("dev sign-in sets the session cookie and the next request is signed in", async () => {
-    const login = await request(version, { path: "/auth/login", query: "returnTo=%2Fworkspace%2Fsettings%2Frepos", headers: html });
+    const login = await request(version, {
+      path: "/auth/login",
+      query: "returnTo=%2Fworkspace%2Fsettings%2Frepos",
+      headers: html,
+    });
     expect(login.statusCode).toBe(200);
     expect(login.body).toContain("Sign in (development)");
     const csrf = /name="_csrf" value="([^"]+)"/.exec(login.body)?.[1];
@@ -100,7 +128,12 @@ describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => 
     const flowCookies = cookiePairs(responseCookies(login));
     expect(flowCookies.some((pair) => pair.startsWith("gc_flow="))).toBe(true);
 
-    const form = new URLSearchParams({ _csrf: csrf!, email: "admin@example.com", organizationId: "org_lambda", role: "admin" }).toString();
+    const form = new URLSearchParams({
+      _csrf: csrf!,
+      email: "admin@example.com",
+      organizationId: "org_lambda",
+      role: "admin",
+    }).toString();
     const signIn = await request(version, {
       method: "POST",
       path: "/auth/dev-login",
@@ -124,7 +157,11 @@ describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => 
     expect(responseHeader(home, "location")).toBe("/workspace/settings/repos");
 
     // The settings page, rendered by the bundle from the database, inside the layout.
-    const settings = await request(version, { path: "/workspace/settings/repos", headers: html, cookies: cookiePairs([...responseCookies(login), ...setCookies]) });
+    const settings = await request(version, {
+      path: "/workspace/settings/repos",
+      headers: html,
+      cookies: cookiePairs([...responseCookies(login), ...setCookies]),
+    });
     expect(settings.statusCode, settings.body).toBe(200);
     expect(settings.body).toMatch(/<title>[^<]+ · GitHub Connect<\/title>/);
     expect(settings.body).toContain("lambda-docs");
@@ -155,13 +192,17 @@ describe.each<PayloadVersion>(["1.0", "2.0"])("WorkOS sign-in, payload format %s
     const restore = setEnv(workosEnv({ BASE_URL: "https://connect.example.test" }));
     try {
       const workosHandler = await bundles.handler("web", `workos-${version}`);
-      const invoke = (req: LambdaRequest) => workosHandler(httpApiEvent(version, req), lambdaContext("github-connect-web"));
+      const invoke = (req: LambdaRequest) =>
+        workosHandler(httpApiEvent(version, req), lambdaContext("github-connect-web"));
       const login = await invoke({ path: "/auth/login", headers: html });
       expect(login.statusCode).toBe(302);
       const state = new URL(responseHeader(login, "location")!).searchParams.get("state")!;
 
       const key = new WorkOSSigningKey();
-      const workos = nockAuthenticateWithCodeRecording("code_lambda", { organizationId: "org_lambda", accessToken: key.sign({ org_id: "org_lambda" }) });
+      const workos = nockAuthenticateWithCodeRecording("code_lambda", {
+        organizationId: "org_lambda",
+        accessToken: key.sign({ org_id: "org_lambda" }),
+      });
       const callback = await invoke({
         path: "/auth/callback",
         query: new URLSearchParams({ code: "code_lambda", state }).toString(),

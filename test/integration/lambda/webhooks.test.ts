@@ -3,9 +3,23 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import type { EmbeddedMongo } from "../../../src/db/embedded/embedded-mongo.js";
 import { createModels, type Models } from "../../../src/models/index.js";
 import { TEST_WEBHOOK_SECRET } from "../../helpers/app-credentials.js";
-import { connectTestDatabase, dropAndClose, startPrivateMongo, testDatabaseName, withDatabaseName } from "../../helpers/database.js";
+import {
+  connectTestDatabase,
+  dropAndClose,
+  startPrivateMongo,
+  testDatabaseName,
+  withDatabaseName,
+} from "../../helpers/database.js";
 import { stored } from "../../helpers/documents.js";
-import { buildBundles, lambdaContext, setEnv, webhookEvent, type BuiltBundles, type LambdaHandler, type PayloadVersion } from "../../helpers/lambda.js";
+import {
+  buildBundles,
+  lambdaContext,
+  setEnv,
+  webhookEvent,
+  type BuiltBundles,
+  type LambdaHandler,
+  type PayloadVersion,
+} from "../../helpers/lambda.js";
 import { testEnv } from "../../helpers/test-config.js";
 import { webhookExamples, webhookFixture } from "../../helpers/webhooks.js";
 import { inject } from "vitest";
@@ -32,10 +46,15 @@ afterAll(async () => {
   bundles?.remove();
 });
 beforeEach(async () => {
-  await Promise.all([models.WebhookDelivery.deleteMany({}), models.GitHubInstallation.deleteMany({}), models.MarketplaceAccount.deleteMany({})]);
+  await Promise.all([
+    models.WebhookDelivery.deleteMany({}),
+    models.GitHubInstallation.deleteMany({}),
+    models.MarketplaceAccount.deleteMany({}),
+  ]);
 });
 
-const invoke = (event: Awaited<ReturnType<typeof webhookEvent>>["event"]) => handler(event, lambdaContext("github-connect-webhooks"));
+const invoke = (event: Awaited<ReturnType<typeof webhookEvent>>["event"]) =>
+  handler(event, lambdaContext("github-connect-webhooks"));
 const created = () => webhookFixture("installation.created.organization");
 
 async function expectNothingStored() {
@@ -50,12 +69,22 @@ describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => 
     const result = await invoke(event);
     expect(result.statusCode, result.body).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ ok: true });
-    expect(await stored(models.GitHubInstallation, { installationId: 43110412 })).toMatchObject({ accountLogin: "octo-org" });
-    expect(await stored(models.WebhookDelivery, { deliveryId })).toMatchObject({ status: "processed", event: "installation", source: "app" });
+    expect(await stored(models.GitHubInstallation, { installationId: 43110412 })).toMatchObject({
+      accountLogin: "octo-org",
+    });
+    expect(await stored(models.WebhookDelivery, { deliveryId })).toMatchObject({
+      status: "processed",
+      event: "installation",
+      source: "app",
+    });
   });
 
   test("a base64-encoded body is decoded before the signature is checked", async () => {
-    const { event, deliveryId } = await webhookEvent(version, { event: "installation", payload: created(), base64: true });
+    const { event, deliveryId } = await webhookEvent(version, {
+      event: "installation",
+      payload: created(),
+      base64: true,
+    });
     expect(event.isBase64Encoded).toBe(true);
     const result = await invoke(event);
     expect(result.statusCode, result.body).toBe(200);
@@ -63,7 +92,11 @@ describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => 
   });
 
   test("a delivery signed with the wrong secret gets 400 and nothing is stored", async () => {
-    const { event } = await webhookEvent(version, { event: "installation", payload: created(), secret: "not-the-secret" });
+    const { event } = await webhookEvent(version, {
+      event: "installation",
+      payload: created(),
+      secret: "not-the-secret",
+    });
     const result = await invoke(event);
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(result.body).error).toContain("signature does not match");
@@ -72,12 +105,19 @@ describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => 
 
   test("a Marketplace delivery is verified with the listing's secret and stored", async () => {
     const payload = webhookExamples("marketplace_purchase").find((e) => e.action === "purchased")!;
-    const { event, deliveryId } = await webhookEvent(version, { event: "marketplace_purchase", payload, endpoint: "marketplace" });
+    const { event, deliveryId } = await webhookEvent(version, {
+      event: "marketplace_purchase",
+      payload,
+      endpoint: "marketplace",
+    });
     const result = await invoke(event);
     expect(result.statusCode, result.body).toBe(200);
     const accountId = (payload.marketplace_purchase as { account: { id: number } }).account.id;
     expect(await stored(models.MarketplaceAccount, { accountId })).toMatchObject({ accountId });
-    expect(await stored(models.WebhookDelivery, { deliveryId })).toMatchObject({ status: "processed", source: "marketplace" });
+    expect(await stored(models.WebhookDelivery, { deliveryId })).toMatchObject({
+      status: "processed",
+      source: "marketplace",
+    });
   });
 });
 
@@ -92,13 +132,22 @@ describe("refusals", () => {
 
   test("a Marketplace delivery signed with the App's secret is refused", async () => {
     const payload = webhookExamples("marketplace_purchase")[0];
-    const { event } = await webhookEvent("2.0", { event: "marketplace_purchase", payload, endpoint: "marketplace", secret: TEST_WEBHOOK_SECRET });
+    const { event } = await webhookEvent("2.0", {
+      event: "marketplace_purchase",
+      payload,
+      endpoint: "marketplace",
+      secret: TEST_WEBHOOK_SECRET,
+    });
     expect((await invoke(event)).statusCode).toBe(400);
     await expectNothingStored();
   });
 
   test("truncated JSON (signed) gets 400 Invalid JSON, not a crash", async () => {
-    const { event } = await webhookEvent("2.0", { event: "installation", body: JSON.stringify(created()).slice(0, 200), offSchema: "truncated JSON" });
+    const { event } = await webhookEvent("2.0", {
+      event: "installation",
+      body: JSON.stringify(created()).slice(0, 200),
+      offSchema: "truncated JSON",
+    });
     const result = await invoke(event);
     expect(result.statusCode).toBe(400);
     expect(result.body).toContain("Invalid JSON");
@@ -108,7 +157,11 @@ describe("refusals", () => {
   test("valid JSON missing what the event promises gets 422 with the reason", async () => {
     const payload = created();
     delete (payload.installation as Record<string, unknown>).id;
-    const { event } = await webhookEvent("1.0", { event: "installation", payload, offSchema: "installation.id removed: the 422 case" });
+    const { event } = await webhookEvent("1.0", {
+      event: "installation",
+      payload,
+      offSchema: "installation.id removed: the 422 case",
+    });
     const result = await invoke(event);
     expect(result.statusCode).toBe(422);
     expect(JSON.parse(result.body).error).toBe("MalformedPayloadError: installation.id must be a whole number");
@@ -118,9 +171,16 @@ describe("refusals", () => {
   test("a redelivery (same X-GitHub-Delivery) is acknowledged and applied once", async () => {
     const first = await webhookEvent("2.0", { event: "installation", payload: created() });
     expect((await invoke(first.event)).statusCode).toBe(200);
-    const again = await webhookEvent("1.0", { event: "installation", payload: created(), deliveryId: first.deliveryId });
+    const again = await webhookEvent("1.0", {
+      event: "installation",
+      payload: created(),
+      deliveryId: first.deliveryId,
+    });
     expect((await invoke(again.event)).statusCode).toBe(200);
-    expect(await stored(models.WebhookDelivery, { deliveryId: first.deliveryId })).toMatchObject({ status: "processed", attempts: 1 });
+    expect(await stored(models.WebhookDelivery, { deliveryId: first.deliveryId })).toMatchObject({
+      status: "processed",
+      attempts: 1,
+    });
   });
 });
 

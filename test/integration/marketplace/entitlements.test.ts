@@ -9,7 +9,12 @@ import { useTestServer } from "../../helpers/use-test-server.js";
 
 const LISTING_URL = "https://github.com/marketplace/github-connect-test";
 const ctx = useTestServer(
-  (connection) => startTestServer({ connection, config: testConfig({ MARKETPLACE_LISTING_URL: LISTING_URL }), now: new Date("2026-11-24T12:00:00Z") }),
+  (connection) =>
+    startTestServer({
+      connection,
+      config: testConfig({ MARKETPLACE_LISTING_URL: LISTING_URL }),
+      now: new Date("2026-11-24T12:00:00Z"),
+    }),
   { emptyBetweenTests: true },
 );
 
@@ -26,14 +31,29 @@ function entitlements(log = captureLogger().log): Entitlements {
 }
 
 /** The organization's installation on `account`, as the connect flow leaves it. */
-async function linkOrganization(account: AccountSpec = ACME, organizationId = ORG, installationId = 58001): Promise<void> {
-  await ctx.server.models.GitHubInstallation.create({ installationId, accountId: account.id, accountLogin: account.login, accountType: "Organization", organizationId });
+async function linkOrganization(
+  account: AccountSpec = ACME,
+  organizationId = ORG,
+  installationId = 58001,
+): Promise<void> {
+  await ctx.server.models.GitHubInstallation.create({
+    installationId,
+    accountId: account.id,
+    accountLogin: account.login,
+    accountType: "Organization",
+    organizationId,
+  });
 }
 
 async function createRepos(count: number, organizationId = ORG): Promise<void> {
   const start = await ctx.server.models.Repo.countDocuments({ organizationId });
   await ctx.server.models.Repo.create(
-    Array.from({ length: count }, (_, i) => ({ organizationId, slug: `repo-${start + i}`, name: `Repo ${start + i}`, githubRepoId: 81000 + start + i })),
+    Array.from({ length: count }, (_, i) => ({
+      organizationId,
+      slug: `repo-${start + i}`,
+      name: `Repo ${start + i}`,
+      githubRepoId: 81000 + start + i,
+    })),
   );
 }
 
@@ -61,7 +81,11 @@ describe("an organization's plan without a purchase", () => {
   });
 
   test("an organization that never connected GitHub has the free plan too", async () => {
-    expect(await entitlements().describe("org_never_connected", NOW)).toMatchObject({ source: "none", account: null, limits: { maxRepos: 3 } });
+    expect(await entitlements().describe("org_never_connected", NOW)).toMatchObject({
+      source: "none",
+      account: null,
+      limits: { maxRepos: 3 },
+    });
   });
 });
 
@@ -82,14 +106,25 @@ describe("each Marketplace action, through the listing's webhook endpoint", () =
   test("an upgrade (changed) applies at once", async () => {
     await linkOrganization();
     await deliverPurchase(ctx.server.url, { ...purchase, action: "purchased", plan: LISTING.starter });
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "changed", plan: LISTING.team, previous: { plan: LISTING.starter } });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "changed",
+      plan: LISTING.team,
+      previous: { plan: LISTING.starter },
+    });
     expect(await entitlements().describe(ORG, NOW)).toMatchObject({ plan: { name: "Team" }, limits: { maxRepos: 25 } });
   });
 
   test("a downgrade announced by pending_change takes effect at its effective_date even if no further webhook arrives", async () => {
     await linkOrganization();
     await deliverPurchase(ctx.server.url, { ...purchase, action: "purchased", plan: LISTING.team });
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "pending_change", effectiveDate: EFFECTIVE, plan: LISTING.starter, previous: { plan: LISTING.team } });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "pending_change",
+      effectiveDate: EFFECTIVE,
+      plan: LISTING.starter,
+      previous: { plan: LISTING.team },
+    });
     const plans = entitlements();
 
     expect(await plans.describe(ORG, JUST_BEFORE)).toMatchObject({
@@ -97,31 +132,72 @@ describe("each Marketplace action, through the listing's webhook endpoint", () =
       limits: { maxRepos: 25 },
       pendingChange: { planName: "Starter", effectiveDate: AT_EFFECTIVE },
     });
-    expect(await plans.describe(ORG, AT_EFFECTIVE)).toMatchObject({ plan: { name: "Starter" }, limits: { maxRepos: 5 }, pendingChange: null });
+    expect(await plans.describe(ORG, AT_EFFECTIVE)).toMatchObject({
+      plan: { name: "Starter" },
+      limits: { maxRepos: 5 },
+      pendingChange: null,
+    });
 
     // GitHub's `changed` at the effective date agrees, and clears the notice.
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "changed", effectiveDate: EFFECTIVE, plan: LISTING.starter, previous: { plan: LISTING.team } });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "changed",
+      effectiveDate: EFFECTIVE,
+      plan: LISTING.starter,
+      previous: { plan: LISTING.team },
+    });
     expect(await plans.describe(ORG, AT_EFFECTIVE)).toMatchObject({ plan: { name: "Starter" }, pendingChange: null });
-    expect((await ctx.server.models.MarketplaceAccount.findOne({ accountId: ACME.id }).lean())?.pendingChange).toBeNull();
+    expect(
+      (await ctx.server.models.MarketplaceAccount.findOne({ accountId: ACME.id }).lean())?.pendingChange,
+    ).toBeNull();
   });
 
   test("pending_change_cancelled drops the announced change: the plan stays after its date", async () => {
     await linkOrganization();
     await deliverPurchase(ctx.server.url, { ...purchase, action: "purchased", plan: LISTING.team });
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "pending_change", effectiveDate: EFFECTIVE, plan: LISTING.starter, previous: { plan: LISTING.team } });
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "pending_change_cancelled", effectiveDate: EFFECTIVE, plan: LISTING.team });
-    expect(await entitlements().describe(ORG, AT_EFFECTIVE)).toMatchObject({ plan: { name: "Team" }, limits: { maxRepos: 25 }, pendingChange: null });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "pending_change",
+      effectiveDate: EFFECTIVE,
+      plan: LISTING.starter,
+      previous: { plan: LISTING.team },
+    });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "pending_change_cancelled",
+      effectiveDate: EFFECTIVE,
+      plan: LISTING.team,
+    });
+    expect(await entitlements().describe(ORG, AT_EFFECTIVE)).toMatchObject({
+      plan: { name: "Team" },
+      limits: { maxRepos: 25 },
+      pendingChange: null,
+    });
   });
 
   test("cancelled ends the plan at its effective date: the free limits apply from then", async () => {
     await linkOrganization();
     await createRepos(4);
     await deliverPurchase(ctx.server.url, { ...purchase, action: "purchased", plan: LISTING.starter });
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "cancelled", effectiveDate: EFFECTIVE, plan: LISTING.starter });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "cancelled",
+      effectiveDate: EFFECTIVE,
+      plan: LISTING.starter,
+    });
     const plans = entitlements();
-    expect(await plans.describe(ORG, JUST_BEFORE)).toMatchObject({ source: "purchase", plan: { name: "Starter" }, endsOn: AT_EFFECTIVE });
+    expect(await plans.describe(ORG, JUST_BEFORE)).toMatchObject({
+      source: "purchase",
+      plan: { name: "Starter" },
+      endsOn: AT_EFFECTIVE,
+    });
     expect(await plans.mayCreateRepo(ORG, JUST_BEFORE)).toEqual({ allowed: true });
-    expect(await plans.describe(ORG, AT_EFFECTIVE)).toMatchObject({ source: "ended", plan: { name: "Free" }, limits: { maxRepos: 3 }, endedOn: AT_EFFECTIVE });
+    expect(await plans.describe(ORG, AT_EFFECTIVE)).toMatchObject({
+      source: "ended",
+      plan: { name: "Free" },
+      limits: { maxRepos: 3 },
+      endedOn: AT_EFFECTIVE,
+    });
     expect(await plans.mayCreateRepo(ORG, AT_EFFECTIVE)).toMatchObject({ allowed: false });
   });
 });
@@ -131,11 +207,23 @@ describe("limits against what exists", () => {
     await linkOrganization();
     await createRepos(7);
     await deliverPurchase(ctx.server.url, { ...purchase, action: "purchased", plan: LISTING.team });
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "pending_change", effectiveDate: EFFECTIVE, plan: LISTING.starter, previous: { plan: LISTING.team } });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "pending_change",
+      effectiveDate: EFFECTIVE,
+      plan: LISTING.starter,
+      previous: { plan: LISTING.team },
+    });
     const plans = entitlements();
     expect(await plans.mayCreateRepo(ORG, JUST_BEFORE)).toEqual({ allowed: true });
 
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "changed", effectiveDate: EFFECTIVE, plan: LISTING.starter, previous: { plan: LISTING.team } });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "changed",
+      effectiveDate: EFFECTIVE,
+      plan: LISTING.starter,
+      previous: { plan: LISTING.team },
+    });
     expect(await plans.mayCreateRepo(ORG, AT_EFFECTIVE)).toEqual({
       allowed: false,
       reason:
@@ -152,20 +240,51 @@ describe("limits against what exists", () => {
   test("a free trial shows its end; past free_trial_ends_on with no change it is the paid plan (GitHub bills it); cancelled during the trial it ends at once", async () => {
     await linkOrganization();
     const trialEnds = "2026-12-08T00:00:00+00:00";
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "purchased", plan: LISTING.team, onFreeTrial: true, freeTrialEndsOn: trialEnds });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "purchased",
+      plan: LISTING.team,
+      onFreeTrial: true,
+      freeTrialEndsOn: trialEnds,
+    });
     const plans = entitlements();
-    expect(await plans.describe(ORG, NOW)).toMatchObject({ plan: { name: "Team" }, limits: { maxRepos: 25 }, trialEndsOn: new Date(trialEnds) });
-    expect(await plans.describe(ORG, new Date(trialEnds))).toMatchObject({ source: "purchase", plan: { name: "Team" }, limits: { maxRepos: 25 }, trialEndsOn: null });
+    expect(await plans.describe(ORG, NOW)).toMatchObject({
+      plan: { name: "Team" },
+      limits: { maxRepos: 25 },
+      trialEndsOn: new Date(trialEnds),
+    });
+    expect(await plans.describe(ORG, new Date(trialEnds))).toMatchObject({
+      source: "purchase",
+      plan: { name: "Team" },
+      limits: { maxRepos: 25 },
+      trialEndsOn: null,
+    });
 
     // GitHub sends `cancelled` at once for a trial: the free limits apply from its effective date.
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "cancelled", effectiveDate: "2026-11-25T09:00:00+00:00", plan: LISTING.team, onFreeTrial: true, freeTrialEndsOn: trialEnds });
-    expect(await plans.describe(ORG, new Date("2026-11-25T09:00:00Z"))).toMatchObject({ source: "ended", limits: { maxRepos: 3 }, trialEndsOn: null });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "cancelled",
+      effectiveDate: "2026-11-25T09:00:00+00:00",
+      plan: LISTING.team,
+      onFreeTrial: true,
+      freeTrialEndsOn: trialEnds,
+    });
+    expect(await plans.describe(ORG, new Date("2026-11-25T09:00:00Z"))).toMatchObject({
+      source: "ended",
+      limits: { maxRepos: 3 },
+      trialEndsOn: null,
+    });
   });
 
   test("a per-unit plan gives seatsPerUnit seats for each unit bought", async () => {
     await linkOrganization();
     await createRepos(40);
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "purchased", plan: LISTING.organization, unitCount: 3 });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "purchased",
+      plan: LISTING.organization,
+      unitCount: 3,
+    });
     const plans = entitlements();
     expect(await plans.describe(ORG, NOW)).toMatchObject({
       plan: { name: "Organization", priceModel: "PER_UNIT" },
@@ -174,7 +293,13 @@ describe("limits against what exists", () => {
       upgrade: null,
     });
     expect(await plans.mayCreateRepo(ORG, NOW)).toEqual({ allowed: true });
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "changed", plan: LISTING.organization, unitCount: 4, previous: { plan: LISTING.organization, unitCount: 3 } });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "changed",
+      plan: LISTING.organization,
+      unitCount: 4,
+      previous: { plan: LISTING.organization, unitCount: 3 },
+    });
     expect((await plans.describe(ORG, NOW)).limits.seats).toBe(20);
   });
 
@@ -191,11 +316,24 @@ describe("limits against what exists", () => {
     await plans.mayCreateRepo(ORG, NOW);
     const warnings = logs.lines.filter((line) => line.level === 40);
     expect(warnings).toEqual([
-      expect.objectContaining({ planId: 7399, planName: "Legacy Pro", msg: "Marketplace plan not in src/marketplace/plans.ts: the free limits apply until it is added" }),
+      expect.objectContaining({
+        planId: 7399,
+        planName: "Legacy Pro",
+        msg: "Marketplace plan not in src/marketplace/plans.ts: the free limits apply until it is added",
+      }),
     ]);
 
     const perUnit = { id: 7398, name: "Seats (old)", priceModel: "PER_UNIT", unitName: "seat" } as const;
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "changed", plan: perUnit, unitCount: 6, previous: { plan: LISTING.unknown } });
-    expect(await plans.describe(ORG, NOW)).toMatchObject({ plan: { name: "Seats (old)", inCatalogue: false }, limits: { maxRepos: 3, seats: 6 } });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "changed",
+      plan: perUnit,
+      unitCount: 6,
+      previous: { plan: LISTING.unknown },
+    });
+    expect(await plans.describe(ORG, NOW)).toMatchObject({
+      plan: { name: "Seats (old)", inCatalogue: false },
+      limits: { maxRepos: 3, seats: 6 },
+    });
   });
 });

@@ -8,18 +8,35 @@ import { useTestServer } from "../../helpers/use-test-server.js";
 
 const LISTING_URL = "https://github.com/marketplace/github-connect-test";
 const NOW = new Date("2026-11-24T12:00:00Z");
-const ctx = useTestServer((connection) => startTestServer({ connection, config: testConfig({ MARKETPLACE_LISTING_URL: LISTING_URL }), now: NOW }), {
-  emptyBetweenTests: true,
-});
+const ctx = useTestServer(
+  (connection) =>
+    startTestServer({ connection, config: testConfig({ MARKETPLACE_LISTING_URL: LISTING_URL }), now: NOW }),
+  {
+    emptyBetweenTests: true,
+  },
+);
 
 const ORG = "org_plan_page";
 const purchase = { account: ACME, effectiveDate: "2026-11-24T00:00:00+00:00" } as const;
 
 async function setUp(repos: number): Promise<void> {
   ctx.server.setNow(NOW);
-  await ctx.server.models.GitHubInstallation.create({ installationId: 58201, accountId: ACME.id, accountLogin: ACME.login, accountType: "Organization", organizationId: ORG });
+  await ctx.server.models.GitHubInstallation.create({
+    installationId: 58201,
+    accountId: ACME.id,
+    accountLogin: ACME.login,
+    accountType: "Organization",
+    organizationId: ORG,
+  });
   if (repos > 0) {
-    await ctx.server.models.Repo.create(Array.from({ length: repos }, (_, i) => ({ organizationId: ORG, slug: `r${i}`, name: `Repo ${i}`, githubRepoId: 82000 + i })));
+    await ctx.server.models.Repo.create(
+      Array.from({ length: repos }, (_, i) => ({
+        organizationId: ORG,
+        slug: `r${i}`,
+        name: `Repo ${i}`,
+        githubRepoId: 82000 + i,
+      })),
+    );
   }
 }
 
@@ -36,7 +53,9 @@ describe("the settings page's Plan section", () => {
   test("no purchase: the free plan, usage against its limit, and the admin's link to the listing", async () => {
     await setUp(1);
     const { text, html } = await planText();
-    expect(text).toBe("Plan Free 1 of 3 repos No GitHub Marketplace purchase: the free plan applies. Change plan on GitHub Marketplace");
+    expect(text).toBe(
+      "Plan Free 1 of 3 repos No GitHub Marketplace purchase: the free plan applies. Change plan on GitHub Marketplace",
+    );
     expect(html).toContain(`<a class="button" href="${LISTING_URL}">Change plan on GitHub Marketplace</a>`);
   });
 
@@ -49,17 +68,37 @@ describe("the settings page's Plan section", () => {
 
   test("a trial and an announced downgrade: the trial's end and the change's date", async () => {
     await setUp(3);
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "purchased", plan: LISTING.starter, onFreeTrial: true, freeTrialEndsOn: "2026-12-08T00:00:00+00:00" });
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "pending_change", effectiveDate: "2026-12-01T00:00:00+00:00", plan: LISTING.free, previous: { plan: LISTING.starter } });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "purchased",
+      plan: LISTING.starter,
+      onFreeTrial: true,
+      freeTrialEndsOn: "2026-12-08T00:00:00+00:00",
+    });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "pending_change",
+      effectiveDate: "2026-12-01T00:00:00+00:00",
+      plan: LISTING.free,
+      previous: { plan: LISTING.starter },
+    });
     const { text, html } = await planText();
-    expect(text).toBe("Plan Starter 3 of 5 repos Free trial until 8 December 2026 Changes to Free on 1 December 2026. Change plan on GitHub Marketplace");
+    expect(text).toBe(
+      "Plan Starter 3 of 5 repos Free trial until 8 December 2026 Changes to Free on 1 December 2026. Change plan on GitHub Marketplace",
+    );
     expect(html).toContain('<time datetime="2026-12-01T00:00:00.000Z">1 December 2026</time>');
   });
 
   test("after a downgrade below what exists: the page says nothing was deleted and what allows more", async () => {
     await setUp(7);
     await deliverPurchase(ctx.server.url, { ...purchase, action: "purchased", plan: LISTING.team });
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "pending_change", effectiveDate: "2026-12-01T00:00:00+00:00", plan: LISTING.starter, previous: { plan: LISTING.team } });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "pending_change",
+      effectiveDate: "2026-12-01T00:00:00+00:00",
+      plan: LISTING.starter,
+      previous: { plan: LISTING.team },
+    });
     ctx.server.setNow(new Date("2026-12-01T00:00:00Z"));
     const { text, html } = await planText();
     expect(text).toBe(
@@ -71,14 +110,26 @@ describe("the settings page's Plan section", () => {
 
   test("a per-unit plan: no repo limit, and its seats", async () => {
     await setUp(4);
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "purchased", plan: LISTING.organization, unitCount: 3 });
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "purchased",
+      plan: LISTING.organization,
+      unitCount: 3,
+    });
     expect((await planText("member")).text).toBe("Plan Organization 4 repos, no limit 15 seats");
   });
 
   test("a cancelled plan: when it ended, and the free plan", async () => {
     await setUp(2);
     await deliverPurchase(ctx.server.url, { ...purchase, action: "purchased", plan: LISTING.team });
-    await deliverPurchase(ctx.server.url, { ...purchase, action: "cancelled", effectiveDate: "2026-11-24T06:00:00+00:00", plan: LISTING.team });
-    expect((await planText("member")).text).toBe("Plan Free 2 of 3 repos The GitHub Marketplace plan ended on 24 November 2026: the free plan applies.");
+    await deliverPurchase(ctx.server.url, {
+      ...purchase,
+      action: "cancelled",
+      effectiveDate: "2026-11-24T06:00:00+00:00",
+      plan: LISTING.team,
+    });
+    expect((await planText("member")).text).toBe(
+      "Plan Free 2 of 3 repos The GitHub Marketplace plan ended on 24 November 2026: the free plan applies.",
+    );
   });
 });

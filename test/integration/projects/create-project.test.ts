@@ -3,7 +3,16 @@ import { storedAll } from "../../helpers/documents.js";
 import { type AccountSpec, ACME, INSTALLATION_TOKEN } from "../../helpers/github/fixtures.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
 import { nockCreateOrgRepo, nockRepo } from "../../helpers/github/repos.js";
-import { domainSnapshot, expectNothingChanged, mainOf, pageText, SETTINGS, signInAdmin, signInMember, startConnectServer } from "../../helpers/github-connect.js";
+import {
+  domainSnapshot,
+  expectNothingChanged,
+  mainOf,
+  pageText,
+  SETTINGS,
+  signInAdmin,
+  signInMember,
+  startConnectServer,
+} from "../../helpers/github-connect.js";
 import { storeInstallation, type StoredInstallationSpec } from "../../helpers/internal-api.js";
 import { DEFAULT_PROJECTS, flashesIn, PROJECTS, submitAndFollow } from "../../helpers/projects.js";
 import { useTestServer } from "../../helpers/use-test-server.js";
@@ -23,14 +32,16 @@ async function connect(organizationId: string, spec: Partial<StoredInstallationS
 }
 
 async function storedRepos(organizationId: string) {
-  return (await storedAll(ctx.server.models.Repo, { organizationId })).map(({ organizationId, slug, name, githubRepoId, fullName, accessible }) => ({
-    organizationId,
-    slug,
-    name,
-    githubRepoId,
-    fullName,
-    accessible,
-  }));
+  return (await storedAll(ctx.server.models.Repo, { organizationId })).map(
+    ({ organizationId, slug, name, githubRepoId, fullName, accessible }) => ({
+      organizationId,
+      slug,
+      name,
+      githubRepoId,
+      fullName,
+      accessible,
+    }),
+  );
 }
 
 describe("an admin creates a project in the organization's GitHub account", () => {
@@ -39,7 +50,10 @@ describe("an admin creates a project in the organization's GitHub account", () =
     const admin = await signInAdmin(ctx.server, "org_acme");
     nockInstallationToken(installationId);
     // GitHub's html_url is never the link: it is built from the configured GitHub URL and the full name.
-    nockCreateOrgRepo(ACME, "Developer-Guide", { id: 75001, htmlUrl: "https://evil.example/acme-corp/Developer-Guide" });
+    nockCreateOrgRepo(ACME, "Developer-Guide", {
+      id: 75001,
+      htmlUrl: "https://evil.example/acme-corp/Developer-Guide",
+    });
 
     const flashes = await submitAndFollow(admin, PROJECTS, { name: " Developer-Guide " });
 
@@ -51,13 +65,28 @@ describe("an admin creates a project in the organization's GitHub account", () =
       },
     ]);
     expect(await storedRepos("org_acme")).toEqual([
-      { organizationId: "org_acme", slug: "developer-guide", name: "Developer-Guide", githubRepoId: 75001, fullName: "acme-corp/Developer-Guide", accessible: true },
+      {
+        organizationId: "org_acme",
+        slug: "developer-guide",
+        name: "Developer-Guide",
+        githubRepoId: 75001,
+        fullName: "acme-corp/Developer-Guide",
+        accessible: true,
+      },
     ]);
     const audit = await storedAll(ctx.server.models.AuditEvent, { action: "repo.created" });
-    expect(audit).toMatchObject([{ organizationId: "org_acme", actor: expect.stringMatching(/^user:/), details: { slug: "developer-guide", githubRepoId: 75001 } }]);
+    expect(audit).toMatchObject([
+      {
+        organizationId: "org_acme",
+        actor: expect.stringMatching(/^user:/),
+        details: { slug: "developer-guide", githubRepoId: 75001 },
+      },
+    ]);
 
     const page = await admin.get(SETTINGS);
-    expect(pageText(page.body)).toContain("Projects (1) Project GitHub repository Access Developer-Guide acme-corp/Developer-Guide Reachable");
+    expect(pageText(page.body)).toContain(
+      "Projects (1) Project GitHub repository Access Developer-Guide acme-corp/Developer-Guide Reachable",
+    );
     expect(page.body).toContain('<a href="https://github.com/acme-corp/Developer-Guide">acme-corp/Developer-Guide</a>');
     expect(page.body).not.toContain("evil.example");
     expect(ctx.server.logs.text()).not.toContain(INSTALLATION_TOKEN);
@@ -75,9 +104,27 @@ describe("an admin creates a project in the organization's GitHub account", () =
     const example = webhookExample("installation_repositories", "added");
     const payload = {
       ...example,
-      installation: { ...(example.installation as object), id: installationId, account: { ...(example.installation as { account: object }).account, id: ACME.id, login: ACME.login, type: "Organization" }, updated_at: "2026-11-24T12:00:05Z" },
+      installation: {
+        ...(example.installation as object),
+        id: installationId,
+        account: {
+          ...(example.installation as { account: object }).account,
+          id: ACME.id,
+          login: ACME.login,
+          type: "Organization",
+        },
+        updated_at: "2026-11-24T12:00:05Z",
+      },
       repository_selection: "selected",
-      repositories_added: [{ id: 75002, node_id: "R_kgDOAAElMg", name: "engineering.tickets", full_name: "acme-corp/engineering.tickets", private: true }],
+      repositories_added: [
+        {
+          id: 75002,
+          node_id: "R_kgDOAAElMg",
+          name: "engineering.tickets",
+          full_name: "acme-corp/engineering.tickets",
+          private: true,
+        },
+      ],
       repositories_removed: [],
     };
     const delivery = await deliverWebhook(ctx.server.url, { event: "installation_repositories", payload });
@@ -90,11 +137,22 @@ describe("an admin creates a project in the organization's GitHub account", () =
 
   test("a project already stored: said so, with its link; GitHub is not asked and nothing is written", async () => {
     await connect("org_acme");
-    await ctx.server.models.Repo.create({ organizationId: "org_acme", slug: "handbook", name: "handbook", githubRepoId: 75010, fullName: "acme-corp/handbook", accessible: true });
+    await ctx.server.models.Repo.create({
+      organizationId: "org_acme",
+      slug: "handbook",
+      name: "handbook",
+      githubRepoId: 75010,
+      fullName: "acme-corp/handbook",
+      accessible: true,
+    });
     const admin = await signInAdmin(ctx.server, "org_acme");
     const before = await domainSnapshot(ctx.server.models);
     expect(await submitAndFollow(admin, PROJECTS, { name: "Handbook" })).toEqual([
-      { kind: "info", text: "handbook is already a project. Nothing was created. acme-corp/handbook", links: [{ text: "acme-corp/handbook", href: "https://github.com/acme-corp/handbook" }] },
+      {
+        kind: "info",
+        text: "handbook is already a project. Nothing was created. acme-corp/handbook",
+        links: [{ text: "acme-corp/handbook", href: "https://github.com/acme-corp/handbook" }],
+      },
     ]);
     await expectNothingChanged(ctx.server.models, before);
   });
@@ -116,7 +174,14 @@ describe("the name is taken on GitHub", () => {
       },
     ]);
     expect(await storedRepos("org_acme")).toEqual([
-      { organizationId: "org_acme", slug: "handbook", name: "handbook", githubRepoId: 75003, fullName: "acme-corp/handbook", accessible: true },
+      {
+        organizationId: "org_acme",
+        slug: "handbook",
+        name: "handbook",
+        githubRepoId: 75003,
+        fullName: "acme-corp/handbook",
+        accessible: true,
+      },
     ]);
     expect(await storedAll(ctx.server.models.AuditEvent, { action: "repo.adopted" })).toHaveLength(1);
   });
@@ -132,9 +197,13 @@ describe("the name is taken on GitHub", () => {
     expect(await submitAndFollow(admin, PROJECTS, { name: "handbook" })).toEqual([
       {
         kind: "error",
-        text:
-          "A repository named handbook already exists in acme-corp on GitHub, but it is not selected for GitHub Connect. An owner of acme-corp can add it to the App's repositories (Manage on GitHub, Repository access), then create the project here again to adopt it. handbook was not created. Manage on GitHub",
-        links: [{ text: "Manage on GitHub", href: `https://github.com/organizations/acme-corp/settings/installations/${installationId}` }],
+        text: "A repository named handbook already exists in acme-corp on GitHub, but it is not selected for GitHub Connect. An owner of acme-corp can add it to the App's repositories (Manage on GitHub, Repository access), then create the project here again to adopt it. handbook was not created. Manage on GitHub",
+        links: [
+          {
+            text: "Manage on GitHub",
+            href: `https://github.com/organizations/acme-corp/settings/installations/${installationId}`,
+          },
+        ],
       },
     ]);
     await expectNothingChanged(ctx.server.models, before);
@@ -153,8 +222,7 @@ describe("a personal account", () => {
     expect(flashes).toEqual([
       {
         kind: "error",
-        text:
-          "GitHub Connect is connected to mona, a personal account, where GitHub lets no App create repositories. Create notes on GitHub yourself and add it to GitHub Connect's repositories (Manage on GitHub), then create the project here again: it is adopted. Or connect a GitHub organization instead. notes was not created. Manage on GitHub",
+        text: "GitHub Connect is connected to mona, a personal account, where GitHub lets no App create repositories. Create notes on GitHub yourself and add it to GitHub Connect's repositories (Manage on GitHub), then create the project here again: it is adopted. Or connect a GitHub organization instead. notes was not created. Manage on GitHub",
         links: [{ text: "Manage on GitHub", href: `https://github.com/settings/installations/${installationId}` }],
       },
     ]);
@@ -168,8 +236,20 @@ describe("a personal account", () => {
     nockRepo(MONA, "notes", 75004, { token: INSTALLATION_TOKEN });
 
     const [flash] = await submitAndFollow(admin, PROJECTS, { name: "notes" });
-    expect(flash).toMatchObject({ kind: "success", links: [{ text: "mona/notes", href: "https://github.com/mona/notes" }] });
-    expect(await storedRepos("org_solo")).toEqual([{ organizationId: "org_solo", slug: "notes", name: "notes", githubRepoId: 75004, fullName: "mona/notes", accessible: true }]);
+    expect(flash).toMatchObject({
+      kind: "success",
+      links: [{ text: "mona/notes", href: "https://github.com/mona/notes" }],
+    });
+    expect(await storedRepos("org_solo")).toEqual([
+      {
+        organizationId: "org_solo",
+        slug: "notes",
+        name: "notes",
+        githubRepoId: 75004,
+        fullName: "mona/notes",
+        accessible: true,
+      },
+    ]);
   });
 
   test("the form says so before anyone tries", async () => {
@@ -185,12 +265,30 @@ describe("names follow GitHub's rules, checked before any call", () => {
   test.each([
     ["", "Enter a name for the project."],
     ["   ", "Enter a name for the project."],
-    ["a".repeat(101), `“${"a".repeat(100)}” cannot be a GitHub repository name: a repository name is at most 100 characters, and this one has 101. Nothing was created.`],
-    [".", "“.” cannot be a GitHub repository name: GitHub reserves \".\" and \"..\" and does not allow them as repository names. Nothing was created."],
-    ["..", "“..” cannot be a GitHub repository name: GitHub reserves \".\" and \"..\" and does not allow them as repository names. Nothing was created."],
-    ["my repo", "“my repo” cannot be a GitHub repository name: a repository name may contain only letters (A–Z, a–z), digits, hyphens (-), underscores (_) and periods (.), and this one contains a space. Nothing was created."],
-    ["docs/site", "“docs/site” cannot be a GitHub repository name: a repository name may contain only letters (A–Z, a–z), digits, hyphens (-), underscores (_) and periods (.), and this one contains \"/\". Nothing was created."],
-    ["café", "“café” cannot be a GitHub repository name: a repository name may contain only letters (A–Z, a–z), digits, hyphens (-), underscores (_) and periods (.), and this one contains \"é\". Nothing was created."],
+    [
+      "a".repeat(101),
+      `“${"a".repeat(100)}” cannot be a GitHub repository name: a repository name is at most 100 characters, and this one has 101. Nothing was created.`,
+    ],
+    [
+      ".",
+      '“.” cannot be a GitHub repository name: GitHub reserves "." and ".." and does not allow them as repository names. Nothing was created.',
+    ],
+    [
+      "..",
+      '“..” cannot be a GitHub repository name: GitHub reserves "." and ".." and does not allow them as repository names. Nothing was created.',
+    ],
+    [
+      "my repo",
+      "“my repo” cannot be a GitHub repository name: a repository name may contain only letters (A–Z, a–z), digits, hyphens (-), underscores (_) and periods (.), and this one contains a space. Nothing was created.",
+    ],
+    [
+      "docs/site",
+      '“docs/site” cannot be a GitHub repository name: a repository name may contain only letters (A–Z, a–z), digits, hyphens (-), underscores (_) and periods (.), and this one contains "/". Nothing was created.',
+    ],
+    [
+      "café",
+      '“café” cannot be a GitHub repository name: a repository name may contain only letters (A–Z, a–z), digits, hyphens (-), underscores (_) and periods (.), and this one contains "é". Nothing was created.',
+    ],
   ])("%j is refused with the rule it breaks", async (name, message) => {
     await connect("org_acme");
     const admin = await signInAdmin(ctx.server, "org_acme");
@@ -203,24 +301,36 @@ describe("names follow GitHub's rules, checked before any call", () => {
   test("no name field at all is an empty name", async () => {
     await connect("org_acme");
     const admin = await signInAdmin(ctx.server, "org_acme");
-    expect(await submitAndFollow(admin, PROJECTS, {})).toEqual([{ kind: "error", text: "Enter a name for the project.", links: [] }]);
+    expect(await submitAndFollow(admin, PROJECTS, {})).toEqual([
+      { kind: "error", text: "Enter a name for the project.", links: [] },
+    ]);
   });
 });
 
 describe("the connection must be live", () => {
   test.each([
-    ["not connected", null, "GitHub is not connected. Connect GitHub first: projects are created in the GitHub account your organization connects. Nothing was created."],
+    [
+      "not connected",
+      null,
+      "GitHub is not connected. Connect GitHub first: projects are created in the GitHub account your organization connects. Nothing was created.",
+    ],
     [
       "suspended",
       { suspendedAt: new Date("2026-11-20T10:00:00Z") },
       "GitHub Connect is suspended on acme-corp, so it cannot create repositories there. An owner of acme-corp can unsuspend it (Manage on GitHub, below). Nothing was created.",
     ],
-    ["deleted", { deletedAt: new Date("2026-11-22T10:00:00Z") }, "GitHub Connect was uninstalled from acme-corp. Reconnect GitHub to create projects. Nothing was created."],
+    [
+      "deleted",
+      { deletedAt: new Date("2026-11-22T10:00:00Z") },
+      "GitHub Connect was uninstalled from acme-corp. Reconnect GitHub to create projects. Nothing was created.",
+    ],
   ] as const)("%s: a clear message, no GitHub call, nothing written", async (_state, spec, message) => {
     if (spec) await connect("org_acme", spec);
     const admin = await signInAdmin(ctx.server, "org_acme");
     const before = await domainSnapshot(ctx.server.models);
-    expect(await submitAndFollow(admin, PROJECTS, { name: "developer-guide" })).toEqual([{ kind: "error", text: message, links: [] }]);
+    expect(await submitAndFollow(admin, PROJECTS, { name: "developer-guide" })).toEqual([
+      { kind: "error", text: message, links: [] },
+    ]);
     await expectNothingChanged(ctx.server.models, before);
   });
 });
@@ -236,7 +346,12 @@ describe("GitHub refuses", () => {
       {
         kind: "error",
         text: "GitHub did not let GitHub Connect create repositories in acme-corp: the App needs the Administration (read and write) permission there. An owner of acme-corp can review the App's permissions on GitHub. developer-guide was not created. Manage on GitHub",
-        links: [{ text: "Manage on GitHub", href: `https://github.com/organizations/acme-corp/settings/installations/${installationId}` }],
+        links: [
+          {
+            text: "Manage on GitHub",
+            href: `https://github.com/organizations/acme-corp/settings/installations/${installationId}`,
+          },
+        ],
       },
     ]);
     await expectNothingChanged(ctx.server.models, before);
@@ -249,7 +364,11 @@ describe("GitHub refuses", () => {
     nockCreateOrgRepo(ACME, "developer-guide", "server-error");
     const before = await domainSnapshot(ctx.server.models);
     expect(await submitAndFollow(admin, PROJECTS, { name: "developer-guide" })).toEqual([
-      { kind: "error", text: "GitHub did not create developer-guide (HTTP 500). developer-guide was not created. Try again in a minute.", links: [] },
+      {
+        kind: "error",
+        text: "GitHub did not create developer-guide (HTTP 500). developer-guide was not created. Try again in a minute.",
+        links: [],
+      },
     ]);
     await expectNothingChanged(ctx.server.models, before);
   });
@@ -266,7 +385,9 @@ describe("who may", () => {
     for (const path of [PROJECTS, DEFAULT_PROJECTS]) {
       const answer = await member.postForm(path, { name: "developer-guide" });
       expect(answer.status, path).toBe(403);
-      expect(pageText(answer.body)).toContain("Only organization admins can create projects. Ask an admin of your organization.");
+      expect(pageText(answer.body)).toContain(
+        "Only organization admins can create projects. Ask an admin of your organization.",
+      );
     }
     await expectNothingChanged(ctx.server.models, before);
   });
@@ -278,7 +399,9 @@ describe("who may", () => {
     expect(page).toContain('<form class="stack-form" method="post" action="/workspace/projects">');
     expect(page).toContain('name="name" type="text" required maxlength="100"');
     expect(pageText(page)).toContain("New project Creates a private repository in acme-corp on GitHub");
-    expect(pageText(page)).toContain("Letters, digits, hyphens (-), underscores (_) and periods (.); at most 100 characters.");
+    expect(pageText(page)).toContain(
+      "Letters, digits, hyphens (-), underscores (_) and periods (.); at most 100 characters.",
+    );
     expect(page).not.toContain(DEFAULT_PROJECTS);
   });
 
@@ -303,13 +426,17 @@ describe("who may", () => {
     await connect("org_acme");
     const admin = await signInAdmin(ctx.server, "org_acme");
     const before = await domainSnapshot(ctx.server.models);
-    expect(await submitAndFollow(admin, DEFAULT_PROJECTS)).toEqual([{ kind: "info", text: "This deployment has no default repositories. Nothing was created.", links: [] }]);
+    expect(await submitAndFollow(admin, DEFAULT_PROJECTS)).toEqual([
+      { kind: "info", text: "This deployment has no default repositories. Nothing was created.", links: [] },
+    ]);
     await expectNothingChanged(ctx.server.models, before);
   });
 });
 
 test("flashesIn reads what the page shows", () => {
-  expect(flashesIn('<div class="flash flash-error" role="alert">No. <a href="https://x.example/a?b=1&amp;c=2">there</a></div>')).toEqual([
-    { kind: "error", text: "No. there", links: [{ text: "there", href: "https://x.example/a?b=1&c=2" }] },
-  ]);
+  expect(
+    flashesIn(
+      '<div class="flash flash-error" role="alert">No. <a href="https://x.example/a?b=1&amp;c=2">there</a></div>',
+    ),
+  ).toEqual([{ kind: "error", text: "No. there", links: [{ text: "there", href: "https://x.example/a?b=1&c=2" }] }]);
 });

@@ -14,13 +14,21 @@ import { useTestServer } from "../../helpers/use-test-server.js";
 const config = testConfig({ DEFAULT_REPOS: "developer-guide, engineering.tickets" });
 
 /** Entitlements that allow `left` more repositories, then refuse as a plan limit would; every question recorded. */
-function limitedEntitlements(): RepoEntitlements & { left: number; asked: Array<{ organizationId: string; at: Date }> } {
+function limitedEntitlements(): RepoEntitlements & {
+  left: number;
+  asked: Array<{ organizationId: string; at: Date }>;
+} {
   return {
     left: 0,
     asked: [],
     async mayCreateRepo(organizationId, at): Promise<RepoAllowance> {
       this.asked.push({ organizationId, at });
-      if (this.left <= 0) return { allowed: false, reason: "Your plan (Free) includes 1 repository.", upgradeUrl: "https://github.com/marketplace/github-connect-test/upgrade/2/90001" };
+      if (this.left <= 0)
+        return {
+          allowed: false,
+          reason: "Your plan (Free) includes 1 repository.",
+          upgradeUrl: "https://github.com/marketplace/github-connect-test/upgrade/2/90001",
+        };
       this.left--;
       return { allowed: true };
     },
@@ -29,10 +37,13 @@ function limitedEntitlements(): RepoEntitlements & { left: number; asked: Array<
 
 const limited = limitedEntitlements();
 let limitedServer: TestServer;
-const ctx = useTestServer(async (connection) => {
-  limitedServer = await startTestServer({ connection, config, entitlements: limited });
-  return startTestServer({ connection, config });
-}, { emptyBetweenTests: true });
+const ctx = useTestServer(
+  async (connection) => {
+    limitedServer = await startTestServer({ connection, config, entitlements: limited });
+    return startTestServer({ connection, config });
+  },
+  { emptyBetweenTests: true },
+);
 afterAll(() => limitedServer?.close());
 
 let lastInstallationId = 77000;
@@ -79,14 +90,25 @@ describe("the organization's default repositories (DEFAULT_REPOS) in one action"
     const before = await domainSnapshot(ctx.server.models);
     // No GitHub call is set up for the second run: any would fail the test.
     expect(await submitAndFollow(admin, DEFAULT_PROJECTS)).toEqual([
-      { kind: "info", text: "Every default repository is already a project (developer-guide and engineering.tickets). Nothing was created.", links: [] },
+      {
+        kind: "info",
+        text: "Every default repository is already a project (developer-guide and engineering.tickets). Nothing was created.",
+        links: [],
+      },
     ]);
     await expectNothingChanged(ctx.server.models, before);
   });
 
   test("one already a project is left alone, one taken on GitHub but not selected is explained, the rest are created", async () => {
     const installationId = await connect("org_acme");
-    await ctx.server.models.Repo.create({ organizationId: "org_acme", slug: "developer-guide", name: "developer-guide", githubRepoId: 75110, fullName: "acme-corp/developer-guide", accessible: true });
+    await ctx.server.models.Repo.create({
+      organizationId: "org_acme",
+      slug: "developer-guide",
+      name: "developer-guide",
+      githubRepoId: 75110,
+      fullName: "acme-corp/developer-guide",
+      accessible: true,
+    });
     const admin = await signInAdmin(ctx.server, "org_acme");
     nockInstallationToken(installationId);
     nockCreateOrgRepo(ACME, "engineering.tickets", "name-taken");
@@ -95,7 +117,10 @@ describe("the organization's default repositories (DEFAULT_REPOS) in one action"
     const flashes = await submitAndFollow(admin, DEFAULT_PROJECTS);
     expect(flashes.map((f) => [f.kind, f.text.split(". ")[0]])).toEqual([
       ["info", "Already projects: developer-guide."],
-      ["error", "A repository named engineering.tickets already exists in acme-corp on GitHub, but it is not selected for GitHub Connect"],
+      [
+        "error",
+        "A repository named engineering.tickets already exists in acme-corp on GitHub, but it is not selected for GitHub Connect",
+      ],
     ]);
     expect(await storedAll(ctx.server.models.Repo, { organizationId: "org_acme" })).toHaveLength(1);
   });
@@ -104,7 +129,11 @@ describe("the organization's default repositories (DEFAULT_REPOS) in one action"
     const admin = await signInAdmin(ctx.server, "org_nowhere");
     const before = await domainSnapshot(ctx.server.models);
     expect(await submitAndFollow(admin, DEFAULT_PROJECTS)).toEqual([
-      { kind: "error", text: "GitHub is not connected. Connect GitHub first: projects are created in the GitHub account your organization connects. Nothing was created.", links: [] },
+      {
+        kind: "error",
+        text: "GitHub is not connected. Connect GitHub first: projects are created in the GitHub account your organization connects. Nothing was created.",
+        links: [],
+      },
     ]);
     await expectNothingChanged(ctx.server.models, before);
   });
@@ -121,18 +150,25 @@ describe("entitlements: asked before each repository is created", () => {
 
     const flashes = await submitAndFollow(admin, DEFAULT_PROJECTS);
     expect(flashes).toEqual([
-      expect.objectContaining({ kind: "success", text: expect.stringMatching(/^Default repositories: created developer-guide\./) }),
+      expect.objectContaining({
+        kind: "success",
+        text: expect.stringMatching(/^Default repositories: created developer-guide\./),
+      }),
       {
         kind: "error",
         text: "Your plan (Free) includes 1 repository. engineering.tickets was not created. Upgrade your plan",
-        links: [{ text: "Upgrade your plan", href: "https://github.com/marketplace/github-connect-test/upgrade/2/90001" }],
+        links: [
+          { text: "Upgrade your plan", href: "https://github.com/marketplace/github-connect-test/upgrade/2/90001" },
+        ],
       },
     ]);
     expect(limited.asked).toEqual([
       { organizationId: "org_limited", at: new Date("2026-11-24T12:00:00Z") },
       { organizationId: "org_limited", at: new Date("2026-11-24T12:00:00Z") },
     ]);
-    expect((await storedAll(limitedServer.models.Repo, { organizationId: "org_limited" })).map((r) => r.slug)).toEqual(["developer-guide"]);
+    expect((await storedAll(limitedServer.models.Repo, { organizationId: "org_limited" })).map((r) => r.slug)).toEqual([
+      "developer-guide",
+    ]);
   });
 
   test("a single project refused: the reason and the upgrade link, no GitHub call, nothing written", async () => {
@@ -144,7 +180,9 @@ describe("entitlements: asked before each repository is created", () => {
       {
         kind: "error",
         text: "Your plan (Free) includes 1 repository. handbook was not created. Upgrade your plan",
-        links: [{ text: "Upgrade your plan", href: "https://github.com/marketplace/github-connect-test/upgrade/2/90001" }],
+        links: [
+          { text: "Upgrade your plan", href: "https://github.com/marketplace/github-connect-test/upgrade/2/90001" },
+        ],
       },
     ]);
     await expectNothingChanged(limitedServer.models, before);

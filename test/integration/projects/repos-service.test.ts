@@ -21,13 +21,24 @@ const db = useTestModels();
 const NOW = new Date("2026-11-24T12:00:00Z");
 
 beforeEach(async () => {
-  await Promise.all([db.models.Repo.deleteMany({}), db.models.GitHubInstallation.deleteMany({}), db.models.AuditEvent.deleteMany({})]);
+  await Promise.all([
+    db.models.Repo.deleteMany({}),
+    db.models.GitHubInstallation.deleteMany({}),
+    db.models.AuditEvent.deleteMany({}),
+  ]);
 });
 
 /** The real repos service on the real credentials module, with the entitlements a test chooses. */
 function reposWith(entitlements: RepoEntitlements) {
   const credentials = testCredentials(db.models, probot, logs.log);
-  return createRepos({ models: db.models, credentials, entitlements, defaultNames: ["developer-guide"], now: () => NOW, log: logs.log });
+  return createRepos({
+    models: db.models,
+    credentials,
+    entitlements,
+    defaultNames: ["developer-guide"],
+    now: () => NOW,
+    log: logs.log,
+  });
 }
 
 function refusing(): RepoEntitlements & { asked: Array<[string, Date]> } {
@@ -36,7 +47,11 @@ function refusing(): RepoEntitlements & { asked: Array<[string, Date]> } {
     asked,
     async mayCreateRepo(organizationId, at) {
       asked.push([organizationId, at]);
-      return { allowed: false, reason: "Your plan includes 3 repositories, and your organization has 3.", upgradeUrl: null };
+      return {
+        allowed: false,
+        reason: "Your plan includes 3 repositories, and your organization has 3.",
+        upgradeUrl: null,
+      };
     },
   };
 }
@@ -50,7 +65,11 @@ describe("the repos service asks the entitlements before creating", () => {
     const before = await domainSnapshot(db.models);
     const refusal = reposWith(entitlements).create("org_a", "developer-guide", context);
     await expect(refusal).rejects.toBeInstanceOf(RepoNotAllowedError);
-    await expect(refusal).rejects.toMatchObject({ reason: "Your plan includes 3 repositories, and your organization has 3.", upgradeUrl: null, repoName: "developer-guide" });
+    await expect(refusal).rejects.toMatchObject({
+      reason: "Your plan includes 3 repositories, and your organization has 3.",
+      upgradeUrl: null,
+      repoName: "developer-guide",
+    });
     expect(entitlements.asked).toEqual([["org_a", NOW]]);
     await expectNothingChanged(db.models, before);
   });
@@ -64,14 +83,26 @@ describe("the repos service asks the entitlements before creating", () => {
 
   test("a project already stored is not one more: the entitlements are not asked", async () => {
     await storeInstallation(db.models, { installationId: 78003, organizationId: "org_a" });
-    await db.models.Repo.create({ organizationId: "org_a", slug: "developer-guide", name: "developer-guide", githubRepoId: 75201, fullName: "acme-corp/developer-guide", accessible: true });
+    await db.models.Repo.create({
+      organizationId: "org_a",
+      slug: "developer-guide",
+      name: "developer-guide",
+      githubRepoId: 75201,
+      fullName: "acme-corp/developer-guide",
+      accessible: true,
+    });
     const entitlements = refusing();
-    await expect(reposWith(entitlements).create("org_a", "Developer-Guide", context)).resolves.toMatchObject({ kind: "existing", repo: { githubRepoId: 75201 } });
+    await expect(reposWith(entitlements).create("org_a", "Developer-Guide", context)).resolves.toMatchObject({
+      kind: "existing",
+      repo: { githubRepoId: 75201 },
+    });
     expect(entitlements.asked).toEqual([]);
   });
 
   test("an organization with no purchase and no repositories may create one (the free plan)", async () => {
-    await expect(createEntitlements({ models: db.models, config }).mayCreateRepo("org_a", NOW)).resolves.toEqual({ allowed: true });
+    await expect(createEntitlements({ models: db.models, config }).mayCreateRepo("org_a", NOW)).resolves.toEqual({
+      allowed: true,
+    });
   });
 });
 
@@ -79,14 +110,18 @@ describe("the installation, and nothing else, creates", () => {
   const allowing: RepoEntitlements = { mayCreateRepo: async () => ({ allowed: true }) };
 
   test("a legacy-token organization is not connected: the personal token creates no repository", async () => {
-    await expect(reposWith(allowing).create(LEGACY_ORGANIZATION, "developer-guide", context)).rejects.toBeInstanceOf(GitHubNotConnectedError);
+    await expect(reposWith(allowing).create(LEGACY_ORGANIZATION, "developer-guide", context)).rejects.toBeInstanceOf(
+      GitHubNotConnectedError,
+    );
   });
 
   test("GitHub refuses the token (suspended there, before our webhook arrived): the typed error, nothing written", async () => {
     await storeInstallation(db.models, { installationId: 78004, organizationId: "org_a" });
     nockInstallationTokenRefused(78004, "suspended");
     const before = await domainSnapshot(db.models);
-    await expect(reposWith(allowing).create("org_a", "developer-guide", context)).rejects.toBeInstanceOf(InstallationSuspendedError);
+    await expect(reposWith(allowing).create("org_a", "developer-guide", context)).rejects.toBeInstanceOf(
+      InstallationSuspendedError,
+    );
     await expectNothingChanged(db.models, before);
   });
 
@@ -95,7 +130,9 @@ describe("the installation, and nothing else, creates", () => {
     nockInstallationToken(78005);
     nockCreateOrgRepo(ACME, "developer-guide", { id: 75202, fullName: "someone-else/developer-guide" });
     const before = await domainSnapshot(db.models);
-    await expect(reposWith(allowing).create("org_a", "developer-guide", context)).rejects.toBeInstanceOf(RepoGitHubError);
+    await expect(reposWith(allowing).create("org_a", "developer-guide", context)).rejects.toBeInstanceOf(
+      RepoGitHubError,
+    );
     await expectNothingChanged(db.models, before);
   });
 

@@ -2,7 +2,11 @@ import { describe, expect, test } from "vitest";
 import { storedAll } from "../../helpers/documents.js";
 import type { AccountSpec } from "../../helpers/github/fixtures.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
-import { nockAppInstallations, nockGetInstallationMissing, nockInstallationRepositories } from "../../helpers/github/installations.js";
+import {
+  nockAppInstallations,
+  nockGetInstallationMissing,
+  nockInstallationRepositories,
+} from "../../helpers/github/installations.js";
 import { nockHookDeliveries } from "../../helpers/github/hook-deliveries.js";
 import { completed, minutesAgo, storeInstallations, useReconcileHarness } from "../../helpers/reconcile.js";
 
@@ -14,7 +18,11 @@ const GLOBEX: AccountSpec = { id: 90002, login: "globex", type: "Organization" }
 const INITECH: AccountSpec = { id: 90003, login: "initech", type: "Organization" };
 
 async function audit(action: string) {
-  return (await job.models.AuditEvent.find({ action }).lean()).map(({ organizationId, actor, details }) => ({ organizationId, actor, details }));
+  return (await job.models.AuditEvent.find({ action }).lean()).map(({ organizationId, actor, details }) => ({
+    organizationId,
+    actor,
+    details,
+  }));
 }
 
 async function installation(installationId: number) {
@@ -28,8 +36,18 @@ describe("installation drift is repaired", () => {
       { installationId: 51002, accountId: GLOBEX.id, accountLogin: "globex-old" },
       { installationId: 51003, accountId: INITECH.id, accountLogin: INITECH.login, organizationId: "org_initech" },
     ]);
-    await job.models.Repo.create({ organizationId: "org_initech", slug: "web", name: "web", githubRepoId: 70009, accessible: true });
-    await job.models.MarketplaceAccount.create({ accountId: GLOBEX.id, accountLogin: "globex-old", accountType: "Organization" });
+    await job.models.Repo.create({
+      organizationId: "org_initech",
+      slug: "web",
+      name: "web",
+      githubRepoId: 70009,
+      accessible: true,
+    });
+    await job.models.MarketplaceAccount.create({
+      accountId: GLOBEX.id,
+      accountLogin: "globex-old",
+      accountType: "Organization",
+    });
     nockHookDeliveries([[]]);
     nockAppInstallations([[{ id: 51001 }, { id: 51002, account: GLOBEX }]]);
     // 51003 is not listed: GitHub confirms it is gone before it is marked deleted.
@@ -37,17 +55,33 @@ describe("installation drift is repaired", () => {
 
     const summary = completed(await job.run());
 
-    expect(summary.repaired).toEqual({ created: 0, deleted: 1, suspended: 0, unsuspended: 0, renamed: 1, repoAccess: 0 });
+    expect(summary.repaired).toEqual({
+      created: 0,
+      deleted: 1,
+      suspended: 0,
+      unsuspended: 0,
+      renamed: 1,
+      repoAccess: 0,
+    });
     expect(summary.unchanged).toBe(1);
     expect(summary.apiCalls).toEqual({ app: 3, installation: 0 });
     expect((await installation(51003))?.deletedAt?.toISOString()).toBe(job.now().toISOString());
     // As installation.deleted leaves it: repos kept with their ids, none reachable.
-    expect(await job.models.Repo.findOne({ organizationId: "org_initech" }).lean()).toMatchObject({ githubRepoId: 70009, accessible: false });
+    expect(await job.models.Repo.findOne({ organizationId: "org_initech" }).lean()).toMatchObject({
+      githubRepoId: 70009,
+      accessible: false,
+    });
     expect((await installation(51002))?.accountLogin).toBe("globex");
     expect((await job.models.MarketplaceAccount.findOne({ accountId: GLOBEX.id }).lean())?.accountLogin).toBe("globex");
-    expect(await audit("installation.deleted")).toEqual([{ organizationId: "org_initech", actor: "reconcile", details: { installationId: 51003, account: "initech" } }]);
+    expect(await audit("installation.deleted")).toEqual([
+      { organizationId: "org_initech", actor: "reconcile", details: { installationId: 51003, account: "initech" } },
+    ]);
     expect(await audit("installation_target.renamed")).toEqual([
-      { organizationId: null, actor: "reconcile", details: { installationId: 51002, accountId: GLOBEX.id, from: "globex-old", to: "globex" } },
+      {
+        organizationId: null,
+        actor: "reconcile",
+        details: { installationId: 51002, accountId: GLOBEX.id, from: "globex-old", to: "globex" },
+      },
     ]);
   });
 
@@ -80,7 +114,10 @@ describe("installation drift is repaired", () => {
 
   test("an installation created while no webhook came is stored unclaimed (and suspended, if GitHub says so)", async () => {
     nockHookDeliveries([[]]);
-    nockAppInstallations([[{ id: 51021, account: GLOBEX, repositorySelection: "all" }], [{ id: 51022, account: INITECH, suspendedAt: minutesAgo(5), updatedAt: minutesAgo(5) }]]);
+    nockAppInstallations([
+      [{ id: 51021, account: GLOBEX, repositorySelection: "all" }],
+      [{ id: 51022, account: INITECH, suspendedAt: minutesAgo(5), updatedAt: minutesAgo(5) }],
+    ]);
 
     const summary = completed(await job.run());
 
@@ -89,13 +126,29 @@ describe("installation drift is repaired", () => {
     // Two pages of installations, one of deliveries.
     expect(summary.apiCalls.app).toBe(3);
     const stored = await storedAll(job.models.GitHubInstallation);
-    expect(stored.map((i) => ({ id: i.installationId, login: i.accountLogin, org: i.organizationId, selection: i.repositorySelection, suspended: i.suspendedAt?.toISOString() ?? null }))).toEqual([
+    expect(
+      stored.map((i) => ({
+        id: i.installationId,
+        login: i.accountLogin,
+        org: i.organizationId,
+        selection: i.repositorySelection,
+        suspended: i.suspendedAt?.toISOString() ?? null,
+      })),
+    ).toEqual([
       { id: 51021, login: "globex", org: null, selection: "all", suspended: null },
       { id: 51022, login: "initech", org: null, selection: "selected", suspended: minutesAgo(5) },
     ]);
     expect(await audit("installation.created")).toEqual([
-      { organizationId: null, actor: "reconcile", details: { installationId: 51021, account: "globex", repositories: 0 } },
-      { organizationId: null, actor: "reconcile", details: { installationId: 51022, account: "initech", repositories: 0 } },
+      {
+        organizationId: null,
+        actor: "reconcile",
+        details: { installationId: 51021, account: "globex", repositories: 0 },
+      },
+      {
+        organizationId: null,
+        actor: "reconcile",
+        details: { installationId: 51022, account: "initech", repositories: 0 },
+      },
     ]);
   });
 });
@@ -111,12 +164,22 @@ describe("repository access of linked organizations", () => {
     nockHookDeliveries([[]]);
     nockAppInstallations([[{ id: 51031 }]]);
     nockInstallationToken(51031);
-    nockInstallationRepositories([[{ id: 70001, name: "web" }, { id: 70002, name: "api" }]]);
+    nockInstallationRepositories([
+      [
+        { id: 70001, name: "web" },
+        { id: 70002, name: "api" },
+      ],
+    ]);
 
     const summary = completed(await job.run());
 
     expect(summary.repaired.repoAccess).toBe(2);
-    expect(summary.phases.repoAccess).toEqual({ checked: 1, reposChanged: 2, installationsChanged: 1, unreachableInstallations: 0 });
+    expect(summary.phases.repoAccess).toEqual({
+      checked: 1,
+      reposChanged: 2,
+      installationsChanged: 1,
+      unreachableInstallations: 0,
+    });
     // Deliveries, installations, the token mint; one page of repositories on the installation's token.
     expect(summary.apiCalls).toEqual({ app: 3, installation: 1 });
     const access = Object.fromEntries((await job.models.Repo.find().lean()).map((r) => [r.slug, r.accessible]));
@@ -134,8 +197,15 @@ describe("repository access of linked organizations", () => {
       { installationId: 51045, organizationId: "org_5", suspendedAt: new Date(minutesAgo(60)) },
       { installationId: 51046, organizationId: "org_6", deletedAt: new Date(minutesAgo(60)) },
     ]);
-    const listing = [{ id: 51041 }, { id: 51042 }, { id: 51043 }, { id: 51044 }, { id: 51045, suspendedAt: minutesAgo(60), updatedAt: minutesAgo(60) }];
-    const checks = (ids: number[]) => ids.flatMap((id) => [nockInstallationToken(id), nockInstallationRepositories([[]])]);
+    const listing = [
+      { id: 51041 },
+      { id: 51042 },
+      { id: 51043 },
+      { id: 51044 },
+      { id: 51045, suspendedAt: minutesAgo(60), updatedAt: minutesAgo(60) },
+    ];
+    const checks = (ids: number[]) =>
+      ids.flatMap((id) => [nockInstallationToken(id), nockInstallationRepositories([[]])]);
 
     nockHookDeliveries([[]]);
     nockAppInstallations([listing]);

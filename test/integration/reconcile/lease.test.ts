@@ -12,11 +12,16 @@ const at = (ms: number) => () => new Date(T0.getTime() + ms);
 describe("job lease", () => {
   test("five runs taking it at once: exactly one holds it, the others are told who does", async () => {
     await db.models.JobLease.deleteMany({});
-    const results = await Promise.all(["a", "b", "c", "d", "e"].map((holder) => acquireLease(db.models, { name: "race", ttlMs: TTL, now: at(0), holder })));
+    const results = await Promise.all(
+      ["a", "b", "c", "d", "e"].map((holder) =>
+        acquireLease(db.models, { name: "race", ttlMs: TTL, now: at(0), holder }),
+      ),
+    );
     const winners = results.filter((r) => r.acquired);
     expect(winners).toHaveLength(1);
     const holder = winners[0]!.holder;
-    for (const loser of results.filter((r) => !r.acquired)) expect(loser).toMatchObject({ heldBy: holder, expiresAt: new Date(T0.getTime() + TTL) });
+    for (const loser of results.filter((r) => !r.acquired))
+      expect(loser).toMatchObject({ heldBy: holder, expiresAt: new Date(T0.getTime() + TTL) });
     expect(await db.models.JobLease.countDocuments({ name: "race" })).toBe(1);
   });
 
@@ -24,7 +29,9 @@ describe("job lease", () => {
     await db.models.JobLease.deleteMany({});
     const crashed = await acquireLease(db.models, { name: "job", ttlMs: TTL, now: at(0), holder: "crashed" });
     expect(crashed.acquired).toBe(true);
-    expect(await acquireLease(db.models, { name: "job", ttlMs: TTL, now: at(TTL - 1), holder: "early" })).toMatchObject({ acquired: false, heldBy: "crashed" });
+    expect(await acquireLease(db.models, { name: "job", ttlMs: TTL, now: at(TTL - 1), holder: "early" })).toMatchObject(
+      { acquired: false, heldBy: "crashed" },
+    );
 
     const next = await acquireLease(db.models, { name: "job", ttlMs: TTL, now: at(TTL + 1), holder: "next" });
     expect(next.acquired).toBe(true);
@@ -44,8 +51,13 @@ describe("job lease", () => {
     expect((await db.models.JobLease.findOne({ name: "job" }).lean())?.expiresAt).toEqual(new Date(T0.getTime() + TTL));
     now = new Date(T0.getTime() + 2 * 60_000);
     await lease.renewIfDue();
-    expect((await db.models.JobLease.findOne({ name: "job" }).lean())?.expiresAt).toEqual(new Date(now.getTime() + TTL));
+    expect((await db.models.JobLease.findOne({ name: "job" }).lean())?.expiresAt).toEqual(
+      new Date(now.getTime() + TTL),
+    );
     await lease.release();
-    expect(await acquireLease(db.models, { name: "job", ttlMs: TTL, now: () => now, holder: "other" })).toMatchObject({ acquired: true, holder: "other" });
+    expect(await acquireLease(db.models, { name: "job", ttlMs: TTL, now: () => now, holder: "other" })).toMatchObject({
+      acquired: true,
+      holder: "other",
+    });
   });
 });

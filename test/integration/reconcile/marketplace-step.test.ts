@@ -34,7 +34,15 @@ async function storeStarterPurchase(): Promise<void> {
     accountId: ACME.id,
     accountLogin: ACME.login,
     accountType: "Organization",
-    plan: { id: LISTING.starter.id, name: "Starter", priceModel: "FLAT_RATE", monthlyPriceInCents: 900, yearlyPriceInCents: 9000, unitName: null, hasFreeTrial: true },
+    plan: {
+      id: LISTING.starter.id,
+      name: "Starter",
+      priceModel: "FLAT_RATE",
+      monthlyPriceInCents: 900,
+      yearlyPriceInCents: 9000,
+      unitName: null,
+      hasFreeTrial: true,
+    },
     billingCycle: "monthly",
     unitCount: 1,
   });
@@ -47,7 +55,9 @@ test("with MARKETPLACE_LISTING_URL, a run corrects a plan whose webhook was lost
   nockMarketplacePlans([[LISTING.team]]);
   nockMarketplacePlanAccounts(LISTING.team.id, [[{ account: ACME, plan: LISTING.team }]]);
 
-  const result = await assemblyWith({ MARKETPLACE_LISTING_URL: "https://github.com/marketplace/github-connect" }).reconcile();
+  const result = await assemblyWith({
+    MARKETPLACE_LISTING_URL: "https://github.com/marketplace/github-connect",
+  }).reconcile();
 
   expect(exitCodeOf(result)).toBe(0);
   expect(completed(result).phases.marketplacePlans).toEqual({ checked: 1, corrected: 1, calls: 2 });
@@ -64,5 +74,7 @@ test("without a listing configured, a run asks the Marketplace API nothing", asy
   const result = await assemblyWith({}).reconcile();
 
   expect(completed(result).phases.marketplacePlans).toBeUndefined();
-  expect((await db.models.MarketplaceAccount.findOne({ accountId: ACME.id }).lean())?.plan?.id).toBe(LISTING.starter.id);
+  expect((await db.models.MarketplaceAccount.findOne({ accountId: ACME.id }).lean())?.plan?.id).toBe(
+    LISTING.starter.id,
+  );
 });

@@ -24,13 +24,25 @@ afterAll(async () => {
 });
 
 function reconcile(env: Record<string, string | undefined>) {
-  const defined = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  return spawnServer(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "src/reconcile-main.ts")], { cwd, env: defined });
+  const defined = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  return spawnServer(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "src/reconcile-main.ts")], {
+    cwd,
+    env: defined,
+  });
 }
 
 test("another run holding the lease: it says so and exits 0", async () => {
-  await createModels(connection).JobLease.create({ name: "reconcile", holder: "cron-on-another-host", acquiredAt: new Date(), expiresAt: new Date(Date.now() + 60_000) });
-  const run = reconcile(testEnv({ LOG_LEVEL: "info", MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()) }));
+  await createModels(connection).JobLease.create({
+    name: "reconcile",
+    holder: "cron-on-another-host",
+    acquiredAt: new Date(),
+    expiresAt: new Date(Date.now() + 60_000),
+  });
+  const run = reconcile(
+    testEnv({ LOG_LEVEL: "info", MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()) }),
+  );
   expect(await run.exited, run.output()).toBe(0);
   expect(run.output()).toContain("another run holds the lease");
   expect(run.output()).toContain("cron-on-another-host");

@@ -7,7 +7,14 @@ import { completed, minutesAgo, RECONCILE_NOW, useReconcileHarness } from "../..
 // delivery log back to its checkpoint and asks, once per delivery (guid), for what failed.
 const job = useReconcileHarness();
 
-const attempt = (id: number, guid: string, minutes: number, statusCode: number, redelivery = false, from = RECONCILE_NOW): DeliveryAttemptSpec => ({
+const attempt = (
+  id: number,
+  guid: string,
+  minutes: number,
+  statusCode: number,
+  redelivery = false,
+  from = RECONCILE_NOW,
+): DeliveryAttemptSpec => ({
   id,
   guid,
   deliveredAt: minutesAgo(minutes, from),
@@ -17,14 +24,23 @@ const attempt = (id: number, guid: string, minutes: number, statusCode: number, 
 const DAY = 24 * 60;
 
 async function requested() {
-  return (await job.models.RedeliveryRequest.find().sort({ guid: 1 }).lean()).map((r) => ({ guid: r.guid, attemptId: r.attemptId, reason: r.reason, status: r.status }));
+  return (await job.models.RedeliveryRequest.find().sort({ guid: 1 }).lean()).map((r) => ({
+    guid: r.guid,
+    attemptId: r.attemptId,
+    reason: r.reason,
+    status: r.status,
+  }));
 }
 
 describe("failed deliveries are redelivered", () => {
   test("across cursor pages, back to GitHub's 3 days: one attempt of each guid no attempt of which succeeded; a guid that later succeeded is left", async () => {
     const deliveries = nockHookDeliveries(
       [
-        [attempt(1006, "guid-a", 10, 200, true), attempt(1005, "guid-b", 20, 500), attempt(1004, "guid-c", 30, 0, true)],
+        [
+          attempt(1006, "guid-a", 10, 200, true),
+          attempt(1005, "guid-b", 20, 500),
+          attempt(1004, "guid-c", 30, 0, true),
+        ],
         [attempt(1003, "guid-a", 40, 503), attempt(1002, "guid-c", 50, 500), attempt(1001, "guid-d", 60, 200)],
         // guid-f is older than GitHub keeps deliveries (and than this first run looks): paging stops here.
         [attempt(1000, "guid-e", 2 * DAY, 502), attempt(999, "guid-f", 3 * DAY + 5, 500)],
@@ -39,7 +55,14 @@ describe("failed deliveries are redelivered", () => {
     deliveries.done();
     for (const ask of asks) ask.done();
     expect(summary.redelivered).toBe(3);
-    expect(summary.phases.deliveries).toMatchObject({ pages: 3, attempts: 7, groups: 5, redelivered: 3, failedAtGitHub: 3, alreadyRequested: 0 });
+    expect(summary.phases.deliveries).toMatchObject({
+      pages: 3,
+      attempts: 7,
+      groups: 5,
+      redelivered: 3,
+      failedAtGitHub: 3,
+      alreadyRequested: 0,
+    });
     expect(await requested()).toEqual([
       { guid: "guid-b", attemptId: 1005, reason: "failed-at-github", status: "requested" },
       // The newest attempt of the group is the one asked for.
@@ -47,7 +70,9 @@ describe("failed deliveries are redelivered", () => {
       { guid: "guid-e", attemptId: 1000, reason: "failed-at-github", status: "requested" },
     ]);
     // The checkpoint: the newest delivery this complete run saw.
-    expect((await job.models.ReconcileCheckpoint.findOne().lean())?.deliveriesSeenUntil?.toISOString()).toBe(minutesAgo(10));
+    expect((await job.models.ReconcileCheckpoint.findOne().lean())?.deliveriesSeenUntil?.toISOString()).toBe(
+      minutesAgo(10),
+    );
     // 3 pages + 3 redeliveries + 1 page of installations, all with the App's JWT.
     expect(summary.apiCalls).toEqual({ app: 7, installation: 0 });
   });
@@ -80,7 +105,9 @@ describe("failed deliveries are redelivered", () => {
       ["guid-b", 2002],
       ["guid-k", 2003],
     ]);
-    expect((await job.models.ReconcileCheckpoint.findOne().lean())?.deliveriesSeenUntil?.toISOString()).toBe(minutesAgo(5, later));
+    expect((await job.models.ReconcileCheckpoint.findOne().lean())?.deliveriesSeenUntil?.toISOString()).toBe(
+      minutesAgo(5, later),
+    );
   });
 
   test("our delivery log corrects GitHub's view: answered 2xx but failed here, or stuck processing, is redelivered; applied here is not", async () => {
@@ -108,7 +135,13 @@ describe("failed deliveries are redelivered", () => {
 
     const summary = completed(await job.run());
 
-    expect(summary.phases.deliveries).toMatchObject({ groups: 5, redelivered: 2, failedHere: 1, stuckHere: 1, failedAtGitHub: 0 });
+    expect(summary.phases.deliveries).toMatchObject({
+      groups: 5,
+      redelivered: 2,
+      failedHere: 1,
+      stuckHere: 1,
+      failedAtGitHub: 0,
+    });
     expect((await requested()).map((r) => [r.guid, r.reason])).toEqual([
       ["guid-failed", "failed-here"],
       ["guid-stuck", "stuck-here"],
@@ -129,7 +162,11 @@ describe("failed deliveries are redelivered", () => {
 
     nockHookDeliveries([[attempt(4002, "guid-x", 10, 500), attempt(4001, "guid-y", 20, 500)]]);
     nockAppInstallations([[]]);
-    expect(completed(await job.run()).phases.deliveries).toMatchObject({ redelivered: 0, refused: 0, alreadyRequested: 2 });
+    expect(completed(await job.run()).phases.deliveries).toMatchObject({
+      redelivered: 0,
+      refused: 0,
+      alreadyRequested: 2,
+    });
   });
 
   test("the redeliveries a run makes are capped; the checkpoint waits until the rest are asked for", async () => {
@@ -148,6 +185,8 @@ describe("failed deliveries are redelivered", () => {
     const second = completed(await job.run({ limits: { redeliveriesPerRun: 2 } }));
     expect(second).toMatchObject({ redelivered: 1, incomplete: 0 });
     expect(second.phases.deliveries).toMatchObject({ alreadyRequested: 2 });
-    expect((await job.models.ReconcileCheckpoint.findOne().lean())?.deliveriesSeenUntil?.toISOString()).toBe(minutesAgo(10));
+    expect((await job.models.ReconcileCheckpoint.findOne().lean())?.deliveriesSeenUntil?.toISOString()).toBe(
+      minutesAgo(10),
+    );
   });
 });

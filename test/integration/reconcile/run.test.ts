@@ -7,13 +7,29 @@ import { INSTALLATION_TOKEN } from "../../helpers/github/fixtures.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
 import { nockAppInstallations, nockInstallationRepositories } from "../../helpers/github/installations.js";
 import { GITHUB_API } from "../../helpers/github/rest.js";
-import { deliveryAttemptJson, type DeliveryAttemptSpec, nockHookDeliveries, nockRedeliver } from "../../helpers/github/hook-deliveries.js";
-import { completed, minutesAgo, RECONCILE_NOW, storeInstallations, useReconcileHarness } from "../../helpers/reconcile.js";
+import {
+  deliveryAttemptJson,
+  type DeliveryAttemptSpec,
+  nockHookDeliveries,
+  nockRedeliver,
+} from "../../helpers/github/hook-deliveries.js";
+import {
+  completed,
+  minutesAgo,
+  RECONCILE_NOW,
+  storeInstallations,
+  useReconcileHarness,
+} from "../../helpers/reconcile.js";
 
 // A run as a whole: the lease, the summary, failures and crashes, the extension point.
 const job = useReconcileHarness();
 
-const failed = (id: number, guid: string, minutes: number): DeliveryAttemptSpec => ({ id, guid, deliveredAt: minutesAgo(minutes), statusCode: 500 });
+const failed = (id: number, guid: string, minutes: number): DeliveryAttemptSpec => ({
+  id,
+  guid,
+  deliveredAt: minutesAgo(minutes),
+  statusCode: 500,
+});
 
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -45,10 +61,19 @@ describe("a reconcile run", () => {
     });
     const events = await job.models.AuditEvent.find({ actor: "reconcile" }).lean();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ organizationId: null, action: "reconcile.completed", details: { redelivered: 1, unchanged: 1, apiCalls: { app: 4, installation: 1 } } });
-    const numbersOnly = (value: unknown): boolean => (typeof value === "object" && value !== null ? Object.values(value).every(numbersOnly) : typeof value === "number");
+    expect(events[0]).toMatchObject({
+      organizationId: null,
+      action: "reconcile.completed",
+      details: { redelivered: 1, unchanged: 1, apiCalls: { app: 4, installation: 1 } },
+    });
+    const numbersOnly = (value: unknown): boolean =>
+      typeof value === "object" && value !== null ? Object.values(value).every(numbersOnly) : typeof value === "number";
     expect(numbersOnly(events[0]!.details)).toBe(true);
-    expect(job.logs.lines.find((line) => line.msg === "reconcile run completed")).toMatchObject({ outcome: "completed", redelivered: 1, apiCalls: { app: 4, installation: 1 } });
+    expect(job.logs.lines.find((line) => line.msg === "reconcile run completed")).toMatchObject({
+      outcome: "completed",
+      redelivered: 1,
+      apiCalls: { app: 4, installation: 1 },
+    });
     expect(await job.models.JobLease.countDocuments()).toBe(0);
     // The installation token was used, never written down.
     expect(job.logs.text()).not.toContain(INSTALLATION_TOKEN);
@@ -60,12 +85,17 @@ describe("a reconcile run", () => {
     nockAppInstallations([[]]);
 
     const first = job.run({ holder: "run-1" });
-    await waitFor(async () => (await job.models.JobLease.countDocuments({ holder: "run-1" })) === 1, "the first run's lease");
+    await waitFor(
+      async () => (await job.models.JobLease.countDocuments({ holder: "run-1" })) === 1,
+      "the first run's lease",
+    );
     const second = await job.run({ holder: "run-2" });
 
     expect(second).toMatchObject({ outcome: "lease-held", heldBy: "run-1" });
     expect(exitCodeOf(second)).toBe(0);
-    expect(job.logs.lines.find((line) => line.msg === "reconcile: another run holds the lease; not running")).toMatchObject({ holder: "run-2", heldBy: "run-1" });
+    expect(
+      job.logs.lines.find((line) => line.msg === "reconcile: another run holds the lease; not running"),
+    ).toMatchObject({ holder: "run-2", heldBy: "run-1" });
     expect((await first).outcome).toBe("completed");
     expect(await job.models.AuditEvent.countDocuments({ action: "reconcile.completed" })).toBe(1);
   });
@@ -77,7 +107,10 @@ describe("a reconcile run", () => {
     // The run freezes while asking for guid-2, as a process killed there would stop.
     nock(GITHUB_API).post("/app/hook/deliveries/7002/attempts").delay(1500).reply(202, {});
     const crashed = job.run({ holder: "crashed" });
-    await waitFor(async () => (await job.models.RedeliveryRequest.countDocuments({ guid: "guid-2", status: "claimed" })) === 1, "the frozen request");
+    await waitFor(
+      async () => (await job.models.RedeliveryRequest.countDocuments({ guid: "guid-2", status: "claimed" })) === 1,
+      "the frozen request",
+    );
 
     // Meanwhile the next scheduled run finds the lease held and leaves.
     expect(await job.run({ holder: "too-early" })).toMatchObject({ outcome: "lease-held", heldBy: "crashed" });
@@ -91,25 +124,34 @@ describe("a reconcile run", () => {
     nockAppInstallations([[]]);
     const next = completed(await job.run({ holder: "next" }));
     expect(next.phases.deliveries).toMatchObject({ redelivered: 2, alreadyRequested: 1 });
-    expect((await job.models.RedeliveryRequest.find().sort({ guid: 1 }).lean()).map((r) => [r.guid, r.status, r.holder])).toEqual([
+    expect(
+      (await job.models.RedeliveryRequest.find().sort({ guid: 1 }).lean()).map((r) => [r.guid, r.status, r.holder]),
+    ).toEqual([
       ["guid-1", "requested", "crashed"],
       ["guid-2", "requested", "next"],
       ["guid-3", "requested", "next"],
     ]);
-    expect((await job.models.ReconcileCheckpoint.findOne().lean())?.deliveriesSeenUntil?.toISOString()).toBe(minutesAgo(10));
+    expect((await job.models.ReconcileCheckpoint.findOne().lean())?.deliveriesSeenUntil?.toISOString()).toBe(
+      minutesAgo(10),
+    );
 
     // Should the frozen run wake up, it finds its lease gone and stops without touching anything.
     const zombie = await crashed;
     expect(zombie.outcome).toBe("failed");
     expect(zombie.outcome === "failed" && (zombie.error as Error).name).toBe("LeaseLostError");
-    expect(await job.models.RedeliveryRequest.findOne({ guid: "guid-2" }).lean()).toMatchObject({ holder: "next", status: "requested" });
+    expect(await job.models.RedeliveryRequest.findOne({ guid: "guid-2" }).lean()).toMatchObject({
+      holder: "next",
+      status: "requested",
+    });
   });
 
   test("a GitHub 5xx midway fails the run cleanly: lease released, exit code 1, no checkpoint; the next run does it all", async () => {
     nock(GITHUB_API)
       .get("/app/hook/deliveries")
       .query({ per_page: "100" })
-      .reply(200, [deliveryAttemptJson(failed(8002, "guid-a", 10))], { link: `<${GITHUB_API}/app/hook/deliveries?per_page=100&cursor=v1_8002>; rel="next"` })
+      .reply(200, [deliveryAttemptJson(failed(8002, "guid-a", 10))], {
+        link: `<${GITHUB_API}/app/hook/deliveries?per_page=100&cursor=v1_8002>; rel="next"`,
+      })
       .get("/app/hook/deliveries")
       .query({ per_page: "100", cursor: "v1_8002" })
       .reply(502, { message: "Server Error" });
@@ -121,8 +163,13 @@ describe("a reconcile run", () => {
     expect(await job.models.JobLease.countDocuments()).toBe(0);
     expect(await job.models.RedeliveryRequest.countDocuments()).toBe(0);
     expect(await job.models.ReconcileCheckpoint.countDocuments({ deliveriesSeenUntil: { $ne: null } })).toBe(0);
-    expect(await job.models.AuditEvent.findOne({ action: "reconcile.failed" }).lean()).toMatchObject({ actor: "reconcile", organizationId: null });
-    expect(job.logs.lines.find((line) => line.msg === "reconcile run failed; the next run goes on from the last checkpoint")).toBeDefined();
+    expect(await job.models.AuditEvent.findOne({ action: "reconcile.failed" }).lean()).toMatchObject({
+      actor: "reconcile",
+      organizationId: null,
+    });
+    expect(
+      job.logs.lines.find((line) => line.msg === "reconcile run failed; the next run goes on from the last checkpoint"),
+    ).toBeDefined();
 
     nockHookDeliveries([[failed(8002, "guid-a", 10)], [failed(8001, "guid-b", 20)]]);
     nockRedeliver(8002);
@@ -165,10 +212,13 @@ describe("a reconcile run", () => {
 
   test("an aborted run (the server shutting down) stops at its next unit of work and frees the lease", async () => {
     const controller = new AbortController();
-    nock(GITHUB_API).get("/app/hook/deliveries").query({ per_page: "100" }).reply(() => {
-      controller.abort();
-      return [200, []];
-    });
+    nock(GITHUB_API)
+      .get("/app/hook/deliveries")
+      .query({ per_page: "100" })
+      .reply(() => {
+        controller.abort();
+        return [200, []];
+      });
     const result = await job.run({ signal: controller.signal });
     expect(result.outcome === "failed" && (result.error as Error).name).toBe("RunStoppedError");
     expect(await job.models.JobLease.countDocuments()).toBe(0);

@@ -11,12 +11,17 @@ const root = fileURLToPath(new URL("../../../", import.meta.url));
  * exist loads every module and stops before any database starts.
  */
 test("npm run bench loads outside vitest: an unknown benchmark is named, with the ones that exist", async () => {
-  const run = promisify(execFile)(process.execPath, ["--import", "tsx", "bench/run.ts", "no-such-benchmark"], { cwd: root, timeout: 60_000 });
+  const run = promisify(execFile)(process.execPath, ["--import", "tsx", "bench/run.ts", "no-such-benchmark"], {
+    cwd: root,
+    timeout: 60_000,
+  });
   const failure = await run.then(
     () => null,
     (error: { code?: number; stderr?: string }) => error,
   );
   expect(failure?.code).toBe(1);
-  expect(failure?.stderr).toContain('unknown benchmark "no-such-benchmark"; choose from webhook-ingest, cold-start, reconnect, settings-page');
+  expect(failure?.stderr).toContain(
+    'unknown benchmark "no-such-benchmark"; choose from webhook-ingest, cold-start, reconnect, settings-page',
+  );
   expect(failure?.stderr).not.toContain("Vitest");
 });

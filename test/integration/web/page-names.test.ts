@@ -73,10 +73,14 @@ describe("the App's name, from GET /app", () => {
     expect(brandOf(page.body)).toBe("Acme Workspaces");
     expect(titleOf(page.body)).toBe("GitHub · Acme Workspaces");
     const text = pageText(mainOf(page.body));
-    expect(text).toContain("choose “Only select repositories”: Acme Workspaces is given the repositories it creates for you");
+    expect(text).toContain(
+      "choose “Only select repositories”: Acme Workspaces is given the repositories it creates for you",
+    );
     expect(text).not.toContain("GitHub Connect");
     // The link to the App is built from configuration (APP_SLUG), not the response's html_url.
-    expect(page.body).toContain('<a href="https://github.com/apps/github-connect-test" data-testid="app-page-link">Acme Workspaces</a>');
+    expect(page.body).toContain(
+      '<a href="https://github.com/apps/github-connect-test" data-testid="app-page-link">Acme Workspaces</a>',
+    );
 
     const again = await admin.get(SETTINGS);
     expect(brandOf(again.body)).toBe("Acme Workspaces");
@@ -85,7 +89,7 @@ describe("the App's name, from GET /app", () => {
   });
 
   test("a name is HTML-escaped wherever it appears", async () => {
-    nockGetApp({ name: '<img src=x onerror=alert(1)> & Co' });
+    nockGetApp({ name: "<img src=x onerror=alert(1)> & Co" });
     const s = await start();
     const page = await (await signInAdmin(s, "org_fresh")).get(SETTINGS);
     expect(page.body).not.toContain("<img src=x");
@@ -190,7 +194,9 @@ describe("the organization's name, from WorkOS", () => {
     const page = await client.get(SETTINGS);
     expect(page.status).toBe(200);
     expect(orgOf(page.body)).toBe("Organization org_01JACME");
-    expect(warnings(s)).toEqual(["could not read the organization's name from WorkOS (status 500); pages show its id for now"]);
+    expect(warnings(s)).toEqual([
+      "could not read the organization's name from WorkOS (status 500); pages show its id for now",
+    ]);
     // Not asked again within the minute.
     await client.get(SETTINGS);
     expect(unmatched).toEqual([]);

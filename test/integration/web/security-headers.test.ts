@@ -44,8 +44,12 @@ describe("security headers on every answer", () => {
 
   test("helmet's other defaults: no popup opener or cross-origin embedding of our resources, no legacy XSS filter", async () => {
     const headers = await answerHeaders({});
-    const extras = ["cross-origin-opener-policy", "cross-origin-resource-policy", "origin-agent-cluster", "x-dns-prefetch-control"]
-      .concat(["x-download-options", "x-permitted-cross-domain-policies", "x-xss-protection", "x-powered-by"]);
+    const extras = [
+      "cross-origin-opener-policy",
+      "cross-origin-resource-policy",
+      "origin-agent-cluster",
+      "x-dns-prefetch-control",
+    ].concat(["x-download-options", "x-permitted-cross-domain-policies", "x-xss-protection", "x-powered-by"]);
     expect(Object.fromEntries(extras.map((name) => [name, headers.get(name)]))).toEqual({
       "cross-origin-opener-policy": "same-origin",
       "cross-origin-resource-policy": "same-origin",
@@ -59,15 +63,22 @@ describe("security headers on every answer", () => {
   });
 
   test("with WorkOS sign-in, sign-out's redirect to WorkOS is an allowed form target; on GHES, GitHub's own host is", async () => {
-    expect((await answerHeaders(workosEnv({ BASE_URL: "https://connect.example.com" }) as Record<string, string>)).get("content-security-policy")).toContain(
-      "form-action 'self' https://github.com https://api.workos.com",
-    );
+    expect(
+      (await answerHeaders(workosEnv({ BASE_URL: "https://connect.example.com" }) as Record<string, string>)).get(
+        "content-security-policy",
+      ),
+    ).toContain("form-action 'self' https://github.com https://api.workos.com");
     await close?.();
-    expect((await answerHeaders({ GHE_HOST: "ghes.example.com" })).get("content-security-policy")).toContain("form-action 'self' https://ghes.example.com");
+    expect((await answerHeaders({ GHE_HOST: "ghes.example.com" })).get("content-security-policy")).toContain(
+      "form-action 'self' https://ghes.example.com",
+    );
   });
 
   test("HSTS when BASE_URL is https, on pages and JSON alike", async () => {
-    const headers = await answerHeaders(workosEnv({ BASE_URL: "https://connect.example.com" }) as Record<string, string>, "/healthz");
+    const headers = await answerHeaders(
+      workosEnv({ BASE_URL: "https://connect.example.com" }) as Record<string, string>,
+      "/healthz",
+    );
     expect(headers.get("strict-transport-security")).toBe("max-age=31536000");
     expect(directives(headers)[0]).toBe("default-src 'self'");
   });

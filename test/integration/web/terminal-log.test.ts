@@ -19,7 +19,8 @@ function terminal(env: Record<string, string> = {}) {
   const lines = () => text.split("\n").filter(Boolean);
   /** Waits for the transform to pass a line matching `pattern` through. */
   const waitFor = async (pattern: RegExp) => {
-    for (let i = 0; i < 100 && !lines().some((line) => pattern.test(line)); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 100 && !lines().some((line) => pattern.test(line)); i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     return lines();
   };
   return { log, lines, waitFor };
@@ -30,7 +31,11 @@ describe("the terminal log (pretty format)", () => {
     const out = terminal();
     out.log.info({ dataDir: "/tmp/x" }, "embedded database ready");
     const lines = await out.waitFor(/embedded database ready/);
-    expect(lines).toEqual([expect.stringMatching(/^\[\d{2}:\d{2}:\d{2}\] INFO \(probot\): embedded database ready \{"dataDir":"\/tmp\/x"\}$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^\[\d{2}:\d{2}:\d{2}\] INFO \(probot\): embedded database ready \{"dataDir":"\/tmp\/x"\}$/,
+      ),
+    ]);
   });
 
   test("LOG_FORMAT=json keeps one JSON object a line, with its time", async () => {
@@ -53,7 +58,9 @@ describe("requests in the terminal", () => {
   afterAll(() => close?.());
 
   test("a page is one line: time, method, path, status and time taken; a refusal says why on the same line", async () => {
-    const res = await fetch(`${url}/no-such-page?code=secret-code-1`, { headers: { accept: "text/html", "x-request-id": "terminal-1" } });
+    const res = await fetch(`${url}/no-such-page?code=secret-code-1`, {
+      headers: { accept: "text/html", "x-request-id": "terminal-1" },
+    });
     expect(res.status).toBe(404);
     await res.text();
     const lines = (await out.waitFor(/no-such-page/)).filter((line) => line.includes("terminal-1"));

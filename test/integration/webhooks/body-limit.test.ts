@@ -40,7 +40,12 @@ async function stream(baseUrl: string, total: number, options: { declareLength?:
   let peak = baseline;
   const sampler = setInterval(() => (peak = Math.max(peak, memory())), 5);
   try {
-    const args = [SENDER, `${baseUrl}/api/github/webhooks`, String(total), options.declareLength ? "declare" : "chunked"];
+    const args = [
+      SENDER,
+      `${baseUrl}/api/github/webhooks`,
+      String(total),
+      options.declareLength ? "declare" : "chunked",
+    ];
     const { stdout } = await run(process.execPath, args, { timeout: 15_000 });
     const sent = JSON.parse(stdout) as Omit<Sent, "peakGrowth">;
     return { ...sent, peakGrowth: Math.max(peak, memory()) - baseline };
@@ -52,7 +57,9 @@ async function stream(baseUrl: string, total: number, options: { declareLength?:
 test("a 30 MB body is refused with 413 once it passes 25 MB, and memory does not grow by it", async () => {
   const sent = await stream(ctx.server.url, 30 * MB);
   expect(sent.status).toBe(413);
-  expect(JSON.parse(sent.body), JSON.stringify(sent)).toEqual({ error: "The body is larger than GitHub's 25 MB webhook payload cap" });
+  expect(JSON.parse(sent.body), JSON.stringify(sent)).toEqual({
+    error: "The body is larger than GitHub's 25 MB webhook payload cap",
+  });
   expect(sent.peakGrowth).toBeLessThan(BOUNDED_GROWTH);
   expect(await ctx.server.models.WebhookDelivery.countDocuments()).toBe(0);
 });
@@ -62,7 +69,10 @@ test("a 600 MB body is cut off at the cap: the client cannot send it all, memory
   expect(sent.status).toBe(413);
   expect(sent.written).toBeLessThan(200 * MB);
   expect(sent.peakGrowth).toBeLessThan(BOUNDED_GROWTH);
-  const next = await deliverWebhook(ctx.server.url, { event: "installation", payload: webhookFixture("installation.created.organization") });
+  const next = await deliverWebhook(ctx.server.url, {
+    event: "installation",
+    payload: webhookFixture("installation.created.organization"),
+  });
   expect(next.status).toBe(200);
 });
 

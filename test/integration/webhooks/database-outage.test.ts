@@ -44,7 +44,11 @@ test("with the database stopped, a delivery gets 5xx and /healthz 503; after a r
 
   const suspend = webhookFixture("installation.created.organization");
   suspend.action = "suspend";
-  Object.assign(suspend.installation as object, { updated_at: "2026-11-21T08:00:00Z", suspended_at: "2026-11-21T08:00:00Z", suspended_by: suspend.sender });
+  Object.assign(suspend.installation as object, {
+    updated_at: "2026-11-21T08:00:00Z",
+    suspended_at: "2026-11-21T08:00:00Z",
+    suspended_by: suspend.sender,
+  });
   const failed = await deliverWebhook(first.server.url, { event: "installation", payload: suspend });
   // GitHub shows a 5xx delivery as failed, and the redelivery job (or an operator) sends it again.
   expect(failed.status).toBe(503);
@@ -56,7 +60,9 @@ test("with the database stopped, a delivery gets 5xx and /healthz 503; after a r
   const page = await admin.get("/workspace/settings/repos");
   expect(page.status).toBe(503);
   const html = page.body;
-  expect(html).toContain("GitHub Connect cannot reach its database right now. Nothing was changed; try again in a minute.");
+  expect(html).toContain(
+    "GitHub Connect cannot reach its database right now. Nothing was changed; try again in a minute.",
+  );
   expect(html).not.toMatch(/at .*\.ts:\d+/);
 
   const second = await startAll();
@@ -64,11 +70,18 @@ test("with the database stopped, a delivery gets 5xx and /healthz 503; after a r
   expect(before).toMatchObject({ accountLogin: "octo-org", suspendedAt: null });
   expect(await second.server.models.WebhookDelivery.countDocuments({ deliveryId: failed.deliveryId })).toBe(0);
 
-  const redelivered = await deliverWebhook(second.server.url, { event: "installation", payload: suspend, deliveryId: failed.deliveryId });
+  const redelivered = await deliverWebhook(second.server.url, {
+    event: "installation",
+    payload: suspend,
+    deliveryId: failed.deliveryId,
+  });
   expect(redelivered.status).toBe(200);
   expect(await stored(second.server.models.GitHubInstallation, { installationId: 43110412 })).toMatchObject({
     accountLogin: "octo-org",
     suspendedAt: new Date("2026-11-21T08:00:00Z"),
   });
-  expect(await stored(second.server.models.WebhookDelivery, { deliveryId: failed.deliveryId })).toMatchObject({ status: "processed", attempts: 1 });
+  expect(await stored(second.server.models.WebhookDelivery, { deliveryId: failed.deliveryId })).toMatchObject({
+    status: "processed",
+    attempts: 1,
+  });
 }, 60_000);

@@ -16,7 +16,9 @@ import { webhookFixture } from "../../helpers/webhooks.js";
 const ctx = useWebhookServer();
 let lambda: ReturnType<typeof createWebhooksHandler>;
 beforeAll(() => {
-  lambda = createWebhooksHandler({ env: testEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()) }) });
+  lambda = createWebhooksHandler({
+    env: testEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()) }),
+  });
 });
 afterAll(() => disconnectAll());
 
@@ -26,7 +28,8 @@ interface RawDelivery {
   body: string;
 }
 
-const sha256 = (body: string, secret = TEST_WEBHOOK_SECRET) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+const sha256 = (body: string, secret = TEST_WEBHOOK_SECRET) =>
+  `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 let sequence = 0;
 
 /** A delivery as GitHub sends it, signed with SHA-256 unless a header says otherwise. */
@@ -48,11 +51,20 @@ type Answer = { status: number; body: { error?: string; ok?: boolean } };
 
 const adapters: Record<string, (d: RawDelivery) => Promise<Answer>> = {
   node: async (d) => {
-    const res = await fetch(`${ctx.server.url}/api/github/webhooks`, { method: d.method ?? "POST", headers: d.headers, body: d.method === "GET" ? undefined : d.body });
+    const res = await fetch(`${ctx.server.url}/api/github/webhooks`, {
+      method: d.method ?? "POST",
+      headers: d.headers,
+      body: d.method === "GET" ? undefined : d.body,
+    });
     return { status: res.status, body: (await res.json()) as Answer["body"] };
   },
   lambda: async (d) => {
-    const event = httpApiEvent("2.0", { method: d.method ?? "POST", path: "/api/github/webhooks", headers: d.headers, body: d.body });
+    const event = httpApiEvent("2.0", {
+      method: d.method ?? "POST",
+      path: "/api/github/webhooks",
+      headers: d.headers,
+      body: d.body,
+    });
     const result = await lambda(event, lambdaContext("github-connect-webhooks"));
     return { status: result.statusCode, body: JSON.parse(result.body) as Answer["body"] };
   },
@@ -65,22 +77,81 @@ const createdBody = JSON.stringify(created());
 
 const cases: Array<{ name: string; delivery: () => RawDelivery; status: number; error?: string | RegExp }> = [
   { name: "a signed delivery is applied", delivery: () => delivery(created()), status: 200 },
-  { name: "a wrong secret", delivery: () => delivery(created(), { "x-hub-signature-256": sha256(createdBody, "not-the-secret") }), status: 400, error: /signature does not match/ },
-  { name: "an HMAC-SHA1 signature under the sha1= prefix", delivery: () => delivery(created(), { "x-hub-signature-256": sha1(createdBody) }), status: 400, error: "X-Hub-Signature-256 must be sha256= followed by 64 hex digits" },
-  { name: "a short sha256 signature", delivery: () => delivery(created(), { "x-hub-signature-256": "sha256=00" }), status: 400, error: "X-Hub-Signature-256 must be sha256= followed by 64 hex digits" },
-  { name: "an 8 KB delivery id", delivery: () => delivery(created(), { "x-github-delivery": "a".repeat(8192) }), status: 400, error: "X-GitHub-Delivery must be 1 to 64 letters, digits or dashes" },
-  { name: "a delivery id with markup", delivery: () => delivery(created(), { "x-github-delivery": "<script>alert(1)</script>" }), status: 400, error: "X-GitHub-Delivery must be 1 to 64 letters, digits or dashes" },
-  { name: "a non-JSON content type", delivery: () => delivery(created(), { "content-type": "application/x-www-form-urlencoded" }), status: 415, error: /Must be "application\/json"/ },
+  {
+    name: "a wrong secret",
+    delivery: () => delivery(created(), { "x-hub-signature-256": sha256(createdBody, "not-the-secret") }),
+    status: 400,
+    error: /signature does not match/,
+  },
+  {
+    name: "an HMAC-SHA1 signature under the sha1= prefix",
+    delivery: () => delivery(created(), { "x-hub-signature-256": sha1(createdBody) }),
+    status: 400,
+    error: "X-Hub-Signature-256 must be sha256= followed by 64 hex digits",
+  },
+  {
+    name: "a short sha256 signature",
+    delivery: () => delivery(created(), { "x-hub-signature-256": "sha256=00" }),
+    status: 400,
+    error: "X-Hub-Signature-256 must be sha256= followed by 64 hex digits",
+  },
+  {
+    name: "an 8 KB delivery id",
+    delivery: () => delivery(created(), { "x-github-delivery": "a".repeat(8192) }),
+    status: 400,
+    error: "X-GitHub-Delivery must be 1 to 64 letters, digits or dashes",
+  },
+  {
+    name: "a delivery id with markup",
+    delivery: () => delivery(created(), { "x-github-delivery": "<script>alert(1)</script>" }),
+    status: 400,
+    error: "X-GitHub-Delivery must be 1 to 64 letters, digits or dashes",
+  },
+  {
+    name: "a non-JSON content type",
+    delivery: () => delivery(created(), { "content-type": "application/x-www-form-urlencoded" }),
+    status: 415,
+    error: /Must be "application\/json"/,
+  },
   { name: "a GET", delivery: () => ({ ...delivery(created()), method: "GET" }), status: 405 },
-  { name: "truncated JSON", delivery: () => delivery(undefined, {}, createdBody.slice(0, 100)), status: 400, error: "Invalid JSON" },
-  { name: 'a signed string body "hello"', delivery: () => delivery("hello"), status: 422, error: "MalformedPayloadError: the payload must be a JSON object" },
-  { name: "a signed number body 123", delivery: () => delivery(123), status: 422, error: "MalformedPayloadError: the payload must be a JSON object" },
-  { name: "a signed array body", delivery: () => delivery([created()]), status: 422, error: "MalformedPayloadError: the payload must be a JSON object" },
-  { name: 'an action ["created"]', delivery: () => delivery(withAction(["created"])), status: 422, error: "MalformedPayloadError: payload.action must be a string" },
+  {
+    name: "truncated JSON",
+    delivery: () => delivery(undefined, {}, createdBody.slice(0, 100)),
+    status: 400,
+    error: "Invalid JSON",
+  },
+  {
+    name: 'a signed string body "hello"',
+    delivery: () => delivery("hello"),
+    status: 422,
+    error: "MalformedPayloadError: the payload must be a JSON object",
+  },
+  {
+    name: "a signed number body 123",
+    delivery: () => delivery(123),
+    status: 422,
+    error: "MalformedPayloadError: the payload must be a JSON object",
+  },
+  {
+    name: "a signed array body",
+    delivery: () => delivery([created()]),
+    status: 422,
+    error: "MalformedPayloadError: the payload must be a JSON object",
+  },
+  {
+    name: 'an action ["created"]',
+    delivery: () => delivery(withAction(["created"])),
+    status: 422,
+    error: "MalformedPayloadError: payload.action must be a string",
+  },
   { name: 'action "constructor"', delivery: () => delivery(withAction("constructor")), status: 200 },
   { name: 'action "__proto__"', delivery: () => delivery(withAction("__proto__")), status: 200 },
   { name: 'action "valueOf"', delivery: () => delivery(withAction("valueOf")), status: 200 },
-  { name: 'event "constructor"', delivery: () => delivery(created(), { "x-github-event": "constructor" }), status: 200 },
+  {
+    name: 'event "constructor"',
+    delivery: () => delivery(created(), { "x-github-event": "constructor" }),
+    status: 200,
+  },
 ];
 
 describe.each(Object.keys(adapters))("the %s webhook endpoint", (adapter) => {
@@ -91,7 +162,9 @@ describe.each(Object.keys(adapters))("the %s webhook endpoint", (adapter) => {
     if (status === 200) expect(answer.body).toEqual({ ok: true });
     if (typeof error === "string") expect(answer.body.error).toBe(error);
     else if (error) expect(answer.body.error).toMatch(error);
-    const record = await ctx.server.models.WebhookDelivery.findOne({ deliveryId: sent.headers["x-github-delivery"] }).lean();
+    const record = await ctx.server.models.WebhookDelivery.findOne({
+      deliveryId: sent.headers["x-github-delivery"],
+    }).lean();
     if (status >= 400 && status !== 422) expect(record).toBeNull();
   });
 
@@ -99,7 +172,9 @@ describe.each(Object.keys(adapters))("the %s webhook endpoint", (adapter) => {
     for (const action of ["constructor", "__proto__", "valueOf", "toString", "hasOwnProperty"]) {
       const sent = delivery(withAction(action));
       expect((await adapters[adapter]!(sent)).status).toBe(200);
-      expect(await stored(ctx.server.models.WebhookDelivery, { deliveryId: sent.headers["x-github-delivery"] })).toMatchObject({ status: "ignored", action });
+      expect(
+        await stored(ctx.server.models.WebhookDelivery, { deliveryId: sent.headers["x-github-delivery"] }),
+      ).toMatchObject({ status: "ignored", action });
     }
     const log = ctx.server.logs.lines.filter((l) => l.msg === "webhook handled").map((l) => l.outcome);
     expect(log.every((outcome) => typeof outcome === "string")).toBe(true);
@@ -124,7 +199,8 @@ describe.each(Object.keys(adapters))("the %s webhook endpoint", (adapter) => {
 
 test("an 8 KB delivery id is logged truncated, never whole", async () => {
   const id = "a".repeat(8192);
-  for (const adapter of Object.values(adapters)) expect((await adapter(delivery(created(), { "x-github-delivery": id }))).status).toBe(400);
+  for (const adapter of Object.values(adapters))
+    expect((await adapter(delivery(created(), { "x-github-delivery": id }))).status).toBe(400);
   const logged = ctx.server.logs.lines.filter((l) => String(l.deliveryId ?? "").startsWith("aaaa"));
   expect(logged.length).toBeGreaterThan(0);
   expect(logged.every((l) => JSON.stringify(l).length < 400)).toBe(true);
@@ -132,7 +208,12 @@ test("an 8 KB delivery id is logged truncated, never whole", async () => {
 
 test("the Lambda function refuses a body over 25 MB with 413 (API Gateway caps lower; the intake does not rely on it)", async () => {
   const body = JSON.stringify({ ...created(), padding: "x".repeat(26 * 1024 * 1024) });
-  const event = httpApiEvent("2.0", { method: "POST", path: "/api/github/webhooks", headers: delivery(undefined, {}, body).headers, body });
+  const event = httpApiEvent("2.0", {
+    method: "POST",
+    path: "/api/github/webhooks",
+    headers: delivery(undefined, {}, body).headers,
+    body,
+  });
   const result = await lambda(event, lambdaContext("github-connect-webhooks"));
   expect(result.statusCode).toBe(413);
   expect(JSON.parse(result.body)).toEqual({ error: "The body is larger than GitHub's 25 MB webhook payload cap" });

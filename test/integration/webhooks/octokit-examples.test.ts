@@ -16,19 +16,37 @@ type Installation = {
   suspended_at?: string | null;
 };
 
-
 const toDate = (t: number | string) => (typeof t === "number" ? new Date(t * 1000) : new Date(t));
 
-async function expectDeliveryRecorded(deliveryId: string, event: string, action: string, installationId: number | null, source = "app") {
+async function expectDeliveryRecorded(
+  deliveryId: string,
+  event: string,
+  action: string,
+  installationId: number | null,
+  source = "app",
+) {
   const delivery = await stored(ctx.server.models.WebhookDelivery, { deliveryId });
-  expect(delivery).toMatchObject({ deliveryId, event, action, installationId, source, status: "processed", attempts: 1, error: null });
+  expect(delivery).toMatchObject({
+    deliveryId,
+    event,
+    action,
+    installationId,
+    source,
+    status: "processed",
+    attempts: 1,
+    error: null,
+  });
 }
 
 describe("installation examples", () => {
   for (const [index, payload] of webhookExamples("installation").entries()) {
     test(`installation.${payload.action} (example ${index + 1}) is stored field by field`, async () => {
       const inst = payload.installation as Installation;
-      const res = await deliverWebhook(ctx.server.url, { event: "installation", payload, offSchema: upstreamExampleGap("installation", index, payload.action) });
+      const res = await deliverWebhook(ctx.server.url, {
+        event: "installation",
+        payload,
+        offSchema: upstreamExampleGap("installation", index, payload.action),
+      });
       expect(res.status, res.body).toBe(200);
 
       const doc = await stored(ctx.server.models.GitHubInstallation, { installationId: inst.id });
@@ -97,19 +115,34 @@ describe("installation_repositories examples", () => {
         });
       }
 
-      const res = await deliverWebhook(ctx.server.url, { event: "installation_repositories", payload, offSchema: upstreamExampleGap("installation_repositories", index, payload.action) });
+      const res = await deliverWebhook(ctx.server.url, {
+        event: "installation_repositories",
+        payload,
+        offSchema: upstreamExampleGap("installation_repositories", index, payload.action),
+      });
       expect(res.status, res.body).toBe(200);
 
       const doc = await stored(ctx.server.models.GitHubInstallation, { installationId: inst.id });
       expect(doc?.repositorySelection).toBe(payload.repository_selection);
       for (const repo of added) {
-        expect(await ctx.server.models.Repo.findOne({ githubRepoId: repo.id }).lean()).toMatchObject({ accessible: true, githubRepoId: repo.id });
+        expect(await ctx.server.models.Repo.findOne({ githubRepoId: repo.id }).lean()).toMatchObject({
+          accessible: true,
+          githubRepoId: repo.id,
+        });
       }
       for (const repo of removed) {
-        expect(await ctx.server.models.Repo.findOne({ githubRepoId: repo.id }).lean()).toMatchObject({ accessible: false, githubRepoId: repo.id });
+        expect(await ctx.server.models.Repo.findOne({ githubRepoId: repo.id }).lean()).toMatchObject({
+          accessible: false,
+          githubRepoId: repo.id,
+        });
       }
-      const audit = await stored(ctx.server.models.AuditEvent, { action: `installation_repositories.${payload.action}` });
-      expect(audit).toMatchObject({ organizationId: "org_example", details: { added: added.length, removed: removed.length } });
+      const audit = await stored(ctx.server.models.AuditEvent, {
+        action: `installation_repositories.${payload.action}`,
+      });
+      expect(audit).toMatchObject({
+        organizationId: "org_example",
+        details: { added: added.length, removed: removed.length },
+      });
       await expectDeliveryRecorded(res.deliveryId, "installation_repositories", payload.action!, inst.id);
     });
   }
@@ -123,7 +156,11 @@ describe("github_app_authorization examples", () => {
       expect(res.status, res.body).toBe(200);
       const audit = await storedAll(ctx.server.models.AuditEvent);
       expect(audit).toHaveLength(1);
-      expect(audit[0]).toMatchObject({ action: "github_app_authorization.revoked", actor: `github:${sender.login}`, details: { githubUserId: sender.id } });
+      expect(audit[0]).toMatchObject({
+        action: "github_app_authorization.revoked",
+        actor: `github:${sender.login}`,
+        details: { githubUserId: sender.id },
+      });
       await expectDeliveryRecorded(res.deliveryId, "github_app_authorization", "revoked", null);
     });
   }
@@ -138,9 +175,20 @@ describe("marketplace_purchase examples", () => {
         unit_count: number;
         on_free_trial: boolean;
         next_billing_date: string | null;
-        plan: { id: number; name: string; monthly_price_in_cents: number; yearly_price_in_cents: number; unit_name: string | null; has_free_trial: boolean };
+        plan: {
+          id: number;
+          name: string;
+          monthly_price_in_cents: number;
+          yearly_price_in_cents: number;
+          unit_name: string | null;
+          has_free_trial: boolean;
+        };
       };
-      const res = await deliverWebhook(ctx.server.url, { event: "marketplace_purchase", payload, endpoint: "marketplace" });
+      const res = await deliverWebhook(ctx.server.url, {
+        event: "marketplace_purchase",
+        payload,
+        endpoint: "marketplace",
+      });
       expect(res.status, res.body).toBe(200);
       const doc = await stored(ctx.server.models.MarketplaceAccount, { accountId: purchase.account.id });
       expect(doc).toMatchObject({
@@ -164,7 +212,9 @@ describe("marketplace_purchase examples", () => {
       expect(["FLAT_RATE", "PER_UNIT", "FREE"]).toContain(doc?.plan?.priceModel);
       expect(doc?.nextBillingDate).toEqual(purchase.next_billing_date ? new Date(purchase.next_billing_date) : null);
       expect(doc?.planEffectiveAt).toEqual(new Date(payload.effective_date as string));
-      expect(doc?.cancelledAt).toEqual(payload.action === "cancelled" ? new Date(payload.effective_date as string) : null);
+      expect(doc?.cancelledAt).toEqual(
+        payload.action === "cancelled" ? new Date(payload.effective_date as string) : null,
+      );
       await expectDeliveryRecorded(res.deliveryId, "marketplace_purchase", payload.action!, null, "marketplace");
     });
   }

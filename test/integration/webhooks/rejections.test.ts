@@ -15,12 +15,18 @@ async function expectNothingWritten() {
 
 describe("signatures", () => {
   test("a delivery signed with the wrong secret gets 400 and writes nothing", async () => {
-    const res = await deliverWebhook(ctx.server.url, { event: "installation", payload: created(), secret: "not-the-secret" });
+    const res = await deliverWebhook(ctx.server.url, {
+      event: "installation",
+      payload: created(),
+      secret: "not-the-secret",
+    });
     expect(res.status).toBe(400);
     expect(res.body).toContain("signature does not match");
     await expectNothingWritten();
     // A refusal, not an incident: logged as a warning with the delivery id, no error line, no payload.
-    const lines = ctx.server.logs.lines.filter((l) => l.deliveryId === res.deliveryId || String(l.msg).includes("signature"));
+    const lines = ctx.server.logs.lines.filter(
+      (l) => l.deliveryId === res.deliveryId || String(l.msg).includes("signature"),
+    );
     expect(lines.map((l) => [l.level, l.msg])).toEqual([[40, "webhook refused: signature does not match"]]);
     expect(ctx.server.logs.lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
   });
@@ -34,7 +40,12 @@ describe("signatures", () => {
 
   test("a Marketplace delivery signed with the App's secret is refused: the listing has its own", async () => {
     const payload = webhookExamples("marketplace_purchase")[0];
-    const res = await deliverWebhook(ctx.server.url, { event: "marketplace_purchase", payload, endpoint: "marketplace", secret: TEST_WEBHOOK_SECRET });
+    const res = await deliverWebhook(ctx.server.url, {
+      event: "marketplace_purchase",
+      payload,
+      endpoint: "marketplace",
+      secret: TEST_WEBHOOK_SECRET,
+    });
     expect(res.status).toBe(400);
     expect(await ctx.server.models.MarketplaceAccount.countDocuments()).toBe(0);
   });
@@ -45,7 +56,12 @@ describe("signatures", () => {
     const signature = await sign(TEST_WEBHOOK_SECRET, body);
     const res = await fetch(`${ctx.server.url}/api/github/webhooks`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-github-event": "installation", "x-github-delivery": "tampered-1", "x-hub-signature-256": signature },
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "installation",
+        "x-github-delivery": "tampered-1",
+        "x-hub-signature-256": signature,
+      },
       body: body.replace("Codertocat", "Mallory"),
     });
     expect(res.status).toBe(400);
@@ -67,20 +83,30 @@ describe("malformed payloads", () => {
   test("valid JSON missing the installation id gets 422 with the reason, recorded as failed", async () => {
     const payload = created();
     delete (payload.installation as Record<string, unknown>).id;
-    const res = await deliverWebhook(ctx.server.url, { event: "installation", payload, offSchema: "installation.id removed: the 422 case" });
+    const res = await deliverWebhook(ctx.server.url, {
+      event: "installation",
+      payload,
+      offSchema: "installation.id removed: the 422 case",
+    });
     expect(res.status).toBe(422);
     expect(JSON.parse(res.body).error).toBe("MalformedPayloadError: installation.id must be a whole number");
     expect(await ctx.server.models.GitHubInstallation.countDocuments()).toBe(0);
-    expect((await ctx.server.models.WebhookDelivery.findOne({ deliveryId: res.deliveryId }))?.toObject()).toMatchObject({
-      status: "failed",
-      error: "MalformedPayloadError: installation.id must be a whole number",
-    });
+    expect((await ctx.server.models.WebhookDelivery.findOne({ deliveryId: res.deliveryId }))?.toObject()).toMatchObject(
+      {
+        status: "failed",
+        error: "MalformedPayloadError: installation.id must be a whole number",
+      },
+    );
   });
 
   test("an unknown price model is refused with its name", async () => {
     const payload = webhookExamples("marketplace_purchase")[0]!;
     (payload.marketplace_purchase as { plan: { price_model: string } }).plan.price_model = "PAY_WHAT_YOU_WANT";
-    const res = await deliverWebhook(ctx.server.url, { event: "marketplace_purchase", payload, endpoint: "marketplace" });
+    const res = await deliverWebhook(ctx.server.url, {
+      event: "marketplace_purchase",
+      payload,
+      endpoint: "marketplace",
+    });
     expect(res.status).toBe(422);
     expect(res.body).toContain("PAY_WHAT_YOU_WANT");
   });
@@ -88,7 +114,12 @@ describe("malformed payloads", () => {
   test("a non-JSON content type gets 415", async () => {
     const res = await fetch(`${ctx.server.url}/api/github/webhooks`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", "x-github-event": "installation", "x-github-delivery": "form-1", "x-hub-signature-256": "sha256=00" },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-github-event": "installation",
+        "x-github-delivery": "form-1",
+        "x-hub-signature-256": "sha256=00",
+      },
       body: "payload=%7B%7D",
     });
     expect(res.status).toBe(415);

@@ -61,13 +61,16 @@ describe("database round trips per delivery (installation stored and linked, Mar
     expect(Object.keys(EXPECTED).sort()).toEqual(ROUND_TRIP_SCENARIOS.map((s) => s.name).sort());
   });
 
-  test.each(ROUND_TRIP_SCENARIOS.map((s) => [s.name, s] as const))("%s: one write per document it changes, the audit entry and the delivery log", async (name, scenario) => {
-    const result = await measureScenario(scenario, target());
-    expect(result.status).toBe(200);
-    expect(result.commands).toEqual(EXPECTED[name]);
-    expect(await server.models.AuditEvent.countDocuments()).toBe(1);
-    expect(await server.models.WebhookDelivery.countDocuments({ status: "processed" })).toBe(1);
-  });
+  test.each(ROUND_TRIP_SCENARIOS.map((s) => [s.name, s] as const))(
+    "%s: one write per document it changes, the audit entry and the delivery log",
+    async (name, scenario) => {
+      const result = await measureScenario(scenario, target());
+      expect(result.status).toBe(200);
+      expect(result.commands).toEqual(EXPECTED[name]);
+      expect(await server.models.AuditEvent.countDocuments()).toBe(1);
+      expect(await server.models.WebhookDelivery.countDocuments({ status: "processed" })).toBe(1);
+    },
+  );
 
   test("a delivery already processed, sent again, costs one command and changes nothing", async () => {
     const result = await measureDuplicate(target());
@@ -91,6 +94,8 @@ describe("database round trips per delivery (installation stored and linked, Mar
     expect((await deliverWebhook(server.url, scenario.delivery())).status).toBe(200);
     expect(counter.commands).toEqual([CLAIM, INSTALLATION, INSTALLATION, FINAL]);
     expect(await server.models.AuditEvent.countDocuments()).toBe(0);
-    expect((await server.models.GitHubInstallation.findOne({ installationId: 43110412 }).lean())?.suspendedAt).toBeNull();
+    expect(
+      (await server.models.GitHubInstallation.findOne({ installationId: 43110412 }).lean())?.suspendedAt,
+    ).toBeNull();
   });
 });
