@@ -7,6 +7,7 @@ import { testConfig } from "../../helpers/test-config.js";
 import { INSTALLATION_TOKEN } from "../../helpers/github/fixtures.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
 import { repositoryJson } from "../../helpers/github/repos.js";
+import { documentedBody } from "../../helpers/contract/openapi-responses.js";
 import { GITHUB_API } from "../../helpers/github/rest.js";
 
 // GitHub answers bursts (a reconnect paging through many repos) with a secondary rate limit:
@@ -32,11 +33,14 @@ test("a secondary rate limit on GET /installation/repositories is waited out and
     .get("/installation/repositories")
     .query({ per_page: "100" })
     .matchHeader("authorization", `token ${INSTALLATION_TOKEN}`)
-    .reply(200, {
-      total_count: 1,
-      repository_selection: "selected",
-      repositories: [repositoryJson({ id: 700000001, name: "handbook" })],
-    });
+    .reply(
+      200,
+      documentedBody("GET /installation/repositories", 200, {
+        total_count: 1,
+        repository_selection: "selected",
+        repositories: [repositoryJson({ id: 700000001, name: "handbook" })],
+      }),
+    );
 
   const result = await createGitHubAppClient({ probot }).listInstallationRepositoryIds(4242);
 

@@ -3,6 +3,7 @@ import { BadVerificationCodeError, GitHubUnavailableError } from "../../../src/c
 import { createGitHubUserAuth } from "../../../src/github/user-auth.js";
 import { ACME, USER_TOKEN } from "../../helpers/github/fixtures.js";
 import { nockUserInstallations } from "../../helpers/github/installations.js";
+import { documentedBody } from "../../helpers/contract/openapi-responses.js";
 import { nockOAuthToken } from "../../helpers/github/oauth.js";
 import { nockGitHubUser } from "../../helpers/github/users.js";
 import { RECORDING_STAND_INS, withNockBack } from "../../helpers/nock-back.js";
@@ -61,7 +62,9 @@ describe("verifying an installer with their GitHub user token (rule 1)", () => {
     nock("https://api.github.com")
       .get("/user/installations")
       .query(true)
-      .reply(200, { total_count: 2, installations: [] }, { link: '<https://evil.example/steal?page=2>; rel="next"' });
+      .reply(200, documentedBody("GET /user/installations", 200, { total_count: 2, installations: [] }), {
+        link: '<https://evil.example/steal?page=2>; rel="next"',
+      });
     await expect(userAuth.checkInstallationAccess("code-5", 51001)).rejects.toBeInstanceOf(GitHubUnavailableError);
   });
 

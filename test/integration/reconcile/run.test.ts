@@ -6,6 +6,7 @@ import { exitCodeOf } from "../../../src/reconcile/run-reconcile.js";
 import { INSTALLATION_TOKEN } from "../../helpers/github/fixtures.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
 import { nockAppInstallations, nockInstallationRepositories } from "../../helpers/github/installations.js";
+import { documentedBody } from "../../helpers/contract/openapi-responses.js";
 import { GITHUB_API } from "../../helpers/github/rest.js";
 import {
   deliveryAttemptJson,
@@ -81,7 +82,11 @@ describe("a reconcile run", () => {
 
   test("two runs at once: one works, the other logs that another run holds the lease and exits 0", async () => {
     // The first run's listing is slow, so the second starts while the first holds the lease.
-    nock(GITHUB_API).get("/app/hook/deliveries").query({ per_page: "100" }).delay(300).reply(200, []);
+    nock(GITHUB_API)
+      .get("/app/hook/deliveries")
+      .query({ per_page: "100" })
+      .delay(300)
+      .reply(200, documentedBody("GET /app/hook/deliveries", 200, []));
     nockAppInstallations([[]]);
 
     const first = job.run({ holder: "run-1" });
@@ -105,7 +110,10 @@ describe("a reconcile run", () => {
     nockHookDeliveries([page]);
     nockRedeliver(7003);
     // The run freezes while asking for guid-2, as a process killed there would stop.
-    nock(GITHUB_API).post("/app/hook/deliveries/7002/attempts").delay(1500).reply(202, {});
+    nock(GITHUB_API)
+      .post("/app/hook/deliveries/7002/attempts")
+      .delay(1500)
+      .reply(202, documentedBody("POST /app/hook/deliveries/{delivery_id}/attempts", 202, {}));
     const crashed = job.run({ holder: "crashed" });
     await waitFor(
       async () => (await job.models.RedeliveryRequest.countDocuments({ guid: "guid-2", status: "claimed" })) === 1,
@@ -149,7 +157,7 @@ describe("a reconcile run", () => {
     nock(GITHUB_API)
       .get("/app/hook/deliveries")
       .query({ per_page: "100" })
-      .reply(200, [deliveryAttemptJson(failed(8002, "guid-a", 10))], {
+      .reply(200, documentedBody("GET /app/hook/deliveries", 200, [deliveryAttemptJson(failed(8002, "guid-a", 10))]), {
         link: `<${GITHUB_API}/app/hook/deliveries?per_page=100&cursor=v1_8002>; rel="next"`,
       })
       .get("/app/hook/deliveries")
