@@ -14,7 +14,8 @@ const OWNERS: Record<string, RegExp> = {
   MarketplaceAccount: /^src\/marketplace\/purchases\.ts$/,
 };
 const COLLECTIONS = Object.keys(OWNERS).join("|");
-const WRITES = "create|insertMany|updateOne|updateMany|findOneAndUpdate|findOneAndDelete|replaceOne|deleteOne|deleteMany|bulkWrite";
+const WRITES =
+  "create|insertMany|updateOne|updateMany|findOneAndUpdate|findOneAndDelete|replaceOne|deleteOne|deleteMany|bulkWrite";
 const DIRECT_WRITE = new RegExp(`\\.(${COLLECTIONS})\\s*\\.\\s*(?:${WRITES})\\s*\\(`, "g");
 const UPSERT_HELPER = new RegExp(`conditionalUpsert\\s*\\(\\s*(?:[\\w$]+\\s*\\.\\s*)*(${COLLECTIONS})\\b`, "g");
 
