@@ -44,12 +44,33 @@ export interface ProbotFactoryOptions {
 export function createProbotInstance(options: ProbotFactoryOptions): Probot {
   const { github } = options;
   if (!github.appId || !github.privateKey) throw new Error("createProbotInstance needs APP_ID and PRIVATE_KEY");
+  const Octokit = options.Octokit ?? AppOctokit;
   return new Probot({
     appId: github.appId,
     privateKey: github.privateKey,
     secret: options.secret,
     baseUrl: github.apiUrl,
     log: options.log,
-    Octokit: options.Octokit ?? AppOctokit,
+    Octokit: mintingAtConfiguredGitHub(Octokit, github.apiUrl),
   });
+}
+
+/**
+ * @octokit/auth-app mints installation tokens with the `request` in its options, and Probot 13
+ * hands it a bare one: no base URL (so api.github.com, carrying the App's JWT, even on GitHub
+ * Enterprise Server) and no retries. Every App-authenticated Octokit gets instead the request of
+ * an Octokit of the same class, pointed at the configured GitHub, with that class's retries.
+ */
+function mintingAtConfiguredGitHub(Octokit: typeof ProbotOctokit, apiUrl: string): typeof ProbotOctokit {
+  // auth-app sets the App's JWT on the mint itself: this Octokit adds no credentials.
+  const noCredentials = () =>
+    Object.assign(async () => ({ type: "unauthenticated" }), {
+      hook: (request: (route: unknown, parameters: unknown) => Promise<unknown>, route: unknown, parameters: unknown) =>
+        request(route, parameters),
+    });
+  const mintRequest = new Octokit({ baseUrl: apiUrl, authStrategy: noCredentials, throttle: { enabled: false } })
+    .request;
+  return Octokit.defaults((options: { auth?: Record<string, unknown> }) =>
+    options.auth && "appId" in options.auth ? { ...options, auth: { ...options.auth, request: mintRequest } } : options,
+  );
 }
