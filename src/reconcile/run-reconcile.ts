@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Probot } from "probot";
 import type { Models } from "../models/index.js";
 import { createGitHubAppClient } from "../github/app-client.js";
-import { acquireLease, newHolderId } from "./job-lease.js";
+import { acquireLease, newHolderId } from "../db/lease.js";
 import { ApiBudget, DEFAULT_LIMITS, type ReconcileLimits } from "./budget.js";
 import { readCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { RECONCILE_JOB, type Counts, type PhaseResult, type ReconcileContext, type ReconcileStep } from "./context.js";

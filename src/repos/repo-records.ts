@@ -1,4 +1,5 @@
 import { conditionalUpsert } from "../db/conditional-upsert.js";
+import { isDuplicateKeyError } from "../db/duplicate-key.js";
 import { repoSlug } from "../github/repo-name.js";
 import type { Models } from "../models/index.js";
 import type { RepoDoc } from "../models/repo.js";
@@ -74,4 +75,24 @@ export async function recordImportedRepo(
     action: "repo.imported",
     details: { slug, githubRepoId: repo.id, fullName: repo.fullName },
   });
+}
+
+/**
+ * Holds a place for a repository about to be created: a document with no GitHub id, which the
+ * plan's count includes from now on. Returns false when the organization already stores that
+ * name (it is counted already, and stays if the creation fails).
+ */
+export async function reserveRepoRecord(models: Models, organizationId: string, name: string): Promise<boolean> {
+  try {
+    await models.Repo.create({ organizationId, slug: repoSlug(name), name, githubRepoId: null, accessible: false });
+    return true;
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return false;
+    throw error;
+  }
+}
+
+/** Gives back a place `reserveRepoRecord` held, if GitHub created nothing for it. */
+export async function releaseRepoRecord(models: Models, organizationId: string, name: string): Promise<void> {
+  await models.Repo.deleteOne({ organizationId, slug: repoSlug(name), githubRepoId: null });
 }

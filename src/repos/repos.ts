@@ -15,6 +15,7 @@ import {
   RepoRefusedError,
 } from "./repo-errors.js";
 import { findStoredRepo, recordRepo, type RepoVia } from "./repo-records.js";
+import { reserveRepo } from "./repo-reservation.js";
 
 /** What became of one name: a new repository, an existing one the installation reaches, or a project already stored. */
 export interface RepoOutcome {
@@ -106,8 +107,7 @@ export function createRepos(deps: ReposDeps): Repos {
     const log = (context.log ?? deps.log).child({ organizationId, installationId: client.installation.installationId });
     const stored = await findStoredRepo(models, organizationId, name);
     if (stored && typeof stored.githubRepoId === "number") return { kind: "existing", repo: stored };
-    const allowance = await deps.entitlements.mayCreateRepo(organizationId, now());
-    if (!allowance.allowed) throw new RepoNotAllowedError(name, allowance.reason, allowance.upgradeUrl);
+    const reservation = await reserveRepo(deps, organizationId, name);
     try {
       const { via, repo } = await fromGitHub(client, name);
       const saved = await recordRepo(models, now(), {
@@ -120,6 +120,11 @@ export function createRepos(deps: ReposDeps): Repos {
       log.info({ githubRepoId: repo.id, fullName: repo.fullName, via }, `repository ${via}`);
       return { kind: via, repo: saved };
     } catch (error) {
+      await reservation
+        .release()
+        .catch((releaseError: unknown) =>
+          log.warn({ err: releaseError, repo: name }, "the reserved repo place was not given back"),
+        );
       if (error instanceof RepoRefusedError)
         log.info({ reason: error.name, repo: name, detail: error.message }, "repository not created");
       throw error;

@@ -2,7 +2,10 @@ import { describe, expect, test } from "vitest";
 import { storedAll } from "../../helpers/documents.js";
 import { type AccountSpec, ACME, INSTALLATION_TOKEN } from "../../helpers/github/fixtures.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
-import { nockCreateOrgRepo, nockRepo } from "../../helpers/github/repos.js";
+import nock from "nock";
+import { documentedBody } from "../../helpers/contract/openapi-responses.js";
+import { createdRepositoryJson, nockCreateOrgRepo, nockRepo } from "../../helpers/github/repos.js";
+import { GITHUB_API } from "../../helpers/github/rest.js";
 import {
   domainSnapshot,
   expectNothingChanged,
@@ -430,6 +433,50 @@ describe("who may", () => {
       { kind: "info", text: "This deployment has no default repositories. Nothing was created.", links: [] },
     ]);
     await expectNothingChanged(ctx.server.models, before);
+  });
+});
+
+describe("the plan's repo limit under concurrent creations (rule 10)", () => {
+  test("twenty creations at once on the Free plan (3 repos) create exactly 3; the others are refused with the plan's reason", async () => {
+    const installationId = await connect("org_acme");
+    const admin = await signInAdmin(ctx.server, "org_acme");
+    nockInstallationToken(installationId);
+    let nextId = 75100;
+    // Exactly three POSTs may reach GitHub: a fourth matches nothing and fails the creation loudly.
+    const created = nock(GITHUB_API)
+      .post("/orgs/acme-corp/repos")
+      .times(3)
+      .reply(201, (_uri, body) =>
+        documentedBody(
+          "POST /orgs/{org}/repos",
+          201,
+          createdRepositoryJson({ id: nextId++, name: String((body as { name: string }).name) }),
+        ),
+      );
+
+    const names = Array.from({ length: 20 }, (_, i) => `project-${i + 1}`);
+    const flashes = await Promise.all(names.map((name) => submitAndFollow(admin, PROJECTS, { name })));
+
+    expect(created.isDone()).toBe(true);
+    const kinds = flashes.map((shown) => shown.map((flash) => flash.kind).join());
+    expect(kinds.filter((kind) => kind === "success")).toHaveLength(3);
+    const refusals = flashes.flat().filter((flash) => flash.kind !== "success");
+    expect(refusals).toHaveLength(17);
+    for (const refusal of refusals)
+      expect(refusal.text).toContain("The Free plan allows 3 repos and your organization has 3.");
+    const stored = await storedRepos("org_acme");
+    expect(stored).toHaveLength(3);
+    expect(stored.every((repo) => typeof repo.githubRepoId === "number" && repo.accessible)).toBe(true);
+    expect(pageText((await admin.get(SETTINGS)).body)).toContain("3 of 3 repos");
+  });
+
+  test("a creation GitHub refuses gives its place back: the next one may use it", async () => {
+    const installationId = await connect("org_acme");
+    const admin = await signInAdmin(ctx.server, "org_acme");
+    nockInstallationToken(installationId);
+    nockCreateOrgRepo(ACME, "refused", "server-error");
+    await submitAndFollow(admin, PROJECTS, { name: "refused" });
+    expect(await storedRepos("org_acme")).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { acquireLease, LeaseLostError } from "../../../src/reconcile/job-lease.js";
+import { acquireLease, LeaseLostError } from "../../../src/db/lease.js";
 import { useTestModels } from "../../helpers/use-test-server.js";
 
 // One run of a job at a time, on MongoDB and FerretDB alike: the lease is an insert the unique

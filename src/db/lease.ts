@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import { isDuplicateKeyError } from "../db/duplicate-key.js";
+import { isDuplicateKeyError } from "./duplicate-key.js";
 import type { Models } from "../models/index.js";
 
 /** The lease was renewed too late (another run took it) or it vanished: stop without touching it. */
