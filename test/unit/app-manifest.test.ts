@@ -26,8 +26,7 @@ describe("app.yml", () => {
       administration: "write",
       contents: "write",
       metadata: "read",
-      members: "read",
     });
-    expect(manifest.default_events).toEqual(["installation_target", "meta"]);
+    expect(manifest.default_events).toEqual(["meta"]);
   });
 });
