@@ -7,7 +7,6 @@ import type { ReconcileStep } from "./reconcile/context.js";
 import { marketplacePlanStep } from "./reconcile/marketplace-step.js";
 import { runReconcile, type ReconcileResult, type ReconcileRunOptions } from "./reconcile/run-reconcile.js";
 import { createEntitlements, type Entitlements, type RepoEntitlements } from "./marketplace/entitlements.js";
-import { marketplaceRefresh } from "./marketplace/marketplace-sync.js";
 import { AppOctokit } from "./github/probot-factory.js";
 import { createRepos, type Repos } from "./repos/repos.js";
 import { createWebApp } from "./web/create-web-app.js";
@@ -78,7 +77,7 @@ export function createAssembly(options: AssemblyOptions): Assembly {
   // The webhook half (probots, database, intake, Marketplace sync) is built by its own module, which the
   // webhooks Lambda function uses alone so that its bundle carries no page code; the rest builds on it.
   const webhookSide = createWebhookAssembly(options);
-  const { config, log, now, probots, database, webhookIntake, marketplaceSync } = webhookSide;
+  const { config, log, now, probots, database, webhookIntake, marketplaceSync, refreshMarketplace } = webhookSide;
   const signIn = createSignInStrategy(config, options.workos);
   const requireProbots = () => requireProbotsOf(probots);
 
@@ -153,7 +152,7 @@ export function createAssembly(options: AssemblyOptions): Assembly {
       }),
       states: createStateTokens({ secret: config.github.stateSecret, now, models }),
       entitlements: await entitlements(),
-      refreshMarketplace: marketplaceRefresh(await marketplaceSync()),
+      refreshMarketplace: await refreshMarketplace(),
     };
     // Before the pages' routers: service calls never meet the session or its cookies.
     const api = internalApiRoutes({
@@ -187,9 +186,17 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     async reconcile(run = {}) {
       const { app } = requireProbots();
       const { models } = await database();
-      // Only an App with a Marketplace listing (or trying one against the stubbed endpoints) has plans to check.
-      const listed = config.marketplace.listingUrl !== null || config.marketplace.stubbed;
-      const extraSteps = [...(listed ? [marketplacePlanStep(marketplaceSync)] : []), ...(options.reconcileSteps ?? [])];
+      // Plans are checked wherever there is a Marketplace (not on GitHub Enterprise Server); the step
+      // itself skips an App with no listing.
+      const onMarketplace = !config.github.enterpriseHost;
+      const hasListing = async () =>
+        config.marketplace.listingUrl !== null ||
+        config.marketplace.stubbed ||
+        (await models.MarketplaceAccount.exists({})) !== null;
+      const extraSteps = [
+        ...(onMarketplace ? [marketplacePlanStep(marketplaceSync, hasListing)] : []),
+        ...(options.reconcileSteps ?? []),
+      ];
       return runReconcile({ ...run, models, probot: app, now, log: run.log ?? log, extraSteps });
     },
   };

@@ -6,7 +6,11 @@ import { connectDatabase } from "./db/connect.js";
 import { createIndexes, createModels, type Models } from "./models/index.js";
 import { pruneDeliveryLogAtStartUp } from "./webhooks/delivery-log-retention.js";
 import { createMarketplaceApi } from "./marketplace/marketplace-api.js";
-import { marketplaceRefresh, type MarketplaceSyncDeps } from "./marketplace/marketplace-sync.js";
+import {
+  type MarketplaceRefresh,
+  marketplaceRefresh,
+  type MarketplaceSyncDeps,
+} from "./marketplace/marketplace-sync.js";
 import { createProbotInstance } from "./github/probot-factory.js";
 import { loadWebhookApps } from "./webhooks/load-webhook-apps.js";
 import { WebhookIntake, type WebhookSource } from "./webhooks/intake.js";
@@ -44,6 +48,8 @@ export interface WebhookAssembly {
   webhookIntake(): WebhookIntake;
   /** GitHub's Marketplace API with the models, for `checkMarketplacePlans` (the reconcile job); not in setup mode. */
   marketplaceSync(): Promise<MarketplaceSyncDeps>;
+  /** The link flow's refresh of an account's purchase; none on GitHub Enterprise Server, which has no Marketplace. */
+  refreshMarketplace(): Promise<MarketplaceRefresh | undefined>;
 }
 
 export const requireProbotsOf = (probots: WebhookAssembly["probots"]) => {
@@ -78,6 +84,10 @@ export function createWebhookAssembly(options: WebhookAssemblyOptions): WebhookA
     return { models: (await database()).models, now, api: marketplaceApi, log: log.child({ name: "marketplace" }) };
   };
 
+  // GitHub Enterprise Server has no Marketplace: nothing there is refreshed from it.
+  const refreshMarketplace = async (): Promise<MarketplaceRefresh | undefined> =>
+    config.github.enterpriseHost ? undefined : marketplaceRefresh(await marketplaceSync());
+
   let intake: WebhookIntake | undefined;
   const webhookIntake = () =>
     (intake ??= new WebhookIntake({
@@ -86,11 +96,11 @@ export function createWebhookAssembly(options: WebhookAssemblyOptions): WebhookA
         loadWebhookApps(requireProbotsOf(probots), {
           models: (await database()).models,
           now,
-          refreshMarketplace: marketplaceRefresh(await marketplaceSync()),
+          refreshMarketplace: await refreshMarketplace(),
         }),
       ),
       log: log.child({ name: "webhooks" }),
     }));
 
-  return { config, log, now, probots, database, webhookIntake, marketplaceSync };
+  return { config, log, now, probots, database, webhookIntake, marketplaceSync, refreshMarketplace };
 }

@@ -140,6 +140,12 @@ export async function checkMarketplacePlans(
       }
     }
   } catch (error) {
+    // No listing (the App was never listed, or its listing is gone): nothing to check, quietly.
+    if (statusOf(error) === 404 && result.calls === 1) {
+      log.debug("GitHub has no Marketplace listing for this App (404 on its plans); plans not checked");
+      result.complete = true;
+      return result;
+    }
     return stopped(result, log, "github", error);
   }
   result.complete = true;

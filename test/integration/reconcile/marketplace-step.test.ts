@@ -4,7 +4,11 @@ import { exitCodeOf } from "../../../src/reconcile/run-reconcile.js";
 import { storedAll } from "../../helpers/documents.js";
 import { ACME } from "../../helpers/github/fixtures.js";
 import { nockAppInstallations } from "../../helpers/github/installations.js";
-import { nockMarketplacePlanAccounts, nockMarketplacePlans } from "../../helpers/github/marketplace.js";
+import {
+  nockMarketplacePlanAccounts,
+  nockMarketplacePlans,
+  nockMarketplacePlansFailing,
+} from "../../helpers/github/marketplace.js";
 import { nockHookDeliveries } from "../../helpers/github/hook-deliveries.js";
 import { LISTING } from "../../helpers/marketplace.js";
 import { completed, RECONCILE_NOW } from "../../helpers/reconcile.js";
@@ -66,15 +70,54 @@ test("with MARKETPLACE_LISTING_URL, a run corrects a plan whose webhook was lost
   expect(await storedAll(db.models.AuditEvent, { action: "marketplace.corrected" })).toHaveLength(1);
 });
 
-test("without a listing configured, a run asks the Marketplace API nothing", async () => {
+test("without MARKETPLACE_LISTING_URL but with purchases stored (webhooks came), a run still heals a lost one", async () => {
   await storeStarterPurchase();
+  nockHookDeliveries([[]]);
+  nockAppInstallations([[]]);
+  nockMarketplacePlans([[LISTING.team]]);
+  nockMarketplacePlanAccounts(LISTING.team.id, [[{ account: ACME, plan: LISTING.team }]]);
+
+  const result = await assemblyWith({}).reconcile();
+
+  expect(exitCodeOf(result)).toBe(0);
+  expect(completed(result).phases.marketplacePlans).toEqual({ checked: 1, corrected: 1, calls: 2 });
+  expect((await db.models.MarketplaceAccount.findOne({ accountId: ACME.id }).lean())?.plan?.id).toBe(LISTING.team.id);
+});
+
+test("with no listing configured and no purchase stored, a run asks the Marketplace API nothing", async () => {
+  await db.models.MarketplaceAccount.deleteMany({});
   nockHookDeliveries([[]]);
   nockAppInstallations([[]]);
 
   const result = await assemblyWith({}).reconcile();
 
-  expect(completed(result).phases.marketplacePlans).toBeUndefined();
+  expect(exitCodeOf(result)).toBe(0);
+  expect(completed(result).phases.marketplacePlans).toEqual({ checked: 0, corrected: 0, calls: 0 });
+});
+
+test("GitHub answering 404 for the listing's plans (no listing) skips the check quietly: the run succeeds, nothing changes", async () => {
+  await storeStarterPurchase();
+  nockHookDeliveries([[]]);
+  nockAppInstallations([[]]);
+  nockMarketplacePlansFailing(404);
+
+  const result = await assemblyWith({}).reconcile();
+
+  expect(exitCodeOf(result)).toBe(0);
+  expect(completed(result).phases.marketplacePlans).toEqual({ checked: 0, corrected: 0, calls: 1 });
   expect((await db.models.MarketplaceAccount.findOne({ accountId: ACME.id }).lean())?.plan?.id).toBe(
     LISTING.starter.id,
   );
+});
+
+test("GitHub Enterprise Server has no Marketplace: a link refreshes no purchase there", async () => {
+  const ghes = createAssembly({
+    config: testConfig({ GHE_HOST: "ghes.example.com" }),
+    log: captureLogger().log,
+    database: { connection: db.models.Repo.db },
+    now: () => RECONCILE_NOW,
+    Octokit: TestOctokit,
+  });
+  await expect(ghes.refreshMarketplace()).resolves.toBeUndefined();
+  await expect(assemblyWith({}).refreshMarketplace()).resolves.toBeTypeOf("function");
 });
