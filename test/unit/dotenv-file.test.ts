@@ -64,7 +64,9 @@ describe("updateDotenvFile: what it writes, dotenv reads back exactly", () => {
     expect(parse(readFileSync(file, "utf8"))).toEqual({ LOG_LEVEL: "debug", QUOTE: "a", ...hostile });
     // Each key gets the next key's value: every old line must be replaced whole.
     const values = Object.values(hostile);
-    const rewritten = Object.fromEntries(Object.keys(hostile).map((key, i) => [key, values[(i + 1) % values.length]]));
+    const rewritten = Object.fromEntries(
+      Object.keys(hostile).map((key, i) => [key, values[(i + 1) % values.length] ?? ""]),
+    );
     await updateDotenvFile(file, rewritten);
     expect(parse(readFileSync(file, "utf8"))).toEqual({ LOG_LEVEL: "debug", QUOTE: "a", ...rewritten });
     expect(readFileSync(file, "utf8")).toMatch(/^# kept\nLOG_LEVEL=debug\nQUOTE='a' # comment kept\n/);
