@@ -10,7 +10,8 @@ type PruneLog = Pick<Logger, "info" | "warn">;
 /**
  * Deletes the deliveries last received more than `retentionMs` before `now`; returns how many.
  * MongoDB's TTL index does this by itself; FerretDB 1.x has none, so start-up, the Node server's
- * schedule and the reconcile function call this too.
+ * hourly schedule and every run of the reconcile Lambda function (warm containers open the
+ * database once) call this too.
  * One range delete on the receivedAt index: cheap once the backlog is gone.
  */
 export async function pruneDeliveryLog(
@@ -23,15 +24,15 @@ export async function pruneDeliveryLog(
   return deletedCount;
 }
 
-/** pruneDeliveryLog as housekeeping: a failure is logged, saying what goes on, and never thrown. */
+/** pruneDeliveryLog as housekeeping: a failure (opening the models too) is logged, saying what goes on, and never thrown. */
 export async function pruneDeliveryLogOrWarn(
-  models: Pick<Models, "WebhookDelivery">,
+  models: Pick<Models, "WebhookDelivery"> | Promise<Pick<Models, "WebhookDelivery">>,
   now: Date,
   log: PruneLog,
   goesOn: string,
 ): Promise<void> {
   try {
-    const deleted = await pruneDeliveryLog(models, now);
+    const deleted = await pruneDeliveryLog(await models, now);
     if (deleted > 0) log.info({ deleted }, "delivery log pruned");
   } catch (error) {
     log.warn({ err: error }, `delivery log not pruned; ${goesOn}`);
