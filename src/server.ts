@@ -8,6 +8,7 @@ import { listenHttp, type ServerLimits } from "./http-listener.js";
 import { WEBHOOK_PATHS } from "./webhooks/intake.js";
 import { startWebhookProxy, type WebhookProxy } from "./webhooks/webhook-proxy.js";
 import { startReconcileInterval } from "./reconcile/reconcile-interval.js";
+import { startDeliveryLogPruning } from "./webhooks/delivery-log-retention.js";
 
 export interface RunningServer {
   url: string;
@@ -26,6 +27,10 @@ export interface StartServerOptions {
   host?: string;
   /** Overrides DEFAULT_SERVER_LIMITS (tests use short ones). */
   limits?: Partial<ServerLimits>;
+  /** The clock every handler and job reads (tests move it). */
+  now?: () => Date;
+  /** Overrides DELIVERY_LOG_PRUNE_INTERVAL_MS (an hour; tests use a short one). */
+  deliveryLogPruneIntervalMs?: number;
 }
 
 /** A host a browser on this machine can open: the listening address, or localhost for loopback and "any". */
@@ -58,8 +63,8 @@ function reachableAddress(address: string): string {
 /** Connects the database, builds the App (or the registration flow in setup mode) and listens. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config, log } = options;
-  const assembly = createAssembly({ config, log, database: { uri: options.mongodbUri } });
-  const { connection } = await assembly.database();
+  const assembly = createAssembly({ config, log, database: { uri: options.mongodbUri }, now: options.now });
+  const { connection, models } = await assembly.database();
   if (config.setupMode) log.warn("No APP_ID: serving the GitHub App registration flow at /probot");
   else if (config.auth.mode === "dev")
     log.warn("AUTH_MODE=dev: development sign-in at /auth/login (anyone can pick any role)");
@@ -84,12 +89,20 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     config.reconcileIntervalMs && !config.setupMode
       ? startReconcileInterval(assembly.reconcile, config.reconcileIntervalMs, log)
       : null;
+  // Start-up pruned once; a server that stays up prunes again every hour (FerretDB has no TTL index).
+  const pruning = startDeliveryLogPruning({
+    models,
+    now: assembly.now,
+    log,
+    intervalMs: options.deliveryLogPruneIntervalMs,
+  });
   return {
     url,
     connection,
     close: async () => {
       await proxy?.close();
       await reconcile?.stop();
+      await pruning.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await connection.close();

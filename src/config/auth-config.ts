@@ -2,6 +2,7 @@ import { ConfigError } from "./config-error.js";
 import { developmentSecrets } from "./development-secrets.js";
 import { isLoopbackHost } from "./network.js";
 import { read, requireVar, type Env } from "./read-env.js";
+import { refuseFewDistinctCharacters } from "./secret-strength.js";
 
 export type AuthMode = "workos" | "dev";
 
@@ -10,7 +11,7 @@ export interface AuthConfig {
   mode: AuthMode;
   /** Seals the session and flow cookies: WORKOS_COOKIE_PASSWORD, or (dev sign-in) a random one per process. */
   cookiePassword: string;
-  /** Cookies carry `Secure` unless BASE_URL is plain http:// (local development). */
+  /** Cookies carry `Secure` unless BASE_URL is plain http:// (local development; refused in production). */
   secureCookies: boolean;
   /** Set in workos mode only. */
   workos?: { apiKey: string; clientId: string };
@@ -64,6 +65,7 @@ export function loadAuthConfig(env: Env, context: AuthContext): AuthConfig {
       `WORKOS_COOKIE_PASSWORD must be at least ${MIN_COOKIE_PASSWORD} characters (it seals session cookies), got ${password.length}`,
     );
   }
+  if (password !== undefined && production) refuseFewDistinctCharacters("WORKOS_COOKIE_PASSWORD", password);
   const secureCookies = !baseUrl.startsWith("http://");
   if (modeRaw === "dev") {
     if (context.servesSignIn) refuseExposedDevSignIn(explicitMode !== undefined, context);

@@ -4,12 +4,13 @@ import { loadAuthConfig, type AuthConfig } from "./auth-config.js";
 import { ConfigError } from "./config-error.js";
 import { loadDefaultRepos } from "./default-repos.js";
 import { developmentSecrets } from "./development-secrets.js";
-import { parseHost, parseTrustProxy, type TrustProxy } from "./network.js";
+import { isHostWithPort, parseHost, parseTrustProxy, type TrustProxy } from "./network.js";
 import { read, requireVar, type Env } from "./read-env.js";
 import { loadMarketplaceConfig, type MarketplaceConfig } from "./marketplace-config.js";
 import { loadServiceAccessConfig, type ServiceAccessConfig } from "./service-access.js";
 import { loadWebhookProxyConfig, type WebhookProxyConfig } from "./webhook-proxy.js";
 import { parseReconcileInterval } from "./reconcile-interval.js";
+import { refuseFewDistinctCharacters, refuseWeakWebhookSecret } from "./secret-strength.js";
 
 export type { AuthConfig, AuthMode } from "./auth-config.js";
 export { ConfigError } from "./config-error.js";
@@ -124,7 +125,8 @@ function gitHubHosts(env: Env): Pick<GitHubConfig, "webUrl" | "apiUrl" | "enterp
     throw new ConfigError(`GHE_PROTOCOL must be "https" or "http", got "${protocol}"`);
   }
   if (!host) return { webUrl: "https://github.com", apiUrl: "https://api.github.com" };
-  if (/[/:]/.test(host.replace(/:\d+$/, ""))) {
+  // A host name or IPv4 address and a port, nothing else: "user@host" would reach another host.
+  if (!isHostWithPort(host)) {
     throw new ConfigError(`GHE_HOST must be a host name such as ghes.example.com, got "${host}"`);
   }
   return { webUrl: `${protocol}://${host}`, apiUrl: `${protocol}://${host}/api/v3`, enterpriseHost: host };
@@ -145,6 +147,7 @@ function loadStateSecret(env: Env, production: boolean): string {
       `STATE_SECRET must be at least ${MIN_STATE_SECRET} characters (it signs the connect links), got ${secret.length}`,
     );
   }
+  if (production) refuseFewDistinctCharacters("STATE_SECRET", secret);
   return secret;
 }
 
@@ -163,6 +166,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ? requireVar(env, "BASE_URL", "in production (the public URL GitHub and browsers reach)")
       : (read(env, "BASE_URL") ?? `http://localhost:${port}`),
   );
+  if (production && baseUrl.startsWith("http://")) {
+    throw new ConfigError(
+      `BASE_URL must be https:// in production (over plain http:// the session cookies lose Secure), got "${baseUrl}"`,
+    );
+  }
   const mongodbUri = production ? requireVar(env, "MONGODB_URI", "in production") : read(env, "MONGODB_URI");
   if (mongodbUri && !/^mongodb(\+srv)?:\/\//.test(mongodbUri)) {
     throw new ConfigError("MONGODB_URI must start with mongodb:// or mongodb+srv://");
@@ -176,11 +184,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const webhookSecret = appIdRaw
     ? requireVar(env, "WEBHOOK_SECRET", "when APP_ID is set (the secret from the App's settings)")
     : (read(env, "WEBHOOK_SECRET") ?? "development");
+  const marketplaceWebhookSecret = read(env, "MARKETPLACE_WEBHOOK_SECRET");
+  if (production) {
+    refuseWeakWebhookSecret("WEBHOOK_SECRET", webhookSecret);
+    if (marketplaceWebhookSecret) refuseWeakWebhookSecret("MARKETPLACE_WEBHOOK_SECRET", marketplaceWebhookSecret);
+  }
   const github: GitHubConfig = {
     ...hosts,
     stateSecret: loadStateSecret(env, production),
     webhookSecret,
-    marketplaceWebhookSecret: read(env, "MARKETPLACE_WEBHOOK_SECRET") ?? webhookSecret,
+    marketplaceWebhookSecret: marketplaceWebhookSecret ?? webhookSecret,
   };
   if (appIdRaw) {
     github.appId = appId;
@@ -203,7 +216,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const host = parseHost(read(env, "HOST"), production ? "0.0.0.0" : "127.0.0.1");
   const trustProxy = parseTrustProxy(read(env, "TRUST_PROXY"));
   const auth = loadAuthConfig(env, { production, baseUrl, host, servesSignIn: Boolean(appIdRaw) });
-  const services = loadServiceAccessConfig(env);
+  const services = loadServiceAccessConfig(env, { production });
   const repos = { defaultNames: loadDefaultRepos(env) };
   const marketplace = loadMarketplaceConfig(env);
 

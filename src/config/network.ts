@@ -58,6 +58,12 @@ export function isPublicHost(host: string): boolean {
   return bare.includes(".") && !LOCAL_NAME.test(bare);
 }
 
+/** A host name or IPv4 address, optionally with a port (GHE_HOST): no user, path, query or IPv6. */
+export function isHostWithPort(raw: string): boolean {
+  const host = raw.replace(/:\d{1,5}$/, "");
+  return isIP(host) === 4 || HOST_NAME.test(host);
+}
+
 /** HOST: the address the Node server listens on. */
 export function parseHost(raw: string | undefined, fallback: string): string {
   if (raw === undefined) return fallback;
@@ -68,14 +74,22 @@ export function parseHost(raw: string | undefined, fallback: string): string {
   );
 }
 
-function isSubnet(entry: string): boolean {
-  if (NAMED_RANGES.has(entry)) return true;
+/** More hops than any real chain of proxies (CDN, load balancer, ingress) trusts what the client wrote. */
+const MAX_PROXY_HOPS = 5;
+/** Wider than 10.0.0.0/8 or fc00::/7 (unique local) takes in the Internet's clients: as trusting as `true`. */
+const WIDEST_PREFIX = { 4: 8, 6: 7 } as const;
+
+/** A subnet's prefix length: undefined if `entry` is no address, subnet or Express range name. */
+function prefixLength(entry: string): number | undefined {
+  if (NAMED_RANGES.has(entry)) return Number.POSITIVE_INFINITY;
   const [address = "", mask, ...rest] = entry.split("/");
   const family = isIP(address);
-  if (!family || rest.length > 0) return false;
-  if (mask === undefined) return true;
-  if (/^\d{1,3}$/.test(mask)) return Number(mask) <= (family === 4 ? 32 : 128);
-  return family === 4 && isIP(mask) === 4;
+  if (!family || rest.length > 0) return undefined;
+  if (mask === undefined) return family === 4 ? 32 : 128;
+  if (/^\d{1,3}$/.test(mask)) return Number(mask) <= (family === 4 ? 32 : 128) ? Number(mask) : undefined;
+  if (family !== 4 || isIP(mask) !== 4) return undefined;
+  // A netmask such as 255.255.255.0: its prefix is its count of one bits.
+  return mask.split(".").reduce((bits, octet) => bits + Number(octet).toString(2).replace(/0/g, "").length, 0);
 }
 
 /**
@@ -84,16 +98,31 @@ function isSubnet(entry: string): boolean {
  */
 export function parseTrustProxy(raw: string | undefined): TrustProxy {
   if (raw === undefined || raw === "false" || raw === "0") return false;
-  if (/^\d+$/.test(raw)) return Number(raw);
+  if (/^\d+$/.test(raw)) {
+    if (Number(raw) > MAX_PROXY_HOPS) {
+      throw new ConfigError(
+        `TRUST_PROXY=${raw} hops is as trusting as true (any client could choose its own IP with X-Forwarded-For): set the number of proxies in front of the server, at most ${MAX_PROXY_HOPS}, or their addresses`,
+      );
+    }
+    return Number(raw);
+  }
   const entries = raw
     .split(",")
     .map((entry) => entry.trim())
     .filter(Boolean);
-  const bad = entries.find((entry) => !isSubnet(entry));
+  const bad = entries.find((entry) => prefixLength(entry) === undefined);
   if (entries.length === 0 || bad !== undefined) {
     throw new ConfigError(
       `TRUST_PROXY must be the number of proxies in front of the server (e.g. 1) or their comma-separated addresses/subnets ` +
         `(e.g. 10.0.0.0/8, loopback), got "${raw}"${raw === "true" ? " (true would let any client choose its own IP with X-Forwarded-For)" : ""}`,
+    );
+  }
+  const wide = entries.find(
+    (entry) => (prefixLength(entry) ?? 0) < WIDEST_PREFIX[isIP(entry.split("/")[0] ?? "") as 4 | 6],
+  );
+  if (wide !== undefined) {
+    throw new ConfigError(
+      `TRUST_PROXY entry "${wide}" is as trusting as true (it takes in the Internet's clients, so any could choose its own IP with X-Forwarded-For): name your proxies' subnets, IPv4 /${WIDEST_PREFIX[4]} or narrower, IPv6 /${WIDEST_PREFIX[6]} or narrower`,
     );
   }
   return entries;

@@ -1,5 +1,6 @@
 import { ConfigError } from "./config-error.js";
 import { read, type Env } from "./read-env.js";
+import { refuseFewDistinctCharacters } from "./secret-strength.js";
 
 /** A WorkOS organization id as the app accepts it anywhere (paths, sign-in form, configuration). */
 export const ORGANIZATION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -18,7 +19,7 @@ function list(raw: string): string[] {
   return raw.split(",").map((entry) => entry.trim());
 }
 
-function parseInternalApiTokens(raw: string | undefined): string[] {
+function parseInternalApiTokens(raw: string | undefined, production: boolean): string[] {
   if (raw === undefined) return [];
   const tokens = list(raw);
   tokens.forEach((token, index) => {
@@ -31,6 +32,7 @@ function parseInternalApiTokens(raw: string | undefined): string[] {
         `${which} is ${token.length} characters; each must be at least ${MIN_SERVICE_TOKEN} (e.g. openssl rand -hex 32)`,
       );
     }
+    if (production) refuseFewDistinctCharacters(which, token);
   });
   if (new Set(tokens).size !== tokens.length) throw new ConfigError("INTERNAL_API_TOKENS lists the same token twice");
   return tokens;
@@ -61,9 +63,9 @@ function parseLegacyGitHub(env: Env): ServiceAccessConfig["legacyGitHub"] {
   return { token, organizationIds: [...new Set(organizationIds)] };
 }
 
-export function loadServiceAccessConfig(env: Env): ServiceAccessConfig {
+export function loadServiceAccessConfig(env: Env, { production }: { production: boolean }): ServiceAccessConfig {
   return {
-    internalApiTokens: parseInternalApiTokens(read(env, "INTERNAL_API_TOKENS")),
+    internalApiTokens: parseInternalApiTokens(read(env, "INTERNAL_API_TOKENS"), production),
     legacyGitHub: parseLegacyGitHub(env),
   };
 }

@@ -3,6 +3,7 @@ import type { Assembly } from "../assembly.js";
 import type { ReconcileResult } from "../reconcile/run-reconcile.js";
 import { createLambdaAssembly } from "./container.js";
 import { logConfigError, type Env } from "./lambda-config.js";
+import { pruneDeliveryLogOrWarn } from "../webhooks/delivery-log-retention.js";
 
 /** Left of Lambda's timeout when the run starts no new GitHub request: its phase ends cleanly, the summary is written. */
 export const DEADLINE_MARGIN_MS = 20_000;
@@ -31,10 +32,12 @@ export function createReconcileHandler(options: ReconcileHandlerOptions = {}) {
       throw new Error("The reconcile function is misconfigured; see its logs");
     }
     const stopAt = context ? Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS : undefined;
-    const result = await assembly.reconcile({
-      stopAt,
-      log: assembly.log.child({ awsRequestId: context?.awsRequestId }),
-    });
+    const log = assembly.log.child({ awsRequestId: context?.awsRequestId });
+    // A warm container opened the database (and pruned) once: the schedule prunes the delivery
+    // log on FerretDB, which has no TTL index. Housekeeping: a failure is logged, the run goes on.
+    const models = assembly.database().then((open) => open.models);
+    await pruneDeliveryLogOrWarn(models, assembly.now(), log, "the reconcile run goes on");
+    const result = await assembly.reconcile({ stopAt, log });
     if (result.outcome === "failed") throw new Error("The reconcile run failed; see its logs");
     if (result.outcome === "completed") return { outcome: result.outcome, ...result.summary };
     return { outcome: result.outcome };

@@ -43,7 +43,7 @@ const NOT_IMPLEMENTED = 238;
 /**
  * The index on receivedAt: a TTL index that has MongoDB delete deliveries DELIVERY_RETENTION_MS
  * after their last receipt, or a plain one (under the same name) where the database refuses TTL
- * indexes, as FerretDB 1.x does; there pruneDeliveryLog at start-up does the deleting.
+ * indexes, as FerretDB 1.x does; there pruneDeliveryLog (at start-up, hourly, each reconcile run) does the deleting.
  */
 export async function createReceivedAtIndex(model: WebhookDeliveryModel): Promise<"ttl" | "plain"> {
   try {

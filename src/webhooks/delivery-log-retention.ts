@@ -2,9 +2,16 @@ import type { Logger } from "pino";
 import type { Models } from "../models/index.js";
 import { DELIVERY_RETENTION_MS } from "../models/webhook-delivery.js";
 
+/** How often a Node server that stays up prunes the delivery log. */
+export const DELIVERY_LOG_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+type PruneLog = Pick<Logger, "info" | "warn">;
+
 /**
  * Deletes the deliveries last received more than `retentionMs` before `now`; returns how many.
- * MongoDB's TTL index does this by itself; FerretDB 1.x has none, so start-up calls this too.
+ * MongoDB's TTL index does this by itself; FerretDB 1.x has none, so start-up, the Node server's
+ * hourly schedule and every run of the reconcile Lambda function (warm containers open the
+ * database once) call this too.
  * One range delete on the receivedAt index: cheap once the backlog is gone.
  */
 export async function pruneDeliveryLog(
@@ -17,16 +24,65 @@ export async function pruneDeliveryLog(
   return deletedCount;
 }
 
-/** pruneDeliveryLog for start-up: housekeeping, so a failure is logged and start-up goes on. */
-export async function pruneDeliveryLogAtStartUp(
-  models: Pick<Models, "WebhookDelivery">,
+/** pruneDeliveryLog as housekeeping: a failure (opening the models too) is logged, saying what goes on, and never thrown. */
+export async function pruneDeliveryLogOrWarn(
+  models: Pick<Models, "WebhookDelivery"> | Promise<Pick<Models, "WebhookDelivery">>,
   now: Date,
-  log: Pick<Logger, "info" | "warn">,
+  log: PruneLog,
+  goesOn: string,
 ): Promise<void> {
   try {
-    const deleted = await pruneDeliveryLog(models, now);
+    const deleted = await pruneDeliveryLog(await models, now);
     if (deleted > 0) log.info({ deleted }, "delivery log pruned");
   } catch (error) {
-    log.warn({ err: error }, "delivery log not pruned; start-up goes on");
+    log.warn({ err: error }, `delivery log not pruned; ${goesOn}`);
   }
+}
+
+/** pruneDeliveryLog for start-up: a failure is logged and start-up goes on. */
+export function pruneDeliveryLogAtStartUp(
+  models: Pick<Models, "WebhookDelivery">,
+  now: Date,
+  log: PruneLog,
+): Promise<void> {
+  return pruneDeliveryLogOrWarn(models, now, log, "start-up goes on");
+}
+
+export interface DeliveryLogPruning {
+  /** No more prunes; waits for one under way. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The Node server's prune every `intervalMs` (start-up alone would leave a server that stays up
+ * keeping every row on FerretDB). Never two at once; a failure is logged and the next tick tries again.
+ */
+export function startDeliveryLogPruning(options: {
+  models: Pick<Models, "WebhookDelivery">;
+  now: () => Date;
+  log: PruneLog;
+  intervalMs?: number;
+}): DeliveryLogPruning {
+  const { models, now, log } = options;
+  const intervalMs = options.intervalMs ?? DELIVERY_LOG_PRUNE_INTERVAL_MS;
+  let running: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = pruneDeliveryLogOrWarn(
+      models,
+      now(),
+      log,
+      "the server goes on and tries again at the next interval",
+    ).finally(() => {
+      running = null;
+    });
+  }, intervalMs);
+  // The schedule alone must not keep a process alive that has nothing else to do.
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

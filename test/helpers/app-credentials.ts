@@ -11,6 +11,6 @@ export function testPrivateKey(): string {
 }
 
 export const TEST_APP_ID = 424242;
-export const TEST_WEBHOOK_SECRET = "test-webhook-secret";
+export const TEST_WEBHOOK_SECRET = "test-webhook-secret-0123456789";
 export const TEST_MARKETPLACE_SECRET = "test-marketplace-secret";
 export const TEST_APP_SLUG = "github-connect-test";

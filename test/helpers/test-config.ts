@@ -35,7 +35,7 @@ export function productionEnv(overrides: Record<string, string | undefined> = {}
     NODE_ENV: "production",
     BASE_URL: "https://connect.example.com",
     MONGODB_URI: "mongodb://db.internal:27017/connect",
-    STATE_SECRET: "state-secret-state-secret-state-secret",
+    STATE_SECRET: "state-secret-for-the-production-tests-0123",
     WORKOS_API_KEY: "sk_test_production_key",
     WORKOS_CLIENT_ID: "client_01JPRODUCTION",
     WORKOS_COOKIE_PASSWORD: "cookie-password-cookie-password-cookie",

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, inject, test } from "vitest";
+import { afterAll, describe, expect, inject, test, vi } from "vitest";
 import { disconnectAll } from "../../src/db/connect.js";
 import { createModels } from "../../src/models/index.js";
 import { DELIVERY_RETENTION_MS } from "../../src/models/webhook-delivery.js";
@@ -82,6 +82,38 @@ describe("start-up prunes the delivery log once", () => {
       const left = await createModels(server.connection).WebhookDelivery.find().lean();
       expect(left.map((d) => d.deliveryId)).toEqual(["recent"]);
       expect(logs.lines.find((line) => line.msg === "delivery log pruned")).toMatchObject({ deleted: 1 });
+    } finally {
+      await server.close();
+      await disconnectAll();
+    }
+  });
+});
+
+describe("a Node server that stays up prunes the delivery log on a schedule", () => {
+  const dbName = testDatabaseName("schedule");
+  afterAll(async () => {
+    await dropAndClose(await connectTestDatabase("schedule"));
+  });
+
+  test("a delivery that expires after start-up is deleted without a restart; a recent one is kept", async () => {
+    let clock = NOW;
+    const server = await startServer({
+      config: testConfig({ PORT: "0" }),
+      log: captureLogger().log,
+      mongodbUri: withDatabaseName(inject("mongoUri"), dbName),
+      host: "127.0.0.1",
+      now: () => clock,
+      // An hour in production; short here so the test waits for ticks, not hours.
+      deliveryLogPruneIntervalMs: 20,
+    });
+    try {
+      const { WebhookDelivery } = createModels(server.connection);
+      await WebhookDelivery.create([delivery("expires-tomorrow", daysAgo(29)), delivery("recent", daysAgo(1))]);
+      clock = new Date(NOW.getTime() + 2 * DAY);
+      await vi.waitFor(
+        async () => expect((await WebhookDelivery.find().lean()).map((d) => d.deliveryId)).toEqual(["recent"]),
+        { timeout: 5_000, interval: 20 },
+      );
     } finally {
       await server.close();
       await disconnectAll();

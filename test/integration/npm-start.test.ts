@@ -151,7 +151,7 @@ describe("npm start", () => {
       GITHUB_CLIENT_ID: "Iv1.testclientid",
       GITHUB_CLIENT_SECRET: "test-client-secret",
       APP_SLUG: "github-connect-test",
-      STATE_SECRET: "s".repeat(40),
+      STATE_SECRET: "state-secret-for-the-production-tests-0123",
     });
     expect(await server.exited).toBe(1);
     expect(server.output().trim()).toMatch(/^Configuration error: AUTH_MODE=dev .* refused in production/);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config/env.js";
+import { TEST_WEBHOOK_SECRET } from "../helpers/app-credentials.js";
 import { configErrorFor as errorFor, productionEnv, testEnv } from "../helpers/test-config.js";
 
 const production = productionEnv;
@@ -85,7 +86,7 @@ describe("start-up configuration", () => {
 
   test("the Marketplace secret defaults to the webhook secret", () => {
     expect(loadConfig(testEnv({ MARKETPLACE_WEBHOOK_SECRET: undefined })).github.marketplaceWebhookSecret).toBe(
-      "test-webhook-secret",
+      TEST_WEBHOOK_SECRET,
     );
   });
 });

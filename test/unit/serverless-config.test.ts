@@ -97,7 +97,7 @@ describe("serverless.yml", () => {
     // Every ${ssm:…} replaced by a plausible value: loadConfig must not ask for anything more.
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries(config.provider.environment)) {
-      env[name] = typeof value === "string" && !value.startsWith("${") ? value : "x".repeat(40);
+      env[name] = typeof value === "string" && !value.startsWith("${") ? value : "ssm-parameter-value-0123456789abcdef";
     }
     Object.assign(env, {
       BASE_URL: "https://abc123.execute-api.us-east-1.amazonaws.com",

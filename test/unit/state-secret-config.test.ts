@@ -7,7 +7,7 @@ const production = productionEnv;
 
 describe("STATE_SECRET (signs the connect and OAuth state)", () => {
   test("is required in production, with 32 characters or more", () => {
-    expect(loadConfig(production()).github.stateSecret).toBe("state-secret-state-secret-state-secret");
+    expect(loadConfig(production()).github.stateSecret).toBe("state-secret-for-the-production-tests-0123");
     expect(() => loadConfig(production({ STATE_SECRET: undefined }))).toThrow(
       new ConfigError(
         "STATE_SECRET is required in production (at least 32 random characters, e.g. openssl rand -base64 32; it signs the connect links)",

@@ -15,7 +15,7 @@ const productionEnv = (overrides: Record<string, string | undefined>) =>
     NODE_ENV: "production",
     BASE_URL: "https://connect.example.com",
     MONGODB_URI: "mongodb://db.example.com/connect",
-    STATE_SECRET: "s".repeat(40),
+    STATE_SECRET: "state-secret-for-the-production-tests-0123",
     ...overrides,
   });
 

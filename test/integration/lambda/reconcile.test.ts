@@ -104,3 +104,21 @@ test("invoked with less time left than its 20 s margin, the run starts no GitHub
     incomplete: 3,
   });
 });
+
+test("a warm container prunes the delivery log at every scheduled invocation, not only at its cold start (FerretDB has no TTL index)", async () => {
+  await models.JobLease.create({
+    name: "reconcile",
+    holder: "another-container",
+    acquiredAt: new Date(),
+    expiresAt: new Date(Date.now() + 60_000),
+  });
+  // The first invocation opens the database (the start-up prune); the container stays warm.
+  await handler(scheduled, context());
+  const receivedAt = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+  await models.WebhookDelivery.create([
+    { deliveryId: "expired", event: "installation", status: "processed", receivedAt: receivedAt(31) },
+    { deliveryId: "recent", event: "installation", status: "processed", receivedAt: receivedAt(1) },
+  ]);
+  await expect(handler(scheduled, context())).resolves.toEqual({ outcome: "lease-held" });
+  expect((await models.WebhookDelivery.find().lean()).map((d) => d.deliveryId)).toEqual(["recent"]);
+});
