@@ -1,5 +1,5 @@
 import type { Connection } from "mongoose";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, test, vi } from "vitest";
 import { createModels } from "../../../src/models/index.js";
 import { nockAuthenticateWithCodeRecording, workosEnv, WorkOSSigningKey } from "../../helpers/auth.js";
 import { connectTestDatabase, dropAndClose, testDatabaseName, withDatabaseName } from "../../helpers/database.js";
@@ -185,6 +185,34 @@ test("a cold start with the database down answers 503 with retry-after instead o
     restore();
   }
 }, 20_000);
+
+test("a deployment that forgot NODE_ENV, BASE_URL and WORKOS_* answers 500 and logs the variable, never the development sign-in", async () => {
+  const restore = setEnv({
+    NODE_ENV: undefined,
+    AUTH_MODE: undefined,
+    BASE_URL: undefined,
+    WORKOS_API_KEY: undefined,
+    WORKOS_CLIENT_ID: undefined,
+    WORKOS_COOKIE_PASSWORD: undefined,
+  });
+  const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+  try {
+    const misconfigured = await bundles.handler("web", "forgot-node-env");
+    const login = await misconfigured(
+      httpApiEvent("2.0", { path: "/auth/login", headers: html }),
+      lambdaContext("github-connect-web"),
+    );
+    expect(login.statusCode).toBe(500);
+    expect(login.body).toBe("GitHub Connect is misconfigured; see its logs.");
+    expect(logged.mock.calls.map(([line]) => JSON.parse(String(line)))).toContainEqual({
+      level: "fatal",
+      msg: expect.stringMatching(/^Configuration error: BASE_URL is required on Lambda/),
+    });
+  } finally {
+    logged.mockRestore();
+    restore();
+  }
+});
 
 describe.each<PayloadVersion>(["1.0", "2.0"])("WorkOS sign-in, payload format %s", (version) => {
   test("WorkOS is told API Gateway's source IP, never the client's X-Forwarded-For", async () => {
