@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       );
       // Loaded only here: a production start (MONGODB_URI set) never loads the development database tooling.
       const { startEmbeddedMongo } = await import("./db/embedded/embedded-mongo.js");
-      embedded = await startEmbeddedMongo({ dataDir, log: (msg) => log.info(msg) });
+      embedded = await startEmbeddedMongo({ dataDir, log: (msg) => log.info(msg), warn: (msg) => log.warn(msg) });
       mongodbUri = `${embedded.uri.replace(/\/?(\?.*)?$/, "")}/github-connect`;
       log.info(
         { kind: embedded.kind },

@@ -20,7 +20,8 @@ export interface AuthConfig {
 const MIN_COOKIE_PASSWORD = 32;
 
 export interface AuthContext {
-  production: boolean;
+  /** Where production's rules apply ("in production", "on Lambda"), or false. */
+  production: string | false;
   baseUrl: string;
   host: string;
   /** False in setup mode: no sign-in page is served. */
@@ -57,7 +58,7 @@ export function loadAuthConfig(env: Env, context: AuthContext): AuthConfig {
     throw new ConfigError(`AUTH_MODE must be "workos" or "dev", got "${modeRaw}"`);
   if (modeRaw === "dev" && production) {
     throw new ConfigError(
-      "AUTH_MODE=dev (development sign-in, anyone can pick any role) is refused in production: set AUTH_MODE=workos and the WORKOS_* variables",
+      `AUTH_MODE=dev (development sign-in, anyone can pick any role) is refused ${production}: set AUTH_MODE=workos and the WORKOS_* variables`,
     );
   }
   if (password !== undefined && password.length < MIN_COOKIE_PASSWORD) {

@@ -134,12 +134,13 @@ function gitHubHosts(env: Env): Pick<GitHubConfig, "webUrl" | "apiUrl" | "enterp
 
 const MIN_STATE_SECRET = 32;
 
-function loadStateSecret(env: Env, production: boolean): string {
+/** `production`: where production's rules apply ("in production"), or false. */
+function loadStateSecret(env: Env, production: string | false): string {
   const secret = production
     ? requireVar(
         env,
         "STATE_SECRET",
-        `in production (at least ${MIN_STATE_SECRET} random characters, e.g. openssl rand -base64 32; it signs the connect links)`,
+        `${production} (at least ${MIN_STATE_SECRET} random characters, e.g. openssl rand -base64 32; it signs the connect links)`,
       )
     : (read(env, "STATE_SECRET") ?? developmentSecrets.stateSecret);
   if (secret.length < MIN_STATE_SECRET) {
@@ -151,10 +152,20 @@ function loadStateSecret(env: Env, production: boolean): string {
   return secret;
 }
 
+export interface ConfigRules {
+  /**
+   * Production's rules whatever NODE_ENV says, and where they apply for the messages ("on Lambda"):
+   * a deployment that forgot NODE_ENV must not fall back to development's sign-in, secrets and localhost.
+   */
+  deployment?: string;
+}
+
 /** Reads and validates the environment once, at start-up. Throws ConfigError naming the variable. */
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(env: Env = process.env, rules: ConfigRules = {}): AppConfig {
   const nodeEnv = read(env, "NODE_ENV") ?? "development";
-  const production = nodeEnv === "production";
+  const production = nodeEnv === "production" || rules.deployment !== undefined;
+  /** Where production's rules apply, as the messages name it. */
+  const where = nodeEnv === "production" ? "in production" : (rules.deployment ?? "in production");
   const port = parsePort(read(env, "PORT"));
   const logLevelRaw = read(env, "LOG_LEVEL") ?? "info";
   if (!LOG_LEVELS.includes(logLevelRaw as LogLevel)) {
@@ -163,22 +174,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const baseUrl = parseUrl(
     "BASE_URL",
     production
-      ? requireVar(env, "BASE_URL", "in production (the public URL GitHub and browsers reach)")
+      ? requireVar(env, "BASE_URL", `${where} (the public URL GitHub and browsers reach)`)
       : (read(env, "BASE_URL") ?? `http://localhost:${port}`),
   );
   if (production && baseUrl.startsWith("http://")) {
     throw new ConfigError(
-      `BASE_URL must be https:// in production (over plain http:// the session cookies lose Secure), got "${baseUrl}"`,
+      `BASE_URL must be https:// ${where} (over plain http:// the session cookies lose Secure), got "${baseUrl}"`,
     );
   }
-  const mongodbUri = production ? requireVar(env, "MONGODB_URI", "in production") : read(env, "MONGODB_URI");
+  const mongodbUri = production ? requireVar(env, "MONGODB_URI", where) : read(env, "MONGODB_URI");
   if (mongodbUri && !/^mongodb(\+srv)?:\/\//.test(mongodbUri)) {
     throw new ConfigError("MONGODB_URI must start with mongodb:// or mongodb+srv://");
   }
 
   const appIdRaw = read(env, "APP_ID");
   if (!appIdRaw && production)
-    throw new ConfigError("APP_ID is required in production (register the App from app.yml first)");
+    throw new ConfigError(`APP_ID is required ${where} (register the App from app.yml first)`);
   const appId = appIdRaw ? parseAppId(appIdRaw) : undefined;
   const hosts = gitHubHosts(env);
   const webhookSecret = appIdRaw
@@ -191,7 +202,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const github: GitHubConfig = {
     ...hosts,
-    stateSecret: loadStateSecret(env, production),
+    stateSecret: loadStateSecret(env, production && where),
     webhookSecret,
     marketplaceWebhookSecret: marketplaceWebhookSecret ?? webhookSecret,
   };
@@ -207,15 +218,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
       );
     }
     if (production) {
-      for (const name of ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "APP_SLUG"])
-        requireVar(env, name, "in production");
+      for (const name of ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "APP_SLUG"]) requireVar(env, name, where);
     }
   }
 
   // Setup mode and development listen on this machine only unless HOST says otherwise.
   const host = parseHost(read(env, "HOST"), production ? "0.0.0.0" : "127.0.0.1");
   const trustProxy = parseTrustProxy(read(env, "TRUST_PROXY"));
-  const auth = loadAuthConfig(env, { production, baseUrl, host, servesSignIn: Boolean(appIdRaw) });
+  const auth = loadAuthConfig(env, { production: production && where, baseUrl, host, servesSignIn: Boolean(appIdRaw) });
   const services = loadServiceAccessConfig(env, { production });
   const repos = { defaultNames: loadDefaultRepos(env) };
   const marketplace = loadMarketplaceConfig(env);

@@ -10,7 +10,8 @@ export type Env = Record<string, string | undefined>;
  * invocation finds the assembly ready (and its database open), a cold start builds it.
  */
 export function lambdaAssemblyOptions(env: Env, now?: () => Date): WebhookAssemblyOptions {
-  const config = loadConfig(env);
+  // Lambda is a deployment whatever NODE_ENV says: no development sign-in, generated secret or localhost BASE_URL.
+  const config = loadConfig(env, { deployment: "on Lambda" });
   if (!config.mongodbUri)
     throw new ConfigError("MONGODB_URI is required on Lambda (there is no embedded database there)");
   if (config.setupMode) {

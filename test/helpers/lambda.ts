@@ -5,6 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, Context } from "aws-lambda";
 import { buildLambda, type BuiltFunction, type LambdaFunctionName } from "../../scripts/build-lambda.js";
+import { workosEnv } from "./auth.js";
+import { productionEnv } from "./test-config.js";
 import { signDelivery, type DeliveryOptions } from "./webhooks.js";
 
 export type PayloadVersion = "1.0" | "2.0";
@@ -197,6 +199,14 @@ export async function buildBundles(functions: LambdaFunctionName[]): Promise<Bui
     },
     remove: () => rmSync(outDir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * What a deployment gives the functions: production's (Lambda refuses development's defaults
+ * whatever NODE_ENV says), with the WorkOS credentials the nock helpers expect.
+ */
+export function lambdaEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return productionEnv(workosEnv(overrides));
 }
 
 /** Sets environment variables (undefined deletes) and returns what puts them back. */

@@ -4,7 +4,11 @@ import path from "node:path";
 import mongoose from "mongoose";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
 import { EMBEDDED_DB_VARIABLE, EMBEDDED_KINDS, type EmbeddedKind } from "../../src/db/embedded/embedded-kind.js";
-import { startEmbeddedMongo, type EmbeddedMongo } from "../../src/db/embedded/embedded-mongo.js";
+import {
+  SQLITE_IS_FOR_TRYING_OUT,
+  startEmbeddedMongo,
+  type EmbeddedMongo,
+} from "../../src/db/embedded/embedded-mongo.js";
 import { findPostgres } from "../../src/db/embedded/postgres-install.js";
 
 // Each embedded kind, forced as GITHUB_CONNECT_EMBEDDED_DB would force it, starts and serves.
@@ -101,12 +105,48 @@ describe("the embedded database kinds", () => {
     await server.stop();
   }, 60_000);
 
+  test("FerretDB on SQLite warns as it starts that it is for trying the app out, not for real data", async () => {
+    const warnings: string[] = [];
+    const server = await startEmbeddedMongo({ kind: "ferretdb-sqlite", warn: (line) => warnings.push(line) });
+    started.push(server);
+    expect(warnings).toEqual([SQLITE_IS_FOR_TRYING_OUT]);
+    await server.stop();
+  }, 60_000);
+
   test("a forced kind that cannot start is an error, not a fallback", async () => {
     await expect(
       startEmbeddedMongo({ kind: "ferretdb-postgresql", postgresRoot: tempDir("github-connect-no-pg-") }),
     ).rejects.toThrow(/Tried:\n {2}- ferretdb-postgresql: no PostgreSQL server binaries in .*$/);
   });
 });
+
+// Root runs PostgreSQL as the postgres user, which must pass through every directory above the cluster.
+describe.skipIf(!postgresInstalled || process.getuid?.() !== 0)(
+  "a data directory the postgres user cannot reach",
+  () => {
+    test("under a 0700 directory (as mktemp -d makes) it falls back to SQLite with a warning naming the directory and the fix", async () => {
+      const closed = tempDir("github-connect-closed-"); // mkdtemp: 0700, owned by root
+      const dataDir = path.join(closed, "checkout", ".data", "mongo");
+      const infos: string[] = [];
+      const warnings: string[] = [];
+      const server = await startEmbeddedMongo({
+        dataDir,
+        log: (line) => infos.push(line),
+        warn: (line) => warnings.push(line),
+      });
+      started.push(server);
+      expect(server.kind).toBe("ferretdb-sqlite");
+      expect(warnings).toEqual([
+        `ferretdb-postgresql could not start, trying ferretdb-sqlite: the postgres user (PostgreSQL refuses to run as root) cannot reach ${path.join(dataDir, "postgresql")}: ${closed} (mode 0700) does not let it pass; run chmod o+x ${closed}, or keep the data directory under directories that let others pass`,
+        SQLITE_IS_FOR_TRYING_OUT,
+      ]);
+      // Nothing was made for PostgreSQL: the directory is left as it was.
+      expect(readdirSync(dataDir)).not.toContain("postgresql");
+      expect(await roundTrip(server)).toEqual({ key: "ferretdb-sqlite" });
+      await server.stop();
+    }, 60_000);
+  },
+);
 
 describe.skipIf(!postgresInstalled)("npm start's data on FerretDB with PostgreSQL", () => {
   test("survives a restart: start, write, stop, start, read; FerretDB's state stays in the data directory", async () => {

@@ -1,8 +1,8 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { findPostgres } from "../../src/db/embedded/postgres-install.js";
+import { directoryBarring, findPostgres } from "../../src/db/embedded/postgres-install.js";
 
 // A fake /usr/lib/postgresql: <major>/bin with the three tools the harness runs.
 const root = mkdtempSync(path.join(os.tmpdir(), "github-connect-pg-root-"));
@@ -37,5 +37,34 @@ describe("which installed PostgreSQL the embedded database uses", () => {
     expect(findPostgres(root, cluster)?.major).toBe(13);
     writeFileSync(path.join(cluster, "PG_VERSION"), "12\n");
     expect(findPostgres(root, cluster)?.major).toBe(15);
+  });
+});
+
+describe("whether the postgres user can reach a directory (root runs PostgreSQL as it)", () => {
+  const postgresUser = { uid: 54321, gid: 54321 };
+  const base = mkdtempSync(path.join(os.tmpdir(), "github-connect-reach-")); // 0700, this process's own
+  const dataDir = path.join(base, "checkout", ".data");
+  mkdirSync(dataDir, { recursive: true });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  test("a 0700 directory above it bars the way, and is named with its mode", () => {
+    chmodSync(base, 0o700);
+    expect(directoryBarring(path.join(dataDir, "mongo"), postgresUser)).toEqual({ dir: base, mode: 0o700 });
+  });
+
+  test("once every directory above lets others pass, nothing does", () => {
+    chmodSync(base, 0o711);
+    expect(directoryBarring(path.join(dataDir, "mongo"), postgresUser)).toBeUndefined();
+  });
+
+  test.skipIf(process.getuid?.() !== 0)("its owner is held to the owner's bits, whatever others may do", () => {
+    chownSync(base, postgresUser.uid, postgresUser.gid);
+    chmodSync(base, 0o611);
+    try {
+      expect(directoryBarring(path.join(dataDir, "mongo"), postgresUser)).toEqual({ dir: base, mode: 0o611 });
+    } finally {
+      chmodSync(base, 0o711);
+      chownSync(base, 0, 0);
+    }
   });
 });

@@ -24,7 +24,13 @@ export interface EmbeddedMongoOptions {
   /** Where PostgreSQL's server binaries are looked for (default Debian's /usr/lib/postgresql). */
   postgresRoot?: string;
   log?: (msg: string) => void;
+  /** What the operator should see and may fix: a fallback and why, SQLite's caveat. Default: `log`. */
+  warn?: (msg: string) => void;
 }
+
+/** Said whenever FerretDB on SQLite starts: its queries scan every organization's documents. */
+export const SQLITE_IS_FOR_TRYING_OUT =
+  "FerretDB on SQLite is for trying the app out, not for real data: each query reads every organization's documents, so one organization's page slows as all of them grow. For real data install PostgreSQL (Debian: apt-get install postgresql) or set MONGODB_URI";
 
 export type StartEmbedded = (options: EmbeddedMongoOptions, log: (msg: string) => void) => Promise<EmbeddedMongo>;
 
@@ -37,7 +43,7 @@ const STARTERS: Record<EmbeddedKind, StartEmbedded> = {
 /**
  * Starts a local MongoDB-compatible server for development and tests, the first of these that
  * can run here: FerretDB on PostgreSQL (the closest to a production database, and the fastest),
- * FerretDB on SQLite where PostgreSQL is not installed, then mongodb-memory-server where Go is
+ * FerretDB on SQLite where PostgreSQL is not installed or cannot start (for trying the app out only), then mongodb-memory-server where Go is
  * missing too (it downloads mongod from fastdl.mongodb.org, which is often blocked). FerretDB is
  * built from the Go module proxy on first use.
  */
@@ -60,15 +66,20 @@ function releasedOnStop(server: EmbeddedMongo, lock: DataDirLock | undefined): E
 
 async function startFirst(kinds: readonly EmbeddedKind[], options: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
   const log = options.log ?? (() => undefined);
+  const warn = options.warn ?? log;
   const failures: string[] = [];
   for (const [index, kind] of kinds.entries()) {
+    let server: EmbeddedMongo;
     try {
-      return await STARTERS[kind](options, log);
+      server = await STARTERS[kind](options, log);
     } catch (error) {
       failures.push(`${kind}: ${messageOf(error)}`);
       const next = kinds[index + 1];
-      if (next) log(`${kind} could not start, trying ${next}: ${messageOf(error)}`);
+      if (next) warn(`${kind} could not start, trying ${next}: ${messageOf(error)}`);
+      continue;
     }
+    if (server.kind === "ferretdb-sqlite") warn(SQLITE_IS_FOR_TRYING_OUT);
+    return server;
   }
   throw new Error(
     `could not start an embedded MongoDB-compatible server (set MONGODB_URI to use an existing one). Tried:\n` +

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from "node:child_process";
-import { accessSync, constants, readdirSync, readFileSync } from "node:fs";
+import { accessSync, constants, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 
@@ -78,4 +78,22 @@ export function postgresRunAs(): RunAs | undefined {
   } catch {
     throw new Error("PostgreSQL refuses to run as root, and there is no `postgres` user to run it as");
   }
+}
+
+/**
+ * The first directory above `dir` that `runAs` may not pass (search permission), if any. By uid
+ * and gid alone: a child spawned with a uid drops its supplementary groups, so they grant nothing.
+ */
+export function directoryBarring(dir: string, runAs: RunAs): { dir: string; mode: number } | undefined {
+  const above: string[] = [];
+  for (let at = path.dirname(path.resolve(dir)); ; at = path.dirname(at)) {
+    above.unshift(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const at of above) {
+    const { uid, gid, mode } = statSync(at);
+    const searchBit = uid === runAs.uid ? 0o100 : gid === runAs.gid ? 0o010 : 0o001;
+    if ((mode & searchBit) === 0) return { dir: at, mode: mode & 0o7777 };
+  }
+  return undefined;
 }

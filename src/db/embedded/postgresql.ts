@@ -4,7 +4,14 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { findFreePort } from "./free-port.js";
-import { clusterMajor, postgresRunAs, postgresVersion, type PostgresInstall, type RunAs } from "./postgres-install.js";
+import {
+  clusterMajor,
+  directoryBarring,
+  postgresRunAs,
+  postgresVersion,
+  type PostgresInstall,
+  type RunAs,
+} from "./postgres-install.js";
 import { startSupervised, type SupervisedProcess } from "./supervised-process.js";
 
 const READY_TIMEOUT_MS = 30_000;
@@ -72,6 +79,19 @@ async function initCluster(options: PostgresOptions, runAs: RunAs | undefined): 
   renameSync(scratch, clusterDir);
 }
 
+/**
+ * Said before initdb: otherwise it fails half-way with "Permission denied". The data directory
+ * itself is ours to open (initCluster lets others pass it); the directories above it are the operator's.
+ */
+function refuseUnreachable(clusterDir: string, runAs: RunAs): void {
+  const barring = directoryBarring(path.dirname(clusterDir), runAs);
+  if (!barring) return;
+  const mode = barring.mode.toString(8).padStart(4, "0");
+  throw new Error(
+    `the postgres user (PostgreSQL refuses to run as root) cannot reach ${clusterDir}: ${barring.dir} (mode ${mode}) does not let it pass; run chmod o+x ${barring.dir}, or keep the data directory under directories that let others pass`,
+  );
+}
+
 /** PostgreSQL writes its status on line 8 of postmaster.pid; line 5 names the socket directory, ours alone. */
 function isReady(clusterDir: string, socketDir: string): boolean {
   try {
@@ -100,6 +120,7 @@ async function waitUntilReady(server: SupervisedProcess, clusterDir: string, soc
 export async function startPostgres(options: PostgresOptions): Promise<RunningPostgres> {
   const { install, clusterDir } = options;
   const runAs = postgresRunAs();
+  if (runAs) refuseUnreachable(clusterDir, runAs);
   const made = clusterMajor(clusterDir);
   if (made === undefined) {
     options.log?.(`initialising a PostgreSQL ${install.major} cluster in ${clusterDir}`);

@@ -9,8 +9,7 @@ import { stored } from "../../helpers/documents.js";
 import { nockAppInstallations } from "../../helpers/github/installations.js";
 import { GITHUB_API } from "../../helpers/github/rest.js";
 import { nockHookDeliveries } from "../../helpers/github/hook-deliveries.js";
-import { buildBundles, lambdaContext, setEnv, type BuiltBundles } from "../../helpers/lambda.js";
-import { testEnv } from "../../helpers/test-config.js";
+import { buildBundles, lambdaContext, lambdaEnv, setEnv, type BuiltBundles } from "../../helpers/lambda.js";
 
 // The BUILT reconcile function (npm run build:lambda), invoked in-process as EventBridge's
 // schedule invokes it, against the real database with GitHub nocked.
@@ -35,7 +34,7 @@ beforeAll(async () => {
   bundles = await buildBundles(["reconcile"]);
   connection = await connectTestDatabase();
   models = createModels(connection);
-  restoreEnv = setEnv(testEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()) }));
+  restoreEnv = setEnv(lambdaEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()) }));
   handler = (await bundles.handler("reconcile", "main")) as unknown as ReconcileHandler;
 });
 afterAll(async () => {

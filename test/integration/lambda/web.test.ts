@@ -1,12 +1,20 @@
 import type { Connection } from "mongoose";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, test, vi } from "vitest";
 import { createModels } from "../../../src/models/index.js";
-import { nockAuthenticateWithCodeRecording, workosEnv, WorkOSSigningKey } from "../../helpers/auth.js";
+import {
+  nockAuthenticateWithCode,
+  nockAuthenticateWithCodeRecording,
+  nockWorkOSJwks,
+  nockWorkOSOrganization,
+  workosEnv,
+  WorkOSSigningKey,
+} from "../../helpers/auth.js";
 import { connectTestDatabase, dropAndClose, testDatabaseName, withDatabaseName } from "../../helpers/database.js";
 import {
   buildBundles,
   httpApiEvent,
   lambdaContext,
+  lambdaEnv,
   responseCookies,
   responseHeader,
   setEnv,
@@ -15,7 +23,6 @@ import {
   type LambdaRequest,
   type PayloadVersion,
 } from "../../helpers/lambda.js";
-import { testEnv } from "../../helpers/test-config.js";
 
 // The BUILT web function (views and assets read from beside the bundle), invoked in-process.
 let bundles: BuiltBundles;
@@ -49,9 +56,7 @@ beforeAll(async () => {
       receivedAt: new Date(Date.now() - 24 * 3600_000),
     },
   ]);
-  restoreEnv = setEnv(
-    testEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()), AUTH_MODE: "dev" }),
-  );
+  restoreEnv = setEnv(lambdaEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()) }));
   handler = await bundles.handler("web", "main");
 });
 afterAll(async () => {
@@ -115,56 +120,68 @@ describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => 
     }
   });
 
-  test("dev sign-in sets the session cookie and the next request is signed in", async () => {
-    const login = await request(version, {
-      path: "/auth/login",
-      query: "returnTo=%2Fworkspace%2Fsettings%2Frepos",
-      headers: html,
-    });
-    expect(login.statusCode).toBe(200);
-    expect(login.body).toContain("Sign in (development)");
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(login.body)?.[1];
-    expect(csrf).toBeTruthy();
+  test("WorkOS sign-in sets the session cookie, the next request is signed in, and a form post signs out", async () => {
+    // A container of its own: the WorkOS client caches the key set it fetched.
+    const signInHandler = await bundles.handler("web", `sign-in-${version}`);
+    const invoke = (req: LambdaRequest) =>
+      signInHandler(httpApiEvent(version, req), lambdaContext("github-connect-web"));
+    const login = await invoke({ path: "/auth/login", headers: html });
+    expect(login.statusCode).toBe(302);
+    const state = new URL(responseHeader(login, "location")!).searchParams.get("state")!;
     const flowCookies = cookiePairs(responseCookies(login));
     expect(flowCookies.some((pair) => pair.startsWith("gc_flow="))).toBe(true);
 
-    const form = new URLSearchParams({
-      _csrf: csrf!,
-      email: "admin@example.com",
+    const key = new WorkOSSigningKey();
+    nockAuthenticateWithCode("code_lambda", {
       organizationId: "org_lambda",
-      role: "admin",
-    }).toString();
-    const signIn = await request(version, {
-      method: "POST",
-      path: "/auth/dev-login",
-      headers: { ...html, "Content-Type": "application/x-www-form-urlencoded", Origin: "http://127.0.0.1:3000" },
-      cookies: flowCookies,
-      body: form,
-      // Browsers' form posts reach HTTP APIs base64-encoded when the media type is not text.
-      base64: version === "2.0",
+      accessToken: key.sign({ org_id: "org_lambda", role: "admin" }),
     });
-    expect(signIn.statusCode, signIn.body).toBe(303);
-    const setCookies = responseCookies(signIn);
+    const callback = await invoke({
+      path: "/auth/callback",
+      query: new URLSearchParams({ code: "code_lambda", state }).toString(),
+      headers: html,
+      cookies: flowCookies,
+    });
+    expect(callback.statusCode, callback.body).toBe(303);
+    const setCookies = responseCookies(callback);
     // Payload 1.0 answers carry them in multiValueHeaders, 2.0 in `cookies`: both reach the browser as separate Set-Cookie lines.
-    if (version === "2.0") expect(signIn.cookies?.length).toBeGreaterThan(0);
-    else expect(signIn.multiValueHeaders?.["set-cookie"]?.length).toBeGreaterThan(0);
+    if (version === "2.0") expect(callback.cookies?.length).toBeGreaterThan(0);
+    else expect(callback.multiValueHeaders?.["set-cookie"]?.length).toBeGreaterThan(0);
     const session = setCookies.find((line) => line.startsWith("gc_session="));
     expect(session).toMatch(/HttpOnly/i);
+    expect(session).toMatch(/Secure/i);
     expect(session).toMatch(/SameSite=Lax/i);
+    const signedIn = cookiePairs([...responseCookies(login), ...setCookies]);
 
-    const home = await request(version, { path: "/", headers: html, cookies: cookiePairs(setCookies) });
+    nockWorkOSJwks(key);
+    nockWorkOSOrganization("org_lambda", { name: "Lambda Org" });
+    const home = await invoke({ path: "/", headers: html, cookies: signedIn });
     expect(home.statusCode).toBe(303);
     expect(responseHeader(home, "location")).toBe("/workspace/settings/repos");
 
     // The settings page, rendered by the bundle from the database, inside the layout.
-    const settings = await request(version, {
-      path: "/workspace/settings/repos",
-      headers: html,
-      cookies: cookiePairs([...responseCookies(login), ...setCookies]),
-    });
+    const settings = await invoke({ path: "/workspace/settings/repos", headers: html, cookies: signedIn });
     expect(settings.statusCode, settings.body).toBe(200);
     expect(settings.body).toMatch(/<title>[^<]+ · GitHub Connect<\/title>/);
     expect(settings.body).toContain("lambda-docs");
+
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(settings.body)?.[1];
+    expect(csrf).toBeTruthy();
+    const signOut = await invoke({
+      method: "POST",
+      path: "/auth/logout",
+      headers: { ...html, "Content-Type": "application/x-www-form-urlencoded", Origin: "https://connect.example.com" },
+      // The page that rendered the token set the secret it is checked against.
+      cookies: cookiePairs([...responseCookies(login), ...setCookies, ...responseCookies(settings)]),
+      body: new URLSearchParams({ _csrf: csrf! }).toString(),
+      // Browsers' form posts reach HTTP APIs base64-encoded when the media type is not text.
+      base64: version === "2.0",
+    });
+    expect(signOut.statusCode, signOut.body).toBe(303);
+    expect(responseHeader(signOut, "location")).toMatch(
+      /^https:\/\/api\.workos\.com\/user_management\/sessions\/logout\?/,
+    );
+    expect(responseCookies(signOut).find((line) => line.startsWith("gc_session="))).toMatch(/^gc_session=;/);
   });
 });
 
@@ -185,6 +202,35 @@ test("a cold start with the database down answers 503 with retry-after instead o
     restore();
   }
 }, 20_000);
+
+test("a deployment that forgot NODE_ENV, BASE_URL and WORKOS_* answers 500 and logs the variable, never the development sign-in", async () => {
+  const restore = setEnv({
+    NODE_ENV: undefined,
+    AUTH_MODE: undefined,
+    BASE_URL: undefined,
+    WORKOS_API_KEY: undefined,
+    WORKOS_CLIENT_ID: undefined,
+    WORKOS_COOKIE_PASSWORD: undefined,
+    STATE_SECRET: undefined,
+  });
+  const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+  try {
+    const misconfigured = await bundles.handler("web", "forgot-node-env");
+    const login = await misconfigured(
+      httpApiEvent("2.0", { path: "/auth/login", headers: html }),
+      lambdaContext("github-connect-web"),
+    );
+    expect(login.statusCode).toBe(500);
+    expect(login.body).toBe("GitHub Connect is misconfigured; see its logs.");
+    expect(logged.mock.calls.map(([line]) => JSON.parse(String(line)))).toContainEqual({
+      level: "fatal",
+      msg: expect.stringMatching(/^Configuration error: BASE_URL is required on Lambda/),
+    });
+  } finally {
+    logged.mockRestore();
+    restore();
+  }
+});
 
 describe.each<PayloadVersion>(["1.0", "2.0"])("WorkOS sign-in, payload format %s", (version) => {
   test("WorkOS is told API Gateway's source IP, never the client's X-Forwarded-For", async () => {

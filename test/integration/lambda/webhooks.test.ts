@@ -14,13 +14,13 @@ import { stored } from "../../helpers/documents.js";
 import {
   buildBundles,
   lambdaContext,
+  lambdaEnv,
   setEnv,
   webhookEvent,
   type BuiltBundles,
   type LambdaHandler,
   type PayloadVersion,
 } from "../../helpers/lambda.js";
-import { testEnv } from "../../helpers/test-config.js";
 import { webhookExamples, webhookFixture } from "../../helpers/webhooks.js";
 import { inject } from "vitest";
 
@@ -37,7 +37,7 @@ beforeAll(async () => {
   connection = await connectTestDatabase();
   models = createModels(connection);
   // The handler validates process.env once, on its container's first invocation.
-  restoreEnv = setEnv(testEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()) }));
+  restoreEnv = setEnv(lambdaEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()) }));
   handler = await bundles.handler("webhooks", "main");
 });
 afterAll(async () => {
