@@ -159,6 +159,7 @@ export function createAssembly(options: AssemblyOptions): Assembly {
       tokens: config.services.internalApiTokens,
       credentials: await credentials(),
       models,
+      now,
     });
     const pages = buildWebRouters({
       config,

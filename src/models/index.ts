@@ -1,5 +1,6 @@
 import type { Connection } from "mongoose";
 import { auditEventModel, type AuditEventModel } from "./audit-event.js";
+import { endedSessionModel, type EndedSessionModel } from "./ended-session.js";
 import { githubInstallationModel, type GitHubInstallationModel } from "./github-installation.js";
 import { installRequestModel, type InstallRequestModel } from "./install-request.js";
 import { installationClaimModel, type InstallationClaimModel } from "./installation-claim.js";
@@ -23,6 +24,7 @@ export interface Models {
   JobLease: JobLeaseModel;
   ReconcileCheckpoint: ReconcileCheckpointModel;
   RedeliveryRequest: RedeliveryRequestModel;
+  EndedSession: EndedSessionModel;
 }
 
 /** Binds every model to one connection, so tests and Lambda containers each get their own. */
@@ -39,6 +41,7 @@ export function createModels(connection: Connection): Models {
     JobLease: jobLeaseModel(connection),
     ReconcileCheckpoint: reconcileCheckpointModel(connection),
     RedeliveryRequest: redeliveryRequestModel(connection),
+    EndedSession: endedSessionModel(connection),
   };
 }
 

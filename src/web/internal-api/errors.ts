@@ -71,7 +71,21 @@ function describeApiError(error: unknown): ApiErrorBody | null {
   }
   const type = (error as { type?: unknown }).type;
   if (typeof type === "string" && BODY_PARSER[type]) return BODY_PARSER[type];
+  const status = bodyParserStatus(error);
+  if (status !== null) return { status, error: "invalid_body", message: UNREADABLE_BODY };
   return null;
+}
+
+const UNREADABLE_BODY = "The request body could not be read: check that it is JSON sent as its Content-Encoding says.";
+
+/**
+ * The 4xx body-parser gives a body it could not read for a reason it has no `type` for (a corrupt
+ * gzip or br stream, an aborted upload). Its errors come from http-errors, which sets `statusCode`
+ * and `expose`; Octokit's errors have a `status` of GitHub's, and are not the caller's fault.
+ */
+function bodyParserStatus(error: unknown): number | null {
+  const { statusCode, expose } = error as { statusCode?: unknown; expose?: unknown };
+  return typeof statusCode === "number" && expose === true && statusCode >= 400 && statusCode < 500 ? statusCode : null;
 }
 
 /** JSON `{error, message}` for everything under /api/internal, never a page or a stack. */

@@ -6,6 +6,7 @@ import { isScoped, parseTokenScope } from "../../credentials/token-scope.js";
 import { logServiceCall } from "./call-log.js";
 import { connectionStateView } from "./connection-state.js";
 import { InternalApiError, internalApiErrorHandler, sendApiError } from "./errors.js";
+import { createFailedAttempts, SERVICE_TOKEN_LIMITS } from "./failed-attempts.js";
 import { requireServiceToken } from "./service-token.js";
 
 export interface InternalApiDeps {
@@ -13,6 +14,7 @@ export interface InternalApiDeps {
   tokens: readonly string[];
   credentials: Credentials;
   models: Models;
+  now: () => Date;
 }
 
 /** A scope is a few hundred bytes; 500 repository ids fit in 5 KB. */
@@ -70,7 +72,9 @@ export function internalApiRoutes(deps: InternalApiDeps): Router {
       );
     });
   } else {
-    api.use(requireServiceToken(deps.tokens), logServiceCall);
+    // Per process: on Lambda each container counts its own failures.
+    const failedAttempts = createFailedAttempts(SERVICE_TOKEN_LIMITS, deps.now);
+    api.use(requireServiceToken(deps.tokens, failedAttempts), logServiceCall);
 
     api.post("/orgs/:organizationId/github-token", jsonScopeBody, async (req, res) => {
       const organizationId = organizationIdOf(req);

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { Router, type Request, type Response } from "express";
-import type { AppConfig } from "../../config/env.js";
 import { HttpError } from "../http-error.js";
 import { renderPage } from "../render.js";
 import { clearCookie, SESSION_COOKIE } from "./cookies.js";
@@ -9,15 +8,10 @@ import { devSession, startDevSession } from "./dev-session.js";
 import { addFlash } from "./flow.js";
 import { safeReturnTo } from "./return-to.js";
 import { sameSecret } from "./same-secret.js";
-import { createSealers, workosSessionIdOf } from "./session-middleware.js";
-import type { SignInStrategy } from "./sign-in.js";
+import { createSealers, endedSessionsOf, sessionIdOf, type SessionDeps } from "./session-middleware.js";
 import { setWorkOSSessionCookie } from "./workos-session.js";
 
-export interface AuthRouteDeps {
-  config: AppConfig;
-  signIn: SignInStrategy;
-  now?: () => Date;
-}
+export type AuthRouteDeps = SessionDeps;
 
 const STATE_KEY = "authState";
 
@@ -85,8 +79,12 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   const { config, signIn } = deps;
   const secure = config.auth.secureCookies;
 
-  router.post("/auth/logout", csrfProtection, (req, res) => {
-    const sessionId = workosSessionIdOf(req);
+  const endedSessions = endedSessionsOf(deps);
+
+  router.post("/auth/logout", csrfProtection, async (req, res) => {
+    const sessionId = sessionIdOf(req);
+    // Server-side, so a copy of the cookie (another tab's, a saved one) stops working too.
+    if (sessionId) await endedSessions.end(sessionId);
     clearCookie(res, SESSION_COOKIE, secure);
     rotateCsrfSecret(req);
     delete req.flow.returnTo;

@@ -1,7 +1,10 @@
 import type { Request, RequestHandler, Response } from "express";
 import type { AppConfig } from "../../config/env.js";
+import type { Models } from "../../models/index.js";
+import { clearCookie, SESSION_COOKIE } from "./cookies.js";
 import { csrfToken } from "./csrf.js";
 import { loadDevSession } from "./dev-session.js";
+import { createEndedSessions, type EndedSessions } from "./ended-sessions.js";
 import { attachFlow, takeFlash, type FlashView } from "./flow.js";
 import { createSealer, type Sealer } from "./seal.js";
 import type { AuthSession } from "./types.js";
@@ -11,6 +14,7 @@ import { loadWorkOSSession } from "./workos-session.js";
 export interface SessionDeps {
   config: AppConfig;
   signIn: SignInStrategy;
+  models: Pick<Models, "EndedSession">;
   now?: () => Date;
 }
 
@@ -27,9 +31,14 @@ export interface CurrentUserView {
 
 const sessionIds = new WeakMap<Request, string>();
 
-/** The WorkOS session id of this request's session, if it has one (for the logout URL). */
-export function workosSessionIdOf(req: Request): string | undefined {
+/** The id of this request's session (WorkOS's `sid`, or the dev session's), if signed in: sign-out ends it. */
+export function sessionIdOf(req: Request): string | undefined {
   return sessionIds.get(req);
+}
+
+/** The sessions signed out of, on the same clock as the session cookies. */
+export function endedSessionsOf(deps: SessionDeps): EndedSessions {
+  return createEndedSessions(deps.models, deps.now ?? (() => new Date()));
 }
 
 export interface Sealers {
@@ -76,23 +85,27 @@ export function sessionMiddleware(deps: SessionDeps): RequestHandler {
   const sealers = createSealers(deps.config, deps.now);
   const secure = authConfig.secureCookies;
   const { signIn } = deps;
+  const endedSessions = endedSessionsOf(deps);
 
   return async (req, res, next) => {
     if (req.flow !== undefined) return next(); // mounted twice: the first one did the work
     attachFlow(req, res, sealers.flow, secure);
     req.auth = null;
-    if (signIn.mode === "workos") {
-      const loaded = await loadWorkOSSession(req, res, {
-        workos: signIn.workos,
-        cookiePassword: authConfig.cookiePassword,
-        secure,
-      });
-      if (loaded) {
-        req.auth = loaded.auth;
-        sessionIds.set(req, loaded.sessionId);
-      }
-    } else {
-      req.auth = loadDevSession(req, res, sealers.devSession, secure);
+    const loaded =
+      signIn.mode === "workos"
+        ? await loadWorkOSSession(req, res, {
+            workos: signIn.workos,
+            cookiePassword: authConfig.cookiePassword,
+            secure,
+          })
+        : loadDevSession(req, res, sealers.devSession, secure);
+    if (loaded && (await endedSessions.isEnded(loaded.sessionId))) {
+      // A copy of a cookie from before its sign-out.
+      req.log.info({ reason: "signed out" }, "session ended");
+      clearCookie(res, SESSION_COOKIE, secure);
+    } else if (loaded) {
+      req.auth = loaded.auth;
+      sessionIds.set(req, loaded.sessionId);
     }
     if (req.auth) req.log = req.log.child({ userId: req.auth.userId, organizationId: req.auth.organizationId });
     exposeToViews(req, res, signIn.mode === "dev");

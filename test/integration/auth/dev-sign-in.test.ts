@@ -101,6 +101,30 @@ describe("development sign-in (AUTH_MODE=dev)", () => {
   });
 });
 
+describe("signing out (AUTH_MODE=dev)", () => {
+  it("a session cookie saved before sign-out no longer signs anyone in after it", async () => {
+    const client = await signInAs(ctx.server.url, { role: "admin", email: "saved@example.com" });
+    const saved = client.jar.get(SESSION_COOKIE)!;
+    expect((await client.postForm("/auth/logout")).status).toBe(303);
+
+    const replay = await fetch(`${ctx.server.url}/probe/whoami`, {
+      headers: { accept: "application/json", cookie: `${SESSION_COOKIE}=${saved}` },
+    });
+    expect(replay.status).toBe(401);
+    expect(replay.headers.getSetCookie().some((line) => line.startsWith(`${SESSION_COOKIE}=;`))).toBe(true);
+  });
+
+  it("signing out ends that sign-in only: the same user's other browser stays signed in, and signing in again works", async () => {
+    const first = await signInAs(ctx.server.url, { role: "admin", email: "two@example.com" });
+    const second = await signInAs(ctx.server.url, { role: "admin", email: "two@example.com" });
+    await first.postForm("/auth/logout");
+
+    expect(await whoami(second)).toMatchObject({ email: "two@example.com" });
+    const again = await signInAs(ctx.server.url, { role: "admin", email: "two@example.com" });
+    expect(await whoami(again)).toMatchObject({ email: "two@example.com" });
+  });
+});
+
 describe("session cookies that are not ours", () => {
   it.each([
     ["garbage", "garbage"],

@@ -237,19 +237,42 @@ describe("WorkOS AuthKit sign-in", () => {
     expect(callback.location).toBe("/probe/org");
   });
 
+  // Sign-out ends its session for good (the database outlives each test's server): each sign-out test has its own.
   it("sign out clears the cookie and goes to WorkOS's logout URL for the session", async () => {
     const client = new WebClient(server.url);
-    await signInThroughWorkOS(client, { role: "admin", org_id: "org_01JACME" });
+    await signInThroughWorkOS(client, {
+      role: "admin",
+      org_id: "org_01JACME",
+      sid: "session_01JSIGNOUT00000000000000",
+    });
     nockWorkOSJwks(key);
     await client.refreshCsrfToken("/probe/org");
     const logout = await client.postForm("/auth/logout");
     expect(logout.status).toBe(303);
     expect(logout.location).toBe(
-      "https://api.workos.com/user_management/sessions/logout?session_id=session_01JTESTSESSION000000000000",
+      "https://api.workos.com/user_management/sessions/logout?session_id=session_01JSIGNOUT00000000000000",
     );
     expect(logout.setCookies.some((l) => l.startsWith(`${SESSION_COOKIE}=;`))).toBe(true);
     expect(client.jar.get(SESSION_COOKIE)).toBeUndefined();
     expect((await whoami(client)).status).toBe(401);
+  });
+
+  it("a session cookie saved before sign-out no longer signs in, though its access token has not expired", async () => {
+    const client = new WebClient(server.url);
+    await signInThroughWorkOS(client, {
+      role: "admin",
+      org_id: "org_01JACME",
+      sid: "session_01JSAVEDCOOKIE0000000000",
+    });
+    const saved = client.jar.get(SESSION_COOKIE)!;
+    nockWorkOSJwks(key);
+    await client.refreshCsrfToken("/probe/org");
+    expect((await client.postForm("/auth/logout")).status).toBe(303);
+
+    const replay = await fetch(`${server.url}/probe/whoami`, {
+      headers: { accept: "application/json", cookie: `${SESSION_COOKIE}=${saved}` },
+    });
+    expect(replay.status).toBe(401);
   });
 
   it("a garbage session cookie is signed out, not a 500", async () => {

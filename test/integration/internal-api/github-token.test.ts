@@ -394,6 +394,31 @@ describe("what a request may carry", () => {
     expect(broken.body).toEqual({ error: "invalid_json", message: "The request body is not valid JSON." });
   });
 
+  test.each([
+    ["gzip", Buffer.from("this is not gzip")],
+    ["br", Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff])],
+  ])("a corrupt %s body is the caller's 400, not our 500, and no error is logged", async (encoding, body) => {
+    const before = server().logs.lines.length;
+    const response = await fetch(`${server().url}/api/internal/orgs/org_v/github-token`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${SERVICE_TOKEN_OLD}`,
+        "content-type": "application/json",
+        "content-encoding": encoding,
+      },
+      body,
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: "invalid_body",
+      message: "The request body could not be read: check that it is JSON sent as its Content-Encoding says.",
+    });
+    const errors = server()
+      .logs.lines.slice(before)
+      .filter((line) => (line.level as number) >= 50);
+    expect(errors).toEqual([]);
+  });
+
   test("a body over 16 KB is refused with 413", async () => {
     const answer = await requestToken(server().url, "org_v", {
       raw: { body: JSON.stringify({ repositoryIds: Array(4000).fill(1234567) }), contentType: "application/json" },
