@@ -134,7 +134,12 @@ describe.each<PayloadVersion>(["1.0", "2.0"])("payload format %s", (version) => 
     const key = new WorkOSSigningKey();
     nockAuthenticateWithCode("code_lambda", {
       organizationId: "org_lambda",
-      accessToken: key.sign({ org_id: "org_lambda", role: "admin" }),
+      // A session of its own per payload format: signing out ends it for the rest of the file.
+      accessToken: key.sign({
+        org_id: "org_lambda",
+        role: "admin",
+        sid: `session_lambda_${version.replace(".", "_")}`,
+      }),
     });
     const callback = await invoke({
       path: "/auth/callback",
