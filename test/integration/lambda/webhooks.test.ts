@@ -48,6 +48,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await Promise.all([
     models.WebhookDelivery.deleteMany({}),
+    models.WebhookBody.deleteMany({}),
     models.GitHubInstallation.deleteMany({}),
     models.MarketplaceAccount.deleteMany({}),
   ]);

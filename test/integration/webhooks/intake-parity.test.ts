@@ -213,6 +213,15 @@ describe.each(Object.keys(adapters))("the %s webhook endpoint", (adapter) => {
     expect(log.every((outcome) => typeof outcome === "string")).toBe(true);
   });
 
+  test("a signed body replayed under a new X-GitHub-Delivery is acknowledged and not applied again", async () => {
+    const first = delivery(created());
+    const replay = { ...first, headers: { ...first.headers, "x-github-delivery": `replay-${++sequence}` } };
+    expect((await adapters[adapter]!(first)).status).toBe(200);
+    const answer = await adapters[adapter]!(replay);
+    expect(answer).toEqual({ status: 200, body: { ok: true } });
+    expect(await ctx.server.models.AuditEvent.countDocuments({ action: "installation.created" })).toBe(1);
+  });
+
   test("permission keys with '.' or '$' are not stored, the rest are, and the delivery succeeds", async () => {
     await ctx.server.models.GitHubInstallation.deleteMany({});
     const payload = created();

@@ -51,16 +51,52 @@ describe("duplicates", () => {
     ).toBe(true);
   });
 
-  test("the same event under two delivery ids leaves one installation with the same state", async () => {
+  test("the same event under two delivery ids, its body no longer remembered, leaves one installation with the same state", async () => {
     const payload = webhookFixture("installation.created.organization");
     await deliverWebhook(ctx.server.url, { event: "installation", payload });
     const before = await stored(ctx.server.models.GitHubInstallation, { installationId: 43110412 });
-    await deliverWebhook(ctx.server.url, { event: "installation", payload });
+    // Past the retention window the body is forgotten: the handler itself must be idempotent.
+    await ctx.server.models.WebhookBody.deleteMany({});
+    expect((await deliverWebhook(ctx.server.url, { event: "installation", payload })).status).toBe(200);
+    expect(await ctx.server.models.WebhookDelivery.countDocuments({ status: "processed" })).toBe(2);
     const after = await stored(ctx.server.models.GitHubInstallation, { installationId: 43110412 });
     expect(await ctx.server.models.GitHubInstallation.countDocuments()).toBe(1);
     const { updatedAt: _a, ...beforeState } = before!;
     const { updatedAt: _b, ...afterState } = after!;
     expect(afterState).toEqual(beforeState);
+  });
+
+  test("a signed body replayed under a new X-GitHub-Delivery is acknowledged and not applied again", async () => {
+    const payload = webhookFixture("installation.created.organization");
+    const first = await deliverWebhook(ctx.server.url, { event: "installation", payload });
+    // The signature covers the body, not the headers: the same bytes, a delivery id of one's own.
+    const replay = await deliverWebhook(ctx.server.url, { event: "installation", payload });
+    expect([first.status, replay.status]).toEqual([200, 200]);
+    expect(replay.deliveryId).not.toBe(first.deliveryId);
+    expect(await ctx.server.models.AuditEvent.countDocuments({ action: "installation.created" })).toBe(1);
+    expect(await stored(ctx.server.models.WebhookDelivery, { deliveryId: replay.deliveryId })).toMatchObject({
+      status: "ignored",
+      duplicateOf: first.deliveryId,
+    });
+    expect(
+      ctx.server.logs.lines.find(
+        (l) =>
+          l.id === replay.deliveryId &&
+          l.msg === "the same body came under another delivery id; acknowledged without applying it again",
+      ),
+    ).toMatchObject({ duplicateOf: first.deliveryId });
+  });
+
+  test("one body under five delivery ids at once is applied once; every copy is answered 2xx", async () => {
+    const payload = webhookFixture("installation.created.organization");
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => deliverWebhook(ctx.server.url, { event: "installation", payload })),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(await ctx.server.models.AuditEvent.countDocuments({ action: "installation.created" })).toBe(1);
+    const applied = await ctx.server.models.WebhookDelivery.find({ status: "processed" }).lean();
+    expect(applied).toHaveLength(1);
+    expect(await ctx.server.models.WebhookDelivery.countDocuments({ duplicateOf: applied[0]!.deliveryId })).toBe(4);
   });
 });
 
