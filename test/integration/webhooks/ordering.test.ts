@@ -256,6 +256,74 @@ describe("joining what the org already knows", () => {
   });
 });
 
+describe("installation_target.renamed", () => {
+  const rename = (login: string, from: string, accountUpdatedAt: string, accountId = 6811672) => {
+    const payload = webhookFixture("installation_target.renamed");
+    Object.assign(payload.account as Record<string, unknown>, {
+      id: accountId,
+      login,
+      html_url: `https://github.com/${login}`,
+      updated_at: accountUpdatedAt,
+    });
+    payload.changes = { login: { from } };
+    return payload;
+  };
+  const storedLogin = async () =>
+    (await stored(ctx.server.models.GitHubInstallation, { installationId: 43110412 }))?.accountLogin;
+
+  test("a rename naming another account than the stored installation's is not applied, and is logged", async () => {
+    await deliverWebhook(ctx.server.url, {
+      event: "installation",
+      payload: webhookFixture("installation.created.organization"),
+    });
+    await ctx.server.models.MarketplaceAccount.create({
+      accountId: 7000001,
+      accountLogin: "other-org",
+      accountType: "Organization",
+    });
+    const res = await deliverWebhook(ctx.server.url, {
+      event: "installation_target",
+      payload: rename("mallory-org", "octo-org", "2026-11-20T10:15:00Z", 7000001),
+    });
+    expect(res.status).toBe(200);
+    expect(await storedLogin()).toBe("octo-org");
+    expect((await stored(ctx.server.models.MarketplaceAccount, { accountId: 7000001 }))?.accountLogin).toBe(
+      "other-org",
+    );
+    expect(await ctx.server.models.AuditEvent.countDocuments({ action: "installation_target.renamed" })).toBe(0);
+    expect(await stored(ctx.server.models.WebhookDelivery, { deliveryId: res.deliveryId })).toMatchObject({
+      status: "ignored",
+    });
+    expect(
+      ctx.server.logs.lines.find((l) => l.id === res.deliveryId && l.level === 40 && l.accountId === 7000001),
+    ).toMatchObject({ installationId: 43110412, storedAccountId: 6811672 });
+  });
+
+  test("renames out of order: the older one, arriving last, does not undo the newer", async () => {
+    await deliverWebhook(ctx.server.url, {
+      event: "installation",
+      payload: webhookFixture("installation.created.organization"),
+    });
+    const newer = await deliverWebhook(ctx.server.url, {
+      event: "installation_target",
+      payload: rename("octo-org-2027", "octo-org-renamed", "2026-11-22T09:00:00Z"),
+    });
+    const older = await deliverWebhook(ctx.server.url, {
+      event: "installation_target",
+      payload: rename("octo-org-renamed", "octo-org", "2026-11-20T10:15:00Z"),
+    });
+    expect([newer.status, older.status]).toEqual([200, 200]);
+    expect(await storedLogin()).toBe("octo-org-2027");
+    expect(await stored(ctx.server.models.WebhookDelivery, { deliveryId: older.deliveryId })).toMatchObject({
+      status: "processed",
+    });
+    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 43110412 }))?.lastEventAt).toEqual(
+      new Date("2026-11-22T09:00:00Z"),
+    );
+    expect(await ctx.server.models.AuditEvent.countDocuments({ action: "installation_target.renamed" })).toBe(1);
+  });
+});
+
 describe("Marketplace plan changes", () => {
   test("a pending downgrade is kept until cancelled, and never replaces the current plan", async () => {
     const purchased = example("marketplace_purchase", "purchased");
