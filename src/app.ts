@@ -5,7 +5,7 @@ import { DatabaseUnavailableError, isDatabaseUnavailable } from "./db/database-e
 import { isObject } from "./github/payload.js";
 import { registerEventHandlers } from "./handlers/index.js";
 import type { HandlerDeps, HandlerOutcome, RegisterHandler } from "./handlers/types.js";
-import { processDeliveryOnce } from "./webhooks/delivery-log.js";
+import { bodyDigest, processDeliveryOnce } from "./webhooks/delivery-log.js";
 
 export interface AppDeps extends HandlerDeps {
   /** Which webhook this Probot instance serves, recorded with each delivery. */
@@ -38,6 +38,7 @@ async function applyOnce(
       action,
       installationId,
       source: deps.source ?? "app",
+      bodyDigest: bodyDigest(event.payload),
     } as const;
     const outcome = await processDeliveryOnce(deps.models, deps.now, info, log, () => apply(log));
     log.info({ outcome }, "webhook handled");

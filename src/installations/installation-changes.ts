@@ -7,7 +7,7 @@ import { recordAudit } from "../events/audit-log.js";
 import type { DeliveryOutcome } from "../webhooks/delivery-log.js";
 import { renameMarketplaceAccount } from "../marketplace/purchases.js";
 import { linkRequestedInstallation } from "./install-requests.js";
-import { applyInstallationEvent } from "./installation-store.js";
+import { applyAccountRename, applyInstallationEvent } from "./installation-store.js";
 import { setAllRepoAccess, updateRepoAccess } from "../repos/repo-access.js";
 
 /**
@@ -195,19 +195,33 @@ export interface Rename {
   login: string;
   /** The login before, when known. */
   from: string | null;
+  /** When GitHub renamed it (the payload's account.updated_at); null: no order guard (the reconcile job's listing is now). */
+  eventAt: Date | null;
 }
 
-/** An account renamed on GitHub: keep showing the name GitHub now uses. */
+/**
+ * An account renamed on GitHub: keep showing the name GitHub now uses. Applied only to the
+ * installation of that account (a payload naming another is logged and not applied) and only
+ * if no newer event was applied (payload time against lastEventAt, as every change).
+ */
 export async function applyAccountRenamed(deps: ChangeDeps, rename: Rename, actor: string): Promise<DeliveryOutcome> {
   const { models } = deps;
   const { installationId, accountId, login } = rename;
-  const installation = await models.GitHubInstallation.findOneAndUpdate(
-    { installationId },
-    { $set: { accountLogin: login } },
-    { new: true, lean: true },
-  );
+  const result = await applyAccountRename(models, rename);
+  if (result.outcome === "other-account") {
+    deps.log.warn(
+      { installationId, accountId, storedAccountId: result.storedAccountId },
+      "installation_target.renamed names another account than the installation's; not applied",
+    );
+    return "ignored";
+  }
+  if (result.outcome === "stale") {
+    deps.log.debug({ installationId }, "installation_target.renamed is older than the stored state; not applied");
+    return "stale";
+  }
   // A purchase may exist before (or without) the installation; it names the same account.
   await renameMarketplaceAccount(models, accountId, login);
+  const installation = result.outcome === "applied" ? result.installation : null;
   if (!installation) {
     deps.log.debug(
       { installationId },

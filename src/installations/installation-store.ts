@@ -40,3 +40,43 @@ export async function applyInstallationEvent(
   // A deleted or newer installation does not match, and the retry without insert leaves it alone.
   return conditionalUpsert(models.GitHubInstallation, filter, { $set: set, $setOnInsert: onInsert });
 }
+
+export interface AccountRename {
+  installationId: number;
+  /** The account GitHub says was renamed: it must be the installation's. */
+  accountId: number;
+  login: string;
+  /** The payload's time for the rename (account.updated_at); null: no order guard, lastEventAt untouched. */
+  eventAt: Date | null;
+}
+
+export type AccountRenameResult =
+  | { outcome: "applied"; installation: GitHubInstallationDoc }
+  | { outcome: "unknown" }
+  | { outcome: "other-account"; storedAccountId: number }
+  | { outcome: "stale" };
+
+/**
+ * Renames an installation's account in one conditional update: only if the stored installation
+ * is that account's, and no newer event has been applied. On a miss one read says why.
+ * A deleted installation is renamed too: it keeps its account for reconnect.
+ */
+export async function applyAccountRename(models: Models, rename: AccountRename): Promise<AccountRenameResult> {
+  const { installationId, accountId, login, eventAt } = rename;
+  const filter: Record<string, unknown> = { installationId, accountId };
+  const set: Record<string, unknown> = { accountLogin: login };
+  if (eventAt) {
+    filter.$or = [{ lastEventAt: null }, { lastEventAt: { $lte: eventAt } }];
+    set.lastEventAt = eventAt;
+  }
+  const installation = await models.GitHubInstallation.findOneAndUpdate(
+    filter,
+    { $set: set },
+    { new: true, lean: true },
+  );
+  if (installation) return { outcome: "applied", installation };
+  const stored = await models.GitHubInstallation.findOne({ installationId }, { accountId: 1 }).lean();
+  if (!stored) return { outcome: "unknown" };
+  if (stored.accountId !== accountId) return { outcome: "other-account", storedAccountId: stored.accountId };
+  return { outcome: "stale" };
+}

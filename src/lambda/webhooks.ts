@@ -34,7 +34,7 @@ export function createWebhooksHandler(options: WebhooksHandlerOptions = {}) {
     }
     const header = (name: string) => request.headers[name];
     const intake = assembly.webhookIntake();
-    const refused = intake.refuseBeforeBody(request.method, header);
+    const refused = intake.refuseBeforeBody(request.method, header, source);
     if (refused) return toResult(refused);
     return toResult(
       await intake.receive(source, header, request.body, assembly.log.child({ awsRequestId: context?.awsRequestId })),

@@ -10,6 +10,7 @@ import { reconcileCheckpointModel, type ReconcileCheckpointModel } from "./recon
 import { redeliveryRequestModel, type RedeliveryRequestModel } from "./redelivery-request.js";
 import { repoModel, type RepoModel } from "./repo.js";
 import { usedStateModel, type UsedStateModel } from "./used-state.js";
+import { webhookBodyModel, type WebhookBodyModel } from "./webhook-body.js";
 import { createReceivedAtIndex, webhookDeliveryModel, type WebhookDeliveryModel } from "./webhook-delivery.js";
 
 export interface Models {
@@ -17,6 +18,7 @@ export interface Models {
   Repo: RepoModel;
   MarketplaceAccount: MarketplaceAccountModel;
   WebhookDelivery: WebhookDeliveryModel;
+  WebhookBody: WebhookBodyModel;
   AuditEvent: AuditEventModel;
   UsedState: UsedStateModel;
   InstallRequest: InstallRequestModel;
@@ -34,6 +36,7 @@ export function createModels(connection: Connection): Models {
     Repo: repoModel(connection),
     MarketplaceAccount: marketplaceAccountModel(connection),
     WebhookDelivery: webhookDeliveryModel(connection),
+    WebhookBody: webhookBodyModel(connection),
     AuditEvent: auditEventModel(connection),
     UsedState: usedStateModel(connection),
     InstallRequest: installRequestModel(connection),
@@ -51,4 +54,5 @@ export async function createIndexes(models: Models): Promise<void> {
     await model.createIndexes();
   }
   await createReceivedAtIndex(models.WebhookDelivery);
+  await createReceivedAtIndex(models.WebhookBody);
 }

@@ -17,6 +17,8 @@ const webhookDeliverySchema = new Schema(
     receivedAt: { type: Date, required: true },
     processedAt: { type: Date, default: null },
     error: { type: String, default: null },
+    /** A delivery whose body an earlier one carried (a replay under a new id): that one's id; not applied. */
+    duplicateOf: { type: String, default: null },
   },
   { collection: "webhook_deliveries" },
 );
@@ -41,11 +43,12 @@ export const DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 const NOT_IMPLEMENTED = 238;
 
 /**
- * The index on receivedAt: a TTL index that has MongoDB delete deliveries DELIVERY_RETENTION_MS
- * after their last receipt, or a plain one (under the same name) where the database refuses TTL
- * indexes, as FerretDB 1.x does; there pruneDeliveryLog (at start-up, hourly, each reconcile run) does the deleting.
+ * The index on receivedAt (of the delivery log and of the bodies it remembers): a TTL index that
+ * has MongoDB delete rows DELIVERY_RETENTION_MS after their last receipt, or a plain one (under
+ * the same name) where the database refuses TTL indexes, as FerretDB 1.x does; there
+ * pruneDeliveryLog (at start-up, hourly, each reconcile run) does the deleting.
  */
-export async function createReceivedAtIndex(model: WebhookDeliveryModel): Promise<"ttl" | "plain"> {
+export async function createReceivedAtIndex(model: Pick<Model<unknown>, "collection">): Promise<"ttl" | "plain"> {
   try {
     await model.collection.createIndex(
       { receivedAt: 1 },

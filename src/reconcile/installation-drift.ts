@@ -53,18 +53,22 @@ export async function repairInstallation(
   }
   let result: "unchanged" | "changed" | "stale" = "unchanged";
   if (stored.accountLogin !== listed.accountLogin) {
-    await applyAccountRenamed(
+    const renamed = await applyAccountRenamed(
       changeDeps,
       {
         installationId: listed.installationId,
         accountId: listed.accountId,
         login: listed.accountLogin,
         from: stored.accountLogin,
+        // GitHub's listing is its state now: no order guard (a rename whose webhook lost to a newer event is healed here).
+        eventAt: null,
       },
       RECONCILE_ACTOR,
     );
-    counts.renamed++;
-    result = "changed";
+    if (renamed === "applied") {
+      counts.renamed++;
+      result = "changed";
+    }
   }
   if (Boolean(stored.suspendedAt) !== Boolean(listed.suspendedAt)) {
     const suspend = listed.suspendedAt !== null;

@@ -8,25 +8,26 @@ export const DELIVERY_LOG_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 type PruneLog = Pick<Logger, "info" | "warn">;
 
 /**
- * Deletes the deliveries last received more than `retentionMs` before `now`; returns how many.
- * MongoDB's TTL index does this by itself; FerretDB 1.x has none, so start-up, the Node server's
- * hourly schedule and every run of the reconcile Lambda function (warm containers open the
- * database once) call this too.
- * One range delete on the receivedAt index: cheap once the backlog is gone.
+ * Deletes the deliveries, and the bodies remembered with them, last received more than
+ * `retentionMs` before `now`; returns how many rows. MongoDB's TTL index does this by itself;
+ * FerretDB 1.x has none, so start-up, the Node server's hourly schedule and every run of the
+ * reconcile Lambda function (warm containers open the database once) call this too.
+ * One range delete on each receivedAt index: cheap once the backlog is gone.
  */
 export async function pruneDeliveryLog(
-  models: Pick<Models, "WebhookDelivery">,
+  models: Pick<Models, "WebhookDelivery" | "WebhookBody">,
   now: Date,
   retentionMs = DELIVERY_RETENTION_MS,
 ): Promise<number> {
-  const cutoff = new Date(now.getTime() - retentionMs);
-  const { deletedCount } = await models.WebhookDelivery.deleteMany({ receivedAt: { $lt: cutoff } });
-  return deletedCount;
+  const expired = { receivedAt: { $lt: new Date(now.getTime() - retentionMs) } };
+  const deliveries = await models.WebhookDelivery.deleteMany(expired);
+  const bodies = await models.WebhookBody.deleteMany(expired);
+  return deliveries.deletedCount + bodies.deletedCount;
 }
 
 /** pruneDeliveryLog as housekeeping: a failure (opening the models too) is logged, saying what goes on, and never thrown. */
 export async function pruneDeliveryLogOrWarn(
-  models: Pick<Models, "WebhookDelivery"> | Promise<Pick<Models, "WebhookDelivery">>,
+  models: Pick<Models, "WebhookDelivery" | "WebhookBody"> | Promise<Pick<Models, "WebhookDelivery" | "WebhookBody">>,
   now: Date,
   log: PruneLog,
   goesOn: string,
@@ -41,7 +42,7 @@ export async function pruneDeliveryLogOrWarn(
 
 /** pruneDeliveryLog for start-up: a failure is logged and start-up goes on. */
 export function pruneDeliveryLogAtStartUp(
-  models: Pick<Models, "WebhookDelivery">,
+  models: Pick<Models, "WebhookDelivery" | "WebhookBody">,
   now: Date,
   log: PruneLog,
 ): Promise<void> {
@@ -58,7 +59,7 @@ export interface DeliveryLogPruning {
  * keeping every row on FerretDB). Never two at once; a failure is logged and the next tick tries again.
  */
 export function startDeliveryLogPruning(options: {
-  models: Pick<Models, "WebhookDelivery">;
+  models: Pick<Models, "WebhookDelivery" | "WebhookBody">;
   now: () => Date;
   log: PruneLog;
   intervalMs?: number;

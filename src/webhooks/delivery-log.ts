@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import { upsertOrRead } from "../db/duplicate-key.js";
 import type { Models } from "../models/index.js";
@@ -12,6 +13,34 @@ export interface DeliveryInfo {
   action: string | null;
   installationId: number | null;
   source: "app" | "marketplace";
+  /** The sha256 of the delivered body (bodyDigest): a replay under a new delivery id has the same. */
+  bodyDigest: string;
+}
+
+/**
+ * The sha256 of a delivery's body, from the payload Probot hands on (it passes no bytes): a
+ * signed body fixes its parse, and JSON.stringify of one parse gives the same text every time.
+ */
+export function bodyDigest(payload: unknown): string {
+  return createHash("sha256").update(JSON.stringify(payload)).digest("hex");
+}
+
+/**
+ * Remembers `deliveryId` as the first carrier of its body; returns the delivery that first
+ * carried it (this one, or the one it replays). One upsert on the unique digest.
+ */
+async function firstCarrierOfBody(models: Models, info: DeliveryInfo, receivedAt: Date): Promise<string> {
+  const { bodyDigest: digest, deliveryId } = info;
+  const first = await upsertOrRead(
+    () =>
+      models.WebhookBody.findOneAndUpdate(
+        { digest },
+        { $setOnInsert: { digest, deliveryId, receivedAt } },
+        { upsert: true, new: false, lean: true },
+      ),
+    () => models.WebhookBody.findOne({ digest }).lean(),
+  );
+  return first?.deliveryId ?? deliveryId;
 }
 
 /**
@@ -22,8 +51,10 @@ export interface DeliveryInfo {
 const IN_FLIGHT_MS = 15_000;
 
 /**
- * Runs `apply` at most once per X-GitHub-Delivery. A delivery that failed before runs again
- * (that is what a redelivery is for); one that succeeded is acknowledged and skipped.
+ * Runs `apply` at most once per X-GitHub-Delivery, and once per body. A delivery that failed
+ * before runs again (that is what a redelivery is for, with the same id and body); one that
+ * succeeded is acknowledged and skipped; a body an earlier delivery carried, under a new id (a
+ * replay: the signature does not cover the id), is recorded as ignored and not applied.
  * Returns what happened, for the log line.
  */
 export async function processDeliveryOnce(
@@ -34,11 +65,12 @@ export async function processDeliveryOnce(
   apply: () => Promise<DeliveryOutcome>,
 ): Promise<DeliveryOutcome | "duplicate"> {
   const receivedAt = now();
+  const { bodyDigest: _digest, ...row } = info;
   const previous = await upsertOrRead(
     () =>
       models.WebhookDelivery.findOneAndUpdate(
         { deliveryId: info.deliveryId },
-        { $setOnInsert: { ...info, status: "processing", receivedAt, attempts: 1 } },
+        { $setOnInsert: { ...row, status: "processing", receivedAt, attempts: 1 } },
         { upsert: true, new: false, lean: true },
       ),
     () => models.WebhookDelivery.findOne({ deliveryId: info.deliveryId }).lean(),
@@ -57,6 +89,15 @@ export async function processDeliveryOnce(
   }
 
   try {
+    const duplicateOf = await firstCarrierOfBody(models, info, receivedAt);
+    if (duplicateOf !== info.deliveryId) {
+      await models.WebhookDelivery.updateOne(
+        { deliveryId: info.deliveryId },
+        { $set: { status: "ignored", duplicateOf, processedAt: now() } },
+      );
+      log.info({ duplicateOf }, "the same body came under another delivery id; acknowledged without applying it again");
+      return "duplicate";
+    }
     const outcome = await apply();
     // A stale event was received and deliberately not applied: that is a success for GitHub.
     const status: DeliveryStatus = outcome === "ignored" ? "ignored" : "processed";

@@ -14,6 +14,20 @@ export const WEBHOOK_PATHS: Readonly<Record<WebhookSource, string>> = {
   marketplace: "/api/github/marketplace",
 };
 
+/**
+ * The events only the Marketplace listing's webhook sends. Its path takes these and `ping`; the
+ * App's path takes every other event (its owner may subscribe it to more in GitHub's settings:
+ * recorded and ignored), so the listing's secret never signs an installation change and the
+ * App's never a purchase.
+ */
+const LISTING_EVENTS: ReadonlySet<string> = new Set(["marketplace_purchase"]);
+
+/** The path GitHub delivers `event` to; null for `ping`, which each webhook gets when it is set up. */
+export function webhookSourceOf(event: string): WebhookSource | null {
+  if (event === "ping") return null;
+  return LISTING_EVENTS.has(event) ? "marketplace" : "app";
+}
+
 /** GitHub caps webhook payloads at 25 MB and drops larger ones, so nothing larger is a real delivery. */
 export const MAX_WEBHOOK_BODY_BYTES = 25 * 1024 * 1024;
 
@@ -61,8 +75,8 @@ export class WebhookIntake {
     this.log = options.log;
   }
 
-  /** Method, content type, delivery headers and declared length, before a byte of body is read. */
-  refuseBeforeBody(method: string, header: HeaderReader): WebhookAnswer | null {
+  /** Method, content type, delivery headers, the event's path and declared length, before a byte of body is read. */
+  refuseBeforeBody(method: string, header: HeaderReader, source: WebhookSource): WebhookAnswer | null {
     if (method !== "POST") return answer(405, "Method not allowed: deliveries are POSTed", { allow: "POST" });
     if (!(header("content-type") ?? "").startsWith("application/json")) {
       return answer(415, 'Unsupported "Content-Type" header value. Must be "application/json"', {
@@ -77,9 +91,32 @@ export class WebhookIntake {
       );
       return answer(400, checked.reason);
     }
+    const misdirected = this.refuseOtherPathsEvent(source, checked.headers);
+    if (misdirected) return misdirected;
     const declared = Number(header("content-length") ?? 0);
     if (declared > MAX_WEBHOOK_BODY_BYTES) return this.tooLarge();
     return null;
+  }
+
+  /**
+   * 400 for an event GitHub sends to the other path: a delivery signed with this path's secret
+   * must not apply the other webhook's events. GitHub's delivery log shows the reason (a listing
+   * pointed at the App's path, say); nothing is recorded or applied.
+   */
+  private refuseOtherPathsEvent(
+    source: WebhookSource,
+    { event, deliveryId }: { event: string; deliveryId: string },
+  ): WebhookAnswer | null {
+    const belongs = webhookSourceOf(event);
+    if (belongs === null || belongs === source) return null;
+    this.log.warn(
+      { status: 400, deliveryId, event, source, path: WEBHOOK_PATHS[source] },
+      "webhook refused: the event is not delivered to this path",
+    );
+    return answer(
+      400,
+      `X-GitHub-Event ${event} is not delivered to ${WEBHOOK_PATHS[source]}: GitHub sends it to ${WEBHOOK_PATHS[belongs]}`,
+    );
   }
 
   tooLarge(): WebhookAnswer {
@@ -99,6 +136,8 @@ export class WebhookIntake {
   ): Promise<WebhookAnswer> {
     const checked = readDeliveryHeaders(header);
     if (!checked.ok) return answer(400, checked.reason);
+    const misdirected = this.refuseOtherPathsEvent(source, checked.headers);
+    if (misdirected) return misdirected;
     if (body.length > MAX_WEBHOOK_BODY_BYTES) return this.tooLarge();
     const { deliveryId, event, signature } = checked.headers;
     const log = (requestLog ?? this.log).child({ deliveryId, event, source });

@@ -75,7 +75,7 @@ export function createWebhookMiddleware(intake: WebhookIntake): WebhookMiddlewar
       const value = req.headers[name];
       return Array.isArray(value) ? value.join(", ") : value;
     };
-    const refused = intake.refuseBeforeBody(req.method ?? "GET", header);
+    const refused = intake.refuseBeforeBody(req.method ?? "GET", header, source);
     if (refused) return refuse(req, res, refused);
 
     readBodyWithin(req, MAX_WEBHOOK_BODY_BYTES)

@@ -40,8 +40,22 @@ describe("the webhook delivery log is kept 30 days", () => {
     expect(await pruneDeliveryLog(db.models, NOW)).toBe(0);
   });
 
+  test("the bodies remembered against replays are kept as long, and pruned with the deliveries", async () => {
+    await db.models.WebhookDelivery.deleteMany({});
+    await db.models.WebhookBody.deleteMany({});
+    await db.models.WebhookBody.create([
+      { digest: "a".repeat(64), deliveryId: "old", receivedAt: daysAgo(31) },
+      { digest: "b".repeat(64), deliveryId: "kept", receivedAt: daysAgo(29) },
+    ]);
+    expect(await pruneDeliveryLog(db.models, NOW)).toBe(1);
+    expect((await db.models.WebhookBody.find().lean()).map((b) => b.deliveryId)).toEqual(["kept"]);
+    const index = (await db.models.WebhookBody.collection.indexes()).find((i) => i.name === "receivedAt_1");
+    expect(index?.key).toEqual({ receivedAt: 1 });
+  });
+
   test("the retention can be given", async () => {
     await db.models.WebhookDelivery.deleteMany({});
+    await db.models.WebhookBody.deleteMany({});
     await db.models.WebhookDelivery.create([delivery("old", daysAgo(8)), delivery("new", daysAgo(6))]);
     expect(await pruneDeliveryLog(db.models, NOW, 7 * DAY)).toBe(1);
     expect(await remainingIds()).toEqual(["new"]);

@@ -16,7 +16,14 @@ function deliveryLog(answers: (number | Error)[]) {
     if (answer instanceof Error) throw answer;
     return { deletedCount: answer };
   });
-  return { models: { WebhookDelivery: { deleteMany } } as unknown as Pick<Models, "WebhookDelivery">, cutoffs };
+  const bodies = { deleteMany: async () => ({ deletedCount: 0 }) };
+  return {
+    models: { WebhookDelivery: { deleteMany }, WebhookBody: bodies } as unknown as Pick<
+      Models,
+      "WebhookDelivery" | "WebhookBody"
+    >,
+    cutoffs,
+  };
 }
 
 beforeEach(() => {
@@ -49,7 +56,11 @@ describe("the delivery log is pruned on a schedule while the server stays up", (
   test("hourly by default, and stop() waits for a prune under way", async () => {
     let finish: (value: { deletedCount: number }) => void = () => {};
     const deleteMany = vi.fn(() => new Promise<{ deletedCount: number }>((resolve) => (finish = resolve)));
-    const models = { WebhookDelivery: { deleteMany } } as unknown as Pick<Models, "WebhookDelivery">;
+    const bodies = { deleteMany: async () => ({ deletedCount: 0 }) };
+    const models = { WebhookDelivery: { deleteMany }, WebhookBody: bodies } as unknown as Pick<
+      Models,
+      "WebhookDelivery" | "WebhookBody"
+    >;
     const pruning = startDeliveryLogPruning({ models, now: () => new Date(), log: captureLogger().log });
     await vi.advanceTimersByTimeAsync(HOUR - 1);
     expect(deleteMany).not.toHaveBeenCalled();

@@ -48,6 +48,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await Promise.all([
     models.WebhookDelivery.deleteMany({}),
+    models.WebhookBody.deleteMany({}),
     models.GitHubInstallation.deleteMany({}),
     models.MarketplaceAccount.deleteMany({}),
   ]);
@@ -139,6 +140,28 @@ describe("refusals", () => {
       secret: TEST_WEBHOOK_SECRET,
     });
     expect((await invoke(event)).statusCode).toBe(400);
+    await expectNothingStored();
+  });
+
+  test("a marketplace_purchase on the App's path, signed with the App's secret, is refused with 400 and nothing stored", async () => {
+    const { event } = await webhookEvent("1.0", {
+      event: "marketplace_purchase",
+      payload: webhookExamples("marketplace_purchase").find((e) => e.action === "purchased")!,
+      endpoint: "app",
+    });
+    const result = await invoke(event);
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body).error).toBe(
+      "X-GitHub-Event marketplace_purchase is not delivered to /api/github/webhooks: GitHub sends it to /api/github/marketplace",
+    );
+    await expectNothingStored();
+  });
+
+  test("an installation event on the Marketplace path, signed with the listing's secret, is refused with 400", async () => {
+    const { event } = await webhookEvent("2.0", { event: "installation", payload: created(), endpoint: "marketplace" });
+    const result = await invoke(event);
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body).error).toContain("is not delivered to /api/github/marketplace");
     await expectNothingStored();
   });
 

@@ -3,12 +3,12 @@ import { inject } from "vitest";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createWebhooksHandler } from "../../../src/lambda/webhooks.js";
 import { disconnectAll } from "../../../src/db/connect.js";
-import { TEST_WEBHOOK_SECRET } from "../../helpers/app-credentials.js";
+import { TEST_MARKETPLACE_SECRET, TEST_WEBHOOK_SECRET } from "../../helpers/app-credentials.js";
 import { testDatabaseName, withDatabaseName } from "../../helpers/database.js";
 import { stored } from "../../helpers/documents.js";
 import { httpApiEvent, lambdaContext, lambdaEnv } from "../../helpers/lambda.js";
 import { useWebhookServer } from "../../helpers/webhook-suite.js";
-import { webhookFixture } from "../../helpers/webhooks.js";
+import { webhookExamples, webhookFixture } from "../../helpers/webhooks.js";
 
 // One table of deliveries, answered the same by the Node server and the Lambda function
 // (both adapters over src/webhooks/intake.ts), on the same database.
@@ -24,6 +24,8 @@ afterAll(() => disconnectAll());
 
 interface RawDelivery {
   method?: string;
+  /** The webhook path; the App's unless said. */
+  path?: string;
   headers: Record<string, string>;
   body: string;
 }
@@ -47,11 +49,24 @@ function delivery(payload: unknown, overrides: Record<string, string> = {}, raw?
   };
 }
 
+const APP_PATH = "/api/github/webhooks";
+const MARKETPLACE_PATH = "/api/github/marketplace";
+
+/** A delivery to the Marketplace listing's path, signed with the listing's secret. */
+function listingDelivery(event: string, payload: unknown): RawDelivery {
+  const sent = delivery(payload, { "x-github-event": event });
+  return {
+    ...sent,
+    path: MARKETPLACE_PATH,
+    headers: { ...sent.headers, "x-hub-signature-256": sha256(sent.body, TEST_MARKETPLACE_SECRET) },
+  };
+}
+
 type Answer = { status: number; body: { error?: string; ok?: boolean } };
 
 const adapters: Record<string, (d: RawDelivery) => Promise<Answer>> = {
   node: async (d) => {
-    const res = await fetch(`${ctx.server.url}/api/github/webhooks`, {
+    const res = await fetch(`${ctx.server.url}${d.path ?? APP_PATH}`, {
       method: d.method ?? "POST",
       headers: d.headers,
       body: d.method === "GET" ? undefined : d.body,
@@ -61,7 +76,7 @@ const adapters: Record<string, (d: RawDelivery) => Promise<Answer>> = {
   lambda: async (d) => {
     const event = httpApiEvent("2.0", {
       method: d.method ?? "POST",
-      path: "/api/github/webhooks",
+      path: d.path ?? APP_PATH,
       headers: d.headers,
       body: d.body,
     });
@@ -74,6 +89,8 @@ const created = () => webhookFixture("installation.created.organization");
 const withAction = (action: unknown) => ({ ...created(), action });
 const sha1 = (body: string) => `sha1=${createHmac("sha1", TEST_WEBHOOK_SECRET).update(body).digest("hex")}`;
 const createdBody = JSON.stringify(created());
+const purchased = () => webhookExamples("marketplace_purchase").find((e) => e.action === "purchased")!;
+const ping = () => webhookExamples("ping")[0]!;
 
 const cases: Array<{ name: string; delivery: () => RawDelivery; status: number; error?: string | RegExp }> = [
   { name: "a signed delivery is applied", delivery: () => delivery(created()), status: 200 },
@@ -152,6 +169,22 @@ const cases: Array<{ name: string; delivery: () => RawDelivery; status: number; 
     delivery: () => delivery(created(), { "x-github-event": "constructor" }),
     status: 200,
   },
+  {
+    name: "a marketplace_purchase on the App's path, signed with the App's secret",
+    delivery: () => delivery(purchased(), { "x-github-event": "marketplace_purchase" }),
+    status: 400,
+    error:
+      "X-GitHub-Event marketplace_purchase is not delivered to /api/github/webhooks: GitHub sends it to /api/github/marketplace",
+  },
+  {
+    name: "an installation event on the Marketplace path, signed with the listing's secret",
+    delivery: () => listingDelivery("installation", created()),
+    status: 400,
+    error:
+      "X-GitHub-Event installation is not delivered to /api/github/marketplace: GitHub sends it to /api/github/webhooks",
+  },
+  { name: "a ping on the Marketplace path", delivery: () => listingDelivery("ping", ping()), status: 200 },
+  { name: "a ping on the App's path", delivery: () => delivery(ping(), { "x-github-event": "ping" }), status: 200 },
 ];
 
 describe.each(Object.keys(adapters))("the %s webhook endpoint", (adapter) => {
@@ -178,6 +211,15 @@ describe.each(Object.keys(adapters))("the %s webhook endpoint", (adapter) => {
     }
     const log = ctx.server.logs.lines.filter((l) => l.msg === "webhook handled").map((l) => l.outcome);
     expect(log.every((outcome) => typeof outcome === "string")).toBe(true);
+  });
+
+  test("a signed body replayed under a new X-GitHub-Delivery is acknowledged and not applied again", async () => {
+    const first = delivery(created());
+    const replay = { ...first, headers: { ...first.headers, "x-github-delivery": `replay-${++sequence}` } };
+    expect((await adapters[adapter]!(first)).status).toBe(200);
+    const answer = await adapters[adapter]!(replay);
+    expect(answer).toEqual({ status: 200, body: { ok: true } });
+    expect(await ctx.server.models.AuditEvent.countDocuments({ action: "installation.created" })).toBe(1);
   });
 
   test("permission keys with '.' or '$' are not stored, the rest are, and the delivery succeeds", async () => {

@@ -51,16 +51,52 @@ describe("duplicates", () => {
     ).toBe(true);
   });
 
-  test("the same event under two delivery ids leaves one installation with the same state", async () => {
+  test("the same event under two delivery ids, its body no longer remembered, leaves one installation with the same state", async () => {
     const payload = webhookFixture("installation.created.organization");
     await deliverWebhook(ctx.server.url, { event: "installation", payload });
     const before = await stored(ctx.server.models.GitHubInstallation, { installationId: 43110412 });
-    await deliverWebhook(ctx.server.url, { event: "installation", payload });
+    // Past the retention window the body is forgotten: the handler itself must be idempotent.
+    await ctx.server.models.WebhookBody.deleteMany({});
+    expect((await deliverWebhook(ctx.server.url, { event: "installation", payload })).status).toBe(200);
+    expect(await ctx.server.models.WebhookDelivery.countDocuments({ status: "processed" })).toBe(2);
     const after = await stored(ctx.server.models.GitHubInstallation, { installationId: 43110412 });
     expect(await ctx.server.models.GitHubInstallation.countDocuments()).toBe(1);
     const { updatedAt: _a, ...beforeState } = before!;
     const { updatedAt: _b, ...afterState } = after!;
     expect(afterState).toEqual(beforeState);
+  });
+
+  test("a signed body replayed under a new X-GitHub-Delivery is acknowledged and not applied again", async () => {
+    const payload = webhookFixture("installation.created.organization");
+    const first = await deliverWebhook(ctx.server.url, { event: "installation", payload });
+    // The signature covers the body, not the headers: the same bytes, a delivery id of one's own.
+    const replay = await deliverWebhook(ctx.server.url, { event: "installation", payload });
+    expect([first.status, replay.status]).toEqual([200, 200]);
+    expect(replay.deliveryId).not.toBe(first.deliveryId);
+    expect(await ctx.server.models.AuditEvent.countDocuments({ action: "installation.created" })).toBe(1);
+    expect(await stored(ctx.server.models.WebhookDelivery, { deliveryId: replay.deliveryId })).toMatchObject({
+      status: "ignored",
+      duplicateOf: first.deliveryId,
+    });
+    expect(
+      ctx.server.logs.lines.find(
+        (l) =>
+          l.id === replay.deliveryId &&
+          l.msg === "the same body came under another delivery id; acknowledged without applying it again",
+      ),
+    ).toMatchObject({ duplicateOf: first.deliveryId });
+  });
+
+  test("one body under five delivery ids at once is applied once; every copy is answered 2xx", async () => {
+    const payload = webhookFixture("installation.created.organization");
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => deliverWebhook(ctx.server.url, { event: "installation", payload })),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(await ctx.server.models.AuditEvent.countDocuments({ action: "installation.created" })).toBe(1);
+    const applied = await ctx.server.models.WebhookDelivery.find({ status: "processed" }).lean();
+    expect(applied).toHaveLength(1);
+    expect(await ctx.server.models.WebhookDelivery.countDocuments({ duplicateOf: applied[0]!.deliveryId })).toBe(4);
   });
 });
 
@@ -217,6 +253,74 @@ describe("joining what the org already knows", () => {
     expect(
       (await stored(ctx.server.models.AuditEvent, { action: "installation_target.renamed" }))?.details,
     ).toMatchObject({ from: "octo-org", to: "octo-org-renamed" });
+  });
+});
+
+describe("installation_target.renamed", () => {
+  const rename = (login: string, from: string, accountUpdatedAt: string, accountId = 6811672) => {
+    const payload = webhookFixture("installation_target.renamed");
+    Object.assign(payload.account as Record<string, unknown>, {
+      id: accountId,
+      login,
+      html_url: `https://github.com/${login}`,
+      updated_at: accountUpdatedAt,
+    });
+    payload.changes = { login: { from } };
+    return payload;
+  };
+  const storedLogin = async () =>
+    (await stored(ctx.server.models.GitHubInstallation, { installationId: 43110412 }))?.accountLogin;
+
+  test("a rename naming another account than the stored installation's is not applied, and is logged", async () => {
+    await deliverWebhook(ctx.server.url, {
+      event: "installation",
+      payload: webhookFixture("installation.created.organization"),
+    });
+    await ctx.server.models.MarketplaceAccount.create({
+      accountId: 7000001,
+      accountLogin: "other-org",
+      accountType: "Organization",
+    });
+    const res = await deliverWebhook(ctx.server.url, {
+      event: "installation_target",
+      payload: rename("mallory-org", "octo-org", "2026-11-20T10:15:00Z", 7000001),
+    });
+    expect(res.status).toBe(200);
+    expect(await storedLogin()).toBe("octo-org");
+    expect((await stored(ctx.server.models.MarketplaceAccount, { accountId: 7000001 }))?.accountLogin).toBe(
+      "other-org",
+    );
+    expect(await ctx.server.models.AuditEvent.countDocuments({ action: "installation_target.renamed" })).toBe(0);
+    expect(await stored(ctx.server.models.WebhookDelivery, { deliveryId: res.deliveryId })).toMatchObject({
+      status: "ignored",
+    });
+    expect(
+      ctx.server.logs.lines.find((l) => l.id === res.deliveryId && l.level === 40 && l.accountId === 7000001),
+    ).toMatchObject({ installationId: 43110412, storedAccountId: 6811672 });
+  });
+
+  test("renames out of order: the older one, arriving last, does not undo the newer", async () => {
+    await deliverWebhook(ctx.server.url, {
+      event: "installation",
+      payload: webhookFixture("installation.created.organization"),
+    });
+    const newer = await deliverWebhook(ctx.server.url, {
+      event: "installation_target",
+      payload: rename("octo-org-2027", "octo-org-renamed", "2026-11-22T09:00:00Z"),
+    });
+    const older = await deliverWebhook(ctx.server.url, {
+      event: "installation_target",
+      payload: rename("octo-org-renamed", "octo-org", "2026-11-20T10:15:00Z"),
+    });
+    expect([newer.status, older.status]).toEqual([200, 200]);
+    expect(await storedLogin()).toBe("octo-org-2027");
+    expect(await stored(ctx.server.models.WebhookDelivery, { deliveryId: older.deliveryId })).toMatchObject({
+      status: "processed",
+    });
+    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 43110412 }))?.lastEventAt).toEqual(
+      new Date("2026-11-22T09:00:00Z"),
+    );
+    expect(await ctx.server.models.AuditEvent.countDocuments({ action: "installation_target.renamed" })).toBe(1);
   });
 });
 

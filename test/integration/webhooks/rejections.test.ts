@@ -50,6 +50,38 @@ describe("signatures", () => {
     expect(await ctx.server.models.MarketplaceAccount.countDocuments()).toBe(0);
   });
 
+  test("a marketplace_purchase on the App's path is refused with 400, even signed with the App's secret: each path takes its own events", async () => {
+    const res = await deliverWebhook(ctx.server.url, {
+      event: "marketplace_purchase",
+      payload: webhookExamples("marketplace_purchase").find((e) => e.action === "purchased")!,
+      endpoint: "app",
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toEqual({
+      error:
+        "X-GitHub-Event marketplace_purchase is not delivered to /api/github/webhooks: GitHub sends it to /api/github/marketplace",
+    });
+    expect(await ctx.server.models.MarketplaceAccount.countDocuments()).toBe(0);
+    await expectNothingWritten();
+    const refused = ctx.server.logs.lines.filter((l) => l.deliveryId === res.deliveryId);
+    expect(refused.map((l) => [l.level, l.msg, l.event, l.source])).toEqual([
+      [40, "webhook refused: the event is not delivered to this path", "marketplace_purchase", "app"],
+    ]);
+  });
+
+  test("an installation event on the Marketplace path is refused with 400, even signed with the listing's secret", async () => {
+    const res = await deliverWebhook(ctx.server.url, {
+      event: "installation",
+      payload: created(),
+      endpoint: "marketplace",
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).error).toBe(
+      "X-GitHub-Event installation is not delivered to /api/github/marketplace: GitHub sends it to /api/github/webhooks",
+    );
+    await expectNothingWritten();
+  });
+
   test("a body changed after signing is refused", async () => {
     const body = JSON.stringify(created());
     const { sign } = await import("@octokit/webhooks-methods");

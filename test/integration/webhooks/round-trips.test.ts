@@ -10,12 +10,14 @@ import { deliverWebhook } from "../../helpers/webhooks.js";
  * The round-trip budget: database commands per delivery, counted with the driver's command
  * monitoring, each delivery through the real HTTP server. Every applied delivery costs the
  * delivery log's claim and its final status (two writes around the work, so an attempt that
- * dies half-way is retried, not taken for done), the change itself, and its audit entry;
+ * dies half-way is retried, not taken for done), the claim of its body (so a replay under a
+ * new delivery id is not applied again), the change itself, and its audit entry;
  * events that also touch the organization's repos, or read which organization a Marketplace
  * account belongs to, cost one more. The stale-event guard and "create if new" are one
  * conditional upsert.
  */
 const CLAIM = "findAndModify webhook_deliveries";
+const BODY = "findAndModify webhook_bodies";
 const FINAL = "update webhook_deliveries";
 const AUDIT = "insert audit_events";
 const INSTALLATION = "findAndModify github_installations";
@@ -24,18 +26,18 @@ const ACCOUNT = "findAndModify marketplace_accounts";
 const LINKED_ORG = "find github_installations";
 
 const EXPECTED: Record<string, string[]> = {
-  "installation.created": [CLAIM, INSTALLATION, REPOS, AUDIT, FINAL],
-  "installation.deleted": [CLAIM, INSTALLATION, REPOS, AUDIT, FINAL],
-  "installation.suspend": [CLAIM, INSTALLATION, AUDIT, FINAL],
-  "installation.unsuspend": [CLAIM, INSTALLATION, AUDIT, FINAL],
-  "installation.new_permissions_accepted": [CLAIM, INSTALLATION, AUDIT, FINAL],
-  "installation_repositories.added": [CLAIM, INSTALLATION, REPOS, AUDIT, FINAL],
-  "installation_repositories.removed": [CLAIM, INSTALLATION, REPOS, AUDIT, FINAL],
-  "marketplace_purchase.purchased": [CLAIM, ACCOUNT, LINKED_ORG, AUDIT, FINAL],
-  "marketplace_purchase.changed": [CLAIM, ACCOUNT, LINKED_ORG, AUDIT, FINAL],
-  "marketplace_purchase.cancelled": [CLAIM, ACCOUNT, LINKED_ORG, AUDIT, FINAL],
-  "marketplace_purchase.pending_change": [CLAIM, ACCOUNT, LINKED_ORG, AUDIT, FINAL],
-  "marketplace_purchase.pending_change_cancelled": [CLAIM, ACCOUNT, LINKED_ORG, AUDIT, FINAL],
+  "installation.created": [CLAIM, BODY, INSTALLATION, REPOS, AUDIT, FINAL],
+  "installation.deleted": [CLAIM, BODY, INSTALLATION, REPOS, AUDIT, FINAL],
+  "installation.suspend": [CLAIM, BODY, INSTALLATION, AUDIT, FINAL],
+  "installation.unsuspend": [CLAIM, BODY, INSTALLATION, AUDIT, FINAL],
+  "installation.new_permissions_accepted": [CLAIM, BODY, INSTALLATION, AUDIT, FINAL],
+  "installation_repositories.added": [CLAIM, BODY, INSTALLATION, REPOS, AUDIT, FINAL],
+  "installation_repositories.removed": [CLAIM, BODY, INSTALLATION, REPOS, AUDIT, FINAL],
+  "marketplace_purchase.purchased": [CLAIM, BODY, ACCOUNT, LINKED_ORG, AUDIT, FINAL],
+  "marketplace_purchase.changed": [CLAIM, BODY, ACCOUNT, LINKED_ORG, AUDIT, FINAL],
+  "marketplace_purchase.cancelled": [CLAIM, BODY, ACCOUNT, LINKED_ORG, AUDIT, FINAL],
+  "marketplace_purchase.pending_change": [CLAIM, BODY, ACCOUNT, LINKED_ORG, AUDIT, FINAL],
+  "marketplace_purchase.pending_change_cancelled": [CLAIM, BODY, ACCOUNT, LINKED_ORG, AUDIT, FINAL],
 };
 
 let connection: Connection;
@@ -84,7 +86,7 @@ describe("database round trips per delivery (installation stored and linked, Mar
     await seedCommonCase(server.models, { organizationId: null });
     counter.reset();
     expect((await deliverWebhook(server.url, scenario.delivery())).status).toBe(200);
-    expect(counter.commands).toEqual([CLAIM, INSTALLATION, AUDIT, FINAL]);
+    expect(counter.commands).toEqual([CLAIM, BODY, INSTALLATION, AUDIT, FINAL]);
   });
 
   test("a stale event costs the claim, the refused update, one retry without insert, and the log", async () => {
@@ -92,7 +94,7 @@ describe("database round trips per delivery (installation stored and linked, Mar
     await seedCommonCase(server.models, { lastEventAt: new Date("2027-01-01T00:00:00Z") });
     counter.reset();
     expect((await deliverWebhook(server.url, scenario.delivery())).status).toBe(200);
-    expect(counter.commands).toEqual([CLAIM, INSTALLATION, INSTALLATION, FINAL]);
+    expect(counter.commands).toEqual([CLAIM, BODY, INSTALLATION, INSTALLATION, FINAL]);
     expect(await server.models.AuditEvent.countDocuments()).toBe(0);
     expect(
       (await server.models.GitHubInstallation.findOne({ installationId: 43110412 }).lean())?.suspendedAt,
