@@ -10,6 +10,7 @@ import { loadMarketplaceConfig, type MarketplaceConfig } from "./marketplace-con
 import { loadServiceAccessConfig, type ServiceAccessConfig } from "./service-access.js";
 import { loadWebhookProxyConfig, type WebhookProxyConfig } from "./webhook-proxy.js";
 import { parseReconcileInterval } from "./reconcile-interval.js";
+import { parseWebhookBodyMemory } from "./server-limits.js";
 
 export type { AuthConfig, AuthMode } from "./auth-config.js";
 export { ConfigError } from "./config-error.js";
@@ -58,6 +59,8 @@ export interface AppConfig {
   webhookProxy: WebhookProxyConfig;
   /** RECONCILE_INTERVAL in ms: the Node server runs the reconcile job this often; null (the default) never. */
   reconcileIntervalMs: number | null;
+  /** WEBHOOK_BODY_MEMORY_MB in bytes: the Node server's webhook bodies held at once, across every request. */
+  webhookBodyMemoryBytes: number;
   github: GitHubConfig;
   auth: AuthConfig;
   /** The internal API's service tokens and the legacy personal token (INTERNAL_API_TOKENS, LEGACY_GITHUB_*). */
@@ -209,6 +212,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const webhookProxy = loadWebhookProxyConfig(env);
   const reconcileIntervalMs = parseReconcileInterval(read(env, "RECONCILE_INTERVAL"));
+  const webhookBodyMemoryBytes = parseWebhookBodyMemory(read(env, "WEBHOOK_BODY_MEMORY_MB"));
 
   return {
     nodeEnv,
@@ -222,6 +226,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     setupMode: !appIdRaw,
     webhookProxy,
     reconcileIntervalMs,
+    webhookBodyMemoryBytes,
     github,
     auth,
     services,
