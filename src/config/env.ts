@@ -10,7 +10,7 @@ import { loadMarketplaceConfig, type MarketplaceConfig } from "./marketplace-con
 import { loadServiceAccessConfig, type ServiceAccessConfig } from "./service-access.js";
 import { loadWebhookProxyConfig, type WebhookProxyConfig } from "./webhook-proxy.js";
 import { parseReconcileInterval } from "./reconcile-interval.js";
-import { parseWebhookBodyMemory } from "./server-limits.js";
+import { parseMaxConnectionsPerAddress, parseWebhookBodyMemory } from "./server-limits.js";
 
 export type { AuthConfig, AuthMode } from "./auth-config.js";
 export { ConfigError } from "./config-error.js";
@@ -61,6 +61,8 @@ export interface AppConfig {
   reconcileIntervalMs: number | null;
   /** WEBHOOK_BODY_MEMORY_MB in bytes: the Node server's webhook bodies held at once, across every request. */
   webhookBodyMemoryBytes: number;
+  /** MAX_CONNECTIONS_PER_ADDRESS: the Node server's connections one client address may hold. */
+  maxConnectionsPerAddress: number;
   github: GitHubConfig;
   auth: AuthConfig;
   /** The internal API's service tokens and the legacy personal token (INTERNAL_API_TOKENS, LEGACY_GITHUB_*). */
@@ -213,6 +215,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const webhookProxy = loadWebhookProxyConfig(env);
   const reconcileIntervalMs = parseReconcileInterval(read(env, "RECONCILE_INTERVAL"));
   const webhookBodyMemoryBytes = parseWebhookBodyMemory(read(env, "WEBHOOK_BODY_MEMORY_MB"));
+  const maxConnectionsPerAddress = parseMaxConnectionsPerAddress(read(env, "MAX_CONNECTIONS_PER_ADDRESS"));
 
   return {
     nodeEnv,
@@ -227,6 +230,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookProxy,
     reconcileIntervalMs,
     webhookBodyMemoryBytes,
+    maxConnectionsPerAddress,
     github,
     auth,
     services,

@@ -21,3 +21,23 @@ export function parseWebhookBodyMemory(raw: string | undefined): number {
   }
   return mb * MB;
 }
+
+/** The Node server's cap on connections overall (src/http-listener.ts). */
+export const MAX_CONNECTIONS = 1_000;
+/** A tenth of the server's connections: ten addresses, not one, are needed to fill it. */
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 100;
+
+/**
+ * MAX_CONNECTIONS_PER_ADDRESS: the connections one client address may hold at once. Behind a
+ * load balancer every connection comes from its addresses, so it may need more.
+ */
+export function parseMaxConnectionsPerAddress(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+  const count = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(count >= 1 && count <= MAX_CONNECTIONS)) {
+    throw new ConfigError(
+      `MAX_CONNECTIONS_PER_ADDRESS must be a whole number from 1 to ${MAX_CONNECTIONS} (the server's cap), got "${raw}"`,
+    );
+  }
+  return count;
+}

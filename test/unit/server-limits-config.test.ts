@@ -18,3 +18,19 @@ describe("WEBHOOK_BODY_MEMORY_MB (the webhook bodies the Node server holds at on
     }
   });
 });
+
+describe("MAX_CONNECTIONS_PER_ADDRESS (the Node server's connections one client address may hold)", () => {
+  test("100 unless set; from 1 to the server's cap of 1,000", () => {
+    expect(testConfig().maxConnectionsPerAddress).toBe(100);
+    expect(testConfig({ MAX_CONNECTIONS_PER_ADDRESS: "1" }).maxConnectionsPerAddress).toBe(1);
+    expect(testConfig({ MAX_CONNECTIONS_PER_ADDRESS: "1000" }).maxConnectionsPerAddress).toBe(1000);
+  });
+
+  test("anything else stops start-up naming the variable", () => {
+    for (const bad of ["0", "1001", "many", "-1", "2.5"]) {
+      expect(configErrorFor(testEnv({ MAX_CONNECTIONS_PER_ADDRESS: bad })), bad).toBe(
+        `MAX_CONNECTIONS_PER_ADDRESS must be a whole number from 1 to 1000 (the server's cap), got "${bad}"`,
+      );
+    }
+  });
+});
