@@ -182,7 +182,13 @@ export function createAssembly(options: AssemblyOptions): Assembly {
     webApp,
     async nodeApp(web) {
       const pages = await webApp(web);
-      return probots ? createNodeApp({ webhookIntake: webhookIntake(), webApp: pages }) : pages;
+      return probots
+        ? createNodeApp({
+            webhookIntake: webhookIntake(),
+            webhookBodyMemoryBytes: config.webhookBodyMemoryBytes,
+            webApp: pages,
+          })
+        : pages;
     },
     async reconcile(run = {}) {
       const { app } = requireProbots();

@@ -1,9 +1,12 @@
 import express, { type Express } from "express";
+import { WebhookBodyBudget } from "./webhooks/body-budget.js";
 import type { WebhookIntake } from "./webhooks/intake.js";
 import { createWebhookMiddleware } from "./webhooks/node-middleware.js";
 
 export interface NodeAppParts {
   webhookIntake: WebhookIntake;
+  /** The bytes of webhook bodies held at once, across every request (WEBHOOK_BODY_MEMORY_MB). */
+  webhookBodyMemoryBytes: number;
   webApp: Express;
 }
 
@@ -15,7 +18,7 @@ export interface NodeAppParts {
 export function createNodeApp(parts: NodeAppParts): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.use(createWebhookMiddleware(parts.webhookIntake));
+  app.use(createWebhookMiddleware(parts.webhookIntake, new WebhookBodyBudget(parts.webhookBodyMemoryBytes)));
   app.use(parts.webApp);
   return app;
 }

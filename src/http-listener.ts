@@ -1,5 +1,7 @@
 import { createServer, type RequestListener, type Server } from "node:http";
 import net from "node:net";
+import { shareConnections } from "./connection-share.js";
+import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, MAX_CONNECTIONS } from "./config/server-limits.js";
 
 /** What keeps slow or numerous clients from holding the Node server (Node's defaults let a request take 300 s). */
 export interface ServerLimits {
@@ -11,8 +13,10 @@ export interface ServerLimits {
   keepAliveTimeoutMs: number;
   /** How often Node checks the two timeouts above; its 30 s default would stretch them by as much. */
   timeoutCheckIntervalMs: number;
-  /** Connections beyond this many at once are closed as they arrive. */
+  /** Connections beyond this many at once close an idle one, or are closed as they arrive. */
   maxConnections: number;
+  /** The same, for the connections of one client address (MAX_CONNECTIONS_PER_ADDRESS). */
+  maxConnectionsPerAddress: number;
 }
 
 const DEFAULT_SERVER_LIMITS: ServerLimits = {
@@ -20,7 +24,8 @@ const DEFAULT_SERVER_LIMITS: ServerLimits = {
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
   timeoutCheckIntervalMs: 1_000,
-  maxConnections: 1_000,
+  maxConnections: MAX_CONNECTIONS,
+  maxConnectionsPerAddress: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
 };
 
 /** Another process listens on the port: the operator picks another one. */
@@ -69,7 +74,7 @@ export async function listenHttp(
     },
     handler,
   );
-  server.maxConnections = limits.maxConnections;
+  shareConnections(server, limits);
   await listenOn(server, options.port, options.host);
   return server;
 }

@@ -73,7 +73,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const host = options.host ?? config.host;
   let server;
   try {
-    server = await listenHttp(handler, { port: config.port, host, limits: options.limits });
+    server = await listenHttp(handler, {
+      port: config.port,
+      host,
+      limits: { maxConnectionsPerAddress: config.maxConnectionsPerAddress, ...options.limits },
+    });
   } catch (error) {
     await connection.close();
     throw error;

@@ -11,6 +11,7 @@ import { loadServiceAccessConfig, type ServiceAccessConfig } from "./service-acc
 import { loadWebhookProxyConfig, type WebhookProxyConfig } from "./webhook-proxy.js";
 import { parseReconcileInterval } from "./reconcile-interval.js";
 import { refuseFewDistinctCharacters, refuseWeakWebhookSecret } from "./secret-strength.js";
+import { parseMaxConnectionsPerAddress, parseWebhookBodyMemory } from "./server-limits.js";
 
 export type { AuthConfig, AuthMode } from "./auth-config.js";
 export { ConfigError } from "./config-error.js";
@@ -59,6 +60,10 @@ export interface AppConfig {
   webhookProxy: WebhookProxyConfig;
   /** RECONCILE_INTERVAL in ms: the Node server runs the reconcile job this often; null (the default) never. */
   reconcileIntervalMs: number | null;
+  /** WEBHOOK_BODY_MEMORY_MB in bytes: the Node server's webhook bodies held at once, across every request. */
+  webhookBodyMemoryBytes: number;
+  /** MAX_CONNECTIONS_PER_ADDRESS: the Node server's connections one client address may hold. */
+  maxConnectionsPerAddress: number;
   github: GitHubConfig;
   auth: AuthConfig;
   /** The internal API's service tokens and the legacy personal token (INTERNAL_API_TOKENS, LEGACY_GITHUB_*). */
@@ -232,6 +237,8 @@ export function loadConfig(env: Env = process.env, rules: ConfigRules = {}): App
 
   const webhookProxy = loadWebhookProxyConfig(env);
   const reconcileIntervalMs = parseReconcileInterval(read(env, "RECONCILE_INTERVAL"));
+  const webhookBodyMemoryBytes = parseWebhookBodyMemory(read(env, "WEBHOOK_BODY_MEMORY_MB"));
+  const maxConnectionsPerAddress = parseMaxConnectionsPerAddress(read(env, "MAX_CONNECTIONS_PER_ADDRESS"));
 
   return {
     nodeEnv,
@@ -245,6 +252,8 @@ export function loadConfig(env: Env = process.env, rules: ConfigRules = {}): App
     setupMode: !appIdRaw,
     webhookProxy,
     reconcileIntervalMs,
+    webhookBodyMemoryBytes,
+    maxConnectionsPerAddress,
     github,
     auth,
     services,

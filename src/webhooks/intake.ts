@@ -31,6 +31,9 @@ export function webhookSourceOf(event: string): WebhookSource | null {
 /** GitHub caps webhook payloads at 25 MB and drops larger ones, so nothing larger is a real delivery. */
 export const MAX_WEBHOOK_BODY_BYTES = 25 * 1024 * 1024;
 
+/** How long a delivery deferred because bodies fill the budget is told to wait. */
+const BUSY_RETRY_AFTER_S = 10;
+
 export interface WebhookAnswer {
   status: number;
   body: Record<string, unknown>;
@@ -127,27 +130,43 @@ export class WebhookIntake {
     );
   }
 
-  /** The whole delivery, its headers already passed by refuseBeforeBody. */
+  /**
+   * The Node server's webhook bodies, read or waiting to be, pass `maxBytes` together: come back
+   * later. GitHub records the failure; the reconcile job redelivers it.
+   */
+  busy(maxBytes: number): WebhookAnswer {
+    this.log.warn({ status: 503, limit: maxBytes }, "webhook deferred: webhook bodies fill WEBHOOK_BODY_MEMORY_MB");
+    return answer(503, "The server is receiving too many webhook bodies at once; redeliver this delivery later", {
+      "retry-after": String(BUSY_RETRY_AFTER_S),
+    });
+  }
+
+  /**
+   * The whole delivery, its headers already passed by refuseBeforeBody. The body may come as the
+   * chunks it arrived in: they are joined only once the signature over them matches, so a forged
+   * body is never copied.
+   */
   async receive(
     source: WebhookSource,
     header: HeaderReader,
-    body: Buffer,
+    body: Buffer | readonly Buffer[],
     requestLog?: Logger,
   ): Promise<WebhookAnswer> {
     const checked = readDeliveryHeaders(header);
     if (!checked.ok) return answer(400, checked.reason);
     const misdirected = this.refuseOtherPathsEvent(source, checked.headers);
     if (misdirected) return misdirected;
-    if (body.length > MAX_WEBHOOK_BODY_BYTES) return this.tooLarge();
+    const chunks = Buffer.isBuffer(body) ? [body] : body;
+    if (chunks.reduce((size, chunk) => size + chunk.length, 0) > MAX_WEBHOOK_BODY_BYTES) return this.tooLarge();
     const { deliveryId, event, signature } = checked.headers;
     const log = (requestLog ?? this.log).child({ deliveryId, event, source });
-    if (!verifySignature(this.options.secrets[source], body, signature)) {
+    if (!verifySignature(this.options.secrets[source], chunks, signature)) {
       log.warn({ status: 400 }, "webhook refused: signature does not match");
       return answer(400, "Error: [@octokit/webhooks] signature does not match event payload and secret");
     }
     let payload: unknown;
     try {
-      payload = JSON.parse(body.toString("utf8"));
+      payload = JSON.parse(Buffer.concat(chunks).toString("utf8"));
     } catch {
       log.warn({ status: 400 }, "webhook refused: invalid JSON");
       return answer(400, "Invalid JSON");

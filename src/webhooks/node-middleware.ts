@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { BodyReservation, WebhookBodyBudget } from "./body-budget.js";
 import {
   MAX_WEBHOOK_BODY_BYTES,
   WEBHOOK_PATHS,
@@ -10,23 +11,30 @@ import {
 type NextFunction = (error?: unknown) => void;
 export type WebhookMiddleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
 
-/** Resolves with the body, or null once it passes `limit` bytes: counted as it streams, never buffered past the cap. */
-function readBodyWithin(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+type BodyRead = { chunks: Buffer[] } | { refused: "too large" | "over budget" };
+
+/**
+ * The body as the chunks it arrived in (joined only once its signature is checked), counted as it
+ * streams: refused once it passes `limit` bytes or the reservation cannot cover it, never buffered
+ * past either.
+ */
+function readBodyWithin(req: IncomingMessage, limit: number, reservation: BodyReservation): Promise<BodyRead> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
+    const stop = (refused: "too large" | "over budget") => {
+      req.off("data", onData);
+      chunks = [];
+      resolve({ refused });
+    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        req.off("data", onData);
-        chunks.length = 0;
-        resolve(null);
-        return;
-      }
+      if (size > limit) return stop("too large");
+      if (!reservation.cover(size)) return stop("over budget");
       chunks.push(chunk);
     };
     req.on("data", onData);
-    req.once("end", () => resolve(Buffer.concat(chunks, size)));
+    req.once("end", () => resolve({ chunks }));
     req.once("error", reject);
   });
 }
@@ -65,7 +73,7 @@ function refuse(req: IncomingMessage, res: ServerResponse, refusal: WebhookAnswe
 }
 
 /** The Node server's adapter over the webhook intake: both webhook paths; everything else goes to `next`. */
-export function createWebhookMiddleware(intake: WebhookIntake): WebhookMiddleware {
+export function createWebhookMiddleware(intake: WebhookIntake, budget: WebhookBodyBudget): WebhookMiddleware {
   return (req, res, next) => {
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
     const source = webhookSourceFor(pathname);
@@ -78,11 +86,20 @@ export function createWebhookMiddleware(intake: WebhookIntake): WebhookMiddlewar
     const refused = intake.refuseBeforeBody(req.method ?? "GET", header, source);
     if (refused) return refuse(req, res, refused);
 
-    readBodyWithin(req, MAX_WEBHOOK_BODY_BYTES)
-      .then(async (body) => {
-        if (!body) return refuse(req, res, intake.tooLarge());
-        send(res, await intake.receive(source, header, body));
+    // refuseBeforeBody has held a declared length to the cap; chunked bodies grow their reservation.
+    const declared = Number(header("content-length") ?? 0);
+    const reservation = budget.reserve(Number.isFinite(declared) ? declared : 0);
+    if (!reservation) return refuse(req, res, intake.busy(budget.maxBytes));
+
+    readBodyWithin(req, MAX_WEBHOOK_BODY_BYTES, reservation)
+      .then(async (read) => {
+        if ("refused" in read) {
+          reservation.release();
+          return refuse(req, res, read.refused === "too large" ? intake.tooLarge() : intake.busy(budget.maxBytes));
+        }
+        send(res, await intake.receive(source, header, read.chunks));
       })
-      .catch(next);
+      .catch(next)
+      .finally(() => reservation.release());
   };
 }

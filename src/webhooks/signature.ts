@@ -7,10 +7,12 @@ export function isWellFormedSignature(header: string): boolean {
   return SHA256_SIGNATURE.test(header);
 }
 
-/** HMAC-SHA256 of the raw bytes under `secret`, compared in constant time. */
-export function verifySignature(secret: string, body: Buffer, header: string): boolean {
+/** HMAC-SHA256 of the raw bytes (whole, or the chunks they arrived in) under `secret`, compared in constant time. */
+export function verifySignature(secret: string, body: Buffer | readonly Buffer[], header: string): boolean {
   const match = SHA256_SIGNATURE.exec(header);
   if (!match) return false;
-  const expected = createHmac("sha256", secret).update(body).digest();
+  const hmac = createHmac("sha256", secret);
+  for (const chunk of Buffer.isBuffer(body) ? [body] : body) hmac.update(chunk);
+  const expected = hmac.digest();
   return timingSafeEqual(expected, Buffer.from(match[1]!, "hex"));
 }
