@@ -5,12 +5,7 @@ import { signInAs, type PageResponse, type WebClient } from "./auth.js";
 import { storedAll } from "./documents.js";
 import { ACME } from "./github/fixtures.js";
 import { nockInstallationToken } from "./github/installation-tokens.js";
-import {
-  type InstallationSpec,
-  nockGetInstallation,
-  nockInstallationRepositories,
-  nockUserInstallations,
-} from "./github/installations.js";
+import { type InstallationSpec, nockInstallationRepositories, nockUserInstallations } from "./github/installations.js";
 import { type MarketplacePurchaseSpec, nockMarketplaceAccount } from "./github/marketplace.js";
 import { nockOAuthToken } from "./github/oauth.js";
 import type { RepoSpec } from "./github/repos.js";
@@ -125,8 +120,7 @@ export interface ConnectOptions {
  */
 export async function connectThroughGitHub(client: WebClient, options: ConnectOptions): Promise<PageResponse> {
   const installUrl = await pressConnect(client);
-  // No installation.created webhook has stored it yet: setup asks GitHub whether it exists.
-  nockGetInstallation(options.installation);
+  // Setup asks GitHub nothing: the OAuth check at the callback decides.
   const setup = await arriveAtSetup(client, {
     installation_id: String(options.installation.id),
     setup_action: "install",

@@ -1,6 +1,5 @@
 import { appNameOf } from "../middleware/page-identity.js";
 import { Router, type Request, type Response } from "express";
-import { findClaimableInstallation, type ClaimableInstallation } from "../../connect/claimable-installation.js";
 import { OrganizationAlreadyConnectedError } from "../../connect/connect-errors.js";
 import { findGitHubConnection, type GitHubConnection } from "../../installations/organization-connection.js";
 import type { GitHubInstallationDoc } from "../../models/github-installation.js";
@@ -12,6 +11,7 @@ import { reportRepoAccess } from "../settings/repo-access-flash.js";
 import { addFlash } from "../session/flow.js";
 import { requireAdminTo } from "../session/guards.js";
 import { SETTINGS_PATH } from "../settings/settings-routes.js";
+import { createSetupThrottle } from "./setup-throttle.js";
 
 const SETUP_CONFIRM_PATH = "/github/setup/confirm";
 
@@ -34,19 +34,14 @@ function liveInstallation(connection: GitHubConnection): GitHubInstallationDoc |
   return connection.state === "connected" || connection.state === "suspended" ? connection.installation : null;
 }
 
-const ACCOUNT_KINDS: Record<ClaimableInstallation["accountType"], string> = {
-  Organization: "organization",
-  User: "personal account",
-  Enterprise: "enterprise",
-};
-
-/** What views/pages/github-setup-confirm.ejs shows. */
-function setupConfirmViewModel(installation: ClaimableInstallation) {
+/**
+ * What views/pages/github-setup-confirm.ejs shows: the number GitHub sent, never whose it is.
+ * Only the OAuth check at /github/callback may reveal the account, to a user GitHub shows it to.
+ */
+function setupConfirmViewModel(installationId: number) {
   return {
-    title: `Connect ${installation.accountLogin}?`,
-    accountLogin: installation.accountLogin,
-    accountKind: ACCOUNT_KINDS[installation.accountType],
-    installationId: String(installation.installationId),
+    title: "Connect the installation GitHub sent you from?",
+    installationId: String(installationId),
     confirmUrl: SETUP_CONFIRM_PATH,
     cancelUrl: SETTINGS_PATH,
   };
@@ -54,13 +49,16 @@ function setupConfirmViewModel(installation: ClaimableInstallation) {
 
 /**
  * GitHub's setup URL, and the confirmation an install that did not start from our Connect link
- * needs before OAuth. The installation_id is never trusted: /github/callback checks it with the
- * admin's own GitHub token (rule 1).
+ * needs before OAuth. The installation_id is never trusted, nor looked up: every id that is not
+ * the organization's own takes one path, to /github/callback, which checks it with the admin's
+ * own GitHub token (rule 1). So an answer (its text, its GitHub calls, its time) says nothing
+ * about whether an id exists, was removed or is another organization's.
  */
 export function githubSetupRoutes(deps: GitHubConnectDeps): Router {
   const router = Router();
   const { models, urls, states } = deps;
   const adminToConnect = requireAdminTo("connect GitHub");
+  const throttled = createSetupThrottle();
 
   /** On to GitHub's OAuth step, with a state naming the installation for /github/callback. */
   function continueToOAuth(req: Request, res: Response, organizationId: string, installationId: number): void {
@@ -78,7 +76,7 @@ export function githubSetupRoutes(deps: GitHubConnectDeps): Router {
    * other site; as GitHub's OAuth approves a returning user without a click, the admin is asked
    * first, on a page naming the account, and goes on with a POST carrying the CSRF token.
    */
-  router.get("/github/setup", adminToConnect, async (req, res) => {
+  router.get("/github/setup", adminToConnect, throttled, async (req, res) => {
     const organizationId = req.auth!.organizationId!;
     const fromOurLink = req.query.state !== undefined;
     if (fromOurLink) await consumeState(req, states, req.query.state, "install");
@@ -100,15 +98,14 @@ export function githubSetupRoutes(deps: GitHubConnectDeps): Router {
       return res.redirect(303, SETTINGS_PATH);
     }
     if (live) throw new OrganizationAlreadyConnectedError(organizationId, live.installationId);
-    const installation = await findClaimableInstallation(deps, organizationId, installationId);
     if (fromOurLink) return continueToOAuth(req, res, organizationId, installationId);
 
     req.log.info({ organizationId, installationId }, "setup without our state: asking the admin to confirm");
     res.set("cache-control", "no-store");
-    renderPage(res, "github-setup-confirm", setupConfirmViewModel(installation));
+    renderPage(res, "github-setup-confirm", setupConfirmViewModel(installationId));
   });
 
-  router.post(SETUP_CONFIRM_PATH, adminToConnect, async (req, res) => {
+  router.post(SETUP_CONFIRM_PATH, adminToConnect, throttled, async (req, res) => {
     const organizationId = req.auth!.organizationId!;
     const installationId = parseInstallationId((req.body as Record<string, unknown> | undefined)?.installation_id);
     const live = liveInstallation(await findGitHubConnection(models, organizationId));
@@ -117,8 +114,7 @@ export function githubSetupRoutes(deps: GitHubConnectDeps): Router {
       return res.redirect(303, SETTINGS_PATH);
     }
     if (live) throw new OrganizationAlreadyConnectedError(organizationId, live.installationId);
-    // Checked again: the form's installation_id is the browser's to change.
-    await findClaimableInstallation(deps, organizationId, installationId);
+    // The form's installation_id is the browser's to change: the OAuth check decides, as for any id.
     continueToOAuth(req, res, organizationId, installationId);
   });
 

@@ -17,11 +17,7 @@ import {
   stateOf,
 } from "../../helpers/github-connect.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
-import {
-  nockGetInstallation,
-  nockInstallationRepositories,
-  nockUserInstallations,
-} from "../../helpers/github/installations.js";
+import { nockInstallationRepositories, nockUserInstallations } from "../../helpers/github/installations.js";
 import { nockOAuthToken } from "../../helpers/github/oauth.js";
 import { useTestServer } from "../../helpers/use-test-server.js";
 
@@ -54,7 +50,6 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
   test("setup sends the admin through GitHub's OAuth with a fresh state for that installation", async () => {
     const admin = await signInAdmin(ctx.server, "org_setup");
     const installUrl = await pressConnect(admin);
-    nockGetInstallation({ id: 52001 }); // not stored yet (no webhook): GitHub is asked whether it exists
     const setup = await arriveAtSetup(admin, {
       installation_id: "52001",
       setup_action: "install",
@@ -136,7 +131,6 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
 
   test("GitHub lists the user's installations over several pages: every page is read", async () => {
     const admin = await signInAdmin(ctx.server, "org_pages");
-    nockGetInstallation({ id: 52004 });
     const setup = await arriveAtSetup(admin, {
       installation_id: "52004",
       setup_action: "install",
@@ -157,17 +151,15 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
 });
 
 describe("installs that start on GitHub or the Marketplace (no state of ours)", () => {
-  test("a signed-in admin is asked to confirm on a page naming the account before OAuth starts; confirming continues to OAuth", async () => {
+  test("a signed-in admin is asked to confirm before OAuth starts, on a page that names no account; confirming continues to OAuth", async () => {
     const admin = await signInAdmin(ctx.server, "org_marketplace");
     const before = await domainSnapshot(ctx.server.models);
-    // Not stored yet (no webhook): GitHub is asked whose it is, for the page and again for the form's id.
-    nockGetInstallation({ id: 52005 });
-    nockGetInstallation({ id: 52005 });
+    // GitHub is asked nothing before OAuth: whose the installation is waits for the installer's own token.
     const { page, confirmed } = await confirmSetup(admin, 52005);
     expect(page.headers.get("cache-control")).toBe("no-store");
     expect(pageText(mainOf(page.body))).toBe(
-      "Connect acme-corp to your organization? GitHub Connect is installed on the GitHub organization acme-corp. Connecting it lets your organization use that installation. " +
-        "Continue only if you installed it just now, or know who did. GitHub asks you to sign in next, and GitHub Connect checks that your GitHub account can see this installation. Connect acme-corp Cancel",
+      "Connect the installation GitHub sent you from? GitHub sent you here after GitHub Connect was installed (installation 52005). Connecting it lets your organization use that installation. " +
+        "Continue only if you installed it just now, or know who did. GitHub asks you to sign in next, and GitHub Connect checks that your GitHub account can see this installation before it says whose it is or connects it. Continue to GitHub Cancel",
     );
     expect(page.body).toMatch(
       /<form method="post" action="\/github\/setup\/confirm" class="actions">\s*<input type="hidden" name="_csrf" value="[^"]+">\s*<input type="hidden" name="installation_id" value="52005">/,
@@ -195,7 +187,7 @@ describe("installs that start on GitHub or the Marketplace (no state of ours)", 
     );
   });
 
-  test("an installation its webhook already stored is named from the database, without asking GitHub", async () => {
+  test("an installation its webhook already stored is named only once the installer's OAuth shows it", async () => {
     await ctx.server.models.GitHubInstallation.create({
       installationId: 52010,
       accountId: 80002,
@@ -204,16 +196,23 @@ describe("installs that start on GitHub or the Marketplace (no state of ours)", 
       organizationId: null,
     });
     const admin = await signInAdmin(ctx.server, "org_stored");
-    const page = await arriveAtSetup(admin, { installation_id: "52010", setup_action: "install" });
-    expect(page.status).toBe(200);
-    expect(pageText(mainOf(page.body))).toContain(
-      "GitHub Connect is installed on the GitHub personal account octo-person.",
+    const { page, confirmed } = await confirmSetup(admin, 52010);
+    expect(page.body).not.toContain("octo-person");
+    nockOAuthToken({ code: "octo" });
+    nockUserInstallations([[{ id: 52010, account: { id: 80002, login: "octo-person", type: "User" } }]]);
+    nockInstallationToken(52010);
+    nockInstallationRepositories([[]]);
+    const callback = await admin.get(
+      `/github/callback?code=octo&state=${encodeURIComponent(stateOf(confirmed.location))}`,
+    );
+    expect(callback.status, callback.body).toBe(303);
+    expect(pageText(mainOf((await admin.get(callback.location!)).body))).toContain(
+      "Connected to octo-person on GitHub.",
     );
   });
 
   test("a link from another site cannot start OAuth: it only shows the page, and the confirmation is a POST that needs this browser's CSRF token", async () => {
     const admin = await signInAdmin(ctx.server, "org_csrf_confirm");
-    nockGetInstallation({ id: 52011 });
     const followed = await arriveAtSetup(admin, { installation_id: "52011", setup_action: "install" });
     expect(followed.status).toBe(200);
     expect(followed.location).toBeNull();
@@ -241,10 +240,9 @@ describe("installs that start on GitHub or the Marketplace (no state of ours)", 
     });
     expect(signedIn.status).toBe(303);
     expect(signedIn.location).toBe(setupPath);
-    nockGetInstallation({ id: 52006 });
     const back = await visitor.get(signedIn.location!);
     expect(back.status).toBe(200);
-    expect(pageText(mainOf(back.body))).toContain("Connect acme-corp to your organization?");
+    expect(pageText(mainOf(back.body))).toContain("Connect the installation GitHub sent you from?");
   });
 
   test("an admin whose org is already connected elsewhere is told so, and nothing changes", async () => {

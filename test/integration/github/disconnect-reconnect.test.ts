@@ -3,7 +3,6 @@ import { stored, storedAll } from "../../helpers/documents.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
 import {
   nockDeleteInstallation,
-  nockGetInstallation,
   nockInstallationRepositories,
   nockUserInstallations,
 } from "../../helpers/github/installations.js";
@@ -200,7 +199,6 @@ describe("reconnect (rule 5)", () => {
     expect(url.searchParams.getAll("repository_ids[]")).toEqual(["550041", "550042"]);
 
     // On GitHub the owner installs again; only "web" was kept in the selection.
-    nockGetInstallation({ id: 55005 });
     const setup = await arriveAtSetup(admin, {
       installation_id: "55005",
       setup_action: "install",
@@ -246,8 +244,6 @@ describe("reconnect (rule 5)", () => {
 
   test("listing the repositories fails after the link: still connected, and the page says it could not check", async () => {
     const admin = await signInAdmin(ctx.server, "org_partial");
-    nockGetInstallation({ id: 55007 });
-    nockGetInstallation({ id: 55007 });
     const { confirmed: setup } = await confirmSetup(admin, 55007);
     nockOAuthToken({ code: "partial" });
     nockUserInstallations([[{ id: 55007 }]]);
