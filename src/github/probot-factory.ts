@@ -2,6 +2,7 @@ import { retry } from "@octokit/plugin-retry";
 import { Probot, ProbotOctokit } from "probot";
 import type { Logger } from "pino";
 import type { GitHubConfig } from "../config/env.js";
+import { withGitHubLimits } from "./request-limits.js";
 
 /** How many times a request refused by a secondary rate limit is tried again (after `retry-after`). */
 const SECONDARY_LIMIT_RETRIES = 2;
@@ -38,9 +39,15 @@ export interface ProbotFactoryOptions {
   log: Logger;
   /** Tests pass an Octokit with retries off so a recorded 5xx answers at once. */
   Octokit?: typeof ProbotOctokit;
+  /** Per GitHub request (GITHUB_REQUEST_TIMEOUT_MS unless said); tests pass a short one. */
+  requestTimeoutMs?: number;
 }
 
-/** A Probot instance from validated config; the webhook and Marketplace endpoints each get one (own secret). */
+/**
+ * A Probot instance from validated config; the webhook and Marketplace endpoints each get one (own
+ * secret). Its Octokit, and so every installation's, is held to the request limits (timeout, the
+ * API's origin only: src/github/request-limits.ts).
+ */
 export function createProbotInstance(options: ProbotFactoryOptions): Probot {
   const { github } = options;
   if (!github.appId || !github.privateKey) throw new Error("createProbotInstance needs APP_ID and PRIVATE_KEY");
@@ -50,6 +57,6 @@ export function createProbotInstance(options: ProbotFactoryOptions): Probot {
     secret: options.secret,
     baseUrl: github.apiUrl,
     log: options.log,
-    Octokit: options.Octokit ?? AppOctokit,
+    Octokit: withGitHubLimits(options.Octokit ?? AppOctokit, { timeoutMs: options.requestTimeoutMs }),
   });
 }
