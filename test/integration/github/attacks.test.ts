@@ -147,7 +147,9 @@ describe("attacks on the connect flow", () => {
       const distinct = [...new Set(same.map((a) => `${a.status} ${a.text}`))];
       expect(distinct, how).toEqual(distinct.slice(0, 1));
     }
-    expect(answers.find((a) => a.label.endsWith("no state"))!.status).toBe(200);
+    // With or without our state, on to GitHub's OAuth; the form, without a state OAuth issued, is refused.
+    expect(answers.find((a) => a.label.endsWith("no state"))!.status).toBe(303);
+    expect(answers.find((a) => a.label.endsWith("form"))!.status).toBe(400);
     // No page named an account.
     for (const login of ["acme-corp", "gone-corp", "unlinked-corp"])
       expect(
@@ -176,7 +178,7 @@ describe("attacks on the connect flow", () => {
     const setup = (client: Awaited<ReturnType<typeof signInAdmin>>) =>
       arriveAtSetup(client, { installation_id: "53040", setup_action: "install" });
     const first = await signInAdmin(ctx.server, "org_flood", "one@flood.example");
-    for (let i = 0; i < 10; i++) expect((await setup(first)).status).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await setup(first)).status).toBe(303);
     const refused = await setup(first);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -187,12 +189,12 @@ describe("attacks on the connect flow", () => {
     // Another admin of the same organization has their own allowance, up to the organization's.
     const second = await signInAdmin(ctx.server, "org_flood", "two@flood.example");
     const third = await signInAdmin(ctx.server, "org_flood", "three@flood.example");
-    for (let i = 0; i < 10; i++) expect((await setup(second)).status).toBe(200);
-    for (let i = 0; i < 10; i++) expect((await setup(third)).status).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await setup(second)).status).toBe(303);
+    for (let i = 0; i < 10; i++) expect((await setup(third)).status).toBe(303);
     const fourth = await signInAdmin(ctx.server, "org_flood", "four@flood.example");
     expect((await setup(fourth)).status).toBe(429);
     // Another organization is not held back by this one.
-    expect((await setup(await signInAdmin(ctx.server, "org_calm", "one@calm.example"))).status).toBe(200);
+    expect((await setup(await signInAdmin(ctx.server, "org_calm", "one@calm.example"))).status).toBe(303);
   });
 
   test("an installation linked to another org while the attacker was at GitHub: refused at the callback (409)", async () => {

@@ -3,6 +3,7 @@ import { stored, storedAll } from "../../helpers/documents.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
 import {
   nockDeleteInstallation,
+  nockGetInstallation,
   nockInstallationRepositories,
   nockUserInstallations,
 } from "../../helpers/github/installations.js";
@@ -244,19 +245,16 @@ describe("reconnect (rule 5)", () => {
 
   test("listing the repositories fails after the link: still connected, and the page says it could not check", async () => {
     const admin = await signInAdmin(ctx.server, "org_partial");
-    const { confirmed: setup } = await confirmSetup(admin, 55007);
-    nockOAuthToken({ code: "partial" });
-    nockUserInstallations([[{ id: 55007 }]]);
+    const { submit } = await confirmSetup(admin, { id: 55007 }, { code: "partial" });
+    nockGetInstallation({ id: 55007 });
     nockInstallationToken(55007);
     const { default: nock } = await import("nock");
     nock("https://api.github.com")
       .get("/installation/repositories")
       .query(true)
       .reply(502, { message: "Server Error" });
-    const callback = await admin.get(
-      `/github/callback?code=partial&state=${encodeURIComponent(stateOf(setup.location))}`,
-    );
-    expect(callback.status).toBe(303);
+    const confirmed = await submit();
+    expect(confirmed.status).toBe(303);
     expect(pageText((await admin.get(SETTINGS)).body)).toContain(
       "GitHub Connect could not check which projects it can reach",
     );
