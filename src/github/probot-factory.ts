@@ -6,6 +6,8 @@ import { withGitHubLimits } from "./request-limits.js";
 
 /** How many times a request refused by a secondary rate limit is tried again (after `retry-after`). */
 const SECONDARY_LIMIT_RETRIES = 2;
+/** The longest `retry-after` waited out: GitHub's own are seconds to a minute; a longer one would hold a page or a run. */
+const SECONDARY_LIMIT_MAX_WAIT_S = 60;
 
 /**
  * The Octokit for every GitHub call the app makes (App JWT, installation and user tokens):
@@ -25,6 +27,12 @@ export const AppOctokit = ProbotOctokit.plugin(retry).defaults((options: Record<
       octokit: { log: { warn(msg: string): void } },
       retryCount: number,
     ) => {
+      if (retryAfter > SECONDARY_LIMIT_MAX_WAIT_S) {
+        octokit.log.warn(
+          `Secondary rate limit on ${request.method} ${request.url} asks to wait ${retryAfter} s; not retried`,
+        );
+        return false;
+      }
       octokit.log.warn(
         `Secondary rate limit on ${request.method} ${request.url}; retry ${retryCount + 1} after ${retryAfter} s`,
       );
