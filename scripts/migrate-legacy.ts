@@ -28,6 +28,7 @@ import {
   type RecordedRepo,
 } from "../src/repos/legacy-repos.js";
 import { AppOctokit } from "../src/github/probot-factory.js";
+import { withGitHubLimits } from "../src/github/request-limits.js";
 
 const USAGE =
   "usage: npm run migrate:legacy -- --organization <workosOrgId> --owner <login> [--repos a,b,c] [--dry-run]";
@@ -146,7 +147,7 @@ export async function main(argv: string[], deps: MigrateDeps = {}): Promise<numb
     return 2;
   }
 
-  const Octokit = deps.Octokit ?? AppOctokit;
+  const Octokit = withGitHubLimits(deps.Octokit ?? AppOctokit);
   const octokit = new Octokit({ auth: { token: legacy.token }, baseUrl: config.github.apiUrl });
   let listing;
   try {

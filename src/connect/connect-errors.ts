@@ -58,20 +58,3 @@ export class InstallationGoneError extends Error {
     super(`installation ${installationId} was deleted`);
   }
 }
-
-/** Why an installation cannot be claimed; for the log only, never for the page (the page is one for all). */
-export type UnavailableReason = "unknown" | "deleted" | "linked-elsewhere";
-
-/**
- * The setup URL named an installation this organization cannot claim. One error, one page for
- * every reason, so an admin cannot probe which installation ids exist or who has them.
- */
-export class InstallationUnavailableError extends Error {
-  override name = "InstallationUnavailableError";
-  constructor(
-    readonly installationId: number,
-    readonly reason: UnavailableReason,
-  ) {
-    super(`installation ${installationId} cannot be claimed by this organization: ${reason}`);
-  }
-}

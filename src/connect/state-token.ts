@@ -5,13 +5,14 @@ import { isDuplicateKeyError } from "../db/duplicate-key.js";
 /**
  * The `state` that travels through GitHub on connect (purpose "install": our link → GitHub's
  * install page → the setup URL) and on OAuth (purpose "oauth": setup → GitHub's authorize page →
- * the callback). It is signed (HMAC-SHA256), expires after 10 minutes, is bound to the
+ * the callback), and on the confirmation that follows OAuth when the install did not start from
+ * our link (purpose "confirm": the callback's page → its form). It is signed (HMAC-SHA256), expires after 10 minutes, is bound to the
  * organization and the user who started the flow, and can be used once.
  *
  * Format: base64url(JSON claims) "." base64url(HMAC-SHA256(secret, "github-connect-state." + claims)).
  * Nothing in it is secret; it only has to be unforgeable.
  */
-export type StatePurpose = "install" | "oauth";
+export type StatePurpose = "install" | "oauth" | "confirm";
 
 export interface StateBinding {
   organizationId: string;
@@ -24,10 +25,13 @@ export interface StateClaims extends StateBinding {
   nonce: string;
   /** Milliseconds since the epoch. */
   expiresAt: number;
-  /** The installation the OAuth step verifies (purpose "oauth"). */
+  /** The installation the OAuth step verifies (purpose "oauth"), or that it verified (purpose "confirm"). */
   installationId?: number;
-  /** What the OAuth step is for: link an installation, or record who asked an owner to approve one. */
-  intent?: "link" | "request";
+  /**
+   * What the OAuth step is for: link an installation, ask the admin first and then link it (an
+   * install that did not start from our link), or record who asked an owner to approve one.
+   */
+  intent?: "link" | "confirm" | "request";
 }
 
 /** "wrong-session": a valid state for this user, but not issued to this browser (it is also kept in the flow cookie). */
@@ -81,13 +85,13 @@ function parseClaims(json: string): StateClaims | null {
   if (typeof value !== "object" || value === null) return null;
   const c = value as Record<string, unknown>;
   const ok =
-    (c.purpose === "install" || c.purpose === "oauth") &&
+    (c.purpose === "install" || c.purpose === "oauth" || c.purpose === "confirm") &&
     typeof c.nonce === "string" &&
     typeof c.organizationId === "string" &&
     typeof c.userId === "string" &&
     typeof c.expiresAt === "number" &&
     (c.installationId === undefined || Number.isSafeInteger(c.installationId)) &&
-    (c.intent === undefined || c.intent === "link" || c.intent === "request");
+    (c.intent === undefined || c.intent === "link" || c.intent === "confirm" || c.intent === "request");
   return ok ? (value as StateClaims) : null;
 }
 

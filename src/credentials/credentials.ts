@@ -15,6 +15,7 @@ import {
 import { createInstallationTokenMinter, type MintInstallationToken } from "./installation-tokens.js";
 import { singleFlight } from "../lib/single-flight.js";
 import { isScoped, parseTokenScope, permissionsBeyond, type TokenScope } from "./token-scope.js";
+import { withGitHubLimits } from "../github/request-limits.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -129,7 +130,7 @@ export function createCredentials(deps: CredentialsDeps): Credentials {
     async octokit(organizationId) {
       const source = await resolve(organizationId);
       if (source.kind === "installation") return deps.probot.auth(source.installation.installationId);
-      legacyOctokit ??= new deps.Octokit({
+      legacyOctokit ??= new (withGitHubLimits(deps.Octokit))({
         auth: { token: legacyToken() },
         baseUrl: deps.apiUrl,
         log: deps.log.child({ name: "github-legacy" }),

@@ -1,6 +1,7 @@
 import type { Probot } from "probot";
 import type { InstallationRepositoryIds } from "../repos/repo-access.js";
 import { statusOf } from "../lib/error-details.js";
+import { cappedPages } from "./request-limits.js";
 
 /**
  * GitHub calls the App makes as itself (App JWT) or as one installation (installation token),
@@ -12,9 +13,15 @@ export interface GitHubAppClient {
   uninstall(installationId: number): Promise<"uninstalled" | "already-gone">;
   /** `GET /app/installations/{id}`; null when GitHub answers 404. */
   getInstallation(installationId: number): Promise<Record<string, unknown> | null>;
-  /** Every repository id the installation reaches (`GET /installation/repositories`, 100 a page, all pages). */
+  /**
+   * Every repository id the installation reaches (`GET /installation/repositories`, 100 a page, all
+   * pages up to REPOSITORY_PAGES_MAX; past it GitHubLimitError, never a partial list).
+   */
   listInstallationRepositoryIds(installationId: number): Promise<InstallationRepositoryIds>;
 }
+
+/** 30,000 repositories: an installation on "All repositories" of a large organization still fits. */
+export const REPOSITORY_PAGES_MAX = 300;
 
 /** How long a person waits on GitHub for an uninstall before the page says GitHub did not answer. */
 const UNINSTALL_TIMEOUT_MS = 5_000;
@@ -73,7 +80,8 @@ export function createGitHubAppClient(deps: { probot: Probot; uninstallTimeoutMs
       const octokit = await probot.auth(installationId);
       const ids: number[] = [];
       let apiCalls = 0;
-      for await (const page of octokit.paginate.iterator("GET /installation/repositories", { per_page: 100 })) {
+      const pages = octokit.paginate.iterator("GET /installation/repositories", { per_page: 100 });
+      for await (const page of cappedPages(pages, "GET /installation/repositories", REPOSITORY_PAGES_MAX)) {
         apiCalls++;
         for (const repo of page.data) ids.push(repo.id);
       }

@@ -1,5 +1,6 @@
 import type { Probot, ProbotOctokit } from "probot";
 import { isObject, type Json } from "./payload.js";
+import { GitHubLimitError, MAX_PAGES, nextPageUrl } from "./request-limits.js";
 
 /** One attempt as `GET /app/hook/deliveries` lists it (GitHub's hook-delivery-item). */
 export interface HookDeliveryAttempt {
@@ -37,15 +38,8 @@ export interface ReconcileGitHub {
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
-const NEXT = /<([^>]+)>;\s*rel="next"/;
-
-function nextUrl(link: string | undefined, apiOrigin: string): string | null {
-  const url = link ? NEXT.exec(link)?.[1] : undefined;
-  if (!url) return null;
-  // The App's JWT goes only to the API it was configured with, whatever a header says.
-  if (new URL(url).origin !== apiOrigin) throw new Error(`GitHub's Link header points away from ${apiOrigin}`);
-  return url;
-}
+/** 100,000 installations; the run's own budget (appCallsPerRun) stops it well before. */
+const INSTALLATION_PAGES_MAX = 1_000;
 
 function remaining(headers: Record<string, unknown>): number | null {
   const value = Number(headers["x-ratelimit-remaining"]);
@@ -53,15 +47,22 @@ function remaining(headers: Record<string, unknown>): number | null {
 }
 
 /** Pages of a list endpoint, one request per page asked for (Octokit's paginate reads ahead of no one, but hides whether a next page exists). */
-async function* pages<T>(octokit: Octokit, url: string, pick: (data: unknown) => T[]): AsyncGenerator<Page<T>> {
-  const apiOrigin = new URL(octokit.request.endpoint.DEFAULTS.baseUrl).origin;
+async function* pages<T>(
+  octokit: Octokit,
+  url: string,
+  pick: (data: unknown) => T[],
+  maxPages: number,
+): AsyncGenerator<Page<T>> {
+  const apiUrl = octokit.request.endpoint.DEFAULTS.baseUrl;
   let next: string | null = url;
-  while (next) {
+  for (let count = 1; next; count++) {
+    if (count > maxPages) throw new GitHubLimitError(`${url}: GitHub names more than ${maxPages} pages; stopped there`);
     const response: { data: unknown; headers: Record<string, unknown> } = await octokit.request({
       method: "GET",
       url: next,
     });
-    next = nextUrl(response.headers.link as string | undefined, apiOrigin);
+    // The App's JWT goes only to the API it was configured with, whatever a header says.
+    next = nextPageUrl(response.headers.link as string | undefined, apiUrl);
     yield { items: pick(response.data), hasNext: next !== null, rateRemaining: remaining(response.headers) };
   }
 }
@@ -78,6 +79,7 @@ export function createReconcileGitHub(probot: Probot): ReconcileGitHub {
         await probot.auth(),
         "/app/hook/deliveries?per_page=100",
         (data) => arrayOf(data) as HookDeliveryAttempt[],
+        MAX_PAGES,
       );
     },
     async redeliver(attemptId) {
@@ -85,7 +87,12 @@ export function createReconcileGitHub(probot: Probot): ReconcileGitHub {
       await octokit.request("POST /app/hook/deliveries/{delivery_id}/attempts", { delivery_id: attemptId });
     },
     async *installationPages() {
-      yield* pages(await probot.auth(), "/app/installations?per_page=100", (data) => arrayOf(data).filter(isObject));
+      yield* pages(
+        await probot.auth(),
+        "/app/installations?per_page=100",
+        (data) => arrayOf(data).filter(isObject),
+        INSTALLATION_PAGES_MAX,
+      );
     },
   };
 }

@@ -5,6 +5,7 @@ import { statusOf } from "../lib/error-details.js";
 import { isObject } from "./payload.js";
 import { BadVerificationCodeError, GitHubUnavailableError } from "../connect/connect-errors.js";
 import { AppOctokit } from "./probot-factory.js";
+import { cappedPages, GitHubLimitError, MAX_PAGES, withGitHubLimits } from "./request-limits.js";
 
 /**
  * Verifies an installer with GitHub's OAuth (rule 1): the setup URL's installation_id can be
@@ -43,9 +44,6 @@ export interface GitHubUserAuthDeps {
   Octokit?: typeof ProbotOctokit;
 }
 
-/** 100 pages of 100: more installations than any user has; a guard against a Link loop. */
-const MAX_PAGES = 100;
-
 function toInstallation(value: unknown): UserInstallation | null {
   if (!isObject(value) || typeof value.id !== "number" || !isObject(value.account)) return null;
   const { id, login, type } = value.account;
@@ -64,18 +62,13 @@ function unavailable(what: string, error: unknown): GitHubUnavailableError {
 
 export function createGitHubUserAuth(deps: GitHubUserAuthDeps): GitHubUserAuth {
   const { github } = deps;
-  const Octokit = deps.Octokit ?? AppOctokit;
-  const apiOrigin = new URL(github.apiUrl).origin;
+  // The user token goes to GitHub's API only, whatever a Link header says (src/github/request-limits.ts).
+  const Octokit = withGitHubLimits(deps.Octokit ?? AppOctokit);
+  // The code exchange alone is on GitHub's web host (`<web>/login/oauth/access_token`).
+  const ExchangeOctokit = withGitHubLimits(deps.Octokit ?? AppOctokit, { alsoAllowed: [github.webUrl] });
 
-  /** An Octokit for one user token that sends it to GitHub's API only, whatever a Link header says. */
   function userOctokit(token: string): InstanceType<typeof ProbotOctokit> {
-    const octokit = new Octokit({ auth: { token }, baseUrl: github.apiUrl });
-    octokit.hook.before("request", (options) => {
-      const { url } = octokit.request.endpoint.parse(options);
-      if (new URL(url).origin !== apiOrigin)
-        throw new GitHubUnavailableError("GitHub sent a next-page link to another host");
-    });
-    return octokit;
+    return new Octokit({ auth: { token }, baseUrl: github.apiUrl });
   }
 
   async function exchangeCode(code: string): Promise<string> {
@@ -91,7 +84,7 @@ export function createGitHubUserAuth(deps: GitHubUserAuthDeps): GitHubUserAuth {
         redirectUrl: deps.redirectUri,
         // Throttling off for this one POST: its write limiter spaces writes a second apart, which
         // would keep every admin waiting on the OAuth callback. Retries stay on.
-        request: new Octokit({ baseUrl: github.apiUrl, throttle: { enabled: false } }).request,
+        request: new ExchangeOctokit({ baseUrl: github.apiUrl, throttle: { enabled: false } }).request,
       });
       return authentication.token;
     } catch (error) {
@@ -109,7 +102,8 @@ export function createGitHubUserAuth(deps: GitHubUserAuthDeps): GitHubUserAuth {
       const octokit = userOctokit(await exchangeCode(code));
       let apiCalls = 1;
       try {
-        for await (const page of octokit.paginate.iterator("GET /user/installations", { per_page: 100 })) {
+        const pages = octokit.paginate.iterator("GET /user/installations", { per_page: 100 });
+        for await (const page of cappedPages(pages, "GET /user/installations", MAX_PAGES)) {
           apiCalls++;
           if (!Array.isArray(page.data))
             throw new GitHubUnavailableError("GET /user/installations answered without an installations list");
@@ -117,10 +111,10 @@ export function createGitHubUserAuth(deps: GitHubUserAuthDeps): GitHubUserAuth {
             const installation = toInstallation(entry);
             if (installation?.id === installationId) return { visible: true, installation, apiCalls };
           }
-          if (apiCalls > MAX_PAGES) break;
         }
       } catch (error) {
         if (error instanceof GitHubUnavailableError) throw error;
+        if (error instanceof GitHubLimitError) throw new GitHubUnavailableError(error.message, { cause: error });
         throw unavailable("GET /user/installations", error);
       }
       return { visible: false, installation: null, apiCalls };

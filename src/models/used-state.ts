@@ -9,7 +9,7 @@ import { Schema, type Connection, type InferSchemaType, type Model } from "mongo
 const usedStateSchema = new Schema(
   {
     nonce: { type: String, required: true },
-    purpose: { type: String, enum: ["install", "oauth"], required: true },
+    purpose: { type: String, enum: ["install", "oauth", "confirm"], required: true },
     organizationId: { type: String, required: true },
     usedAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },

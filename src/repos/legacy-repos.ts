@@ -3,6 +3,7 @@ import type { Models } from "../models/index.js";
 import { statusOf } from "../lib/error-details.js";
 import { repoSlug } from "../github/repo-name.js";
 import { recordImportedRepo } from "./repo-records.js";
+import { cappedPages } from "../github/request-limits.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -56,6 +57,19 @@ async function namedRepos(octokit: Octokit, owner: string, names: string[]): Pro
   return found;
 }
 
+/** 50,000 repositories: more than an account that migrates by hand has. */
+const LEGACY_PAGES_MAX = 500;
+
+/** Every page's items, up to the cap (past it GitHubLimitError: a partial listing would migrate a part). */
+async function everyPage<T>(
+  pages: AsyncIterable<{ data: T[]; headers: { link?: string } }>,
+  what: string,
+): Promise<T[]> {
+  const all: T[] = [];
+  for await (const page of cappedPages(pages, what, LEGACY_PAGES_MAX)) all.push(...page.data);
+  return all;
+}
+
 /**
  * Every repository of `owner` the token can see: an organization's (`GET /orgs/{org}/repos`), the
  * token's own user's private ones included (`GET /user/repos`), or another user's public ones
@@ -65,19 +79,30 @@ async function ownerRepos(octokit: Octokit, owner: string): Promise<LegacyRepoLi
   const { data: account } = await octokit.request("GET /users/{username}", { username: owner });
   if (account.type === "Organization") {
     return {
-      repos: (await octokit.paginate("GET /orgs/{org}/repos", { org: owner, type: "all", per_page: 100 })).map(
-        toLegacyRepo,
-      ),
+      repos: (
+        await everyPage(
+          octokit.paginate.iterator("GET /orgs/{org}/repos", { org: owner, type: "all", per_page: 100 }),
+          `GET /orgs/${owner}/repos`,
+        )
+      ).map(toLegacyRepo),
     };
   }
   const { data: me } = await octokit.request("GET /user");
   if (me.login.toLowerCase() === owner.toLowerCase()) {
     return {
-      repos: (await octokit.paginate("GET /user/repos", { affiliation: "owner", per_page: 100 })).map(toLegacyRepo),
+      repos: (
+        await everyPage(
+          octokit.paginate.iterator("GET /user/repos", { affiliation: "owner", per_page: 100 }),
+          "GET /user/repos",
+        )
+      ).map(toLegacyRepo),
     };
   }
   const repos = (
-    await octokit.paginate("GET /users/{username}/repos", { username: owner, type: "owner", per_page: 100 })
+    await everyPage(
+      octokit.paginate.iterator("GET /users/{username}/repos", { username: owner, type: "owner", per_page: 100 }),
+      `GET /users/${owner}/repos`,
+    )
   ).map(toLegacyRepo);
   return {
     repos,

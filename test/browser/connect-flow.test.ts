@@ -92,7 +92,6 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     // GitHub sends the browser to our setup URL; we send it on to GitHub's OAuth step. (Playwright
     // does not intercept a redirect's target, so the setup URL is requested with this browser's
     // cookies and the redirect read, not followed.)
-    nockGetInstallation({ id: 57001 }); // no webhook has stored it: setup asks GitHub whether it exists
     const setup = await page
       .context()
       .request.get(
@@ -218,26 +217,41 @@ describe.skipIf(!chromiumAvailable())("connecting GitHub in a real browser", () 
     await screenshot(page, "connect-6-member");
   });
 
-  it("an install started on GitHub (no state of ours): the admin confirms on a page naming the account, then goes on to GitHub's OAuth", async () => {
+  it("an install started on GitHub (no state of ours): GitHub's OAuth first, then the admin confirms on a page naming the account", async () => {
     const page = await newPage();
     await signIn(page, "grace@elsewhere.example", "admin", "org_browser_marketplace");
-    nockGetInstallation({ id: 57004, account: { id: 90004, login: "elsewhere-inc" } });
-    const response = await page.goto(`${server.url}/github/setup?installation_id=57004&setup_action=install`);
-    expect(response?.status()).toBe(200);
-    expect(page.url()).toBe(`${server.url}/github/setup?installation_id=57004&setup_action=install`);
+    // Setup names nothing and asks GitHub nothing: on to GitHub's OAuth step.
+    // (Read, not followed, as above: Playwright does not intercept a redirect's target.)
+    const setup = await page
+      .context()
+      .request.get(`${server.url}/github/setup?installation_id=57004&setup_action=install`, { maxRedirects: 0 });
+    expect(setup.status()).toBe(303);
+    const authorize = new URL(setup.headers().location!);
+    expect(authorize.origin + authorize.pathname).toBe("https://github.com/login/oauth/authorize");
+    expect(authorize.searchParams.get("redirect_uri")).toBe("http://127.0.0.1:3000/github/callback");
+    const oauthState = authorize.searchParams.get("state")!;
+
+    // GitHub shows grace the installation: only now is its account named.
+    const elsewhere = { id: 57004, account: { id: 90004, login: "elsewhere-inc" } };
+    nockOAuthToken({ code: "grace-code" });
+    nockUserInstallations([[elsewhere]]);
+    await page.goto(`${server.url}/github/callback?code=grace-code&state=${encodeURIComponent(oauthState)}`);
     await expect(
       page.getByRole("heading", { name: "Connect elsewhere-inc to your organization?" }).isVisible(),
     ).resolves.toBe(true);
     await expect(page.getByRole("link", { name: "Cancel" }).getAttribute("href")).resolves.toBe(SETTINGS);
     await screenshot(page, "connect-8-confirm-install-from-github");
 
-    // The form posts to us; our redirect to GitHub's OAuth page is a form target the CSP allows.
-    nockGetInstallation({ id: 57004, account: { id: 90004, login: "elsewhere-inc" } });
+    // The form posts to us, and links it.
+    nockGetInstallation(elsewhere);
+    nockMarketplaceAccount(90004, null);
+    nockInstallationToken(57004);
+    nockInstallationRepositories([[]]);
     await page.getByRole("button", { name: "Connect elsewhere-inc" }).click();
-    await page.waitForURL(/^https:\/\/github\.com\/login\/oauth\/authorize\?/);
-    const authorize = new URL(page.url());
-    expect(authorize.searchParams.get("redirect_uri")).toBe("http://127.0.0.1:3000/github/callback");
-    expect(authorize.searchParams.get("state")).toMatch(/^[\w-]+\.[\w-]+$/);
+    await page.waitForURL(`${server.url}${SETTINGS}`);
+    await expect(
+      page.getByRole("status").filter({ hasText: "Connected to elsewhere-inc on GitHub." }).isVisible(),
+    ).resolves.toBe(true);
   });
 
   it("a refused link ends on a clear error page", async () => {

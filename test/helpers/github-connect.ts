@@ -5,12 +5,7 @@ import { signInAs, type PageResponse, type WebClient } from "./auth.js";
 import { storedAll } from "./documents.js";
 import { ACME } from "./github/fixtures.js";
 import { nockInstallationToken } from "./github/installation-tokens.js";
-import {
-  type InstallationSpec,
-  nockGetInstallation,
-  nockInstallationRepositories,
-  nockUserInstallations,
-} from "./github/installations.js";
+import { type InstallationSpec, nockInstallationRepositories, nockUserInstallations } from "./github/installations.js";
 import { type MarketplacePurchaseSpec, nockMarketplaceAccount } from "./github/marketplace.js";
 import { nockOAuthToken } from "./github/oauth.js";
 import type { RepoSpec } from "./github/repos.js";
@@ -93,21 +88,27 @@ export async function arriveAtSetup(client: WebClient, query: Record<string, str
 
 /**
  * An install that did not start from our Connect link: GitHub sends the admin to the setup URL
- * with no state of ours, setup shows a confirmation page, and the admin posts its form. Returns
- * the page and the form's answer (a redirect to GitHub's OAuth step).
+ * with no state of ours, setup sends them through GitHub's OAuth, and the callback (GitHub's
+ * `GET /user/installations` listing `installation`) shows the confirmation naming the account.
+ * Returns that page and `submit`, which posts its form (nock the link's GitHub calls first).
  */
 export async function confirmSetup(
   client: WebClient,
-  installationId: number,
-): Promise<{ page: PageResponse; confirmed: PageResponse }> {
-  const page = await arriveAtSetup(client, { installation_id: String(installationId), setup_action: "install" });
+  installation: InstallationSpec,
+  options: { code?: string } = {},
+): Promise<{ setup: PageResponse; page: PageResponse; submit(): Promise<PageResponse> }> {
+  const setup = await arriveAtSetup(client, { installation_id: String(installation.id), setup_action: "install" });
+  expect(setup.status, setup.body).toBe(303);
+  const code = options.code ?? `confirm-${installation.id}`;
+  nockOAuthToken({ code });
+  nockUserInstallations([[installation]]);
+  const page = await client.get(`/github/callback?code=${code}&state=${encodeURIComponent(stateOf(setup.location))}`);
   expect(page.status, page.body).toBe(200);
   const action = /<form method="post" action="([^"]+)"/.exec(page.body)?.[1];
   const fields = Object.fromEntries(
     [...page.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]),
   );
-  const confirmed = await client.postForm(action!, fields, { csrf: fields._csrf });
-  return { page, confirmed };
+  return { setup, page, submit: () => client.postForm(action!, fields, { csrf: fields._csrf }) };
 }
 
 export interface ConnectOptions {
@@ -125,8 +126,7 @@ export interface ConnectOptions {
  */
 export async function connectThroughGitHub(client: WebClient, options: ConnectOptions): Promise<PageResponse> {
   const installUrl = await pressConnect(client);
-  // No installation.created webhook has stored it yet: setup asks GitHub whether it exists.
-  nockGetInstallation(options.installation);
+  // Setup asks GitHub nothing: the OAuth check at the callback decides.
   const setup = await arriveAtSetup(client, {
     installation_id: String(options.installation.id),
     setup_action: "install",

@@ -22,7 +22,9 @@ export interface ReconcileHarness {
   setNow(date: Date): void;
   now(): Date;
   /** One run as the job makes it, on a new Probot (no token cached from another run), retries off unless Octokit says. */
-  run(options?: Partial<ReconcileOptions> & { Octokit?: typeof ProbotOctokit }): Promise<ReconcileResult>;
+  run(
+    options?: Partial<ReconcileOptions> & { Octokit?: typeof ProbotOctokit; requestTimeoutMs?: number },
+  ): Promise<ReconcileResult>;
 }
 
 /** This file's own database, emptied before each test, and a clock the test moves. */
@@ -49,13 +51,14 @@ export function useReconcileHarness(): ReconcileHarness {
       current = date;
     },
     now,
-    run({ Octokit, ...options } = {}) {
+    run({ Octokit, requestTimeoutMs, ...options } = {}) {
       const config = testConfig();
       const probot = createProbotInstance({
         github: config.github,
         secret: config.github.webhookSecret,
         log: logs.log,
         Octokit: Octokit ?? TestOctokit,
+        requestTimeoutMs,
       });
       return runReconcile({ models: db.models, probot, now, log: logs.log, ...options });
     },

@@ -5,7 +5,6 @@ import {
   InstallationGoneError,
   InstallationLinkedElsewhereError,
   InstallationNotVisibleError,
-  InstallationUnavailableError,
   OrganizationAlreadyConnectedError,
 } from "../../connect/connect-errors.js";
 import { StateTokenError, type StateTokenFailure } from "../../connect/state-token.js";
@@ -78,14 +77,6 @@ export function connectErrorPage(error: unknown, appName: string): HttpError | n
       409,
       "Your organization is already connected",
       "Your organization is already connected to GitHub. Nothing was changed. Disconnect it in Settings before connecting another account.",
-    );
-  }
-  if (error instanceof InstallationUnavailableError) {
-    // One status and one text whatever the reason (unknown, removed, another organization's): no probing.
-    return new HttpError(
-      404,
-      "This installation cannot be connected",
-      `${appName} cannot connect this installation to your organization: it does not exist, was removed from GitHub, or is connected to another organization. Nothing was changed. To connect GitHub, go to Settings and press Connect GitHub.`,
     );
   }
   if (error instanceof InstallationGoneError) {

@@ -8,7 +8,7 @@ import {
   InstallationNotVisibleError,
 } from "../../connect/connect-errors.js";
 import { applyInstallationRemoved } from "../../installations/installation-changes.js";
-import { findGitHubConnection, linkInstallation } from "../../installations/organization-connection.js";
+import { findGitHubConnection } from "../../installations/organization-connection.js";
 import type { UserInstallation } from "../../github/user-auth.js";
 import { findOpenInstallRequest, recordInstallRequest } from "../../installations/install-requests.js";
 import { buildReconnectLink } from "../../connect/reconnect-link.js";
@@ -18,11 +18,11 @@ import { consumeState, issueState } from "./flow-state.js";
 import { renderPage } from "../render.js";
 import { requireAdminTo } from "../session/guards.js";
 import { addFlash } from "../session/flow.js";
-import { reportRepoAccess } from "../settings/repo-access-flash.js";
 import { dateView } from "../settings/settings-view-model.js";
 import { GitHubTimeoutError } from "../../github/app-client.js";
 import { disconnectConfirmView, disconnectTimeoutPage } from "../settings/disconnect-view-model.js";
-import { githubSetupRoutes } from "./setup-routes.js";
+import { githubSetupRoutes, renderVerifiedConfirm } from "./setup-routes.js";
+import { linkVerifiedInstallation } from "./link-step.js";
 import { SETTINGS_PATH } from "../settings/settings-routes.js";
 
 const REQUESTED_PATH = "/github/requested";
@@ -70,7 +70,11 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
     res.redirect(303, target);
   });
 
-  /** GitHub's OAuth callback: only a user whose token lists the installation can link it (rule 1). */
+  /**
+   * GitHub's OAuth callback: only a user whose token lists the installation can link it (rule 1),
+   * and only to such a user is the account named. After our Connect link it links at once; an
+   * install that started elsewhere is confirmed first, on a page naming the account.
+   */
   router.get("/github/callback", adminToConnect, async (req, res) => {
     const auth = req.auth!;
     const organizationId = auth.organizationId!;
@@ -89,18 +93,9 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
     if (installationId === undefined) throw new StateTokenError("forged");
     const access = await deps.userAuth.checkInstallationAccess(code, installationId);
     if (!access.visible || !access.installation) throw new InstallationNotVisibleError(installationId);
-    const { installation, alreadyLinked } = await linkInstallation(deps, {
-      organizationId,
-      snapshot: snapshotOf(access.installation),
-      actor: `user:${auth.userId}`,
-      actorName: auth.email,
-      via: "oauth",
-      log: req.log,
-    });
-    req.log.info({ organizationId, installationId, alreadyLinked }, "installation linked after OAuth check");
-    addFlash(req, "success", `Connected to ${installation.accountLogin} on GitHub.`);
-    await reportRepoAccess(req, deps, organizationId, installationId);
-    res.redirect(303, SETTINGS_PATH);
+    const snapshot = snapshotOf(access.installation);
+    if (claims.intent === "confirm") return renderVerifiedConfirm(req, res, states, snapshot);
+    await linkVerifiedInstallation(req, res, deps, snapshot);
   });
 
   router.get(REQUESTED_PATH, adminToConnect, async (req, res) => {

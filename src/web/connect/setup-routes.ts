@@ -1,7 +1,12 @@
 import { appNameOf } from "../middleware/page-identity.js";
 import { Router, type Request, type Response } from "express";
-import { findClaimableInstallation, type ClaimableInstallation } from "../../connect/claimable-installation.js";
-import { OrganizationAlreadyConnectedError } from "../../connect/connect-errors.js";
+import {
+  GitHubUnavailableError,
+  InstallationGoneError,
+  OrganizationAlreadyConnectedError,
+} from "../../connect/connect-errors.js";
+import { StateTokenError, type StateTokens } from "../../connect/state-token.js";
+import { readInstallationSnapshot, type InstallationSnapshot } from "../../github/installation-snapshot.js";
 import { findGitHubConnection, type GitHubConnection } from "../../installations/organization-connection.js";
 import type { GitHubInstallationDoc } from "../../models/github-installation.js";
 import type { GitHubConnectDeps } from "../github-connect-deps.js";
@@ -12,6 +17,8 @@ import { reportRepoAccess } from "../settings/repo-access-flash.js";
 import { addFlash } from "../session/flow.js";
 import { requireAdminTo } from "../session/guards.js";
 import { SETTINGS_PATH } from "../settings/settings-routes.js";
+import { createSetupThrottle } from "./setup-throttle.js";
+import { linkVerifiedInstallation } from "./link-step.js";
 
 const SETUP_CONFIRM_PATH = "/github/setup/confirm";
 
@@ -30,55 +37,98 @@ function parseInstallationId(raw: unknown): number {
   return id;
 }
 
+/** The installation as GitHub describes it now (`GET /app/installations/{id}`), for the link the form confirms. */
+async function currentInstallation(deps: GitHubConnectDeps, installationId: number): Promise<InstallationSnapshot> {
+  let installation: Record<string, unknown> | null;
+  try {
+    installation = await deps.appClient.getInstallation(installationId);
+  } catch (error) {
+    throw new GitHubUnavailableError(`GET /app/installations/${installationId} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  // Uninstalled since OAuth showed it.
+  if (!installation) throw new InstallationGoneError(installationId);
+  try {
+    return readInstallationSnapshot({ installation });
+  } catch (error) {
+    throw new GitHubUnavailableError(
+      `GET /app/installations/${installationId} returned an installation we cannot read: ${(error as Error).message}`,
+    );
+  }
+}
+
 function liveInstallation(connection: GitHubConnection): GitHubInstallationDoc | null {
   return connection.state === "connected" || connection.state === "suspended" ? connection.installation : null;
 }
 
-const ACCOUNT_KINDS: Record<ClaimableInstallation["accountType"], string> = {
+const ACCOUNT_KINDS: Record<InstallationSnapshot["accountType"], string> = {
   Organization: "organization",
   User: "personal account",
   Enterprise: "enterprise",
 };
 
-/** What views/pages/github-setup-confirm.ejs shows. */
-function setupConfirmViewModel(installation: ClaimableInstallation) {
-  return {
-    title: `Connect ${installation.accountLogin}?`,
-    accountLogin: installation.accountLogin,
-    accountKind: ACCOUNT_KINDS[installation.accountType],
-    installationId: String(installation.installationId),
+/**
+ * The confirmation an install that did not start from our Connect link needs, shown by
+ * /github/callback once GitHub's OAuth showed the installation to this admin: only then is its
+ * account named. Its form carries a state naming the installation (purpose "confirm") and the
+ * CSRF token: GitHub's OAuth approves a returning user without a click, so a link from another
+ * site gets this far, and no further.
+ */
+export function renderVerifiedConfirm(
+  req: Request,
+  res: Response,
+  states: StateTokens,
+  snapshot: InstallationSnapshot,
+): void {
+  const { installationId, accountLogin, accountType } = snapshot;
+  req.log.info({ organizationId: req.auth!.organizationId, installationId }, "OAuth showed it: asking to confirm");
+  res.set("cache-control", "no-store");
+  renderPage(res, "github-setup-confirm", {
+    title: `Connect ${accountLogin}?`,
+    accountLogin,
+    accountKind: ACCOUNT_KINDS[accountType],
+    state: issueState(req, states, { purpose: "confirm", installationId }),
     confirmUrl: SETUP_CONFIRM_PATH,
     cancelUrl: SETTINGS_PATH,
-  };
+  });
 }
 
 /**
- * GitHub's setup URL, and the confirmation an install that did not start from our Connect link
- * needs before OAuth. The installation_id is never trusted: /github/callback checks it with the
- * admin's own GitHub token (rule 1).
+ * GitHub's setup URL, and the form that confirms an install that did not start from our Connect
+ * link. The installation_id is never trusted, nor looked up: every id that is not the
+ * organization's own takes one path, GitHub's OAuth and /github/callback, which checks it with
+ * the admin's own GitHub token (rule 1). So an answer (its text, its GitHub calls, its time) says
+ * nothing about whether an id exists, was removed or is another organization's.
  */
 export function githubSetupRoutes(deps: GitHubConnectDeps): Router {
   const router = Router();
   const { models, urls, states } = deps;
   const adminToConnect = requireAdminTo("connect GitHub");
+  const throttled = createSetupThrottle();
 
   /** On to GitHub's OAuth step, with a state naming the installation for /github/callback. */
-  function continueToOAuth(req: Request, res: Response, organizationId: string, installationId: number): void {
-    const state = issueState(req, states, { purpose: "oauth", intent: "link", installationId });
+  function continueToOAuth(
+    req: Request,
+    res: Response,
+    organizationId: string,
+    installationId: number,
+    intent: "link" | "confirm",
+  ): void {
+    const state = issueState(req, states, { purpose: "oauth", intent, installationId });
     req.log.info(
-      { organizationId, installationId, setupAction: req.query.setup_action },
+      { organizationId, installationId, setupAction: req.query.setup_action, intent },
       "setup: verifying the installer with GitHub OAuth",
     );
     res.redirect(303, urls.authorizeUrl(state));
   }
 
   /**
-   * Our `state` comes back when the install started from our Connect link: straight on to OAuth.
+   * Our `state` comes back when the install started from our Connect link: OAuth, then the link.
    * An install started on GitHub or the Marketplace has none, and neither has a link from any
-   * other site; as GitHub's OAuth approves a returning user without a click, the admin is asked
-   * first, on a page naming the account, and goes on with a POST carrying the CSRF token.
+   * other site: OAuth, then a confirmation naming the account (renderVerifiedConfirm).
    */
-  router.get("/github/setup", adminToConnect, async (req, res) => {
+  router.get("/github/setup", adminToConnect, throttled, async (req, res) => {
     const organizationId = req.auth!.organizationId!;
     const fromOurLink = req.query.state !== undefined;
     if (fromOurLink) await consumeState(req, states, req.query.state, "install");
@@ -100,26 +150,22 @@ export function githubSetupRoutes(deps: GitHubConnectDeps): Router {
       return res.redirect(303, SETTINGS_PATH);
     }
     if (live) throw new OrganizationAlreadyConnectedError(organizationId, live.installationId);
-    const installation = await findClaimableInstallation(deps, organizationId, installationId);
-    if (fromOurLink) return continueToOAuth(req, res, organizationId, installationId);
-
-    req.log.info({ organizationId, installationId }, "setup without our state: asking the admin to confirm");
-    res.set("cache-control", "no-store");
-    renderPage(res, "github-setup-confirm", setupConfirmViewModel(installation));
+    continueToOAuth(req, res, organizationId, installationId, fromOurLink ? "link" : "confirm");
   });
 
-  router.post(SETUP_CONFIRM_PATH, adminToConnect, async (req, res) => {
+  /** The confirmation's form: its state says which installation OAuth showed this admin. */
+  router.post(SETUP_CONFIRM_PATH, adminToConnect, throttled, async (req, res) => {
     const organizationId = req.auth!.organizationId!;
-    const installationId = parseInstallationId((req.body as Record<string, unknown> | undefined)?.installation_id);
+    const form = req.body as Record<string, unknown> | undefined;
+    const { installationId } = await consumeState(req, states, form?.state, "confirm");
+    if (installationId === undefined) throw new StateTokenError("forged");
     const live = liveInstallation(await findGitHubConnection(models, organizationId));
     if (live?.installationId === installationId) {
       addFlash(req, "info", `Your organization is already connected to ${live.accountLogin} on GitHub.`);
       return res.redirect(303, SETTINGS_PATH);
     }
     if (live) throw new OrganizationAlreadyConnectedError(organizationId, live.installationId);
-    // Checked again: the form's installation_id is the browser's to change.
-    await findClaimableInstallation(deps, organizationId, installationId);
-    continueToOAuth(req, res, organizationId, installationId);
+    await linkVerifiedInstallation(req, res, deps, await currentInstallation(deps, installationId));
   });
 
   return router;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Router } from "express";
 import type { Logger } from "pino";
 import { ProbotOctokit } from "probot";
+import { withGitHubLimits } from "../../github/request-limits.js";
 import type { AppConfig } from "../../config/env.js";
 import { parseChannelUrl } from "../../config/webhook-proxy.js";
 import { statusOf } from "../../lib/error-details.js";
@@ -36,7 +37,7 @@ const notAccepted = () =>
  * nothing to be spaced from, and the write queue would hold it up to a second.
  */
 async function convertManifest(apiUrl: string, code: string, log: Logger) {
-  const octokit = new ProbotOctokit({
+  const octokit = new (withGitHubLimits(ProbotOctokit))({
     baseUrl: apiUrl,
     log: { debug: () => {}, info: log.info.bind(log), warn: log.warn.bind(log), error: log.error.bind(log) },
     throttle: { enabled: false },

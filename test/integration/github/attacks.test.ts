@@ -1,12 +1,8 @@
+import nock from "nock";
 import { beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { signInAs } from "../../helpers/auth.js";
+import { signInAs, type WebClient } from "../../helpers/auth.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
-import {
-  nockGetInstallation,
-  nockGetInstallationMissing,
-  nockInstallationRepositories,
-  nockUserInstallations,
-} from "../../helpers/github/installations.js";
+import { nockInstallationRepositories, nockUserInstallations } from "../../helpers/github/installations.js";
 import { nockOAuthToken } from "../../helpers/github/oauth.js";
 import {
   arriveAtSetup,
@@ -61,7 +57,6 @@ beforeEach(async () => {
 /** An admin of org_attacker holding a valid OAuth state for `installationId`. */
 async function attackerAtCallback(installationId: number) {
   const attacker = await signInAdmin(ctx.server, "org_attacker", "mallory@attacker.example");
-  nockGetInstallation({ id: installationId }); // GitHub knows the id: setup lets the OAuth check decide
   const setup = await arriveAtSetup(attacker, {
     installation_id: String(installationId),
     setup_action: "install",
@@ -84,40 +79,122 @@ describe("attacks on the connect flow", () => {
     await expectNothingChanged(ctx.server.models, before);
   });
 
-  test("installation ids not theirs to claim (unknown, another org's, removed) get one refusal, before OAuth: ids cannot be probed", async () => {
-    const attacker = await signInAdmin(ctx.server, "org_attacker", "mallory@attacker.example");
-    const ids = { unknown: 53021, "another org's": 53000, removed: 53020 };
-    const answers: Array<[string, number, string]> = [];
-    for (const [why, id] of Object.entries(ids)) {
-      // Without our state (a link from anywhere), with it (after pressing Connect), and the confirmation form posted directly.
-      if (why === "unknown") nockGetInstallationMissing(id);
-      const bare = await arriveAtSetup(attacker, { installation_id: String(id), setup_action: "install" });
-      if (why === "unknown") nockGetInstallationMissing(id);
-      const withState = await arriveAtSetup(attacker, {
-        installation_id: String(id),
-        setup_action: "install",
-        state: stateOf(await pressConnect(attacker)),
-      });
-      if (why === "unknown") nockGetInstallationMissing(id);
-      await attacker.refreshCsrfToken("/workspace/settings/repos");
-      const posted = await attacker.postForm("/github/setup/confirm", { installation_id: String(id) });
-      for (const [how, response] of [
-        ["no state", bare],
-        ["our state", withState],
-        ["form", posted],
-      ] as const) {
-        answers.push([`${why}, ${how}`, response.status, pageText(mainOf(response.body))]);
+  test("every installation id not theirs (unknown, another org's, removed, unlinked) takes one path: no GitHub call before OAuth, one page, one refusal after it", async () => {
+    // 53030 is known (its webhook stored it) but linked to no one: a page must not name its account.
+    await ctx.server.models.GitHubInstallation.create({
+      installationId: 53030,
+      accountId: 90030,
+      accountLogin: "unlinked-corp",
+      accountType: "Organization",
+      organizationId: null,
+    });
+    const start = await domainSnapshot(ctx.server.models);
+    const ids = { unknown: 53021, "another org's": 53000, removed: 53020, unlinked: 53030 };
+    const gitHubCalls: string[] = [];
+    // nock reports every request it does not answer, our own loopback server's included.
+    const onRequest = (req: { method: string; host?: string; hostname?: string; path: string }) => {
+      const host = req.hostname ?? req.host ?? "";
+      if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(host)) gitHubCalls.push(`${req.method} ${host}${req.path}`);
+    };
+    nock.emitter.on("no match", onRequest);
+    const answers: Array<{
+      id: number;
+      prober: WebClient;
+      label: string;
+      status: number;
+      text: string;
+      location: string | null;
+    }> = [];
+    try {
+      for (const [why, id] of Object.entries(ids)) {
+        // One admin of org_prober per id, each within the setup throttle.
+        const prober = await signInAdmin(ctx.server, "org_prober", `eve+${id}@prober.example`);
+        // Without our state (a link from anywhere), with it (after pressing Connect), and the confirmation form posted directly.
+        const bare = await arriveAtSetup(prober, { installation_id: String(id), setup_action: "install" });
+        const withState = await arriveAtSetup(prober, {
+          installation_id: String(id),
+          setup_action: "install",
+          state: stateOf(await pressConnect(prober)),
+        });
+        await prober.refreshCsrfToken("/workspace/settings/repos");
+        const posted = await prober.postForm("/github/setup/confirm", { installation_id: String(id) });
+        for (const [how, response] of [
+          ["no state", bare],
+          ["our state", withState],
+          ["form", posted],
+        ] as const) {
+          // A page's words, or where a redirect leads (its state, one-use, aside).
+          const to = response.location ? new URL(response.location) : null;
+          to?.searchParams.delete("state");
+          const text = to ? `→ ${to}` : pageText(mainOf(response.body)).replaceAll(String(id), "<id>");
+          answers.push({
+            id,
+            prober,
+            label: `${why}, ${how}`,
+            status: response.status,
+            text,
+            location: response.location,
+          });
+        }
       }
+      // Before OAuth, not one GitHub request for any of them (nothing answered, nothing asked).
+      expect(gitHubCalls).toEqual([]);
+    } finally {
+      nock.emitter.removeListener("no match", onRequest);
     }
-    for (const [label, status, text] of answers) {
-      expect(status, label).toBe(404);
-      expect(text, label).toBe(
-        "This installation cannot be connected GitHub Connect cannot connect this installation to your organization: it does not exist, was removed from GitHub, or is connected to another organization. Nothing was changed. To connect GitHub, go to Settings and press Connect GitHub. Back to Settings",
+    for (const how of ["no state", "our state", "form"]) {
+      const same = answers.filter((a) => a.label.endsWith(how));
+      const distinct = [...new Set(same.map((a) => `${a.status} ${a.text}`))];
+      expect(distinct, how).toEqual(distinct.slice(0, 1));
+    }
+    // With or without our state, on to GitHub's OAuth; the form, without a state OAuth issued, is refused.
+    expect(answers.find((a) => a.label.endsWith("no state"))!.status).toBe(303);
+    expect(answers.find((a) => a.label.endsWith("form"))!.status).toBe(400);
+    // No page named an account.
+    for (const login of ["acme-corp", "gone-corp", "unlinked-corp"])
+      expect(
+        answers.some((a) => a.text.includes(login)),
+        login,
+      ).toBe(false);
+
+    // Each goes on to GitHub's OAuth, and there the same two requests refuse it the same way.
+    const refusals = new Set<string>();
+    for (const { id, prober, location, label } of answers.filter((a) =>
+      a.location?.includes("/login/oauth/authorize"),
+    )) {
+      nockOAuthToken({ code: `eve-${label}` });
+      nockUserInstallations([[{ id: 53999, account: { id: 667, login: "eve" } }]]);
+      const response = await prober.get(
+        `/github/callback?code=${encodeURIComponent(`eve-${label}`)}&state=${encodeURIComponent(stateOf(location))}`,
       );
+      refusals.add(`${response.status} ${pageText(mainOf(response.body)).replaceAll(String(id), "<id>")}`);
     }
-    // Nothing told the attacker whose 53000 is.
-    expect(answers.some(([, , text]) => text.includes("acme-corp"))).toBe(false);
-    await expectNothingChanged(ctx.server.models, before);
+    expect(refusals.size).toBe(1);
+    expect([...refusals][0]).toMatch(/^403 /);
+    await expectNothingChanged(ctx.server.models, start);
+  });
+
+  test("/github/setup is throttled per admin and per organization (429 with Retry-After), before anything else is done", async () => {
+    const setup = (client: Awaited<ReturnType<typeof signInAdmin>>) =>
+      arriveAtSetup(client, { installation_id: "53040", setup_action: "install" });
+    const first = await signInAdmin(ctx.server, "org_flood", "one@flood.example");
+    for (let i = 0; i < 10; i++) expect((await setup(first)).status).toBe(303);
+    const refused = await setup(first);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(pageText(mainOf(refused.body))).toContain("too many times");
+    // The confirmation form counts too.
+    await first.refreshCsrfToken("/workspace/settings/repos");
+    expect((await first.postForm("/github/setup/confirm", { installation_id: "53040" })).status).toBe(429);
+    // Another admin of the same organization has their own allowance, up to the organization's.
+    const second = await signInAdmin(ctx.server, "org_flood", "two@flood.example");
+    const third = await signInAdmin(ctx.server, "org_flood", "three@flood.example");
+    for (let i = 0; i < 10; i++) expect((await setup(second)).status).toBe(303);
+    for (let i = 0; i < 10; i++) expect((await setup(third)).status).toBe(303);
+    const fourth = await signInAdmin(ctx.server, "org_flood", "four@flood.example");
+    expect((await setup(fourth)).status).toBe(429);
+    // Another organization is not held back by this one.
+    expect((await setup(await signInAdmin(ctx.server, "org_calm", "one@calm.example"))).status).toBe(303);
   });
 
   test("an installation linked to another org while the attacker was at GitHub: refused at the callback (409)", async () => {
@@ -179,7 +256,6 @@ describe("attacks on the connect flow", () => {
   test("a replayed state: the second use is refused (400)", async () => {
     const admin = await signInAdmin(ctx.server, "org_replay", "admin@replay.example");
     const state = stateOf(await pressConnect(admin));
-    nockGetInstallation({ id: 53007 });
     expect((await arriveAtSetup(admin, { installation_id: "53007", setup_action: "install", state })).status).toBe(303);
     const replay = await arriveAtSetup(admin, { installation_id: "53007", setup_action: "install", state });
     expect(replay.status).toBe(400);
@@ -189,7 +265,6 @@ describe("attacks on the connect flow", () => {
 
   test("a replayed OAuth callback (same state and code) is refused (400) and links nothing twice", async () => {
     const admin = await signInAdmin(ctx.server, "org_replay2", "admin@replay2.example");
-    nockGetInstallation({ id: 53008 });
     const setup = await arriveAtSetup(admin, {
       installation_id: "53008",
       setup_action: "install",
@@ -232,7 +307,6 @@ describe("attacks on the connect flow", () => {
     // An install state presented at the OAuth callback (or an OAuth state altered to name another installation).
     const wrongStep = await admin.get(`/github/callback?code=x&state=${encodeURIComponent(state)}`);
     expect(wrongStep.status).toBe(400);
-    nockGetInstallation({ id: 53010 });
     const setup = await arriveAtSetup(admin, { installation_id: "53010", setup_action: "install", state });
     const [oauthBody, oauthMac] = stateOf(setup.location).split(".") as [string, string];
     const oauthClaims = JSON.parse(Buffer.from(oauthBody, "base64url").toString());

@@ -54,7 +54,6 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
   test("setup sends the admin through GitHub's OAuth with a fresh state for that installation", async () => {
     const admin = await signInAdmin(ctx.server, "org_setup");
     const installUrl = await pressConnect(admin);
-    nockGetInstallation({ id: 52001 }); // not stored yet (no webhook): GitHub is asked whether it exists
     const setup = await arriveAtSetup(admin, {
       installation_id: "52001",
       setup_action: "install",
@@ -136,7 +135,6 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
 
   test("GitHub lists the user's installations over several pages: every page is read", async () => {
     const admin = await signInAdmin(ctx.server, "org_pages");
-    nockGetInstallation({ id: 52004 });
     const setup = await arriveAtSetup(admin, {
       installation_id: "52004",
       setup_action: "install",
@@ -157,77 +155,73 @@ describe("the whole connect flow: connect → setup → OAuth → callback", () 
 });
 
 describe("installs that start on GitHub or the Marketplace (no state of ours)", () => {
-  test("a signed-in admin is asked to confirm on a page naming the account before OAuth starts; confirming continues to OAuth", async () => {
+  test("the admin goes through GitHub's OAuth first, is then asked to confirm on a page naming the account, and confirming links it", async () => {
     const admin = await signInAdmin(ctx.server, "org_marketplace");
     const before = await domainSnapshot(ctx.server.models);
-    // Not stored yet (no webhook): GitHub is asked whose it is, for the page and again for the form's id.
-    nockGetInstallation({ id: 52005 });
-    nockGetInstallation({ id: 52005 });
-    const { page, confirmed } = await confirmSetup(admin, 52005);
-    expect(page.headers.get("cache-control")).toBe("no-store");
-    expect(pageText(mainOf(page.body))).toBe(
-      "Connect acme-corp to your organization? GitHub Connect is installed on the GitHub organization acme-corp. Connecting it lets your organization use that installation. " +
-        "Continue only if you installed it just now, or know who did. GitHub asks you to sign in next, and GitHub Connect checks that your GitHub account can see this installation. Connect acme-corp Cancel",
-    );
-    expect(page.body).toMatch(
-      /<form method="post" action="\/github\/setup\/confirm" class="actions">\s*<input type="hidden" name="_csrf" value="[^"]+">\s*<input type="hidden" name="installation_id" value="52005">/,
-    );
-    expect(page.body).toContain('<a class="button" href="/workspace/settings/repos">Cancel</a>');
-    // Neither the page nor its form linked or wrote anything: that waits for the OAuth check.
-    await expectNothingChanged(ctx.server.models, before);
-    expect(confirmed.status, confirmed.body).toBe(303);
-    expect(confirmed.location).toMatch(/^https:\/\/github\.com\/login\/oauth\/authorize\?/);
-    expect(JSON.parse(Buffer.from(stateOf(confirmed.location).split(".")[0]!, "base64url").toString())).toMatchObject({
+    const { setup, page, submit } = await confirmSetup(admin, { id: 52005 });
+    // Setup asked GitHub nothing: on to OAuth, to be shown the installation by the admin's own token.
+    expect(setup.location).toMatch(/^https:\/\/github\.com\/login\/oauth\/authorize\?/);
+    expect(JSON.parse(Buffer.from(stateOf(setup.location).split(".")[0]!, "base64url").toString())).toMatchObject({
       purpose: "oauth",
-      intent: "link",
+      intent: "confirm",
       installationId: 52005,
     });
-    nockOAuthToken({ code: "mp" });
-    nockUserInstallations([[{ id: 52005 }]]);
+    expect(page.headers.get("cache-control")).toBe("no-store");
+    expect(pageText(mainOf(page.body))).toBe(
+      "Connect acme-corp to your organization? GitHub Connect is installed on the GitHub organization acme-corp, and your GitHub account can see that installation. Connecting it lets your organization use it. " +
+        "Continue only if you installed it just now, or know who did. Connect acme-corp Cancel",
+    );
+    expect(page.body).toMatch(
+      /<form method="post" action="\/github\/setup\/confirm" class="actions">\s*<input type="hidden" name="_csrf" value="[^"]+">\s*<input type="hidden" name="state" value="[^"]+">/,
+    );
+    expect(page.body).toContain('<a class="button" href="/workspace/settings/repos">Cancel</a>');
+    // Neither OAuth nor the page linked or wrote anything: that waits for the form.
+    await expectNothingChanged(ctx.server.models, before);
+    nockGetInstallation({ id: 52005 });
     nockInstallationToken(52005);
     nockInstallationRepositories([[]]);
-    const callback = await admin.get(
-      `/github/callback?code=mp&state=${encodeURIComponent(stateOf(confirmed.location))}`,
-    );
-    expect(callback.status).toBe(303);
+    const confirmed = await submit();
+    expect(confirmed.status, confirmed.body).toBe(303);
+    expect(confirmed.location).toBe(SETTINGS);
     expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 52005 }))?.organizationId).toBe(
       "org_marketplace",
     );
+    expect(pageText(mainOf((await admin.get(SETTINGS)).body))).toContain("Connected to acme-corp on GitHub.");
   });
 
-  test("an installation its webhook already stored is named from the database, without asking GitHub", async () => {
-    await ctx.server.models.GitHubInstallation.create({
-      installationId: 52010,
-      accountId: 80002,
-      accountLogin: "octo-person",
-      accountType: "User",
-      organizationId: null,
+  test("a personal account is named as one on the confirmation", async () => {
+    const admin = await signInAdmin(ctx.server, "org_person");
+    const { page } = await confirmSetup(admin, {
+      id: 52010,
+      account: { id: 80002, login: "octo-person", type: "User" },
     });
-    const admin = await signInAdmin(ctx.server, "org_stored");
-    const page = await arriveAtSetup(admin, { installation_id: "52010", setup_action: "install" });
-    expect(page.status).toBe(200);
     expect(pageText(mainOf(page.body))).toContain(
-      "GitHub Connect is installed on the GitHub personal account octo-person.",
+      "GitHub Connect is installed on the GitHub personal account octo-person, and your GitHub account can see that installation.",
     );
   });
 
-  test("a link from another site cannot start OAuth: it only shows the page, and the confirmation is a POST that needs this browser's CSRF token", async () => {
+  test("a link from another site links nothing: after OAuth it only shows the page, and the confirmation is a POST that needs this browser's CSRF token and state", async () => {
     const admin = await signInAdmin(ctx.server, "org_csrf_confirm");
-    nockGetInstallation({ id: 52011 });
-    const followed = await arriveAtSetup(admin, { installation_id: "52011", setup_action: "install" });
-    expect(followed.status).toBe(200);
-    expect(followed.location).toBeNull();
-    expect(followed.body).not.toContain("login/oauth/authorize");
+    const before = await domainSnapshot(ctx.server.models);
+    const { page } = await confirmSetup(admin, { id: 52011 });
+    const state = /name="state" value="([^"]+)"/.exec(page.body)![1]!;
     for (const csrf of [false, "not-the-token"] as const) {
-      const response = await admin.postForm("/github/setup/confirm", { installation_id: "52011" }, { csrf });
+      const response = await admin.postForm("/github/setup/confirm", { state }, { csrf });
       expect(response.status).toBe(403);
       expect(pageText(response.body)).toContain("This form has expired");
     }
+    // Without the state OAuth issued, or with one made up, the form is refused too.
+    await admin.refreshCsrfToken(SETTINGS);
+    const made: Record<string, string>[] = [{}, { state: "forged.state" }, { installation_id: "52011" }];
+    for (const fields of made) {
+      expect((await admin.postForm("/github/setup/confirm", fields)).status).toBe(400);
+    }
     // A GET of the form's target is no way round it.
     expect((await admin.get("/github/setup/confirm?installation_id=52011")).status).toBe(404);
+    await expectNothingChanged(ctx.server.models, before);
   });
 
-  test("a visitor who is not signed in is sent to sign in and brought back to the confirmation", async () => {
+  test("a visitor who is not signed in is sent to sign in and brought back to setup", async () => {
     const visitor = new WebClient(ctx.server.url);
     const setupPath = "/github/setup?installation_id=52006&setup_action=install";
     const first = await visitor.get(setupPath);
@@ -241,10 +235,10 @@ describe("installs that start on GitHub or the Marketplace (no state of ours)", 
     });
     expect(signedIn.status).toBe(303);
     expect(signedIn.location).toBe(setupPath);
-    nockGetInstallation({ id: 52006 });
+    // Back at setup, on to GitHub's OAuth, which names the account afterwards.
     const back = await visitor.get(signedIn.location!);
-    expect(back.status).toBe(200);
-    expect(pageText(mainOf(back.body))).toContain("Connect acme-corp to your organization?");
+    expect(back.status).toBe(303);
+    expect(back.location).toMatch(/^https:\/\/github\.com\/login\/oauth\/authorize\?/);
   });
 
   test("an admin whose org is already connected elsewhere is told so, and nothing changes", async () => {

@@ -200,7 +200,6 @@ describe("reconnect (rule 5)", () => {
     expect(url.searchParams.getAll("repository_ids[]")).toEqual(["550041", "550042"]);
 
     // On GitHub the owner installs again; only "web" was kept in the selection.
-    nockGetInstallation({ id: 55005 });
     const setup = await arriveAtSetup(admin, {
       installation_id: "55005",
       setup_action: "install",
@@ -246,21 +245,16 @@ describe("reconnect (rule 5)", () => {
 
   test("listing the repositories fails after the link: still connected, and the page says it could not check", async () => {
     const admin = await signInAdmin(ctx.server, "org_partial");
+    const { submit } = await confirmSetup(admin, { id: 55007 }, { code: "partial" });
     nockGetInstallation({ id: 55007 });
-    nockGetInstallation({ id: 55007 });
-    const { confirmed: setup } = await confirmSetup(admin, 55007);
-    nockOAuthToken({ code: "partial" });
-    nockUserInstallations([[{ id: 55007 }]]);
     nockInstallationToken(55007);
     const { default: nock } = await import("nock");
     nock("https://api.github.com")
       .get("/installation/repositories")
       .query(true)
       .reply(502, { message: "Server Error" });
-    const callback = await admin.get(
-      `/github/callback?code=partial&state=${encodeURIComponent(stateOf(setup.location))}`,
-    );
-    expect(callback.status).toBe(303);
+    const confirmed = await submit();
+    expect(confirmed.status).toBe(303);
     expect(pageText((await admin.get(SETTINGS)).body)).toContain(
       "GitHub Connect could not check which projects it can reach",
     );

@@ -51,3 +51,26 @@ test("a secondary rate limit on GET /installation/repositories is waited out and
   );
   expect(logs.text()).not.toContain(INSTALLATION_TOKEN);
 }, 15_000);
+
+// A GitHub (or a stand-in) asking for a wait no request can afford is not waited for: the call fails at once.
+test("a secondary rate limit asking to wait longer than a minute is not waited out", async () => {
+  const config = testConfig();
+  const logs = captureLogger();
+  const probot = createProbotInstance({ github: config.github, secret: config.github.webhookSecret, log: logs.log });
+  nockInstallationToken(4243);
+  nock(GITHUB_API).get("/installation/repositories").query({ per_page: "100" }).reply(
+    403,
+    {
+      message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+      documentation_url:
+        "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+      status: "403",
+    },
+    { "retry-after": "86400", "x-ratelimit-remaining": "4990" },
+  );
+
+  await expect(createGitHubAppClient({ probot }).listInstallationRepositoryIds(4243)).rejects.toMatchObject({
+    status: 403,
+  });
+  expect(logs.text()).toContain("asks to wait 86400 s; not retried");
+});
