@@ -6,8 +6,7 @@ import { disconnectAll } from "../../../src/db/connect.js";
 import { TEST_WEBHOOK_SECRET } from "../../helpers/app-credentials.js";
 import { testDatabaseName, withDatabaseName } from "../../helpers/database.js";
 import { stored } from "../../helpers/documents.js";
-import { httpApiEvent, lambdaContext } from "../../helpers/lambda.js";
-import { testEnv } from "../../helpers/test-config.js";
+import { httpApiEvent, lambdaContext, lambdaEnv } from "../../helpers/lambda.js";
 import { useWebhookServer } from "../../helpers/webhook-suite.js";
 import { webhookFixture } from "../../helpers/webhooks.js";
 
@@ -17,7 +16,8 @@ const ctx = useWebhookServer();
 let lambda: ReturnType<typeof createWebhooksHandler>;
 beforeAll(() => {
   lambda = createWebhooksHandler({
-    env: testEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()) }),
+    // Lambda applies production's rules (https BASE_URL, WorkOS, STATE_SECRET): the same env its own tests use.
+    env: lambdaEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()) }),
   });
 });
 afterAll(() => disconnectAll());
