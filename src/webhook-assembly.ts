@@ -13,7 +13,7 @@ import {
 } from "./marketplace/marketplace-sync.js";
 import { createProbotInstance } from "./github/probot-factory.js";
 import { loadWebhookApps } from "./webhooks/load-webhook-apps.js";
-import { WebhookIntake, type WebhookSource } from "./webhooks/intake.js";
+import { type LoadReceiver, probotReceiver, WebhookIntake, type WebhookSource } from "./webhooks/intake.js";
 import { onceUntilFailure } from "./lib/once-until-failure.js";
 
 /**
@@ -29,6 +29,8 @@ export interface WebhookAssemblyOptions {
   now?: () => Date;
   /** The Octokit class for every GitHub call (App, installation and user tokens); tests turn retries off. */
   Octokit?: typeof ProbotOctokit;
+  /** How each endpoint's Probot receives verified deliveries; Probot's own receive unless given (Lambda gives the adapter). */
+  loadReceiver?: LoadReceiver;
 }
 
 export interface OpenDatabase {
@@ -92,12 +94,12 @@ export function createWebhookAssembly(options: WebhookAssemblyOptions): WebhookA
   const webhookIntake = () =>
     (intake ??= new WebhookIntake({
       secrets: { app: config.github.webhookSecret, marketplace: config.github.marketplaceWebhookSecret },
-      probots: onceUntilFailure(async () =>
-        loadWebhookApps(requireProbotsOf(probots), {
-          models: (await database()).models,
-          now,
-          refreshMarketplace: await refreshMarketplace(),
-        }),
+      receivers: onceUntilFailure(async () =>
+        loadWebhookApps(
+          requireProbotsOf(probots),
+          { models: (await database()).models, now, refreshMarketplace: await refreshMarketplace() },
+          options.loadReceiver ?? probotReceiver,
+        ),
       ),
       log: log.child({ name: "webhooks" }),
     }));

@@ -29,6 +29,10 @@ export const lambdaShims: Plugin = {
     );
     // mongodb-connection-string-url's URL parser (with tr46's Unicode tables): Node's implements the same standard.
     build.onResolve({ filter: /^whatwg-url$/ }, () => shim("whatwg-url-shim.ts"));
+    // The Lambda adapter's GET /probot page: src/lambda/adapter-receiver.ts only ever POSTs to it.
+    build.onResolve({ filter: /^\.\/views\/probot$/ }, (args) =>
+      from(args, "@probot/adapter-aws-lambda-serverless") ? shim("adapter-page-shim.ts") : undefined,
+    );
     // Repository config files (octokit.config.get), which nothing here reads.
     build.onResolve({ filter: /^js-yaml$/ }, (args) =>
       from(args, "@probot/octokit-plugin-config") ? shim("js-yaml-shim.ts") : undefined,

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from "../config/env.js";
 import { pino } from "pino";
-import { createWebhookAssembly, type WebhookAssembly, type WebhookAssemblyOptions } from "../webhook-assembly.js";
+import type { WebhookAssemblyOptions } from "../webhook-assembly.js";
 
 export type Env = Record<string, string | undefined>;
 
@@ -39,11 +39,6 @@ export function lambdaAssemblyOptions(env: Env, now?: () => Date): WebhookAssemb
   // JSON lines on stdout, what CloudWatch reads; the Node server's terminal format (src/logger.ts) would only add weight here.
   const log = pino({ level: config.logLevel, name: "probot", messageKey: "msg" });
   return { config, log, database: { uri: config.mongodbUri }, now };
-}
-
-/** The webhooks function's parts: the same checks, and nothing from the pages (src/assembly.ts is not imported). */
-export function createLambdaWebhookAssembly(env: Env, now?: () => Date): WebhookAssembly {
-  return createWebhookAssembly(lambdaAssemblyOptions(env, now));
 }
 
 /** No logger without a valid configuration: one JSON line naming the variable, never its value. */

@@ -1,8 +1,9 @@
 import type { APIGatewayProxyResult, Context as LambdaContext } from "aws-lambda";
 import type { WebhookAssembly } from "../webhook-assembly.js";
 import { webhookSourceFor, type WebhookAnswer } from "../webhooks/intake.js";
-// lambda-config.ts, not container.ts: this function must not reach src/assembly.ts and the pages.
-import { createLambdaWebhookAssembly, logConfigError, type Env } from "./lambda-config.js";
+import { logConfigError, type Env } from "./lambda-config.js";
+// webhooks-container.ts, not container.ts: this function must not reach src/assembly.ts and the pages.
+import { createLambdaWebhookAssembly } from "./webhooks-container.js";
 import { jsonResult, readHttpEvent, type HttpApiEvent } from "./http-event.js";
 
 const toResult = ({ status, body, headers }: WebhookAnswer): APIGatewayProxyResult => jsonResult(status, body, headers);
@@ -16,9 +17,9 @@ export interface WebhooksHandlerOptions {
 /**
  * The webhooks function: POST /api/github/webhooks (the App's secret) and
  * POST /api/github/marketplace (the listing's secret), through the same intake as the Node server.
- * Not @probot/adapter-aws-lambda-serverless: it reads only payload 1.0 text bodies, verifies with
- * whichever algorithm the header names (SHA-1 included), throws a 500 on a bad signature and
- * verifies a second time after ours; the intake does each step once, for both payload versions.
+ * The intake makes every refusal first (either payload version, base64 decoded, SHA-256 only, a bad
+ * signature as 400); what it lets through, @probot/adapter-aws-lambda-serverless dispatches to the
+ * app's handlers (src/lambda/adapter-receiver.ts says what it is given and why).
  */
 export function createWebhooksHandler(options: WebhooksHandlerOptions = {}) {
   let assembly: WebhookAssembly | undefined;

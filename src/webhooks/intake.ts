@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Probot } from "probot";
+import type { ApplicationFunction, Probot } from "probot";
 import { isDatabaseUnavailable } from "../db/database-errors.js";
 import { firstError } from "../lib/error-details.js";
 import { describeGitHubFailure, gitHubFailure } from "../github/request-failure.js";
@@ -40,16 +40,49 @@ export interface WebhookAnswer {
   headers?: Record<string, string>;
 }
 
+/** A delivery past every refusal: its signature matched its raw bytes and its payload is a JSON object. */
+export interface VerifiedDelivery {
+  source: WebhookSource;
+  deliveryId: string;
+  event: string;
+  /** X-Hub-Signature-256, verified against `body`. */
+  signature: string;
+  /** The bytes GitHub signed, valid UTF-8. */
+  body: Buffer;
+  payload: Record<string, unknown>;
+}
+
+/** Runs the app's handlers on a verified delivery; throws what they throw, for the intake to answer. */
+export type DeliveryReceiver = (delivery: VerifiedDelivery) => Promise<void>;
+
+/** How an endpoint's Probot, given the app, receives deliveries (Node: Probot's own receive; Lambda: the adapter). */
+export type LoadReceiver = (probot: Probot, app: ApplicationFunction) => Promise<DeliveryReceiver>;
+
+/** Node's receiver: the app loaded into Probot, each delivery handed to its webhooks, already verified. */
+export const probotReceiver: LoadReceiver = async (probot, app) => {
+  await probot.load(app);
+  return ({ deliveryId, event, payload }) =>
+    // Typed by event name at registration (app.on); the name was checked against GitHub's shape.
+    probot.webhooks.receive({ id: deliveryId, name: event, payload } as Parameters<typeof probot.webhooks.receive>[0]);
+};
+
 export interface WebhookIntakeOptions {
   /** Verify X-Hub-Signature-256 per endpoint. */
   secrets: Readonly<Record<WebhookSource, string>>;
   /**
-   * Each endpoint's Probot with the app's handlers loaded. Asked for only once a delivery is
+   * Each endpoint's receiver with the app's handlers loaded. Asked for only once a delivery is
    * verified, so on Lambda a forged request never opens the database.
    */
-  probots: () => Promise<Readonly<Record<WebhookSource, Probot>>>;
+  receivers: () => Promise<Readonly<Record<WebhookSource, DeliveryReceiver>>>;
   log: Logger;
 }
+
+/**
+ * JSON is UTF-8 (RFC 8259): bytes that are not are refused as invalid JSON rather than read with
+ * U+FFFD in place, so the text a receiver is given encodes back to the signed bytes. The BOM is kept
+ * (JSON.parse refuses it), for the same reason.
+ */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 const answer = (status: number, error: string, headers?: Record<string, string>): WebhookAnswer => ({
   status,
@@ -164,9 +197,11 @@ export class WebhookIntake {
       log.warn({ status: 400 }, "webhook refused: signature does not match");
       return answer(400, "Error: [@octokit/webhooks] signature does not match event payload and secret");
     }
+    // Verified: now the bytes may be joined.
+    const verified = Buffer.concat(chunks);
     let payload: unknown;
     try {
-      payload = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      payload = JSON.parse(UTF8.decode(verified));
     } catch {
       log.warn({ status: 400 }, "webhook refused: invalid JSON");
       return answer(400, "Invalid JSON");
@@ -182,11 +217,15 @@ export class WebhookIntake {
     }
 
     try {
-      // Typed by event name at registration (app.on); the name was checked against GitHub's shape above.
-      const probot = (await this.options.probots())[source];
-      await probot.webhooks.receive({ id: deliveryId, name: event, payload } as Parameters<
-        typeof probot.webhooks.receive
-      >[0]);
+      const receive = (await this.options.receivers())[source];
+      await receive({
+        source,
+        deliveryId,
+        event,
+        signature,
+        body: verified,
+        payload: payload as Record<string, unknown>,
+      });
       return { status: 200, body: { ok: true } };
     } catch (error) {
       return this.failure(error, log);

@@ -1,11 +1,15 @@
 import type { Probot } from "probot";
 import { createApp, type AppDeps } from "../app.js";
-import type { WebhookSource } from "./intake.js";
-
-type Probots = Readonly<Record<WebhookSource, Probot>>;
+import type { DeliveryReceiver, LoadReceiver, WebhookSource } from "./intake.js";
 
 /** Loads the app's handlers into each endpoint's Probot, recording which endpoint a delivery came to. */
-export async function loadWebhookApps(probots: Probots, appDeps: Omit<AppDeps, "source">): Promise<Probots> {
-  for (const source of ["app", "marketplace"] as const) await probots[source].load(createApp({ ...appDeps, source }));
-  return probots;
+export async function loadWebhookApps(
+  probots: Readonly<Record<WebhookSource, Probot>>,
+  appDeps: Omit<AppDeps, "source">,
+  loadReceiver: LoadReceiver,
+): Promise<Record<WebhookSource, DeliveryReceiver>> {
+  return {
+    app: await loadReceiver(probots.app, createApp({ ...appDeps, source: "app" })),
+    marketplace: await loadReceiver(probots.marketplace, createApp({ ...appDeps, source: "marketplace" })),
+  };
 }

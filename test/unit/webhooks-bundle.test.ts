@@ -12,9 +12,10 @@ const PAGE_CODE = [
   /^views\//,
   /node_modules\/(ejs|helmet|@workos-inc\/node|serverless-http|express)\//,
 ];
-// What scripts/lambda/shims-plugin.ts leaves out: Probot's server and CLI, Redis, whatwg-url.
+// What scripts/lambda/shims-plugin.ts leaves out: Probot's server and CLI, Redis, whatwg-url, the adapter's page.
 const LEFT_OUT = [
   /node_modules\/(smee-client|undici|commander|ioredis|whatwg-url|tr46|iconv-lite|pino-pretty|@sentry)\//,
+  /node_modules\/@probot\/adapter-aws-lambda-serverless\/views\//,
 ];
 
 let metafile: Metafile;
@@ -33,8 +34,9 @@ beforeAll(async () => {
 
 const inputs = () => Object.keys(metafile.inputs).map((file) => file.replace(/^.*?(?=node_modules\/)/, ""));
 
-test("the webhooks bundle holds the intake and nothing from the pages", () => {
+test("the webhooks bundle holds the intake, the Probot Lambda adapter, and nothing from the pages", () => {
   expect(inputs()).toContain("src/webhooks/intake.ts");
+  expect(inputs()).toContain("node_modules/@probot/adapter-aws-lambda-serverless/lambda-function.js");
   expect(inputs().filter((file) => PAGE_CODE.some((pattern) => pattern.test(file)))).toEqual([]);
 });
 

@@ -16,7 +16,7 @@ const ctx = useWebhookServer();
 let lambda: ReturnType<typeof createWebhooksHandler>;
 beforeAll(() => {
   lambda = createWebhooksHandler({
-    // On Lambda production's rules apply whatever NODE_ENV says: the same secrets as the Node side, a production environment.
+    // Lambda applies production's rules (https BASE_URL, WorkOS, STATE_SECRET): the same env its own tests use.
     env: lambdaEnv({ MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()) }),
   });
 });
