@@ -6,7 +6,10 @@ import type { GitHubAppClient } from "../github/app-client.js";
 /** What the admin is shown before linking: whose installation it is. */
 export interface ClaimableInstallation {
   installationId: number;
+  /** The login, or an enterprise's slug. */
   accountLogin: string;
+  /** An enterprise's name; null for users and organizations. */
+  accountName: string | null;
   accountType: "Organization" | "User" | "Enterprise";
 }
 
@@ -34,7 +37,8 @@ export async function findClaimableInstallation(
     return {
       installationId,
       accountLogin: stored.accountLogin,
-      accountType: stored.accountType as ClaimableInstallation["accountType"],
+      accountName: stored.accountName ?? null,
+      accountType: stored.accountType,
     };
   }
   let installation: Record<string, unknown> | null;
@@ -48,7 +52,8 @@ export async function findClaimableInstallation(
   if (!installation) throw new InstallationUnavailableError(installationId, "unknown");
   try {
     const snapshot = readInstallationSnapshot({ installation });
-    return { installationId, accountLogin: snapshot.accountLogin, accountType: snapshot.accountType };
+    const { accountLogin, accountName, accountType } = snapshot;
+    return { installationId, accountLogin, accountName, accountType };
   } catch (error) {
     throw new GitHubUnavailableError(
       `GET /app/installations/${installationId} returned an installation we cannot read: ${(error as Error).message}`,

@@ -1,6 +1,5 @@
 import { appNameOf } from "../middleware/page-identity.js";
 import { Router } from "express";
-import { readInstallationSnapshot, type InstallationSnapshot } from "../../github/installation-snapshot.js";
 import {
   AuthorizationDeniedError,
   BadVerificationCodeError,
@@ -9,7 +8,6 @@ import {
 } from "../../connect/connect-errors.js";
 import { applyInstallationRemoved } from "../../installations/installation-changes.js";
 import { findGitHubConnection, linkInstallation } from "../../installations/organization-connection.js";
-import type { UserInstallation } from "../../github/user-auth.js";
 import { findOpenInstallRequest, recordInstallRequest } from "../../installations/install-requests.js";
 import { buildReconnectLink } from "../../connect/reconnect-link.js";
 import { StateTokenError } from "../../connect/state-token.js";
@@ -24,18 +22,9 @@ import { GitHubTimeoutError } from "../../github/app-client.js";
 import { disconnectConfirmView, disconnectTimeoutPage } from "../settings/disconnect-view-model.js";
 import { githubSetupRoutes } from "./setup-routes.js";
 import { SETTINGS_PATH } from "../settings/settings-routes.js";
+import { accountDisplayName } from "../../github/account.js";
 
 const REQUESTED_PATH = "/github/requested";
-
-function snapshotOf(installation: UserInstallation): InstallationSnapshot {
-  try {
-    return readInstallationSnapshot({ installation });
-  } catch (error) {
-    throw new GitHubUnavailableError(
-      `GET /user/installations returned an installation we cannot read: ${(error as Error).message}`,
-    );
-  }
-}
 
 /** The connect flow: /github/connect → GitHub → /github/setup → GitHub OAuth → /github/callback; and disconnect. */
 export function githubRoutes(deps: GitHubConnectDeps): Router {
@@ -51,7 +40,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
       addFlash(
         req,
         "info",
-        `Your organization is already connected to ${connection.installation!.accountLogin} on GitHub.`,
+        `Your organization is already connected to ${accountDisplayName(connection.installation!)} on GitHub.`,
       );
       return res.redirect(303, SETTINGS_PATH);
     }
@@ -91,14 +80,14 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
     if (!access.visible || !access.installation) throw new InstallationNotVisibleError(installationId);
     const { installation, alreadyLinked } = await linkInstallation(deps, {
       organizationId,
-      snapshot: snapshotOf(access.installation),
+      snapshot: access.installation,
       actor: `user:${auth.userId}`,
       actorName: auth.email,
       via: "oauth",
       log: req.log,
     });
     req.log.info({ organizationId, installationId, alreadyLinked }, "installation linked after OAuth check");
-    addFlash(req, "success", `Connected to ${installation.accountLogin} on GitHub.`);
+    addFlash(req, "success", `Connected to ${accountDisplayName(installation)} on GitHub.`);
     await reportRepoAccess(req, deps, organizationId, installationId);
     res.redirect(303, SETTINGS_PATH);
   });
@@ -147,7 +136,12 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
           { organizationId, installationId: live.installationId, timeoutMs: error.timeoutMs },
           `${error.message}; nothing changed`,
         );
-        return renderPage(res, "error", disconnectTimeoutPage(live.accountLogin, error.timeoutMs, appNameOf(res)), 504);
+        return renderPage(
+          res,
+          "error",
+          disconnectTimeoutPage(accountDisplayName(live), error.timeoutMs, appNameOf(res)),
+          504,
+        );
       }
       // The error handler logs it, in one line, from the cause.
       throw new GitHubUnavailableError(`DELETE /app/installations/${live.installationId} failed`, { cause: error });
@@ -161,7 +155,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
     addFlash(
       req,
       "success",
-      `Disconnected from ${live.accountLogin}: ${appNameOf(res)} was uninstalled there. Your projects are kept; Reconnect GitHub offers them again.`,
+      `Disconnected from ${accountDisplayName(live)}: ${appNameOf(res)} was uninstalled there. Your projects are kept; Reconnect GitHub offers them again.`,
     );
     res.redirect(303, SETTINGS_PATH);
   });

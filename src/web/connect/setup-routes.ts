@@ -12,6 +12,8 @@ import { reportRepoAccess } from "../settings/repo-access-flash.js";
 import { addFlash } from "../session/flow.js";
 import { requireAdminTo } from "../session/guards.js";
 import { SETTINGS_PATH } from "../settings/settings-routes.js";
+import { ACCOUNT_KINDS } from "../settings/disconnect-view-model.js";
+import { accountDisplayName } from "../../github/account.js";
 
 const SETUP_CONFIRM_PATH = "/github/setup/confirm";
 
@@ -34,17 +36,11 @@ function liveInstallation(connection: GitHubConnection): GitHubInstallationDoc |
   return connection.state === "connected" || connection.state === "suspended" ? connection.installation : null;
 }
 
-const ACCOUNT_KINDS: Record<ClaimableInstallation["accountType"], string> = {
-  Organization: "organization",
-  User: "personal account",
-  Enterprise: "enterprise",
-};
-
 /** What views/pages/github-setup-confirm.ejs shows. */
 function setupConfirmViewModel(installation: ClaimableInstallation) {
   return {
-    title: `Connect ${installation.accountLogin}?`,
-    accountLogin: installation.accountLogin,
+    title: `Connect ${accountDisplayName(installation)}?`,
+    accountName: accountDisplayName(installation),
     accountKind: ACCOUNT_KINDS[installation.accountType],
     installationId: String(installation.installationId),
     confirmUrl: SETUP_CONFIRM_PATH,
@@ -95,7 +91,7 @@ export function githubSetupRoutes(deps: GitHubConnectDeps): Router {
     if (live?.installationId === installationId) {
       // Already ours (setup_action=update after a change of repositories, or a second visit):
       // nothing new is linked, so no OAuth; say what is reachable now.
-      addFlash(req, "success", `${appNameOf(res)}'s access on ${live.accountLogin} was updated.`);
+      addFlash(req, "success", `${appNameOf(res)}'s access on ${accountDisplayName(live)} was updated.`);
       await reportRepoAccess(req, deps, organizationId, installationId);
       return res.redirect(303, SETTINGS_PATH);
     }
@@ -113,7 +109,7 @@ export function githubSetupRoutes(deps: GitHubConnectDeps): Router {
     const installationId = parseInstallationId((req.body as Record<string, unknown> | undefined)?.installation_id);
     const live = liveInstallation(await findGitHubConnection(models, organizationId));
     if (live?.installationId === installationId) {
-      addFlash(req, "info", `Your organization is already connected to ${live.accountLogin} on GitHub.`);
+      addFlash(req, "info", `Your organization is already connected to ${accountDisplayName(live)} on GitHub.`);
       return res.redirect(303, SETTINGS_PATH);
     }
     if (live) throw new OrganizationAlreadyConnectedError(organizationId, live.installationId);
