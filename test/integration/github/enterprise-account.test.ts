@@ -115,6 +115,11 @@ describe("an installation on an enterprise account", () => {
     const text = pageText(settings.body);
     expect(text).toContain("Connected to Octo Business on GitHub.");
     expect(text).toContain("Connection Connected Octo Business Enterprise");
+    // Not told it is a personal account: what creating projects needs on an enterprise.
+    expect(text).toContain(
+      "Octo Business is an enterprise account: it has no repositories of its own, and GitHub gives an App installed on an enterprise none of its organizations' repositories.",
+    );
+    expect(text).not.toContain("personal account");
     expect(settings.body).toContain('<a href="https://github.com/enterprises/octo-business">Octo Business</a>');
     expect(settings.body).toContain(
       'href="https://github.com/enterprises/octo-business/settings/installations/57002">Manage on GitHub</a>',
