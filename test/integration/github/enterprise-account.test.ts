@@ -124,6 +124,14 @@ describe("an installation on an enterprise account", () => {
     expect(settings.body).toContain(
       'href="https://github.com/enterprises/octo-business/settings/installations/57002">Manage on GitHub</a>',
     );
+    // Disconnect asks about the enterprise by name, as an enterprise.
+    const disconnect = await admin.get("/github/disconnect");
+    expect(pageText(mainOf(disconnect.body))).toContain(
+      "This uninstalls GitHub Connect from the GitHub enterprise Octo Business.",
+    );
+    expect(disconnect.body).toContain(
+      '<a href="https://github.com/enterprises/octo-business"><strong>Octo Business</strong></a>',
+    );
   });
 
   test("not stored yet (its webhook is late): setup reads GitHub's answer for it and names the enterprise", async () => {
