@@ -84,15 +84,20 @@ export class LegacyTokenNotScopableError extends Error {
   }
 }
 
-/** GitHub did not mint the token for a reason of its own (5xx, no answer) or ours (the App's credentials). */
+/**
+ * GitHub did not mint the token for a reason of its own (5xx, no answer) or ours (the App's
+ * credentials). `cause` is GitHub's answer, for the log line only: it carries the request's headers.
+ */
 export class GitHubTokenUnavailableError extends Error {
   override name = "GitHubTokenUnavailableError";
   constructor(
     readonly installationId: number,
     readonly status: number | undefined,
+    options?: ErrorOptions,
   ) {
     super(
       `GitHub did not issue a token for installation ${installationId} (${status ? `HTTP ${status}` : "no answer"}); try again shortly.`,
+      options,
     );
   }
 }

@@ -45,7 +45,7 @@ function refusal(error: unknown, installation: InstallationRef, scope: TokenScop
   if (status === 403 && /suspend/i.test(message))
     return new InstallationSuspendedError(organizationId, installationId, accountLogin);
   if (status === 404) return new InstallationDeletedError(organizationId, installationId, accountLogin);
-  return new GitHubTokenUnavailableError(installationId, status);
+  return new GitHubTokenUnavailableError(installationId, status, { cause: error });
 }
 
 /**

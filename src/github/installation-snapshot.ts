@@ -1,3 +1,4 @@
+import { readAccount } from "./account.js";
 import {
   MalformedPayloadError,
   isObject,
@@ -5,7 +6,6 @@ import {
   objectAt,
   optionalString,
   parseGitHubTime,
-  stringAt,
   type Json,
 } from "./payload.js";
 
@@ -13,7 +13,10 @@ import {
 export interface InstallationSnapshot {
   installationId: number;
   accountId: number;
+  /** The login, or an enterprise's slug. */
   accountLogin: string;
+  /** An enterprise's name; null for users and organizations. */
+  accountName: string | null;
   accountType: "Organization" | "User" | "Enterprise";
   repositorySelection: "all" | "selected";
   permissions: Record<string, string>;
@@ -41,15 +44,13 @@ function permissionsOf(value: unknown): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
-function accountTypeOf(raw: string | null): InstallationSnapshot["accountType"] {
-  if (raw === "Organization" || raw === "Enterprise") return raw;
-  if (raw === null || raw === "User" || raw === "Bot") return "User";
-  throw new MalformedPayloadError(`installation.account.type "${raw}" is not Organization, User or Enterprise`);
-}
-
 export function readInstallationSnapshot(payload: Json): InstallationSnapshot {
   const installation = objectAt(payload, "installation", "payload");
-  const account = objectAt(installation, "account", "installation");
+  const account = readAccount(
+    objectAt(installation, "account", "installation"),
+    "installation.account",
+    optionalString(installation, "target_type"),
+  );
   const selection = installation.repository_selection ?? payload.repository_selection ?? "selected";
   if (selection !== "all" && selection !== "selected") {
     throw new MalformedPayloadError(`installation.repository_selection must be "all" or "selected"`);
@@ -59,9 +60,10 @@ export function readInstallationSnapshot(payload: Json): InstallationSnapshot {
     : [];
   return {
     installationId: numberAt(installation, "id", "installation"),
-    accountId: numberAt(account, "id", "installation.account"),
-    accountLogin: stringAt(account, "login", "installation.account"),
-    accountType: accountTypeOf(optionalString(account, "type") ?? optionalString(installation, "target_type")),
+    accountId: account.id,
+    accountLogin: account.login,
+    accountName: account.name,
+    accountType: account.type,
     repositorySelection: selection,
     permissions: permissionsOf(installation.permissions),
     events,
@@ -77,6 +79,7 @@ export function snapshotFields(snapshot: InstallationSnapshot) {
   return {
     accountId: snapshot.accountId,
     accountLogin: snapshot.accountLogin,
+    accountName: snapshot.accountName,
     accountType: snapshot.accountType,
     repositorySelection: snapshot.repositorySelection,
     permissions: snapshot.permissions,

@@ -10,6 +10,10 @@ export interface GitHubFailure {
   status: number | undefined;
   /** "DELETE /app/installations/12": the method and path, never the query or host. */
   request: string;
+  /** The host that was asked ("api.github.com", a GHES host): says whether the call went to the configured GitHub. */
+  host: string | undefined;
+  /** GitHub's own words (the body's `message`), capped; undefined when it sent none. */
+  message: string | undefined;
   /** What to do about it, in a few words. */
   hint: string;
 }
@@ -17,7 +21,7 @@ export interface GitHubFailure {
 interface RequestErrorLike {
   status: number;
   request: { method?: string; url?: string };
-  response?: { headers?: Record<string, string | undefined> };
+  response?: { headers?: Record<string, string | undefined>; data?: unknown };
 }
 
 function isRequestError(error: unknown): error is RequestErrorLike {
@@ -31,6 +35,20 @@ function pathOf(url: string | undefined): string {
   } catch {
     return "(unknown path)";
   }
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  try {
+    return new URL(url ?? "").host;
+  } catch {
+    return undefined;
+  }
+}
+
+/** GitHub's error body says why in `message`; 300 characters is more than any it sends. */
+function githubMessageOf(data: unknown): string | undefined {
+  const message = (data as { message?: unknown } | null | undefined)?.message;
+  return typeof message === "string" && message !== "" ? message.slice(0, 300) : undefined;
 }
 
 function hintFor(error: RequestErrorLike): string {
@@ -65,8 +83,19 @@ export function gitHubFailure(error: unknown): GitHubFailure | null {
   return {
     status: found.response ? found.status : undefined,
     request: `${found.request.method ?? "?"} ${pathOf(found.request.url)}`,
+    host: hostOf(found.request.url),
+    message: githubMessageOf(found.response?.data),
     hint: hintFor(found),
   };
+}
+
+/**
+ * How loud a failed call is: GitHub's own trouble (5xx, or no answer at all) passes and is a
+ * warning; any other refusal (401, 403, 404, 422) or a failure before GitHub was asked is ours to fix.
+ */
+export function failureLevel(failure: GitHubFailure | null): "warn" | "error" {
+  if (!failure) return "error";
+  return failure.status === undefined || failure.status >= 500 ? "warn" : "error";
 }
 
 /** One line's message: "GitHub answered 502 to DELETE /app/installations/12: GitHub is having trouble: …". */

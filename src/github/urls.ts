@@ -10,9 +10,10 @@ export interface GitHubUrls {
    */
   reconnectUrl(options: { accountId: number; repositoryIds: number[]; state: string }): string;
   /**
-   * Where an owner changes the installation's repositories, suspends or uninstalls it. Built from
-   * the configured web URL, never from the payload's html_url (rule 9: a stored `javascript:` or
-   * foreign link must not become an href).
+   * Where an owner changes the installation's repositories, suspends or uninstalls it: GitHub's
+   * html_url when it is this installation's settings page on the configured GitHub (an
+   * enterprise's page is GitHub's to say), else built from the configured web URL. Never any
+   * other html_url (rule 9: a stored `javascript:` or foreign link must not become an href).
    */
   manageUrl(installation: ManageTarget): string;
   /** GitHub's OAuth authorize step; GitHub sends the user back to <BASE_URL>/github/callback. */
@@ -21,14 +22,17 @@ export interface GitHubUrls {
   callbackUrl: string;
   /** A repository's page on GitHub. */
   repoUrl(fullName: string): string;
-  /** An account's (organization's or user's) page on GitHub. */
-  accountUrl(login: string): string;
+  /** An account's page on GitHub: an organization's or user's by login, an enterprise's by slug. */
+  accountUrl(login: string, accountType?: string): string;
 }
 
 export interface ManageTarget {
   installationId: number;
+  /** The login, or an enterprise's slug. */
   accountLogin: string;
   accountType: string;
+  /** What GitHub sent as the installation's html_url, used only when it passes `isOwnSettingsPage`. */
+  htmlUrl?: string | null;
 }
 
 export interface GitHubUrlsOptions {
@@ -39,6 +43,21 @@ export interface GitHubUrlsOptions {
 /** An App's public page on GitHub: GHES serves Apps under /github-apps/, github.com under /apps/. */
 export function appPageUrl(github: Pick<GitHubConfig, "webUrl" | "enterpriseHost">, slug: string): string {
   return `${github.webUrl.replace(/\/$/, "")}/${github.enterpriseHost ? "github-apps" : "apps"}/${encodeURIComponent(slug)}`;
+}
+
+/** GitHub's html_url for an installation, if it is that installation's settings page on the configured GitHub (https). */
+function ownSettingsPage(web: string, target: ManageTarget): string | null {
+  if (!target.htmlUrl) return null;
+  let url: URL;
+  try {
+    url = new URL(target.htmlUrl);
+  } catch {
+    return null;
+  }
+  const path = new RegExp(`^(/[^/?#]+)*/settings/installations/${target.installationId}$`);
+  return url.protocol === "https:" && url.origin === new URL(web).origin && path.test(url.pathname) && !url.search
+    ? url.href
+    : null;
 }
 
 export function createGitHubUrls({ github, baseUrl }: GitHubUrlsOptions): GitHubUrls {
@@ -66,11 +85,14 @@ export function createGitHubUrls({ github, baseUrl }: GitHubUrlsOptions): GitHub
       return `${appPath()}/installations/new/permissions?${query.join("&")}`;
     },
 
-    manageUrl({ installationId, accountLogin, accountType }) {
+    manageUrl(target) {
+      const { installationId, accountLogin, accountType } = target;
+      const given = ownSettingsPage(web, target);
+      if (given) return given;
       const id = encodeURIComponent(String(installationId));
-      return accountType === "User"
-        ? `${web}/settings/installations/${id}`
-        : `${web}/organizations/${encodeURIComponent(accountLogin)}/settings/installations/${id}`;
+      if (accountType === "User") return `${web}/settings/installations/${id}`;
+      const owner = accountType === "Enterprise" ? "enterprises" : "organizations";
+      return `${web}/${owner}/${encodeURIComponent(accountLogin)}/settings/installations/${id}`;
     },
 
     authorizeUrl(state) {
@@ -79,7 +101,10 @@ export function createGitHubUrls({ github, baseUrl }: GitHubUrlsOptions): GitHub
       return `${web}/login/oauth/authorize?${query.toString()}`;
     },
 
-    accountUrl: (login) => `${web}/${encodeURIComponent(login)}`,
+    accountUrl: (login, accountType) =>
+      accountType === "Enterprise"
+        ? `${web}/enterprises/${encodeURIComponent(login)}`
+        : `${web}/${encodeURIComponent(login)}`,
 
     repoUrl: (fullName) => `${web}/${fullName.split("/").map(encodeURIComponent).join("/")}`,
   };

@@ -2,6 +2,7 @@ import { exchangeWebFlowCode } from "@octokit/oauth-methods";
 import type { ProbotOctokit } from "probot";
 import type { GitHubConfig } from "../config/env.js";
 import { statusOf } from "../lib/error-details.js";
+import { readInstallationSnapshot, type InstallationSnapshot } from "./installation-snapshot.js";
 import { isObject } from "./payload.js";
 import { BadVerificationCodeError, GitHubUnavailableError } from "../connect/connect-errors.js";
 import { AppOctokit } from "./probot-factory.js";
@@ -13,19 +14,11 @@ import { cappedPages, GitHubLimitError, MAX_PAGES, withGitHubLimits } from "./re
  * `GET /user/installations` must list the installation. The token lives only inside these
  * functions: it is never returned, stored or logged, and no length is assumed.
  */
-export interface GitHubAccount {
-  id: number;
-  login: string;
-  type: string;
-}
-
-/** One entry of `GET /user/installations`, as GitHub sends it (same shape as a webhook's `installation`). */
-export type UserInstallation = Record<string, unknown> & { id: number; account: GitHubAccount };
-
 export interface InstallationAccess {
   /** Whether the user's token lists the installation. */
   visible: boolean;
-  installation: UserInstallation | null;
+  /** The entry listed (same shape as a webhook's `installation`), read as webhooks are. */
+  installation: InstallationSnapshot | null;
   /** GitHub requests made, the token exchange included. */
   apiCalls: number;
 }
@@ -44,11 +37,15 @@ export interface GitHubUserAuthDeps {
   Octokit?: typeof ProbotOctokit;
 }
 
-function toInstallation(value: unknown): UserInstallation | null {
-  if (!isObject(value) || typeof value.id !== "number" || !isObject(value.account)) return null;
-  const { id, login, type } = value.account;
-  if (typeof id !== "number" || typeof login !== "string") return null;
-  return { ...value, id: value.id, account: { id, login, type: typeof type === "string" ? type : "User" } };
+/** The listed installation, read as a webhook's is (one reader for a user's, an organization's or an enterprise's account). */
+function readListedInstallation(entry: Record<string, unknown>): InstallationSnapshot {
+  try {
+    return readInstallationSnapshot({ installation: entry });
+  } catch (error) {
+    throw new GitHubUnavailableError(
+      `GET /user/installations returned an installation we cannot read: ${(error as Error).message}`,
+    );
+  }
 }
 
 /** What went wrong in words, never the token (Octokit's errors carry the request's headers). */
@@ -107,9 +104,9 @@ export function createGitHubUserAuth(deps: GitHubUserAuthDeps): GitHubUserAuth {
           apiCalls++;
           if (!Array.isArray(page.data))
             throw new GitHubUnavailableError("GET /user/installations answered without an installations list");
-          for (const entry of page.data) {
-            const installation = toInstallation(entry);
-            if (installation?.id === installationId) return { visible: true, installation, apiCalls };
+          for (const entry of page.data as unknown[]) {
+            if (isObject(entry) && entry.id === installationId)
+              return { visible: true, installation: readListedInstallation(entry), apiCalls };
           }
         }
       } catch (error) {

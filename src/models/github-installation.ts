@@ -4,7 +4,10 @@ const githubInstallationSchema = new Schema(
   {
     installationId: { type: Number, required: true },
     accountId: { type: Number, required: true },
+    /** The login, or an enterprise's slug (enterprises have no login). */
     accountLogin: { type: String, required: true },
+    /** An enterprise's name, which the pages show; null for users and organizations. */
+    accountName: { type: String, default: null },
     accountType: { type: String, enum: ["Organization", "User", "Enterprise"], required: true },
     repositorySelection: { type: String, enum: ["all", "selected"], default: "selected" },
     permissions: { type: Schema.Types.Mixed, default: () => ({}) },

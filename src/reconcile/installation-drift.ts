@@ -89,6 +89,7 @@ function storedSnapshot(doc: GitHubInstallationDoc): InstallationSnapshot {
     installationId: doc.installationId,
     accountId: doc.accountId,
     accountLogin: doc.accountLogin,
+    accountName: doc.accountName ?? null,
     accountType: doc.accountType,
     repositorySelection: doc.repositorySelection ?? "selected",
     permissions: (doc.permissions ?? {}) as Record<string, string>,

@@ -46,6 +46,25 @@ describe("GitHub addresses of the connect flow", () => {
     ).toBe("https://ghes.example.com/organizations/a%2F..%2Fb/settings/installations/5");
   });
 
+  test("an enterprise's account and Manage links are its /enterprises/ pages; GitHub's html_url is used only when it is this installation's settings page here", () => {
+    const u = urls();
+    const enterprise = { installationId: 57002, accountLogin: "octo-business", accountType: "Enterprise" };
+    expect(u.accountUrl("octo-business", "Enterprise")).toBe("https://github.com/enterprises/octo-business");
+    expect(u.manageUrl(enterprise)).toBe("https://github.com/enterprises/octo-business/settings/installations/57002");
+    const given = "https://github.com/enterprises/octo-business/settings/installations/57002";
+    expect(u.manageUrl({ ...enterprise, htmlUrl: given })).toBe(given);
+    for (const htmlUrl of [
+      "javascript:alert(1)",
+      "https://evil.example/enterprises/octo-business/settings/installations/57002",
+      "http://github.com/enterprises/octo-business/settings/installations/57002",
+      "https://github.com/enterprises/octo-business/settings/installations/99",
+      "https://github.com/enterprises/octo-business/settings/installations/57002?next=https://evil.example",
+    ])
+      expect(u.manageUrl({ ...enterprise, htmlUrl })).toBe(
+        "https://github.com/enterprises/octo-business/settings/installations/57002",
+      );
+  });
+
   test("the OAuth authorize link names our client, our callback and the state", () => {
     const url = new URL(urls().authorizeUrl("st.ate"));
     expect(url.origin + url.pathname).toBe("https://github.com/login/oauth/authorize");

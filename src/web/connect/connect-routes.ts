@@ -1,6 +1,5 @@
 import { appNameOf } from "../middleware/page-identity.js";
 import { Router } from "express";
-import { readInstallationSnapshot, type InstallationSnapshot } from "../../github/installation-snapshot.js";
 import {
   AuthorizationDeniedError,
   BadVerificationCodeError,
@@ -9,7 +8,6 @@ import {
 } from "../../connect/connect-errors.js";
 import { applyInstallationRemoved } from "../../installations/installation-changes.js";
 import { findGitHubConnection } from "../../installations/organization-connection.js";
-import type { UserInstallation } from "../../github/user-auth.js";
 import { findOpenInstallRequest, recordInstallRequest } from "../../installations/install-requests.js";
 import { buildReconnectLink } from "../../connect/reconnect-link.js";
 import { StateTokenError } from "../../connect/state-token.js";
@@ -24,18 +22,9 @@ import { disconnectConfirmView, disconnectTimeoutPage } from "../settings/discon
 import { githubSetupRoutes, renderVerifiedConfirm } from "./setup-routes.js";
 import { linkVerifiedInstallation } from "./link-step.js";
 import { SETTINGS_PATH } from "../settings/settings-routes.js";
+import { accountDisplayName } from "../../github/account.js";
 
 const REQUESTED_PATH = "/github/requested";
-
-function snapshotOf(installation: UserInstallation): InstallationSnapshot {
-  try {
-    return readInstallationSnapshot({ installation });
-  } catch (error) {
-    throw new GitHubUnavailableError(
-      `GET /user/installations returned an installation we cannot read: ${(error as Error).message}`,
-    );
-  }
-}
 
 /** The connect flow: /github/connect → GitHub → /github/setup → GitHub OAuth → /github/callback; and disconnect. */
 export function githubRoutes(deps: GitHubConnectDeps): Router {
@@ -51,7 +40,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
       addFlash(
         req,
         "info",
-        `Your organization is already connected to ${connection.installation!.accountLogin} on GitHub.`,
+        `Your organization is already connected to ${accountDisplayName(connection.installation!)} on GitHub.`,
       );
       return res.redirect(303, SETTINGS_PATH);
     }
@@ -93,7 +82,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
     if (installationId === undefined) throw new StateTokenError("forged");
     const access = await deps.userAuth.checkInstallationAccess(code, installationId);
     if (!access.visible || !access.installation) throw new InstallationNotVisibleError(installationId);
-    const snapshot = snapshotOf(access.installation);
+    const snapshot = access.installation;
     if (claims.intent === "confirm") return renderVerifiedConfirm(req, res, states, snapshot);
     await linkVerifiedInstallation(req, res, deps, snapshot);
   });
@@ -142,7 +131,12 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
           { organizationId, installationId: live.installationId, timeoutMs: error.timeoutMs },
           `${error.message}; nothing changed`,
         );
-        return renderPage(res, "error", disconnectTimeoutPage(live.accountLogin, error.timeoutMs, appNameOf(res)), 504);
+        return renderPage(
+          res,
+          "error",
+          disconnectTimeoutPage(accountDisplayName(live), error.timeoutMs, appNameOf(res)),
+          504,
+        );
       }
       // The error handler logs it, in one line, from the cause.
       throw new GitHubUnavailableError(`DELETE /app/installations/${live.installationId} failed`, { cause: error });
@@ -156,7 +150,7 @@ export function githubRoutes(deps: GitHubConnectDeps): Router {
     addFlash(
       req,
       "success",
-      `Disconnected from ${live.accountLogin}: ${appNameOf(res)} was uninstalled there. Your projects are kept; Reconnect GitHub offers them again.`,
+      `Disconnected from ${accountDisplayName(live)}: ${appNameOf(res)} was uninstalled there. Your projects are kept; Reconnect GitHub offers them again.`,
     );
     res.redirect(303, SETTINGS_PATH);
   });

@@ -1,5 +1,6 @@
 import type { Request, Response } from "express";
 import type { InstallationSnapshot } from "../../github/installation-snapshot.js";
+import { accountDisplayName } from "../../github/account.js";
 import { linkInstallation } from "../../installations/organization-connection.js";
 import type { GitHubConnectDeps } from "../github-connect-deps.js";
 import { addFlash } from "../session/flow.js";
@@ -28,7 +29,7 @@ export async function linkVerifiedInstallation(
     log: req.log,
   });
   req.log.info({ organizationId, installationId, alreadyLinked }, "installation linked after OAuth check");
-  addFlash(req, "success", `Connected to ${installation.accountLogin} on GitHub.`);
+  addFlash(req, "success", `Connected to ${accountDisplayName(installation)} on GitHub.`);
   await reportRepoAccess(req, deps, organizationId, installationId);
   res.redirect(303, SETTINGS_PATH);
 }

@@ -19,6 +19,8 @@ import { requireAdminTo } from "../session/guards.js";
 import { SETTINGS_PATH } from "../settings/settings-routes.js";
 import { createSetupThrottle } from "./setup-throttle.js";
 import { linkVerifiedInstallation } from "./link-step.js";
+import { ACCOUNT_KINDS } from "../settings/disconnect-view-model.js";
+import { accountDisplayName } from "../../github/account.js";
 
 const SETUP_CONFIRM_PATH = "/github/setup/confirm";
 
@@ -62,12 +64,6 @@ function liveInstallation(connection: GitHubConnection): GitHubInstallationDoc |
   return connection.state === "connected" || connection.state === "suspended" ? connection.installation : null;
 }
 
-const ACCOUNT_KINDS: Record<InstallationSnapshot["accountType"], string> = {
-  Organization: "organization",
-  User: "personal account",
-  Enterprise: "enterprise",
-};
-
 /**
  * The confirmation an install that did not start from our Connect link needs, shown by
  * /github/callback once GitHub's OAuth showed the installation to this admin: only then is its
@@ -81,12 +77,13 @@ export function renderVerifiedConfirm(
   states: StateTokens,
   snapshot: InstallationSnapshot,
 ): void {
-  const { installationId, accountLogin, accountType } = snapshot;
+  const { installationId, accountType } = snapshot;
+  const accountName = accountDisplayName(snapshot);
   req.log.info({ organizationId: req.auth!.organizationId, installationId }, "OAuth showed it: asking to confirm");
   res.set("cache-control", "no-store");
   renderPage(res, "github-setup-confirm", {
-    title: `Connect ${accountLogin}?`,
-    accountLogin,
+    title: `Connect ${accountName}?`,
+    accountName,
     accountKind: ACCOUNT_KINDS[accountType],
     state: issueState(req, states, { purpose: "confirm", installationId }),
     confirmUrl: SETUP_CONFIRM_PATH,
@@ -145,7 +142,7 @@ export function githubSetupRoutes(deps: GitHubConnectDeps): Router {
     if (live?.installationId === installationId) {
       // Already ours (setup_action=update after a change of repositories, or a second visit):
       // nothing new is linked, so no OAuth; say what is reachable now.
-      addFlash(req, "success", `${appNameOf(res)}'s access on ${live.accountLogin} was updated.`);
+      addFlash(req, "success", `${appNameOf(res)}'s access on ${accountDisplayName(live)} was updated.`);
       await reportRepoAccess(req, deps, organizationId, installationId);
       return res.redirect(303, SETTINGS_PATH);
     }
@@ -161,7 +158,7 @@ export function githubSetupRoutes(deps: GitHubConnectDeps): Router {
     if (installationId === undefined) throw new StateTokenError("forged");
     const live = liveInstallation(await findGitHubConnection(models, organizationId));
     if (live?.installationId === installationId) {
-      addFlash(req, "info", `Your organization is already connected to ${live.accountLogin} on GitHub.`);
+      addFlash(req, "info", `Your organization is already connected to ${accountDisplayName(live)} on GitHub.`);
       return res.redirect(303, SETTINGS_PATH);
     }
     if (live) throw new OrganizationAlreadyConnectedError(organizationId, live.installationId);

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, Response } from "express";
+import type { ErrorRequestHandler, Request, Response } from "express";
 import { isDatabaseUnavailable } from "../../db/database-errors.js";
 import {
   GitHubNotConnectedError,
@@ -10,6 +10,8 @@ import {
   RepositoryNotReachableError,
 } from "../../credentials/credential-errors.js";
 import { InvalidTokenScopeError } from "../../credentials/token-scope.js";
+import { describeGitHubFailure, failureLevel, gitHubFailure } from "../../github/request-failure.js";
+import { messageOf } from "../../lib/error-details.js";
 
 /** A refusal of the internal API's own (a bad path or body): status, a stable code, and words for the caller. */
 export class InternalApiError extends Error {
@@ -88,10 +90,32 @@ function bodyParserStatus(error: unknown): number | null {
   return typeof statusCode === "number" && expose === true && statusCode >= 400 && statusCode < 500 ? statusCode : null;
 }
 
+/**
+ * Why GitHub gave no token, for the operator: GitHub's status and words and the host that was
+ * asked, at warn when GitHub was at fault (5xx, no answer) and error when we were (a refused JWT,
+ * a request that never left). Picked field by field: the cause carries the request's headers.
+ */
+function logTokenRefusal(req: Request, res: Response, error: GitHubTokenUnavailableError): void {
+  const failure = gitHubFailure(error.cause);
+  const level = failureLevel(failure);
+  // The access line of the same call says it at the same level.
+  res.locals.accessLogLevel = level;
+  const github = failure
+    ? { status: failure.status, message: failure.message, host: failure.host, request: failure.request }
+    : { error: messageOf(error.cause) };
+  req.log[level](
+    { installationId: error.installationId, organizationId: res.locals.organizationId, github },
+    failure
+      ? `no token for installation ${error.installationId}: ${describeGitHubFailure(failure)}`
+      : `no token for installation ${error.installationId}: the mint failed before GitHub answered`,
+  );
+}
+
 /** JSON `{error, message}` for everything under /api/internal, never a page or a stack. */
 export const internalApiErrorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const known = describeApiError(error);
   res.locals.outcome = known?.error ?? "internal_error";
+  if (error instanceof GitHubTokenUnavailableError) logTokenRefusal(req, res, error);
   if (known) {
     if (!res.headersSent) sendApiError(res, known.status, known.error, known.message);
     return;

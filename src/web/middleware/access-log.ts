@@ -3,6 +3,13 @@ import type { Logger } from "pino";
 import { pinoHttp, type HttpLogger } from "pino-http";
 import { chooseRequestId } from "./request-id.js";
 
+declare module "express-serve-static-core" {
+  interface Locals {
+    /** The access line's level when the handler knew better than the status (a 502 for GitHub's outage is a warning). */
+    accessLogLevel?: "warn" | "error";
+  }
+}
+
 export interface AccessLogDeps {
   log: Logger;
   /** An id the platform vouches for (API Gateway's on Lambda); it wins over the client's x-request-id. */
@@ -52,6 +59,7 @@ export function accessLog(deps: AccessLogDeps): HttpLogger<Request, Response> {
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customLogLevel: (req, res, error) => {
+      if (res.locals?.accessLogLevel && !error) return res.locals.accessLogLevel;
       if (error || res.statusCode >= 500) return "error";
       if (res.statusCode >= 400) return "warn";
       // originalUrl: inside /assets Express strips the mount point from req.url.

@@ -1,3 +1,4 @@
+import { accountDisplayName } from "../../github/account.js";
 import { MAX_REPO_NAME_LENGTH } from "../../github/repo-name.js";
 import type { GitHubConnection } from "../../installations/organization-connection.js";
 
@@ -5,7 +6,7 @@ import type { GitHubConnection } from "../../installations/organization-connecti
 export interface ProjectFormView {
   createAction: string;
   intro: string;
-  /** For a personal account: why the app cannot create there, and how a repository is adopted instead. */
+  /** For a personal or enterprise account: why the app cannot create there, and what to do instead. */
   note: string | null;
   nameMaxLength: number;
   nameHint: string;
@@ -23,12 +24,27 @@ function list(names: readonly string[]): string {
   return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }
 
+const NAME_HINT = `Letters, digits, hyphens (-), underscores (_) and periods (.); at most ${MAX_REPO_NAME_LENGTH} characters.`;
+
+/** An enterprise account has no repositories of its own, and GitHub gives an App installed there none of its organizations'. */
+function enterpriseForm(name: string, appName: string): ProjectFormView {
+  return {
+    createAction: "/workspace/projects",
+    intro: `${name} is an enterprise account: it has no repositories of its own, and GitHub gives an App installed on an enterprise none of its organizations' repositories.`,
+    note: `To create projects, install ${appName} on one of ${name}'s organizations and connect that organization instead.`,
+    nameMaxLength: MAX_REPO_NAME_LENGTH,
+    nameHint: NAME_HINT,
+    defaults: null,
+  };
+}
+
 export function projectFormView(input: ProjectFormInput): ProjectFormView | null {
   const { installation } = input.connection;
   if (!input.canManage || input.connection.state !== "connected" || !installation) return null;
   const login = installation.accountLogin;
   const personal = installation.accountType !== "Organization";
   const { appName } = input;
+  if (installation.accountType === "Enterprise") return enterpriseForm(accountDisplayName(installation), appName);
   return {
     createAction: "/workspace/projects",
     intro: personal
@@ -38,7 +54,7 @@ export function projectFormView(input: ProjectFormInput): ProjectFormView | null
       ? `${login} is a personal account, where GitHub lets no App create repositories. Create the repository on GitHub, add it to ${appName}'s repositories (Manage on GitHub), then enter its name here to adopt it. Or connect a GitHub organization instead.`
       : null,
     nameMaxLength: MAX_REPO_NAME_LENGTH,
-    nameHint: `Letters, digits, hyphens (-), underscores (_) and periods (.); at most ${MAX_REPO_NAME_LENGTH} characters.`,
+    nameHint: NAME_HINT,
     defaults:
       input.defaultRepoNames.length === 0
         ? null

@@ -97,6 +97,14 @@ export function refusalFlash({ urls, appName }: MessageContext, error: unknown):
       message: `${quoted(error.repoName)} cannot be a GitHub repository name: ${error.problem.text}. ${NOTHING}`,
     };
   }
+  if (error instanceof PersonalAccountError && error.installation.accountType === "Enterprise") {
+    const { accountLogin } = error.installation;
+    return {
+      kind: "error",
+      message: `${appName} is connected to the enterprise account ${accountLogin}, which has no repositories of its own. Install ${appName} on one of its organizations and connect that organization instead. ${notCreated(error)}`,
+      links: [{ text: "Manage on GitHub", href: urls.manageUrl(error.installation) }],
+    };
+  }
   if (error instanceof PersonalAccountError) {
     const { accountLogin } = error.installation;
     return {

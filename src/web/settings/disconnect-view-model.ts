@@ -3,10 +3,19 @@ import type { GitHubUrls } from "../../github/urls.js";
 import type { PageModel } from "../render.js";
 import { SETTINGS_PATH } from "./settings-routes.js";
 import { avatarUrl } from "./settings-view-model.js";
+import { accountDisplayName } from "../../github/account.js";
+
+/** The account's kind in a sentence ("the GitHub organization acme-corp"). */
+export const ACCOUNT_KINDS = {
+  Organization: "organization",
+  User: "personal account",
+  Enterprise: "enterprise",
+} as const;
 
 /** What views/pages/github-disconnect-confirm.ejs shows. */
 export interface DisconnectConfirmView extends PageModel {
-  accountLogin: string;
+  /** An enterprise's name, else the login. */
+  accountName: string;
   accountUrl: string;
   avatarUrl: string;
   accountKind: string;
@@ -16,11 +25,11 @@ export interface DisconnectConfirmView extends PageModel {
 
 export function disconnectConfirmView(installation: GitHubInstallationDoc, urls: GitHubUrls): DisconnectConfirmView {
   return {
-    title: `Disconnect ${installation.accountLogin}?`,
-    accountLogin: installation.accountLogin,
-    accountUrl: urls.accountUrl(installation.accountLogin),
+    title: `Disconnect ${accountDisplayName(installation)}?`,
+    accountName: accountDisplayName(installation),
+    accountUrl: urls.accountUrl(installation.accountLogin, installation.accountType),
     avatarUrl: avatarUrl(installation.accountId),
-    accountKind: installation.accountType === "User" ? "personal account" : "organization",
+    accountKind: ACCOUNT_KINDS[installation.accountType],
     action: "/github/disconnect",
     cancelUrl: SETTINGS_PATH,
   };

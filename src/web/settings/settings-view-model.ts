@@ -2,6 +2,7 @@ import type { GitHubInstallationDoc } from "../../models/github-installation.js"
 import type { InstallRequestDoc } from "../../models/install-request.js";
 import type { GitHubConnection } from "../../installations/organization-connection.js";
 import type { GitHubUrls } from "../../github/urls.js";
+import { accountDisplayName } from "../../github/account.js";
 import type { ReconnectLink } from "../../connect/reconnect-link.js";
 import type { RepoPage } from "../../repos/repo-listing.js";
 import { projectFormView, type ProjectFormView } from "../projects/project-form-view-model.js";
@@ -30,11 +31,13 @@ export type ConnectionView =
       /** The state in one word, beside the card's heading: "Connected", "Suspended", "Disconnected". */
       stateLabel: string;
       accountLogin: string;
+      /** What the account is called on the page: an enterprise's name, else the login. */
+      accountName: string;
       /** The account's page on GitHub, built from the configured web URL. */
       accountUrl: string;
       /** GitHub's avatar of the account (avatars.githubusercontent.com, allowed by the CSP's img-src). */
       avatarUrl: string;
-      accountTypeLabel: "Organization" | "Personal account";
+      accountTypeLabel: "Organization" | "Personal account" | "Enterprise";
       installedOn: DateView | null;
       manageUrl: string;
       suspendedOn: DateView | null;
@@ -104,6 +107,12 @@ function reconnectNote(toTick: SettingsInput["toTick"], accountLogin: string): R
   };
 }
 
+const ACCOUNT_TYPE_LABELS = {
+  Organization: "Organization",
+  User: "Personal account",
+  Enterprise: "Enterprise",
+} as const;
+
 const STATE_LABELS = { connected: "Connected", suspended: "Suspended", deleted: "Disconnected" } as const;
 
 /** GitHub's avatar for an account id, 64 px. */
@@ -118,6 +127,7 @@ export function manageUrlOf(input: SettingsInput): string | null {
     installationId: installation.installationId,
     accountLogin: installation.accountLogin,
     accountType: installation.accountType,
+    htmlUrl: installation.htmlUrl,
   });
 }
 
@@ -143,16 +153,17 @@ function connectionView(input: SettingsInput): ConnectionView {
     state: connection.state,
     stateLabel: STATE_LABELS[connection.state],
     accountLogin: installation.accountLogin,
-    accountUrl: urls.accountUrl(installation.accountLogin),
+    accountName: accountDisplayName(installation),
+    accountUrl: urls.accountUrl(installation.accountLogin, installation.accountType),
     avatarUrl: avatarUrl(installation.accountId),
-    accountTypeLabel: installation.accountType === "User" ? "Personal account" : "Organization",
+    accountTypeLabel: ACCOUNT_TYPE_LABELS[installation.accountType],
     installedOn: dateView(installation.installedAt ?? (installation as { createdAt?: Date }).createdAt),
     manageUrl: manageUrlOf(input)!,
     suspendedOn: dateView(installation.suspendedAt),
     removedOn: dateView(installation.deletedAt),
     reconnectUrl: reconnect?.url ?? null,
     preselectedText: preselected === 0 ? null : `your ${plural(preselected, "repository", "repositories")}`,
-    reconnectNote: reconnect ? reconnectNote(input.toTick, installation.accountLogin) : null,
+    reconnectNote: reconnect ? reconnectNote(input.toTick, accountDisplayName(installation)) : null,
     statusClass:
       connection.state === "connected"
         ? "status-ok"

@@ -45,6 +45,15 @@ export interface AccountSpec {
   type?: "Organization" | "User";
 }
 
+/** An enterprise account as GitHub's `enterprise` schema has it: a slug and a name, no login and no type. */
+export interface EnterpriseSpec {
+  id: number;
+  slug: string;
+  name: string;
+}
+
+export const OCTO_BUSINESS: EnterpriseSpec = { id: 42, slug: "octo-business", name: "Octo Business" };
+
 /** The organization every fixture is set in. */
 export const ACME: AccountSpec = { id: 90001, login: "acme-corp", type: "Organization" };
 

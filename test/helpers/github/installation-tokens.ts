@@ -66,7 +66,7 @@ export function nockScopedInstallationToken(
     .reply(201, documentedBody(MINT, 201, scopedTokenJson(scope, options)));
 }
 
-export type TokenRefusal = "permissions" | "repositories" | "suspended" | "missing" | "server-error";
+export type TokenRefusal = "permissions" | "repositories" | "suspended" | "missing" | "server-error" | "bad-jwt";
 
 /** GitHub refusing to mint: 422 for a scope beyond the installation, 403 suspended, 404 uninstalled, 500. */
 export function nockInstallationTokenRefused(installationId: number, refusal: TokenRefusal): nock.Scope {
@@ -98,5 +98,11 @@ export function nockInstallationTokenRefused(installationId: number, refusal: To
       );
     case "server-error":
       return scope.reply(500, SERVER_ERROR);
+    case "bad-jwt":
+      // What GitHub answers a JWT signed with another App's key (or an expired one).
+      return scope.reply(
+        401,
+        errorBody(MINT, 401, "A JSON web token could not be decoded", "https://docs.github.com/rest"),
+      );
   }
 }

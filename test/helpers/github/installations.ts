@@ -1,7 +1,14 @@
 import nock from "nock";
 import { TEST_APP_ID } from "../app-credentials.js";
 import { documentedBody } from "../contract/openapi-responses.js";
-import { ACME, githubFixture, INSTALLATION_TOKEN, type AccountSpec, type Json } from "./fixtures.js";
+import {
+  ACME,
+  githubFixture,
+  INSTALLATION_TOKEN,
+  type AccountSpec,
+  type EnterpriseSpec,
+  type Json,
+} from "./fixtures.js";
 import { userAuthorization } from "./oauth.js";
 import { repositoryJson, type RepoSpec } from "./repos.js";
 import { APP_JWT, errorBody, GITHUB_API, GITHUB_WEB, pageLink, SERVER_ERROR } from "./rest.js";
@@ -11,6 +18,8 @@ import { APP_JWT, errorBody, GITHUB_API, GITHUB_WEB, pageLink, SERVER_ERROR } fr
 export interface InstallationSpec {
   id: number;
   account?: AccountSpec;
+  /** Installed on this enterprise account instead (`account` is then GitHub's enterprise object). */
+  enterprise?: EnterpriseSpec;
   /** What GitHub sends as html_url (the app builds the settings link itself and ignores it); the account's settings URL by default. */
   htmlUrl?: string;
   createdAt?: string;
@@ -21,6 +30,33 @@ export interface InstallationSpec {
 
 function replaceLogin(value: unknown, from: string, to: string): unknown {
   return JSON.parse(JSON.stringify(value).split(`/${from}`).join(`/${to}`));
+}
+
+/** An enterprise account as an installation carries it (GitHub's `enterprise` schema: slug and name, no login, no type). */
+export function enterpriseAccountJson(enterprise: EnterpriseSpec): Json {
+  return {
+    id: enterprise.id,
+    node_id: `E_kgDO${Buffer.from(String(enterprise.id)).toString("base64url")}`,
+    name: enterprise.name,
+    slug: enterprise.slug,
+    description: null,
+    website_url: null,
+    html_url: `${GITHUB_WEB}/enterprises/${enterprise.slug}`,
+    avatar_url: `https://avatars.githubusercontent.com/b/${enterprise.id}?v=4`,
+    created_at: "2019-01-26T19:01:12Z",
+    updated_at: "2026-11-01T10:00:00Z",
+  };
+}
+
+/** `installationJson` of an installation on an enterprise account: its own account object, target and settings page. */
+function onEnterprise(json: Json, spec: InstallationSpec & { enterprise: EnterpriseSpec }): Json {
+  const { enterprise } = spec;
+  return Object.assign(json, {
+    account: enterpriseAccountJson(enterprise),
+    target_id: enterprise.id,
+    target_type: "Enterprise",
+    html_url: spec.htmlUrl ?? `${GITHUB_WEB}/enterprises/${enterprise.slug}/settings/installations/${spec.id}`,
+  });
 }
 
 /** One installation object as `GET /user/installations` and `GET /app/installations/{id}` send it. */
@@ -46,7 +82,7 @@ export function installationJson(spec: InstallationSpec): Json {
     ...(spec.repositorySelection ? { repository_selection: spec.repositorySelection } : {}),
     ...(spec.suspendedAt !== undefined ? { suspended_at: spec.suspendedAt } : {}),
   });
-  return json;
+  return spec.enterprise ? onEnterprise(json, { ...spec, enterprise: spec.enterprise }) : json;
 }
 
 /**

@@ -20,8 +20,10 @@ describe("verifying an installer with their GitHub user token (rule 1)", () => {
     const access = await userAuth.checkInstallationAccess("code-1", 51001);
     expect(access.visible).toBe(true);
     expect(access.installation).toMatchObject({
-      id: 51001,
-      account: { id: ACME.id, login: "acme-corp", type: "Organization" },
+      installationId: 51001,
+      accountId: ACME.id,
+      accountLogin: "acme-corp",
+      accountType: "Organization",
     });
     expect(access.apiCalls).toBe(2);
   });
@@ -96,6 +98,11 @@ describe("replaying a recording of GitHub (nock.back, NOCK_BACK_MODE=lockdown by
       recorded.checkInstallationAccess(RECORDING_STAND_INS.code, 51001),
     );
     expect(access.visible).toBe(true);
-    expect(access.installation?.account).toEqual({ id: 90001, login: "acme-corp", type: "Organization" });
+    expect(access.installation).toMatchObject({
+      accountId: 90001,
+      accountLogin: "acme-corp",
+      accountName: null,
+      accountType: "Organization",
+    });
   });
 });

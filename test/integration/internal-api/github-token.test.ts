@@ -252,6 +252,63 @@ describe("organizations without a working installation", () => {
   });
 });
 
+describe("a 502 says its cause in the log, never a token", () => {
+  /** The lines about one installation's refused mint: the handler's and the call's access line. */
+  const linesAbout = (installationId: number) =>
+    server().logs.lines.filter((line) => line.installationId === installationId);
+  const accessLine = (path: string) =>
+    server().logs.lines.find(
+      (line) => (line.req as { url?: string } | undefined)?.url === path && "responseTime" in line,
+    );
+
+  test("GitHub's 5xx: a warning with GitHub's status, its message and the host asked; the access line is a warning too", async () => {
+    await storeInstallation(models(), { installationId: 71021, organizationId: "org_github_down" });
+    nockInstallationTokenRefused(71021, "server-error");
+
+    const answer = await requestToken(server().url, "org_github_down");
+
+    expect(answer.status).toBe(502);
+    const [line, ...others] = linesAbout(71021);
+    expect(others).toEqual([]);
+    expect(line).toMatchObject({
+      level: 40,
+      organizationId: "org_github_down",
+      github: {
+        status: 500,
+        message: "Server Error",
+        host: "api.github.com",
+        request: "POST /app/installations/71021/access_tokens",
+      },
+    });
+    expect(line!.msg).toContain("GitHub answered 500 to POST /app/installations/71021/access_tokens");
+    expect(accessLine("/api/internal/orgs/org_github_down/github-token")).toMatchObject({ level: 40 });
+    expect(server().logs.text()).not.toMatch(/eyJ|authorization/i);
+  });
+
+  test("our own fault (GitHub refuses the App's JWT): an error naming GitHub's 401 and its words", async () => {
+    await storeInstallation(models(), { installationId: 71022, organizationId: "org_bad_key" });
+    nockInstallationTokenRefused(71022, "bad-jwt");
+
+    const answer = await requestToken(server().url, "org_bad_key");
+
+    expect(answer.status).toBe(502);
+    expect(answer.body.error).toBe("github_unavailable");
+    expect(linesAbout(71022)).toEqual([
+      expect.objectContaining({
+        level: 50,
+        github: {
+          status: 401,
+          message: "A JSON web token could not be decoded",
+          host: "api.github.com",
+          request: "POST /app/installations/71022/access_tokens",
+        },
+      }),
+    ]);
+    expect(accessLine("/api/internal/orgs/org_bad_key/github-token")).toMatchObject({ level: 50 });
+    expect(server().logs.text()).not.toMatch(/eyJ|authorization/i);
+  });
+});
+
 describe("the legacy personal token (LEGACY_GITHUB_TOKEN, LEGACY_GITHUB_ORGANIZATIONS)", () => {
   test("a listed organization with no installation gets it", async () => {
     const answer = await requestToken(server().url, LEGACY_ORGANIZATION);

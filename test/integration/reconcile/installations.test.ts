@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { storedAll } from "../../helpers/documents.js";
-import type { AccountSpec } from "../../helpers/github/fixtures.js";
+import { OCTO_BUSINESS, type AccountSpec } from "../../helpers/github/fixtures.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
 import {
   nockAppInstallations,
@@ -150,6 +150,29 @@ describe("installation drift is repaired", () => {
         details: { installationId: 51022, account: "initech", repositories: 0 },
       },
     ]);
+  });
+});
+
+describe("an installation on an enterprise account (slug and name, no login)", () => {
+  test("is read from the listing, stored under its slug with its name, and the next run finds it unchanged", async () => {
+    nockHookDeliveries([[]]);
+    nockAppInstallations([[{ id: 51031, enterprise: OCTO_BUSINESS }]]);
+
+    const first = completed(await job.run());
+
+    expect(first.phases.installations).toMatchObject({ listed: 1, created: 1, unreadable: 0 });
+    expect(await installation(51031)).toMatchObject({
+      accountId: OCTO_BUSINESS.id,
+      accountLogin: "octo-business",
+      accountName: "Octo Business",
+      accountType: "Enterprise",
+    });
+    expect(job.logs.text()).not.toContain("not readable");
+
+    nockHookDeliveries([[]]);
+    nockAppInstallations([[{ id: 51031, enterprise: OCTO_BUSINESS }]]);
+    const second = completed(await job.run());
+    expect(second.phases.installations).toMatchObject({ listed: 1, unchanged: 1, renamed: 0, unreadable: 0 });
   });
 });
 
