@@ -9,6 +9,7 @@ import { renameMarketplaceAccount } from "../marketplace/purchases.js";
 import { linkRequestedInstallation } from "./install-requests.js";
 import { applyInstallationEvent } from "./installation-store.js";
 import { setAllRepoAccess, updateRepoAccess } from "../repos/repo-access.js";
+import { renameAccountRepos } from "../repos/repo-github-changes.js";
 
 /**
  * The installation changes GitHub tells us about, applied the one way whoever noticed them: a
@@ -197,7 +198,7 @@ export interface Rename {
   from: string | null;
 }
 
-/** An account renamed on GitHub: keep showing the name GitHub now uses. */
+/** An account renamed on GitHub: keep showing the name GitHub now uses, on the installation and every repo's full name. */
 export async function applyAccountRenamed(deps: ChangeDeps, rename: Rename, actor: string): Promise<DeliveryOutcome> {
   const { models } = deps;
   const { installationId, accountId, login } = rename;
@@ -208,6 +209,11 @@ export async function applyAccountRenamed(deps: ChangeDeps, rename: Rename, acto
   );
   // A purchase may exist before (or without) the installation; it names the same account.
   await renameMarketplaceAccount(models, accountId, login);
+  const reposRenamed = installation?.organizationId
+    ? await renameAccountRepos(models, installation.organizationId, login)
+    : 0;
+  if (reposRenamed > 0)
+    deps.log.info({ installationId, reposRenamed }, "repositories' full names follow the account's rename");
   if (!installation) {
     deps.log.debug(
       { installationId },

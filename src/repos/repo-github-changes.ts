@@ -144,3 +144,27 @@ export async function applyRepositoryEvent(deps: RepoChangeDeps, event: Reposito
   }
   return "ignored";
 }
+
+/**
+ * The organization's account was renamed on GitHub: every stored repo still in the account
+ * (not transferred away) takes the new login in its full name. One read and at most one
+ * bulkWrite of per-document updates (no update pipelines: FerretDB 1.x has none), bounded by
+ * the organization's repos. Returns how many full names changed.
+ */
+export async function renameAccountRepos(models: Models, organizationId: string, login: string): Promise<number> {
+  const repos = await models.Repo.find(
+    { organizationId, fullName: { $ne: null }, transferredTo: null },
+    { _id: 1, name: 1, fullName: 1 },
+  ).lean<Array<Pick<StoredRepo, "_id" | "name" | "fullName">>>();
+  const operations = repos
+    .filter((repo) => repo.fullName !== `${login}/${repo.name}`)
+    .map((repo) => ({
+      updateOne: {
+        filter: { _id: repo._id, transferredTo: null },
+        update: { $set: { fullName: `${login}/${repo.name}` } },
+      },
+    }));
+  if (operations.length === 0) return 0;
+  const result = await models.Repo.bulkWrite(operations, { ordered: false });
+  return result.modifiedCount;
+}
