@@ -44,6 +44,8 @@ async function accountIdOf(models: Models, organizationId: string): Promise<numb
   return installation?.accountId ?? null;
 }
 
+const ownerOf = (fullName: string | null | undefined) => fullName?.split("/")[0]?.toLowerCase() ?? null;
+
 /** What `change` does to one stored repo, or null when it is already so. */
 async function plan(models: Models, repo: StoredRepo, change: RepositoryChange, now: Date): Promise<Planned | null> {
   const base = { slug: repo.slug, githubRepoId: repo.githubRepoId };
@@ -61,10 +63,15 @@ async function plan(models: Models, repo: StoredRepo, change: RepositoryChange, 
       if (accountId !== null && change.ownerId === accountId) {
         // Within the account (or back into it): the repo stays the organization's under its new full name.
         if (repo.fullName === change.fullName && repo.name === change.name && repo.transferredTo === null) return null;
+        // Same owner in the full name: GitHub (asked by id) shows a rename, not a transfer.
+        const owner = ownerOf(repo.fullName);
+        const sameOwner = repo.transferredTo === null && (owner === null || owner === change.ownerLogin.toLowerCase());
         return {
           set: { name: change.name, fullName: change.fullName, transferredTo: null },
-          action: "repo.transferred",
-          details: { ...base, from: repo.fullName, to: change.fullName, leftAccount: false },
+          action: sameOwner ? "repo.renamed" : "repo.transferred",
+          details: sameOwner
+            ? { ...base, from: repo.fullName, to: change.fullName }
+            : { ...base, from: repo.fullName, to: change.fullName, leftAccount: false },
         };
       }
       if (repo.transferredTo === change.fullName) return null;
