@@ -100,6 +100,25 @@ describe("repository webhooks for a stored repo", () => {
   });
 });
 
+describe("repos stored before these fields existed", () => {
+  test("a document with no archived, deletedOnGitHubAt, transferredTo or lastEventAt follows a rename and a deletion", async () => {
+    await seed();
+    await ctx.server.models.Repo.deleteMany({});
+    await ctx.server.models.Repo.collection.insertOne({
+      organizationId: "org_octo",
+      slug: "hello-world",
+      name: EXAMPLE_REPO.name,
+      githubRepoId: EXAMPLE_REPO.id,
+      fullName: EXAMPLE_REPO.fullName,
+      accessible: true,
+    });
+    await deliver(repositoryWebhook("renamed", { name: "Hello-Octo" }));
+    expect(await repo()).toMatchObject({ name: "Hello-Octo", fullName: "Octocoders/Hello-Octo" });
+    await deliver(repositoryWebhook("deleted"));
+    expect(await repo()).toMatchObject({ deletedOnGitHubAt: new Date("2026-11-24T12:00:00Z"), accessible: false });
+  });
+});
+
 describe("order and duplicates", () => {
   test("a rename older than the stored state changes nothing and is recorded as stale", async () => {
     await seed();
