@@ -2,6 +2,7 @@ import type { EmitterWebhookEvent } from "@octokit/webhooks";
 import type { Logger } from "pino";
 import type { ApplicationFunction } from "probot";
 import { DatabaseUnavailableError, isDatabaseUnavailable } from "./db/database-errors.js";
+import { createGitHubAppClient } from "./github/app-client.js";
 import { isObject } from "./github/payload.js";
 import { registerEventHandlers } from "./handlers/index.js";
 import type { HandlerDeps, HandlerOutcome, RegisterHandler } from "./handlers/types.js";
@@ -53,11 +54,16 @@ async function applyOnce(
 export function createApp(deps: AppDeps): ApplicationFunction {
   return (app) => {
     const handled = new Set<string>();
+    // The App's own calls (App JWT) go through the Probot instance serving the webhook, GHES included.
+    const handlerDeps: HandlerDeps = {
+      ...deps,
+      getInstallation: deps.getInstallation ?? createGitHubAppClient({ probot: app }).getInstallation,
+    };
     const on: RegisterHandler = (names, handler) => {
       for (const name of Array.isArray(names) ? names : [names]) handled.add(name);
       app.on(names, (context) =>
         applyOnce(deps, context, context.log, (log) =>
-          handler({ id: context.id, name: context.name, payload: context.payload, log }, deps),
+          handler({ id: context.id, name: context.name, payload: context.payload, log }, handlerDeps),
         ),
       );
     };

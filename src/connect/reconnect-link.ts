@@ -17,7 +17,13 @@ export interface ReconnectLink {
   overflow: boolean;
 }
 
-const withGitHubId = (organizationId: string) => ({ organizationId, githubRepoId: { $ne: null } });
+// A repo deleted or transferred away on GitHub has an id no installation can be given again.
+const withGitHubId = (organizationId: string) => ({
+  organizationId,
+  githubRepoId: { $ne: null },
+  deletedOnGitHubAt: null,
+  transferredTo: null,
+});
 
 /**
  * The reconnect link (rule 5): the account and every repo the app made, by GitHub id. GitHub

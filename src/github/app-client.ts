@@ -1,5 +1,6 @@
 import type { Probot } from "probot";
-import type { InstallationRepositoryIds } from "../repos/repo-access.js";
+import type { InstallationRepositoryIds, ListedRepository } from "../repos/repo-access.js";
+import { isObject, latest, parseGitHubTime } from "./payload.js";
 import { statusOf } from "../lib/error-details.js";
 import { cappedPages } from "./request-limits.js";
 
@@ -18,6 +19,31 @@ export interface GitHubAppClient {
    * pages up to REPOSITORY_PAGES_MAX; past it GitHubLimitError, never a partial list).
    */
   listInstallationRepositoryIds(installationId: number): Promise<InstallationRepositoryIds>;
+  /**
+   * `GET /repositories/{id}` with the installation's token: the repository wherever it now is
+   * (renamed or transferred), or null on 404 (deleted, or private and not selected for the App).
+   */
+  findRepositoryById(installationId: number, githubRepoId: number): Promise<RepositoryById | null>;
+}
+
+/** A repository found by its id, with the account that owns it now. */
+export interface RepositoryById extends ListedRepository {
+  ownerId: number;
+  ownerLogin: string;
+}
+
+/** The fields kept of a repository object; null when GitHub's answer lacks them (rule 9: no shape is trusted). */
+function listedRepository(data: unknown): ListedRepository | null {
+  if (!isObject(data)) return null;
+  const { id, name, full_name: fullName, archived } = data;
+  if (typeof id !== "number" || typeof name !== "string" || typeof fullName !== "string") return null;
+  return {
+    id,
+    name,
+    fullName,
+    archived: archived === true,
+    updatedAt: latest(parseGitHubTime(data.updated_at), parseGitHubTime(data.pushed_at)),
+  };
 }
 
 /** 30,000 repositories: an installation on "All repositories" of a large organization still fits. */
@@ -79,13 +105,39 @@ export function createGitHubAppClient(deps: { probot: Probot; uninstallTimeoutMs
     async listInstallationRepositoryIds(installationId) {
       const octokit = await probot.auth(installationId);
       const ids: number[] = [];
+      const repos: ListedRepository[] = [];
       let apiCalls = 0;
+      let repositorySelection: string | null = null;
       const pages = octokit.paginate.iterator("GET /installation/repositories", { per_page: 100 });
       for await (const page of cappedPages(pages, "GET /installation/repositories", REPOSITORY_PAGES_MAX)) {
         apiCalls++;
-        for (const repo of page.data) ids.push(repo.id);
+        // Octokit's paginate moves the list up to `data` and keeps repository_selection on it.
+        const selection = (page.data as { repository_selection?: unknown }).repository_selection;
+        if (typeof selection === "string") repositorySelection = selection;
+        for (const repo of page.data) {
+          ids.push(repo.id);
+          const listed = listedRepository(repo);
+          if (listed) repos.push(listed);
+        }
       }
-      return { ids, apiCalls };
+      return { ids, apiCalls, repos, repositorySelection };
+    },
+
+    async findRepositoryById(installationId, githubRepoId) {
+      const octokit = await probot.auth(installationId);
+      try {
+        // Not in GitHub's REST description, but served: the same full repository as GET /repos/{owner}/{repo}.
+        const { data } = await octokit.request("GET /repositories/{repository_id}", { repository_id: githubRepoId });
+        const listed = listedRepository(data);
+        const owner = isObject(data) ? data.owner : null;
+        if (!listed || !isObject(owner) || typeof owner.id !== "number" || typeof owner.login !== "string") {
+          throw new Error(`GET /repositories/${githubRepoId}: GitHub's answer is not a repository`);
+        }
+        return { ...listed, ownerId: owner.id, ownerLogin: owner.login };
+      } catch (error) {
+        if (statusOf(error) === 404) return null;
+        throw error;
+      }
     },
   };
 }

@@ -4,6 +4,7 @@ import { handleInstallationTarget } from "./installation-target.js";
 import { installationHandlers } from "./installation.js";
 import { handleMarketplacePurchase, type PurchaseEvent } from "./marketplace-purchase.js";
 import { handleMeta } from "./meta.js";
+import { handleRepository, type RepositoryEventName } from "./repository.js";
 import type { RegisterHandler } from "./types.js";
 
 /** Which handler owns which event and action; every other delivery is recorded and ignored. */
@@ -21,6 +22,16 @@ export function registerEventHandlers(on: RegisterHandler): void {
     handleInstallationRepositories,
   );
   on<"installation_target.renamed">("installation_target.renamed", handleInstallationTarget);
+  on<RepositoryEventName>(
+    [
+      "repository.renamed",
+      "repository.transferred",
+      "repository.deleted",
+      "repository.archived",
+      "repository.unarchived",
+    ],
+    handleRepository,
+  );
   on<"github_app_authorization.revoked">("github_app_authorization.revoked", handleGitHubAppAuthorization);
   on<PurchaseEvent>(
     [

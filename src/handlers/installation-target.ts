@@ -1,8 +1,20 @@
 import { applyAccountRenamed } from "../installations/installation-changes.js";
-import { numberAt, objectAt, parseGitHubTime, payloadObject, senderActor, stringAt } from "../github/payload.js";
+import {
+  isObject,
+  numberAt,
+  objectAt,
+  optionalString,
+  parseGitHubTime,
+  payloadObject,
+  senderActor,
+} from "../github/payload.js";
 import type { HandlerContext, HandlerDeps, HandlerOutcome } from "./types.js";
 
-/** An account renamed on GitHub: keep showing the name GitHub now uses, ordered by the account's updated_at. */
+/**
+ * An account renamed on GitHub: keep showing the name GitHub now uses, ordered by the account's
+ * updated_at. Both schemas mark account.login optional: without it, the login is what GitHub says
+ * of the installation now (GET /app/installations/{id}, App JWT).
+ */
 export async function handleInstallationTarget(
   context: HandlerContext<"installation_target.renamed">,
   deps: HandlerDeps,
@@ -11,16 +23,33 @@ export async function handleInstallationTarget(
   const installationId = numberAt(objectAt(payload, "installation", "payload"), "id", "installation");
   const account = objectAt(payload, "account", "payload");
   const from = context.payload.changes?.login?.from;
+  const login = optionalString(account, "login") ?? (await currentLogin(deps, installationId));
+  if (!login) {
+    context.log.warn(
+      { installationId },
+      "installation_target.renamed: GitHub no longer has the installation; not applied",
+    );
+    return "ignored";
+  }
   return applyAccountRenamed(
     { ...deps, log: context.log },
     {
       installationId,
       accountId: numberAt(account, "id", "account"),
-      login: stringAt(account, "login", "account"),
+      login,
       from: typeof from === "string" ? from : null,
       // The installation in this payload carries no time; the renamed account's is the rename's.
       eventAt: parseGitHubTime(account.updated_at),
     },
     senderActor(payload),
   );
+}
+
+/** The installation's account login as GitHub has it now; null when GitHub does not know the installation. */
+async function currentLogin(deps: HandlerDeps, installationId: number): Promise<string | null> {
+  if (!deps.getInstallation)
+    throw new Error("installation_target.renamed without account.login needs the App's client");
+  const installation = await deps.getInstallation(installationId);
+  const account = installation?.account;
+  return isObject(account) ? optionalString(account, "login") : null;
 }

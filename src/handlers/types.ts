@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Models } from "../models/index.js";
 import type { DeliveryOutcome } from "../webhooks/delivery-log.js";
 import type { MarketplaceRefresh } from "../marketplace/marketplace-sync.js";
+import type { GitHubAppClient } from "../github/app-client.js";
 
 /** What a handler needs; tests pass a real database and a fixed clock. */
 export interface HandlerDeps {
@@ -10,6 +11,8 @@ export interface HandlerDeps {
   now: () => Date;
   /** An installation an owner approved is linked by its webhook: the linked account's Marketplace purchase is refreshed then. */
   refreshMarketplace?: MarketplaceRefresh;
+  /** GET /app/installations/{id} with the App JWT (github/app-client.ts); the App's own Probot's when absent. */
+  getInstallation?: GitHubAppClient["getInstallation"];
 }
 
 /** "applied" changed state; "stale" was older than what is stored; "ignored" needed nothing. */

@@ -9,6 +9,7 @@ import { renameMarketplaceAccount } from "../marketplace/purchases.js";
 import { linkRequestedInstallation } from "./install-requests.js";
 import { applyAccountRename, applyInstallationEvent } from "./installation-store.js";
 import { setAllRepoAccess, updateRepoAccess } from "../repos/repo-access.js";
+import { renameAccountRepos } from "../repos/repo-github-changes.js";
 
 /**
  * The installation changes GitHub tells us about, applied the one way whoever noticed them: a
@@ -200,9 +201,10 @@ export interface Rename {
 }
 
 /**
- * An account renamed on GitHub: keep showing the name GitHub now uses. Applied only to the
- * installation of that account (a payload naming another is logged and not applied) and only
- * if no newer event was applied (payload time against lastEventAt, as every change).
+ * An account renamed on GitHub: keep showing the name GitHub now uses, on the installation and
+ * every repo's full name. Applied only to the installation of that account (a payload naming
+ * another is logged and not applied) and only if no newer event was applied (payload time
+ * against lastEventAt, as every change).
  */
 export async function applyAccountRenamed(deps: ChangeDeps, rename: Rename, actor: string): Promise<DeliveryOutcome> {
   const { models } = deps;
@@ -222,6 +224,11 @@ export async function applyAccountRenamed(deps: ChangeDeps, rename: Rename, acto
   // A purchase may exist before (or without) the installation; it names the same account.
   await renameMarketplaceAccount(models, accountId, login);
   const installation = result.outcome === "applied" ? result.installation : null;
+  const reposRenamed = installation?.organizationId
+    ? await renameAccountRepos(models, installation.organizationId, login)
+    : 0;
+  if (reposRenamed > 0)
+    deps.log.info({ installationId, reposRenamed }, "repositories' full names follow the account's rename");
   if (!installation) {
     deps.log.debug(
       { installationId },

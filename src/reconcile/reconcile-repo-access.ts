@@ -1,6 +1,7 @@
 import { statusOf } from "../lib/error-details.js";
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
 import { refreshRepoAccess } from "../repos/repo-access.js";
+import { refreshRepoDetails } from "../repos/repo-drift.js";
 import { saveCheckpoint, type Checkpoint } from "./checkpoint.js";
 import type { PhaseResult, ReconcileContext } from "./context.js";
 
@@ -27,11 +28,19 @@ async function nextBatch(ctx: ReconcileContext, cursor: number, limit: number): 
  * reaches, as a selection changed while installation_repositories webhooks were lost. A bounded
  * batch a run (repoChecksPerRun), taken in installation id order from the stored cursor, so
  * every linked installation is checked in turn however many there are. Each check mints a token
- * (App JWT) and pages GET /installation/repositories on that installation's own rate limit.
+ * (App JWT) and pages GET /installation/repositories on that installation's own rate limit, and
+ * refreshes each stored repo's name, full name and archived state from that listing; a stored repo
+ * it no longer lists costs one GET /repositories/{id} (repos/repo-drift.ts).
  */
 export async function reconcileRepoAccess(ctx: ReconcileContext, checkpoint: Checkpoint): Promise<PhaseResult> {
   const { budget } = ctx;
-  const counts = { checked: 0, reposChanged: 0, installationsChanged: 0, unreachableInstallations: 0 };
+  const counts = {
+    checked: 0,
+    reposChanged: 0,
+    installationsChanged: 0,
+    unreachableInstallations: 0,
+    reposRefreshed: 0,
+  };
   const batch = await nextBatch(ctx, checkpoint.repoCursor ?? 0, budget.limits.repoChecksPerRun);
   let cursor = checkpoint.repoCursor;
   let complete = true;
@@ -50,8 +59,16 @@ export async function reconcileRepoAccess(ctx: ReconcileContext, checkpoint: Che
         installationId,
       );
       budget.countInstallation(result.apiCalls);
+      // Names, full names and archived state from the same listing; a repo it no longer lists is asked about once.
+      const details = await refreshRepoDetails(
+        { models: ctx.models, now: ctx.now, log, findRepositoryById: ctx.appClient.findRepositoryById },
+        installationId,
+        result,
+      );
+      budget.countInstallation(details.apiCalls);
       counts.reposChanged += result.changed;
-      if (result.changed > 0) counts.installationsChanged++;
+      counts.reposRefreshed += details.changed;
+      if (result.changed > 0 || details.changed > 0) counts.installationsChanged++;
     } catch (error) {
       const status = statusOf(error);
       // Uninstalled or suspended since the listing: the installation phase of the next run says which.

@@ -5,10 +5,24 @@ import type { RepoDoc } from "../models/repo.js";
 
 type StoredRepo = RepoDoc & { _id: Types.ObjectId };
 
+/** One repository as GET /installation/repositories lists it: what the reconcile job refreshes. */
+export interface ListedRepository {
+  id: number;
+  name: string;
+  fullName: string;
+  archived: boolean;
+  /** The repository's updated_at (or pushed_at, the later), for the same order guard as its webhooks. */
+  updatedAt: Date | null;
+}
+
 /** What an installation can reach, and how many GitHub requests it took to find out. */
 export interface InstallationRepositoryIds {
   ids: number[];
   apiCalls: number;
+  /** The listed repositories themselves (absent from callers that only need the ids). */
+  repos?: ListedRepository[];
+  /** "all" or "selected", as the listing says. */
+  repositorySelection?: string | null;
 }
 
 export type ListInstallationRepositoryIds = (installationId: number) => Promise<InstallationRepositoryIds>;
@@ -30,6 +44,10 @@ export interface RepoAccessResult {
   writes: number;
   /** Stored repos whose reachability this call changed. */
   changed: number;
+  /** The reachable ones of those that were reachable before: the listing lacks them now. */
+  lost: RepoDoc[];
+  /** The listing itself. */
+  listing: InstallationRepositoryIds;
 }
 
 /**
@@ -43,7 +61,8 @@ export async function refreshRepoAccess(
   installationId: number,
 ): Promise<RepoAccessResult> {
   const { models, log } = deps;
-  const { ids, apiCalls } = await deps.listInstallationRepositoryIds(installationId);
+  const listing = await deps.listInstallationRepositoryIds(installationId);
+  const { ids, apiCalls } = listing;
   const reachableIds = new Set(ids);
   const stored = await models.Repo.find({ organizationId }).sort({ name: 1 }).lean<StoredRepo[]>();
 
@@ -56,6 +75,7 @@ export async function refreshRepoAccess(
   // Only the documents read above, by _id: bounded by the org's repos however many the
   // installation reaches, and a repo created meanwhile keeps the access its creator set.
   const grant = reachable.filter((repo) => !repo.accessible).map((repo) => repo._id);
+  const lost = unreachable.filter((repo) => repo.accessible && typeof repo.githubRepoId === "number");
   const revoke = unreachable.filter((repo) => repo.accessible).map((repo) => repo._id);
   let writes = 0;
   if (grant.length > 0) {
@@ -73,7 +93,7 @@ export async function refreshRepoAccess(
     { organizationId, installationId, reachable: reachable.length, unreachable: unreachable.length, apiCalls, writes },
     "repository access refreshed",
   );
-  return { reachable, unreachable, apiCalls, writes, changed: grant.length + revoke.length };
+  return { reachable, unreachable, apiCalls, writes, changed: grant.length + revoke.length, lost, listing };
 }
 
 /**

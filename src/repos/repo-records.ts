@@ -50,6 +50,45 @@ export async function recordRepo(
 }
 
 /**
+ * A project whose repository was deleted on GitHub, given the repository created again (or found
+ * under its name): the new id, name and full name on the same document, so the project keeps its
+ * slug and everything GitHub said of the old id is cleared. Null when it is not (or no longer)
+ * deleted: another admin's Create again was first.
+ */
+export async function recordRecreatedRepo(
+  models: Models,
+  at: Date,
+  entry: { organizationId: string; slug: string; repo: GitHubRepo; actor: string; actorName?: string; via: RepoVia },
+): Promise<RepoDoc | null> {
+  const { organizationId, slug, repo } = entry;
+  const stored = await models.Repo.findOneAndUpdate(
+    { organizationId, slug, deletedOnGitHubAt: { $ne: null } },
+    {
+      $set: {
+        name: repo.name,
+        githubRepoId: repo.id,
+        fullName: repo.fullName,
+        accessible: true,
+        archived: false,
+        deletedOnGitHubAt: null,
+        transferredTo: null,
+        lastEventAt: null,
+      },
+    },
+    { new: true, lean: true },
+  );
+  if (!stored) return null;
+  await recordAudit(models, at, {
+    organizationId,
+    actor: entry.actor,
+    actorName: entry.actorName ?? null,
+    action: entry.via === "created" ? "repo.recreated" : "repo.adopted",
+    details: { slug, githubRepoId: repo.id, fullName: repo.fullName },
+  });
+  return stored;
+}
+
+/**
  * A repository the legacy token found (`migrate:legacy`), stored by GitHub id on
  * (organizationId, slug). A new document starts unreachable: the installation's own check, at the
  * organization's first connect or a reconnect, sets that.

@@ -14,7 +14,7 @@ import {
   RepoNotSelectedError,
   RepoRefusedError,
 } from "./repo-errors.js";
-import { findStoredRepo, recordRepo, type RepoVia } from "./repo-records.js";
+import { findStoredRepo, recordRecreatedRepo, recordRepo, type RepoVia } from "./repo-records.js";
 import { reserveRepo } from "./repo-reservation.js";
 
 /** What became of one name: a new repository, an existing one the installation reaches, or a project already stored. */
@@ -46,6 +46,12 @@ export interface Repos {
   readonly defaultNames: readonly string[];
   /** Creates `name` in the organization's connected account, or adopts it there; throws a RepoRefusedError or a connection error (credential-errors.ts). */
   create(organizationId: string, name: string, context: RepoRequestContext): Promise<RepoOutcome>;
+  /**
+   * A project whose repository was deleted on GitHub, created again under its last name: a new
+   * repository with a new id on the same project (its slug). A project that is not deleted is
+   * "existing"; an unknown slug is null.
+   */
+  recreate(organizationId: string, slug: string, context: RepoRequestContext): Promise<RepoOutcome | null>;
   /** Every default repository the organization does not have yet; running it again creates nothing. */
   provisionDefaults(organizationId: string, context: RepoRequestContext): Promise<DefaultReposResult>;
 }
@@ -106,6 +112,7 @@ export function createRepos(deps: ReposDeps): Repos {
   ): Promise<RepoOutcome> {
     const log = (context.log ?? deps.log).child({ organizationId, installationId: client.installation.installationId });
     const stored = await findStoredRepo(models, organizationId, name);
+    if (stored?.deletedOnGitHubAt) return recreateOne(client, stored, context);
     if (stored && typeof stored.githubRepoId === "number") return { kind: "existing", repo: stored };
     const reservation = await reserveRepo(deps, organizationId, name);
     try {
@@ -131,8 +138,41 @@ export function createRepos(deps: ReposDeps): Repos {
     }
   }
 
+  /** The project is counted already (its document stays through the deletion): no reservation. */
+  async function recreateOne(client: InstallationClient, stored: RepoDoc, context: RepoRequestContext) {
+    const { organizationId, slug } = stored;
+    const log = (context.log ?? deps.log).child({ organizationId, installationId: client.installation.installationId });
+    const { via, repo } = await fromGitHub(client, stored.name);
+    const saved = await recordRecreatedRepo(models, now(), {
+      organizationId,
+      slug,
+      repo,
+      actor: context.actor,
+      actorName: context.actorName,
+      via,
+    });
+    log.info(
+      { githubRepoId: repo.id, fullName: repo.fullName, via, previousId: stored.githubRepoId },
+      `repository ${via} again`,
+    );
+    if (!saved)
+      return {
+        kind: "existing" as const,
+        repo: (await models.Repo.findOne({ organizationId, slug }).lean<RepoDoc>())!,
+      };
+    return { kind: via, repo: saved };
+  }
+
   return {
     defaultNames: deps.defaultNames,
+
+    async recreate(organizationId, slug, context) {
+      const stored = await models.Repo.findOne({ organizationId, slug }).lean<RepoDoc>();
+      if (!stored) return null;
+      if (!stored.deletedOnGitHubAt) return { kind: "existing", repo: stored };
+      const client = await deps.credentials.installation(organizationId);
+      return recreateOne(client, stored, context);
+    },
 
     async create(organizationId, rawName, context) {
       const name = checkName(rawName);

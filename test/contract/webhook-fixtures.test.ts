@@ -177,6 +177,7 @@ describe("@octokit/webhooks-examples for the handled events", () => {
     "installation_repositories",
     "marketplace_purchase",
     "meta",
+    "repository",
     "github_app_authorization",
   ];
   const examples = handled.flatMap((event) =>

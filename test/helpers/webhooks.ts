@@ -112,6 +112,8 @@ export const UPSTREAM_EXAMPLE_GAPS: Readonly<Record<string, string>> = {
   "installation.deleted#1": "GitHub's example: installation lacks suspended_at and suspended_by",
   "installation_repositories.added#1":
     "GitHub's example: no requester; installation lacks suspended_at and suspended_by",
+  "repository.publicized#1":
+    "GitHub's example: repository lacks is_template, web_commit_signoff_required, topics, visibility and custom_properties",
   "meta.deleted#1":
     "GitHub's example: repository lacks is_template, web_commit_signoff_required, topics, visibility and custom_properties",
 };

@@ -59,6 +59,26 @@ describe("an audit event reads as a sentence", () => {
       event("repo.imported", "script:migrate-legacy", { fullName: "acme-corp/web" }),
       "acme-corp/web was recorded from the personal token it used before",
     ],
+    [
+      event("repo.renamed", "github:octocat", { from: "acme/web", to: "acme/site" }),
+      "octocat renamed acme/web to acme/site on GitHub",
+    ],
+    [
+      event("repo.renamed", "reconcile", { from: "acme/web", to: "acme/site" }),
+      "acme/web was renamed acme/site on GitHub",
+    ],
+    [
+      event("repo.transferred", "github:octocat", { from: "acme/web", to: "mona/web" }),
+      "octocat transferred acme/web to mona/web on GitHub",
+    ],
+    [event("repo.deleted", "github:octocat", { fullName: "acme/web" }), "octocat deleted acme/web on GitHub"],
+    [event("repo.deleted", "reconcile", { fullName: "acme/web" }), "acme/web was deleted on GitHub"],
+    [event("repo.archived", "github:octocat", { fullName: "acme/web" }), "octocat archived acme/web on GitHub"],
+    [event("repo.unarchived", "github:octocat", { fullName: "acme/web" }), "octocat unarchived acme/web on GitHub"],
+    [
+      event("repo.recreated", "user:u1", { fullName: "acme/web" }, "ada@example.com"),
+      "ada@example.com created acme/web again",
+    ],
     [event("marketplace.corrected", "system"), "The plan was brought up to date from GitHub Marketplace"],
     [event("something.new_here", "system"), "GitHub Connect: something new here"],
   ])("%o → %s", (input, sentence) => {

@@ -27,6 +27,6 @@ describe("app.yml", () => {
       contents: "write",
       metadata: "read",
     });
-    expect(manifest.default_events).toEqual(["meta"]);
+    expect(manifest.default_events).toEqual(["meta", "repository"]);
   });
 });

@@ -16,6 +16,25 @@ function actorText(event: Pick<AuditEventDoc, "actor" | "actorName">, appName: s
   return appName;
 }
 
+const repoName = (value: unknown) => text(value) ?? "a repository";
+
+/**
+ * A repo changed on GitHub: "octocat renamed acme/web to acme/site on GitHub" when a webhook named
+ * who; "acme/web was renamed acme/site on GitHub" when the reconcile job found it.
+ */
+function onGitHub(
+  event: Pick<AuditEventDoc, "actor" | "details">,
+  who: string,
+  active: string,
+  passive: string,
+  to: string | null = null,
+): string {
+  const tail = to ? ` ${to}` : "";
+  if (event.actor.startsWith("github")) return `${who} ${active}${tail} on GitHub`;
+  const details = (event.details ?? {}) as Details;
+  return `${repoName(details.from ?? details.fullName)} ${passive}${tail} on GitHub`;
+}
+
 const PURCHASES: Record<string, (plan: string) => string> = {
   purchased: (plan) => `bought the ${plan} plan on GitHub Marketplace`,
   changed: (plan) => `changed the plan to ${plan}`,
@@ -61,6 +80,18 @@ export function activitySentence(
       return `${who} added ${text(details.fullName) ?? "a repository"} as a project`;
     case "repo.imported":
       return `${text(details.fullName) ?? "A repository"} was recorded from the personal token it used before`;
+    case "repo.renamed":
+      return onGitHub(event, who, `renamed ${repoName(details.from)} to`, `was renamed`, text(details.to));
+    case "repo.transferred":
+      return onGitHub(event, who, `transferred ${repoName(details.from)} to`, `was transferred to`, text(details.to));
+    case "repo.deleted":
+      return onGitHub(event, who, `deleted ${repoName(details.fullName)}`, "was deleted");
+    case "repo.archived":
+      return onGitHub(event, who, `archived ${repoName(details.fullName)}`, "was archived");
+    case "repo.unarchived":
+      return onGitHub(event, who, `unarchived ${repoName(details.fullName)}`, "was unarchived");
+    case "repo.recreated":
+      return `${who} created ${text(details.fullName) ?? "a repository"} again`;
     case "marketplace.corrected":
       return "The plan was brought up to date from GitHub Marketplace";
   }

@@ -6,6 +6,7 @@ import {
   InstallationSuspendedError,
 } from "../../credentials/credential-errors.js";
 import type { Credentials } from "../../credentials/credentials.js";
+import { repoStatus, type RepoStatus } from "../../repos/repo-status.js";
 
 export interface ConnectionStateView {
   organizationId: string;
@@ -28,6 +29,8 @@ export interface ConnectionStateView {
     fullName: string | null;
     githubRepoId: number | null;
     reachable: boolean;
+    /** What the repo is now (repos/repo-status.ts), the words the settings page says. */
+    status: RepoStatus;
   }>;
 }
 
@@ -71,6 +74,7 @@ export async function connectionStateView(
       fullName: repo.fullName ?? null,
       githubRepoId: repo.githubRepoId ?? null,
       reachable: state === "connected" && repo.accessible === true,
+      status: repoStatus(repo, state),
     })),
   };
 }

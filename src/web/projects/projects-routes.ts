@@ -7,6 +7,7 @@ import { addFlash } from "../session/flow.js";
 import { requireAdminTo } from "../session/guards.js";
 import type { FlashMessage } from "../session/types.js";
 import { SETTINGS_PATH } from "../settings/settings-routes.js";
+import { RECREATE_PATH } from "./projects-view-model.js";
 
 const PROJECTS_PATH = "/workspace/projects";
 const DEFAULT_PROJECTS_PATH = "/workspace/projects/defaults";
@@ -59,6 +60,22 @@ export function projectsRoutes(deps: ProjectsRouteDeps): Router {
         }),
       ),
     ]);
+    res.redirect(303, SETTINGS_PATH);
+  });
+
+  // Create again: a project whose repository was deleted on GitHub gets a new one, by its slug.
+  router.post(RECREATE_PATH, adminOnly, async (req, res) => {
+    const { organizationId, userId } = req.auth!;
+    const body = req.body as Record<string, unknown> | undefined;
+    const slug = typeof body?.slug === "string" ? body.slug : "";
+    await flashRefusals(req, res, async (context) => {
+      const outcome = await deps.repos.recreate(organizationId!, slug, {
+        actor: `user:${userId}`,
+        actorName: req.auth!.email,
+        log: req.log,
+      });
+      return [outcome ? outcomeFlash(context, outcome) : { kind: "error", message: "There is no such project." }];
+    });
     res.redirect(303, SETTINGS_PATH);
   });
 

@@ -1,4 +1,5 @@
 import type { RepoPage } from "../../repos/repo-listing.js";
+import { repoStatus, type RepoStatus } from "../../repos/repo-status.js";
 import { manageUrlOf, type SettingsInput } from "../settings/settings-view-model.js";
 
 /** The Projects section of views/partials/projects-list.ejs: each project and what its access truly is. */
@@ -21,7 +22,14 @@ export interface ProjectItemView {
   accessClass: "status-ok" | "status-warn" | "status-bad" | "status-muted";
   /** Why the repo cannot be reached and how to fix it, with the link that does; null when nothing is to fix. */
   accessHint: { text: string; linkText: string; href: string } | null;
+  /** The same status the internal API gives (repos/repo-status.ts). */
+  status: RepoStatus;
+  /** Admins only, a repo deleted on GitHub: the form that creates it again (a new repo, a new id). */
+  recreate: { action: string; slug: string; buttonText: string } | null;
 }
+
+/** Where Create again posts (projects-routes.ts). */
+export const RECREATE_PATH = "/workspace/projects/recreate";
 
 export interface PaginationView {
   /** "Showing 51–100 of 10,000 projects" */
@@ -48,28 +56,57 @@ function paginationView(input: SettingsInput): PaginationView | null {
   };
 }
 
-type RepoAccess = Pick<ProjectItemView, "accessLabel" | "accessClass" | "accessHint">;
+type RepoAccess = Pick<ProjectItemView, "accessLabel" | "accessClass" | "accessHint" | "status" | "recreate">;
 
-/** What a project's Access column says: the truth for the connection's state, not only the stored flag. */
+/** What a project's Access column says: its status (the same for the connection's state as the internal API's), in words, with the fix. */
 function accessOf(repo: RepoPage["repos"][number], input: SettingsInput): RepoAccess {
-  const state = input.connection.state;
-  if (repo.githubRepoId == null)
-    return { accessLabel: "Not created yet", accessClass: "status-muted", accessHint: null };
-  if (state === "suspended")
-    return { accessLabel: "Paused while suspended", accessClass: "status-warn", accessHint: null };
-  if (state !== "connected")
-    return { accessLabel: "Paused until GitHub is reconnected", accessClass: "status-muted", accessHint: null };
-  if (repo.accessible) return { accessLabel: "Reachable", accessClass: "status-ok", accessHint: null };
+  const status = repoStatus(repo, input.connection.state);
+  const none = { accessHint: null, recreate: null, status };
   const login = input.connection.installation?.accountLogin ?? "the account";
-  return {
-    accessLabel: "Not reachable",
-    accessClass: "status-bad",
-    accessHint: {
-      text: `${input.appName}'s installation on ${login} does not include this repository. An owner of ${login} can add it:`,
-      linkText: "Add it to the installation on GitHub",
-      href: manageUrlOf(input)!,
-    },
-  };
+  switch (status) {
+    case "not_created":
+      return { ...none, accessLabel: "Not created yet", accessClass: "status-muted" };
+    case "deleted":
+      return {
+        ...none,
+        accessLabel: "Deleted on GitHub",
+        accessClass: "status-bad",
+        recreate:
+          input.canManage && input.connection.state === "connected"
+            ? { action: RECREATE_PATH, slug: repo.slug, buttonText: "Create again" }
+            : null,
+      };
+    case "transferred":
+      return {
+        ...none,
+        accessLabel: `Transferred on GitHub to ${repo.transferredTo}`,
+        accessClass: "status-bad",
+        accessHint: {
+          text: `It is no longer in ${login}'s account. An owner can transfer it back to ${login} on GitHub:`,
+          linkText: "Open it on GitHub",
+          href: input.urls.repoUrl(repo.transferredTo!),
+        },
+      };
+    case "paused":
+      return input.connection.state === "suspended"
+        ? { ...none, accessLabel: "Paused while suspended", accessClass: "status-warn" }
+        : { ...none, accessLabel: "Paused until GitHub is reconnected", accessClass: "status-muted" };
+    case "archived":
+      return { ...none, accessLabel: "Archived on GitHub: read-only", accessClass: "status-warn" };
+    case "reachable":
+      return { ...none, accessLabel: "Reachable", accessClass: "status-ok" };
+    case "not_selected":
+      return {
+        ...none,
+        accessLabel: "Not reachable",
+        accessClass: "status-bad",
+        accessHint: {
+          text: `${input.appName}'s installation on ${login} does not include this repository. An owner of ${login} can add it:`,
+          linkText: "Add it to the installation on GitHub",
+          href: manageUrlOf(input)!,
+        },
+      };
+  }
 }
 
 function emptyText(input: SettingsInput): string {

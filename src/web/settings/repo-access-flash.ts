@@ -36,12 +36,14 @@ export async function reportRepoAccess(
       installationId,
     );
     if (result.reachable.length > 0) addFlash(req, "success", `Reachable again: ${names(result.reachable)}.`);
-    const missing = result.unreachable.length;
+    // Deleted or transferred on GitHub: the page says so, and adding it to the installation would not help.
+    const unselected = result.unreachable.filter((repo) => !repo.deletedOnGitHubAt && !repo.transferredTo);
+    const missing = unselected.length;
     if (missing > 0) {
       addFlash(
         req,
         "error",
-        `Not reachable: ${names(result.unreachable)}. ${appNameOf(req.res!)} has no access to ${missing === 1 ? "this repository" : "these repositories"}: choose Manage on GitHub and add ${missing === 1 ? "it" : "them"} to the installation's repositories.`,
+        `Not reachable: ${names(unselected)}. ${appNameOf(req.res!)} has no access to ${missing === 1 ? "this repository" : "these repositories"}: choose Manage on GitHub and add ${missing === 1 ? "it" : "them"} to the installation's repositories.`,
       );
     }
   } catch (error) {

@@ -174,7 +174,10 @@ export function nockDeleteInstallation(
  * `GET /installation/repositories` with the installation token, `pages` as GitHub would split
  * them. Octokit asks for the first page without `page` and follows the Link header after that.
  */
-export function nockInstallationRepositories(pages: RepoSpec[][], options: { token?: string } = {}): nock.Scope {
+export function nockInstallationRepositories(
+  pages: RepoSpec[][],
+  options: { token?: string; repositorySelection?: "all" | "selected" } = {},
+): nock.Scope {
   const scope = nock(GITHUB_API).matchHeader(
     "authorization",
     new RegExp(`^token ${options.token ?? INSTALLATION_TOKEN}$`, "i"),
@@ -184,7 +187,7 @@ export function nockInstallationRepositories(pages: RepoSpec[][], options: { tok
   (pages.length > 0 ? pages : [[]]).forEach((page, index) => {
     const body = documentedBody("GET /installation/repositories", 200, {
       total_count: total,
-      repository_selection: "selected",
+      repository_selection: options.repositorySelection ?? "selected",
       repositories: page.map(repositoryJson),
     });
     scope

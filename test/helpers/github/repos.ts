@@ -9,6 +9,9 @@ export interface RepoSpec {
   id: number;
   name: string;
   owner?: AccountSpec;
+  archived?: boolean;
+  /** updated_at (GitHub's example's, from 2011, unless told). */
+  updatedAt?: string;
 }
 
 /** The repository the fixtures name, renamed by inScenario. */
@@ -30,7 +33,13 @@ function inScenario(base: Json, from: { fullName: string; name: string }, spec: 
   const json = JSON.parse(
     JSON.stringify(base).split(from.fullName).join(fullName).split(from.name).join(spec.name),
   ) as Json & { owner: Json };
-  Object.assign(json, { id: spec.id, name: spec.name, full_name: fullName });
+  Object.assign(json, {
+    id: spec.id,
+    name: spec.name,
+    full_name: fullName,
+    ...(spec.archived !== undefined ? { archived: spec.archived } : {}),
+    ...(spec.updatedAt ? { updated_at: spec.updatedAt } : {}),
+  });
   Object.assign(json.owner, { id: owner.id, login: owner.login, type: owner.type ?? "Organization" });
   return json;
 }
@@ -115,6 +124,28 @@ export function nockRepo(owner: AccountSpec, name: string, id: number | null, op
       ),
     );
   return scope.reply(200, documentedBody("GET /repos/{owner}/{repo}", 200, fullRepositoryJson({ id, name, owner })));
+}
+
+/**
+ * `GET /repositories/{id}` with the installation token: the repository wherever it is now, or
+ * 404 (deleted, or private and not selected). GitHub serves this route without describing it in
+ * its REST description; its answer is GET /repos/{owner}/{repo}'s, checked against that.
+ */
+export function nockRepositoryById(id: number, spec: RepoSpec | null, options: { token?: string } = {}): nock.Scope {
+  const scope = nock(GITHUB_API)
+    .get(`/repositories/${id}`)
+    .matchHeader("authorization", tokenAuthorization(options.token ?? INSTALLATION_TOKEN));
+  if (spec === null)
+    return scope.reply(
+      404,
+      errorBody(
+        "GET /repos/{owner}/{repo}",
+        404,
+        "Not Found",
+        "https://docs.github.com/rest/repos/repos#get-a-repository",
+      ),
+    );
+  return scope.reply(200, documentedBody("GET /repos/{owner}/{repo}", 200, fullRepositoryJson(spec)));
 }
 
 /* Repositories the app creates (src/repos/repos.ts), with the installation token. */

@@ -232,6 +232,36 @@ describe("reconnect (rule 5)", () => {
     );
   });
 
+  test("a repo deleted on GitHub is neither pre-selected nor called not reachable: the page says Deleted on GitHub", async () => {
+    const admin = await connectedOrg("org_deleted_repo", 55018);
+    await ctx.server.models.Repo.updateOne(
+      { organizationId: "org_deleted_repo", slug: "api" },
+      { $set: { accessible: false, deletedOnGitHubAt: new Date("2026-11-23T09:00:00Z") } },
+    );
+    nockDeleteInstallation(55018);
+    await admin.postForm("/github/disconnect");
+    const page = await admin.get(SETTINGS);
+    const reconnect = /href="([^"]+)">Reconnect GitHub<\/a>/.exec(page.body)![1]!.replace(/&amp;/g, "&");
+    expect(new URL(reconnect).searchParams.getAll("repository_ids[]")).toEqual(["550181"]);
+
+    // Setup asks GitHub nothing: the OAuth check at the callback decides.
+    const setup = await arriveAtSetup(admin, {
+      installation_id: "55019",
+      setup_action: "install",
+      state: stateOf(reconnect),
+    });
+    nockOAuthToken({ code: "gone" });
+    nockUserInstallations([[{ id: 55019 }]]);
+    nockInstallationToken(55019);
+    nockInstallationRepositories([[{ id: 550181, name: "web" }]]);
+    await admin.get(`/github/callback?code=gone&state=${encodeURIComponent(stateOf(setup.location))}`);
+
+    const text = pageText((await admin.get(SETTINGS)).body);
+    expect(text).toContain("Reachable again: web.");
+    expect(text).not.toContain("Not reachable");
+    expect(text).toContain("api acme-corp/api Deleted on GitHub Create again");
+  });
+
   test("GET /github/connect after a removal goes to the pre-selecting install page too", async () => {
     const admin = await connectedOrg("org_again2", 55006);
     nockDeleteInstallation(55006);

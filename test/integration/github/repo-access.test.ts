@@ -9,6 +9,7 @@ import {
   nockGetInstallation,
   nockInstallationRepositories,
 } from "../../helpers/github/installations.js";
+import { nockRepositoryById } from "../../helpers/github/repos.js";
 import { testConfig } from "../../helpers/test-config.js";
 import { captureLogger } from "../../helpers/test-logger.js";
 import { TestOctokit } from "../../helpers/test-server.js";
@@ -102,6 +103,46 @@ describe("the App's own GitHub calls", () => {
       id: 61005,
       account: { login: "acme-corp" },
     });
+  });
+
+  test("the listing keeps each repository's name, full name and archived state, and the selection", async () => {
+    nockInstallationToken(61006);
+    nockInstallationRepositories(
+      [[{ id: 70001, name: "web", archived: true, updatedAt: "2026-11-23T09:00:00Z" }], [{ id: 70002, name: "api" }]],
+      { repositorySelection: "all" },
+    );
+    const listing = await appClient.listInstallationRepositoryIds(61006);
+    expect(listing.repositorySelection).toBe("all");
+    expect(listing.repos).toEqual([
+      {
+        id: 70001,
+        name: "web",
+        fullName: "acme-corp/web",
+        archived: true,
+        updatedAt: new Date("2026-11-23T09:00:00Z"),
+      },
+      {
+        id: 70002,
+        name: "api",
+        fullName: "acme-corp/api",
+        archived: false,
+        updatedAt: new Date("2011-01-26T19:14:43Z"),
+      },
+    ]);
+  });
+
+  test("GET /repositories/{id} with the installation token: where the repository is now, or null on 404", async () => {
+    nockInstallationToken(61007);
+    nockRepositoryById(70003, { id: 70003, name: "docs", owner: { id: 90009, login: "mona", type: "User" } });
+    nockRepositoryById(70004, null);
+    await expect(appClient.findRepositoryById(61007, 70003)).resolves.toMatchObject({
+      id: 70003,
+      name: "docs",
+      fullName: "mona/docs",
+      ownerId: 90009,
+      ownerLogin: "mona",
+    });
+    await expect(appClient.findRepositoryById(61007, 70004)).resolves.toBeNull();
   });
 
   test("no token is written to the log", () => {

@@ -37,6 +37,7 @@ beforeAll(async () => {
       accountType: "User",
       htmlUrl: "https://evil.example/settings/installations/54005",
     },
+    { ...base, installationId: 54006, organizationId: "org_changed" },
   ]);
   await Repo.create([
     {
@@ -81,6 +82,17 @@ beforeAll(async () => {
       accessible: true,
     },
     { organizationId: "org_connected", slug: "zdraft", name: "Zdraft", githubRepoId: null, accessible: false },
+    ...[
+      { slug: "archive", accessible: true, archived: true },
+      { slug: "gone", accessible: false, deletedOnGitHubAt: new Date("2026-11-22T10:00:00Z") },
+      { slug: "moved", accessible: false, transferredTo: "mona/moved" },
+    ].map((repo, index) => ({
+      organizationId: "org_changed",
+      name: repo.slug,
+      githubRepoId: 74301 + index,
+      fullName: `acme-corp/${repo.slug}`,
+      ...repo,
+    })),
   ]);
 });
 
@@ -121,6 +133,20 @@ describe("GET /workspace/settings/repos", () => {
     expect(text).toContain("Website acme-corp/website Reachable");
     expect(page.body).toContain('<a href="https://github.com/acme-corp/website">acme-corp/website</a>');
     expect(page.headers.get("cache-control")).toBe("no-store");
+  });
+
+  test("what became of a repo on GitHub, in words, with the fix where there is one", async () => {
+    const admin = await signInAdmin(ctx.server, "org_changed");
+    const page = await admin.get(SETTINGS);
+    const text = pageText(page.body);
+    expect(text).toContain("archive acme-corp/archive Archived on GitHub: read-only");
+    expect(text).toContain("gone acme-corp/gone Deleted on GitHub Create again");
+    expect(text).toContain(
+      "moved acme-corp/moved Transferred on GitHub to mona/moved It is no longer in acme-corp's account. An owner can transfer it back to acme-corp on GitHub: Open it on GitHub",
+    );
+    expect(page.body).toContain('<a href="https://github.com/mona/moved">Open it on GitHub</a>');
+    expect(text).not.toContain("Not reachable");
+    expect(text).not.toContain("Add it to the installation");
   });
 
   test("Manage on GitHub is built from the configured GitHub URL, never the stored html_url (javascript: or another host)", async () => {

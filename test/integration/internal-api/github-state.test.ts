@@ -53,9 +53,23 @@ describe("GET /api/internal/orgs/:organizationId/github", () => {
         deletedAt: null,
       },
       repos: [
-        { slug: "api", name: "api", fullName: "acme-corp/api", githubRepoId: 70002, reachable: false },
-        { slug: "draft", name: "draft", fullName: null, githubRepoId: null, reachable: false },
-        { slug: "web", name: "web", fullName: "acme-corp/web", githubRepoId: 70001, reachable: true },
+        {
+          slug: "api",
+          name: "api",
+          fullName: "acme-corp/api",
+          githubRepoId: 70002,
+          reachable: false,
+          status: "not_selected",
+        },
+        { slug: "draft", name: "draft", fullName: null, githubRepoId: null, reachable: false, status: "not_created" },
+        {
+          slug: "web",
+          name: "web",
+          fullName: "acme-corp/web",
+          githubRepoId: 70001,
+          reachable: true,
+          status: "reachable",
+        },
       ],
     });
   });
@@ -85,6 +99,11 @@ describe("GET /api/internal/orgs/:organizationId/github", () => {
       false,
       false,
     ]);
+    expect((suspended.body.repos as Array<{ status: string }>).map((r) => r.status)).toEqual([
+      "paused",
+      "not_created",
+      "paused",
+    ]);
 
     const deleted = await getState("org_d");
     expect(deleted.body).toMatchObject({
@@ -96,6 +115,37 @@ describe("GET /api/internal/orgs/:organizationId/github", () => {
       70002,
       null,
       70001,
+    ]);
+    expect((deleted.body.repos as Array<{ status: string }>).map((r) => r.status)).toEqual([
+      "paused",
+      "not_created",
+      "paused",
+    ]);
+  });
+
+  test("what became of each repo on GitHub: deleted, transferred, archived, each with its own status", async () => {
+    await storeInstallation(models(), { installationId: 72004, organizationId: "org_g" });
+    const repo = (slug: string, githubRepoId: number, extra: Record<string, unknown>) => ({
+      organizationId: "org_g",
+      slug,
+      name: slug,
+      githubRepoId,
+      fullName: `acme-corp/${slug}`,
+      ...extra,
+    });
+    await models().Repo.insertMany([
+      repo("archive", 70011, { accessible: true, archived: true }),
+      repo("gone", 70012, { accessible: false, deletedOnGitHubAt: new Date("2026-11-22T10:00:00Z") }),
+      repo("moved", 70013, { accessible: false, transferredTo: "mona/moved" }),
+    ]);
+
+    const repos = (await getState("org_g")).body.repos as Array<Record<string, unknown>>;
+    expect(
+      repos.map(({ slug, githubRepoId, reachable, status }) => ({ slug, githubRepoId, reachable, status })),
+    ).toEqual([
+      { slug: "archive", githubRepoId: 70011, reachable: true, status: "archived" },
+      { slug: "gone", githubRepoId: 70012, reachable: false, status: "deleted" },
+      { slug: "moved", githubRepoId: 70013, reachable: false, status: "transferred" },
     ]);
   });
 

@@ -8,6 +8,7 @@ import {
   nockInstallationRepositories,
 } from "../../helpers/github/installations.js";
 import { nockHookDeliveries } from "../../helpers/github/hook-deliveries.js";
+import { nockRepositoryById } from "../../helpers/github/repos.js";
 import { completed, minutesAgo, storeInstallations, useReconcileHarness } from "../../helpers/reconcile.js";
 
 // Design rule 7, second half: installations reconciled against GET /app/installations, through the
@@ -180,9 +181,30 @@ describe("repository access of linked organizations", () => {
   test("a selection changed while no webhook came: the organization's stored repos are marked reachable or not", async () => {
     await storeInstallations(job.models, [{ installationId: 51031, organizationId: "org_acme" }]);
     await job.models.Repo.insertMany([
-      { organizationId: "org_acme", slug: "web", name: "web", githubRepoId: 70001, accessible: true },
-      { organizationId: "org_acme", slug: "api", name: "api", githubRepoId: 70002, accessible: false },
-      { organizationId: "org_acme", slug: "docs", name: "docs", githubRepoId: 70003, accessible: true },
+      {
+        organizationId: "org_acme",
+        slug: "web",
+        name: "web",
+        githubRepoId: 70001,
+        fullName: "acme-corp/web",
+        accessible: true,
+      },
+      {
+        organizationId: "org_acme",
+        slug: "api",
+        name: "api",
+        githubRepoId: 70002,
+        fullName: "acme-corp/api",
+        accessible: false,
+      },
+      {
+        organizationId: "org_acme",
+        slug: "docs",
+        name: "docs",
+        githubRepoId: 70003,
+        fullName: "acme-corp/docs",
+        accessible: true,
+      },
     ]);
     nockHookDeliveries([[]]);
     nockAppInstallations([[{ id: 51031 }]]);
@@ -193,6 +215,8 @@ describe("repository access of linked organizations", () => {
         { id: 70002, name: "api" },
       ],
     ]);
+    // docs is no longer listed: asked about once, it is still in the account (not selected).
+    nockRepositoryById(70003, { id: 70003, name: "docs" });
 
     const summary = completed(await job.run());
 
@@ -202,9 +226,10 @@ describe("repository access of linked organizations", () => {
       reposChanged: 2,
       installationsChanged: 1,
       unreachableInstallations: 0,
+      reposRefreshed: 0,
     });
-    // Deliveries, installations, the token mint; one page of repositories on the installation's token.
-    expect(summary.apiCalls).toEqual({ app: 3, installation: 1 });
+    // Deliveries, installations, the token mint; one page of repositories and one repository by id on the installation's token.
+    expect(summary.apiCalls).toEqual({ app: 3, installation: 2 });
     const access = Object.fromEntries((await job.models.Repo.find().lean()).map((r) => [r.slug, r.accessible]));
     expect(access).toEqual({ web: true, api: true, docs: false });
     expect((await job.models.ReconcileCheckpoint.findOne().lean())?.repoCursor).toBe(51031);
@@ -243,5 +268,117 @@ describe("repository access of linked organizations", () => {
     const second = completed(await job.run({ limits: { repoChecksPerRun: 2 } }));
     expect(second.phases.repoAccess).toMatchObject({ checked: 2 });
     expect((await job.models.ReconcileCheckpoint.findOne().lean())?.repoCursor).toBe(51041);
+  });
+});
+
+describe("what became of the repos while their webhooks were lost", () => {
+  const MONA: AccountSpec = { id: 90009, login: "mona", type: "User" };
+  const repo = (slug: string, githubRepoId: number, extra: Record<string, unknown> = {}) => ({
+    organizationId: "org_acme",
+    slug,
+    name: slug,
+    githubRepoId,
+    fullName: `acme-corp/${slug}`,
+    accessible: true,
+    ...extra,
+  });
+  const byslug = async () => Object.fromEntries((await job.models.Repo.find().lean()).map((r) => [r.slug, r] as const));
+  const reconcileOnce = async (
+    installationId: number,
+    listed: Parameters<typeof nockInstallationRepositories>[0][number],
+    repositorySelection: "all" | "selected" = "selected",
+  ) => {
+    nockHookDeliveries([[]]);
+    nockAppInstallations([[{ id: installationId }]]);
+    nockInstallationToken(installationId);
+    nockInstallationRepositories([listed], { repositorySelection });
+    return completed(await job.run());
+  };
+
+  test("a rename and an archive the job missed: name and full name follow, archived, the slug kept, in the activity", async () => {
+    await storeInstallations(job.models, [{ installationId: 51051, organizationId: "org_acme" }]);
+    await job.models.Repo.insertMany([repo("web", 70101), repo("api", 70102)]);
+
+    const summary = await reconcileOnce(51051, [
+      { id: 70101, name: "site", archived: true, updatedAt: "2026-11-23T09:00:00Z" },
+      { id: 70102, name: "api" },
+    ]);
+
+    expect(summary.phases.repoAccess).toMatchObject({ reposRefreshed: 2, installationsChanged: 1 });
+    expect(summary.apiCalls).toEqual({ app: 3, installation: 1 });
+    const repos = await byslug();
+    expect(repos.web).toMatchObject({
+      slug: "web",
+      name: "site",
+      fullName: "acme-corp/site",
+      archived: true,
+      accessible: true,
+      lastEventAt: new Date("2026-11-23T09:00:00Z"),
+    });
+    expect(repos.api).toMatchObject({ name: "api", fullName: "acme-corp/api", archived: false });
+    expect(await audit("repo.renamed")).toEqual([
+      {
+        organizationId: "org_acme",
+        actor: "reconcile",
+        details: { slug: "web", githubRepoId: 70101, from: "acme-corp/web", to: "acme-corp/site" },
+      },
+    ]);
+    expect((await audit("repo.archived")).map((e) => e.actor)).toEqual(["reconcile"]);
+  });
+
+  test("a listing older than what a webhook already said changes nothing", async () => {
+    await storeInstallations(job.models, [{ installationId: 51052, organizationId: "org_acme" }]);
+    await job.models.Repo.insertMany([
+      repo("web", 70111, {
+        name: "newest",
+        fullName: "acme-corp/newest",
+        lastEventAt: new Date("2026-11-23T10:00:00Z"),
+      }),
+    ]);
+    await reconcileOnce(51052, [{ id: 70111, name: "older", updatedAt: "2026-11-23T09:00:00Z" }]);
+    expect((await byslug()).web).toMatchObject({ name: "newest", fullName: "acme-corp/newest" });
+    expect(await audit("repo.renamed")).toEqual([]);
+  });
+
+  test("all repositories: a stored repo the listing lacks is asked about once; 404 is deleted, found under another account is transferred", async () => {
+    await storeInstallations(job.models, [{ installationId: 51053, organizationId: "org_acme" }]);
+    await job.models.Repo.insertMany([repo("web", 70121), repo("gone", 70122), repo("moved", 70123)]);
+    nockRepositoryById(70122, null);
+    nockRepositoryById(70123, { id: 70123, name: "moved", owner: MONA });
+
+    const summary = await reconcileOnce(51053, [{ id: 70121, name: "web" }], "all");
+
+    expect(summary.apiCalls).toEqual({ app: 3, installation: 3 });
+    const repos = await byslug();
+    expect(repos.gone).toMatchObject({ githubRepoId: 70122, accessible: false, deletedOnGitHubAt: job.now() });
+    expect(repos.moved).toMatchObject({ githubRepoId: 70123, accessible: false, transferredTo: "mona/moved" });
+    expect(repos.web).toMatchObject({ accessible: true, deletedOnGitHubAt: null, transferredTo: null });
+    expect((await audit("repo.deleted")).map((e) => e.details)).toEqual([
+      { slug: "gone", githubRepoId: 70122, fullName: "acme-corp/gone" },
+    ]);
+
+    // The next run asks about neither again: each is settled.
+    await reconcileOnce(51053, [{ id: 70121, name: "web" }], "all");
+  });
+
+  test("only selected repositories: found in the account is not selected (renamed meanwhile); a 404 is not called deleted", async () => {
+    await storeInstallations(job.models, [{ installationId: 51054, organizationId: "org_acme" }]);
+    await job.models.Repo.insertMany([repo("unselected", 70131), repo("private", 70132)]);
+    nockRepositoryById(70131, { id: 70131, name: "unselected-renamed" });
+    nockRepositoryById(70132, null);
+
+    await reconcileOnce(51054, []);
+
+    const repos = await byslug();
+    expect(repos.unselected).toMatchObject({
+      name: "unselected-renamed",
+      fullName: "acme-corp/unselected-renamed",
+      accessible: false,
+      transferredTo: null,
+      deletedOnGitHubAt: null,
+    });
+    expect(repos.private).toMatchObject({ accessible: false, deletedOnGitHubAt: null, transferredTo: null });
+    expect(await audit("repo.deleted")).toEqual([]);
+    expect(await audit("repo.transferred")).toEqual([]);
   });
 });
