@@ -20,6 +20,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     GITHUB_CLIENT_SECRET: "test-client-secret",
     APP_SLUG: TEST_APP_SLUG,
     BASE_URL: "http://127.0.0.1:3000",
+    // The `ghes` vitest project runs the same tests against a GitHub Enterprise Server.
+    ...(process.env.TEST_GHE_HOST ? { GHE_HOST: process.env.TEST_GHE_HOST } : {}),
     ...overrides,
   };
 }

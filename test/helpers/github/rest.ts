@@ -2,8 +2,14 @@ import { documentedBody } from "../contract/openapi-responses.js";
 
 /* What every GitHub REST nock shares: the hosts, the App's JWT, Link headers and error bodies. */
 
-export const GITHUB_WEB = "https://github.com";
-export const GITHUB_API = "https://api.github.com";
+/**
+ * The GitHub the tests stand in for: github.com, or, in the `ghes` vitest project
+ * (TEST_GHE_HOST), a GitHub Enterprise Server, where testConfig() sets GHE_HOST. nock answers
+ * only that host, so a call that goes to api.github.com instead fails on disableNetConnect.
+ */
+export const TEST_GHE_HOST = process.env.TEST_GHE_HOST || undefined;
+export const GITHUB_WEB = TEST_GHE_HOST ? `https://${TEST_GHE_HOST}` : "https://github.com";
+export const GITHUB_API = TEST_GHE_HOST ? `https://${TEST_GHE_HOST}/api/v3` : "https://api.github.com";
 
 /** The App's JWT as @octokit/auth-app sends it. */
 export const APP_JWT = /^bearer eyJ/i;

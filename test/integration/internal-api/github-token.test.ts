@@ -1,3 +1,7 @@
+import { GITHUB_API } from "../../helpers/github/rest.js";
+
+/** The API's path on its host: "" on github.com, "/api/v3" on GitHub Enterprise Server. */
+const API_PATH = new URL(GITHUB_API).pathname.replace(/\/$/, "");
 import { describe, expect, test } from "vitest";
 import { INSTALLATION_TOKEN } from "../../helpers/github/fixtures.js";
 import {
@@ -276,11 +280,11 @@ describe("a 502 says its cause in the log, never a token", () => {
       github: {
         status: 500,
         message: "Server Error",
-        host: "api.github.com",
-        request: "POST /app/installations/71021/access_tokens",
+        host: new URL(GITHUB_API).host,
+        request: `POST ${API_PATH}/app/installations/71021/access_tokens`,
       },
     });
-    expect(line!.msg).toContain("GitHub answered 500 to POST /app/installations/71021/access_tokens");
+    expect(line!.msg).toContain(`GitHub answered 500 to POST ${API_PATH}/app/installations/71021/access_tokens`);
     expect(accessLine("/api/internal/orgs/org_github_down/github-token")).toMatchObject({ level: 40 });
     expect(server().logs.text()).not.toMatch(/eyJ|authorization/i);
   });
@@ -299,8 +303,8 @@ describe("a 502 says its cause in the log, never a token", () => {
         github: {
           status: 401,
           message: "A JSON web token could not be decoded",
-          host: "api.github.com",
-          request: "POST /app/installations/71022/access_tokens",
+          host: new URL(GITHUB_API).host,
+          request: `POST ${API_PATH}/app/installations/71022/access_tokens`,
         },
       }),
     ]);
