@@ -1,3 +1,4 @@
+import { readAccount } from "../github/account.js";
 import { applyAccountRenamed } from "../installations/installation-changes.js";
 import {
   isObject,
@@ -23,7 +24,11 @@ export async function handleInstallationTarget(
   const installationId = numberAt(objectAt(payload, "installation", "payload"), "id", "installation");
   const account = objectAt(payload, "account", "payload");
   const from = context.payload.changes?.login?.from;
-  const login = optionalString(account, "login") ?? (await currentLogin(deps, installationId));
+  // An enterprise is stored under its slug (src/github/account.ts): its rename carries the new slug.
+  const login =
+    optionalString(account, "login") ??
+    (payload.target_type === "Enterprise" ? optionalString(account, "slug") : null) ??
+    (await currentLogin(deps, installationId));
   if (!login) {
     context.log.warn(
       { installationId },
@@ -51,5 +56,7 @@ async function currentLogin(deps: HandlerDeps, installationId: number): Promise<
     throw new Error("installation_target.renamed without account.login needs the App's client");
   const installation = await deps.getInstallation(installationId);
   const account = installation?.account;
-  return isObject(account) ? optionalString(account, "login") : null;
+  if (!isObject(account)) return null;
+  const targetType = typeof installation?.target_type === "string" ? installation.target_type : null;
+  return readAccount(account, "installation.account", targetType).login;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { OCTO_BUSINESS } from "../../helpers/github/fixtures.js";
 import { nockGetInstallation, nockGetInstallationMissing } from "../../helpers/github/installations.js";
 import { deliverWebhook, webhookFixture } from "../../helpers/webhooks.js";
 import { useWebhookServer } from "../../helpers/webhook-suite.js";
@@ -68,6 +69,27 @@ describe("installation_target.renamed", () => {
       (await storedAll(ctx.server.models.GitHubInstallation, { installationId: INSTALLATION_ID }))[0]?.accountLogin,
     ).toBe("octo-org-renamed");
     expect((await fullNames("org_octo")).web).toBe("octo-org-renamed/web");
+  });
+
+  test("an enterprise's rename without account.login: the enterprise's slug GitHub has for the installation", async () => {
+    await ctx.server.models.GitHubInstallation.create({
+      installationId: INSTALLATION_ID,
+      accountId: OCTO_BUSINESS.id,
+      accountLogin: "octo-business-old",
+      accountName: OCTO_BUSINESS.name,
+      accountType: "Enterprise",
+      organizationId: "org_octo",
+    });
+    const payload = webhookFixture("installation_target.renamed");
+    const account = payload.account as Record<string, unknown>;
+    delete account.login;
+    account.id = OCTO_BUSINESS.id;
+    nockGetInstallation({ id: INSTALLATION_ID, enterprise: OCTO_BUSINESS });
+    const res = await deliverWebhook(ctx.server.url, { event: "installation_target", payload });
+    expect(res.status, res.body).toBe(200);
+    expect(
+      (await storedAll(ctx.server.models.GitHubInstallation, { installationId: INSTALLATION_ID }))[0]?.accountLogin,
+    ).toBe(OCTO_BUSINESS.slug);
   });
 
   test("without account.login, for an installation GitHub no longer has: nothing changes", async () => {
