@@ -1,8 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// Three projects: `unit` needs no database and starts none (`npm run test:unit`, seconds);
-// `integration` gets one MongoDB-compatible server for the whole run, and each file its own database;
-// `ghes` runs the credential tests again against a GitHub Enterprise Server.
+// Two projects: `unit` needs no database and starts none (`npm run test:unit`, seconds);
+// `integration` gets one MongoDB-compatible server for the whole run, and each file its own database.
 export default defineConfig({
   test: {
     setupFiles: ["test/setup.ts"],
@@ -21,21 +20,6 @@ export default defineConfig({
           name: "integration",
           include: ["test/**/*.test.ts"],
           exclude: ["test/unit/**", "test/contract/**"],
-          globalSetup: ["test/global-setup.ts"],
-        },
-      },
-      {
-        // The credential tests a second time against a GitHub Enterprise Server: every nock answers
-        // only its host, so a token mint or any other call sent to api.github.com fails the test.
-        extends: true,
-        test: {
-          name: "ghes",
-          include: [
-            "test/integration/credentials.test.ts",
-            "test/integration/internal-api/github-token.test.ts",
-            "test/integration/internal-api/github-state.test.ts",
-          ],
-          env: { TEST_GHE_HOST: "ghes.example.com" },
           globalSetup: ["test/global-setup.ts"],
         },
       },
