@@ -126,7 +126,8 @@ describe("installation drift is repaired", () => {
     expect(summary.phases.installations).toMatchObject({ listed: 2 });
     // Two pages of installations, one of deliveries.
     expect(summary.apiCalls.app).toBe(3);
-    const stored = await storedAll(job.models.GitHubInstallation);
+    // By id: the two may be stored in either order.
+    const stored = (await storedAll(job.models.GitHubInstallation)).sort((a, b) => a.installationId - b.installationId);
     expect(
       stored.map((i) => ({
         id: i.installationId,
