@@ -20,8 +20,12 @@ const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "tr
 type Json = Record<string, unknown>;
 interface Response {
   description: string;
-  headers?: Record<string, Json>;
+  headers?: Record<string, HeaderSpec | { $ref: string }>;
   content?: Record<string, { schema?: Json }>;
+}
+interface HeaderSpec {
+  required?: boolean;
+  schema: Json;
 }
 interface Operation {
   requestBody?: { content: Record<string, { schema: Json }> };
@@ -156,7 +160,7 @@ export function loadInternalApiDescription(): InternalApiDescription {
       const key = `${name} ${answer.status} ${codes.includes(errorCode) ? errorCode : codes[0]}`;
 
       for (const [header, spec] of Object.entries(response.headers ?? {})) {
-        const { required, schema } = deref<{ required?: boolean; schema: Json }>(spec);
+        const { required, schema } = deref<HeaderSpec>(spec);
         const value = answer.headers.get(header);
         if (value === null) {
           if (required) problems.push(`header ${header} is documented as required and was not sent`);
