@@ -21,14 +21,19 @@ type Json = Record<string, unknown>;
 interface Response {
   description: string;
   headers?: Record<string, HeaderSpec | { $ref: string }>;
-  content?: Record<string, { schema?: Json }>;
+  content?: Record<string, MediaType>;
+}
+interface MediaType {
+  schema?: Json;
+  example?: unknown;
+  examples?: Record<string, { value: unknown }>;
 }
 interface HeaderSpec {
   required?: boolean;
   schema: Json;
 }
 interface Operation {
-  requestBody?: { content: Record<string, { schema: Json }> };
+  requestBody?: { content: Record<string, MediaType> };
   responses: Record<string, Response | { $ref: string }>;
 }
 
@@ -54,6 +59,8 @@ export interface InternalApiDescription {
   acceptsRequestBody(method: string, urlPath: string, body: unknown): boolean;
   /** Every answer the description lists, each status with each error code it may carry. */
   documentedAnswers(): AnswerKey[];
+  /** What is wrong with the description's own examples by their schemas (an empty list: nothing). */
+  exampleProblems(): string[];
 }
 
 /** Every "#/…" $ref made absolute, so a schema cut out of the document still finds what it points at. */
@@ -188,6 +195,26 @@ export function loadInternalApiDescription(): InternalApiDescription {
       const schema = find(name).operation?.requestBody?.content["application/json"]?.schema;
       if (!schema) throw new Error(`${name} takes no JSON body by the description`);
       return validator(`${name} request`, schema)(body);
+    },
+    exampleProblems() {
+      const problems: string[] = [];
+      const checkMedia = (where: string, media: MediaType | undefined) => {
+        if (!media?.schema) return;
+        const validate = validator(`${where} example`, media.schema);
+        const named = Object.entries(media.examples ?? {}).map(([name, { value }]) => [name, value] as const);
+        for (const [name, value] of media.example === undefined
+          ? named
+          : [...named, ["example", media.example] as const]) {
+          if (!validate(value))
+            problems.push(`${where} ${name}: ${ajv.errorsText(validate.errors, { dataVar: "example" })}`);
+        }
+      };
+      for (const { name, responses, operation } of operations()) {
+        checkMedia(`${name} request`, operation?.requestBody?.content["application/json"]);
+        for (const [status, raw] of Object.entries(responses))
+          checkMedia(`${name} ${status}`, deref<Response>(raw).content?.["application/json"]);
+      }
+      return problems;
     },
     documentedAnswers: () =>
       operations().flatMap(({ name, responses }) =>

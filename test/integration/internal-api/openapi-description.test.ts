@@ -343,6 +343,10 @@ describe("the description and the server say the same", () => {
     expect([...REPO_STATUSES]).toEqual((schemas.RepoStatus as { enum: string[] }).enum);
   });
 
+  test("the description's examples are what its schemas describe", () => {
+    expect(description.exampleProblems()).toEqual([]);
+  });
+
   test("every documented answer was observed above, and every observed answer is documented", () => {
     const documented = description.documentedAnswers();
     const unseen = documented.filter((key) => !observed.has(key));
