@@ -47,6 +47,7 @@ function parseArguments(argv: string[]): Invocation {
 async function readCredentialRequest(): Promise<Map<string, string>> {
   const fields = new Map<string, string>();
   let buffered = "";
+  process.stdin.setEncoding("utf8");
   for await (const chunk of process.stdin) {
     buffered += chunk;
     if (/(^|\n)\r?\n/.test(buffered)) break;
