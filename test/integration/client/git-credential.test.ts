@@ -67,10 +67,19 @@ function helper(args: string[], input: string, env: Record<string, string> = ser
   return finish(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, input });
 }
 
-/** `git clone` of the loopback server's repo.git, with `helperCommand` as the only credential helper (none when null). */
-async function clone(helperCommand: string | null, into: string): Promise<Finished> {
+/**
+ * `git clone` of the loopback server's repo.git, with `helperCommand` as the only credential
+ * helper (none when null), for every URL or, with `forUrl`, only the server's (as a worker sets
+ * `credential.https://github.com.helper`).
+ */
+async function clone(
+  helperCommand: string | null,
+  into: string,
+  options: { forUrl?: boolean } = {},
+): Promise<Finished> {
   const config = ["-c", "credential.helper="];
-  if (helperCommand) config.push("-c", `credential.helper=${helperCommand}`);
+  const key = options.forUrl ? `credential.${git.url}.helper` : "credential.helper";
+  if (helperCommand) config.push("-c", `${key}=${helperCommand}`);
   return finish("git", [...config, "clone", "-q", `${git.url}/repo.git`, into], {
     env: isolatedGitEnv(home, serviceEnv()),
   });
@@ -88,6 +97,17 @@ describe("github-connect-git-credential driven by real git", () => {
     const cloned = await clone(helperCommand("org_git"), into);
 
     expect(cloned.stderr).toBe("");
+    expect(cloned.code).toBe(0);
+    expect(await readFile(join(into, "README.md"), "utf8")).toBe("hello\n");
+  });
+
+  test("the helper configured for the server's URL only, as a worker configures it for https://github.com", async () => {
+    await storeInstallation(holder.server.models, { installationId: 75003, organizationId: "org_git_url" });
+    nockInstallationToken(75003);
+    const into = join(home, "url-scoped");
+
+    const cloned = await clone(helperCommand("org_git_url"), into, { forUrl: true });
+
     expect(cloned.code).toBe(0);
     expect(await readFile(join(into, "README.md"), "utf8")).toBe("hello\n");
   });
