@@ -1,0 +1,73 @@
+/** The shapes GitHub Connect's internal API answers with (docs/internal-api.md). */
+
+export type PermissionLevel = "read" | "write" | "admin";
+
+/** What a token may be narrowed to; leave it out for everything the installation may do. */
+export interface TokenScope {
+  /** GitHub repository ids, 1 to 500. */
+  repositoryIds?: number[];
+  /** GitHub permission name → level, e.g. `{ contents: "read" }`. */
+  permissions?: Record<string, PermissionLevel>;
+}
+
+/** POST /api/internal/orgs/:id/github-token. */
+export interface IssuedToken {
+  token: string;
+  /** ISO 8601; null for the legacy token. */
+  expiresAt: string | null;
+  installationId: number | null;
+  accountLogin: string | null;
+  permissions: Record<string, string> | null;
+  repositorySelection: "all" | "selected" | null;
+  source: "installation" | "legacy";
+  /** The repositories the token is narrowed to, when a scope named them. */
+  repositoryIds?: number[];
+}
+
+export type ConnectionStateName = "connected" | "suspended" | "deleted" | "not_connected";
+
+export type RepoStatus =
+  | "reachable"
+  | "not_selected"
+  | "deleted"
+  | "transferred"
+  | "archived"
+  | "not_created"
+  | "paused";
+
+export interface ConnectionRepo {
+  slug: string;
+  name: string;
+  fullName: string | null;
+  githubRepoId: number | null;
+  /** True for `reachable` and `archived` only. */
+  reachable: boolean;
+  status: RepoStatus;
+}
+
+/** GET /api/internal/orgs/:id/github. */
+export interface ConnectionState {
+  organizationId: string;
+  state: ConnectionStateName;
+  /** What a token request would get now. */
+  credential: "installation" | "legacy" | "none";
+  installation: {
+    installationId: number;
+    accountLogin: string;
+    accountType: string;
+    repositorySelection: string;
+    permissions: Record<string, unknown>;
+    suspendedAt: string | null;
+    deletedAt: string | null;
+  } | null;
+  repos: ConnectionRepo[];
+}
+
+/** An event as GitHub Connect sends it: `id` (`evt_…`) is the same across retries. */
+export interface ConnectEvent<Data = Record<string, unknown>> {
+  id: string;
+  type: string;
+  timestamp: string;
+  organizationId: string;
+  data: Data;
+}
