@@ -1,4 +1,5 @@
 import { Types } from "mongoose";
+import type { EventDoc } from "../models/event.js";
 import type { Models } from "../models/index.js";
 import type { PublicEvent } from "./event-log.js";
 
@@ -13,6 +14,18 @@ export function decodeCursor(cursor: string): Types.ObjectId | null {
   const bytes = Buffer.from(cursor, "base64url");
   if (bytes.length !== 12) return null;
   return new Types.ObjectId(bytes.toString("hex"));
+}
+
+/** A stored event as the feed serves it (organizationId null only for events the feed never serves). */
+export function toPublicEvent(doc: EventDoc): PublicEvent {
+  return {
+    id: doc.eventId,
+    type: doc.type,
+    timestamp: doc.timestamp.toISOString(),
+    organizationId: doc.organizationId ?? null,
+    seq: doc.seq,
+    data: (doc.data ?? {}) as Record<string, unknown>,
+  };
 }
 
 export interface FeedPage {
@@ -35,14 +48,7 @@ export async function readEventPage(
   };
   if (query.after) filter._id = { $gt: query.after };
   const docs = await models.Event.find(filter).sort({ _id: 1 }).limit(query.limit).lean();
-  const events = docs.map((doc) => ({
-    id: doc.eventId,
-    type: doc.type,
-    timestamp: doc.timestamp.toISOString(),
-    organizationId: doc.organizationId as string,
-    seq: doc.seq,
-    data: (doc.data ?? {}) as Record<string, unknown>,
-  }));
+  const events = docs.map(toPublicEvent);
   const last = docs.at(-1);
   return { events, next: last ? encodeCursor(last._id) : query.after ? encodeCursor(query.after) : null };
 }

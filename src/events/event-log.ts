@@ -39,7 +39,8 @@ export interface PublicEvent {
   id: string;
   type: string;
   timestamp: string;
-  organizationId: string;
+  /** Never null in the feed; null for an unclaimed installation's events, which only the operator sees. */
+  organizationId: string | null;
   seq: number;
   data: Record<string, unknown>;
 }
