@@ -18,7 +18,7 @@ export function documentedTypes(text = readFileSync(DOC, "utf8")): DocumentedTyp
   return sections.map((section) => {
     const type = section.slice(0, section.indexOf("`"));
     const block = (kind: string) => {
-      const match = section.match(new RegExp("```json " + kind + "\\n([\\s\\S]*?)\\n```"));
+      const match = section.match(new RegExp(`\`\`\`json ${kind}\\n([\\s\\S]*?)\\n\`\`\``));
       if (!match) throw new Error(`docs/events.md: ${type} has no json ${kind} block`);
       return JSON.parse(match[1] as string) as Record<string, unknown>;
     };
