@@ -75,14 +75,14 @@ export async function applyInstallationCreated(
   const repos = options.repositoryIds ?? [];
   const changed = await updateRepoAccess(models, organizationId, { reachable: repos });
   const at = deps.now();
+  // The link itself is connection.linked (linkInstallation); an unclaimed installation has no organization to tell.
+  await recordRepoAccessEvents(models, at, organizationId, changed, stored.suspendedAt ? "suspended" : "connected");
   await recordAudit(models, at, {
     organizationId,
     actor: options.actor,
     action: "installation.created",
     details: { installationId: snapshot.installationId, account: snapshot.accountLogin, repositories: repos.length },
   });
-  // The link itself is connection.linked (linkInstallation); an unclaimed installation has no organization to tell.
-  await recordRepoAccessEvents(models, at, organizationId, changed, stored.suspendedAt ? "suspended" : "connected");
   return "applied";
 }
 
