@@ -1,4 +1,6 @@
 import { recordAudit } from "../events/audit-log.js";
+import { connectionData } from "../events/event-data.js";
+import { recordEvent } from "../events/event-log.js";
 import {
   applyInstallationCreated,
   applyInstallationRemoved,
@@ -47,7 +49,13 @@ async function newPermissionsAccepted(
     set: { permissions: snapshot.permissions, events: snapshot.events },
   });
   if (!installation) return "stale";
-  await recordAudit(models, deps.now(), {
+  const at = deps.now();
+  await recordEvent(models, at, {
+    type: "connection.permissions_changed",
+    organizationId: installation.organizationId,
+    data: { ...connectionData(installation), permissions: snapshot.permissions, events: snapshot.events },
+  });
+  await recordAudit(models, at, {
     organizationId: installation.organizationId,
     actor: senderActor(payload),
     action: "installation.new_permissions_accepted",

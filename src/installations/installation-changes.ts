@@ -4,6 +4,9 @@ import { snapshotFields, type InstallationSnapshot } from "../github/installatio
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
 import type { Models } from "../models/index.js";
 import { recordAudit } from "../events/audit-log.js";
+import { connectionData, repoData } from "../events/event-data.js";
+import { recordEvent } from "../events/event-log.js";
+import type { RepoDoc } from "../models/repo.js";
 import type { DeliveryOutcome } from "../webhooks/delivery-log.js";
 import { renameMarketplaceAccount } from "../marketplace/purchases.js";
 import { linkRequestedInstallation } from "./install-requests.js";
@@ -30,6 +33,24 @@ export interface CreatedOptions {
   repositoryIds?: number[];
 }
 
+/** repo.reachable / repo.unreachable for each known repo whose reachability changed. */
+async function recordRepoAccessEvents(
+  models: Models,
+  at: Date,
+  organizationId: string | null,
+  repos: RepoDoc[],
+  connection: "connected" | "suspended",
+): Promise<void> {
+  if (!organizationId) return;
+  for (const repo of repos) {
+    await recordEvent(models, at, {
+      type: repo.accessible ? "repo.reachable" : "repo.unreachable",
+      organizationId,
+      data: repoData(repo, connection),
+    });
+  }
+}
+
 export async function applyInstallationCreated(
   deps: ChangeDeps,
   snapshot: InstallationSnapshot,
@@ -52,8 +73,11 @@ export async function applyInstallationCreated(
     organizationId = await linkRequestedInstallation(deps, snapshot, requesterId, options.actor);
   }
   const repos = options.repositoryIds ?? [];
-  await updateRepoAccess(models, organizationId, { reachable: repos });
-  await recordAudit(models, deps.now(), {
+  const changed = await updateRepoAccess(models, organizationId, { reachable: repos });
+  const at = deps.now();
+  // The link itself is connection.linked (linkInstallation); an unclaimed installation has no organization to tell.
+  await recordRepoAccessEvents(models, at, organizationId, changed, stored.suspendedAt ? "suspended" : "connected");
+  await recordAudit(models, at, {
     organizationId,
     actor: options.actor,
     action: "installation.created",
@@ -103,6 +127,15 @@ export async function applyInstallationRemoved(
         );
   if (!installation) return null;
   await setAllRepoAccess(models, installation.organizationId, false);
+  // Every repo is paused with the connection: connection.removed says so, with no event per repo.
+  await recordEvent(models, deletedAt, {
+    type: "connection.removed",
+    organizationId: installation.organizationId,
+    data: {
+      ...connectionData(installation),
+      reason: removal.by === "github" ? "uninstalled_on_github" : "disconnected",
+    },
+  });
   await recordAudit(models, deletedAt, {
     organizationId: installation.organizationId,
     actor: who.actor,
@@ -149,9 +182,19 @@ export async function applyRepositorySelection(
     deps.log.debug(`installation_repositories.${action} is stale or for a deleted installation; not applied`);
     return "stale";
   }
-  const organizationId = installation.organizationId;
-  const knownReposChanged = await updateRepoAccess(models, organizationId, { reachable: added, unreachable: removed });
-  await recordAudit(models, deps.now(), {
+  const organizationId = installation.organizationId ?? null;
+  const changed = await updateRepoAccess(models, organizationId, { reachable: added, unreachable: removed });
+  const knownReposChanged = changed.length;
+  const at = deps.now();
+  // The selection itself has no event: what a service needs is which of the org's repos changed.
+  await recordRepoAccessEvents(
+    models,
+    at,
+    organizationId,
+    changed,
+    installation.suspendedAt ? "suspended" : "connected",
+  );
+  await recordAudit(models, at, {
     organizationId,
     actor,
     action: `installation_repositories.${action}`,
@@ -181,7 +224,13 @@ export async function applySuspension(
     deps.log.debug(`installation.${suspend ? "suspend" : "unsuspend"} is older than the stored state; not applied`);
     return "stale";
   }
-  await recordAudit(models, deps.now(), {
+  const at = deps.now();
+  await recordEvent(models, at, {
+    type: suspend ? "connection.suspended" : "connection.unsuspended",
+    organizationId: installation.organizationId,
+    data: connectionData(installation),
+  });
+  await recordAudit(models, at, {
     organizationId: installation.organizationId,
     actor,
     action: suspend ? "installation.suspended" : "installation.unsuspended",
@@ -235,7 +284,17 @@ export async function applyAccountRenamed(deps: ChangeDeps, rename: Rename, acto
       "installation_target.renamed for an unknown installation; the rename waits for its created event",
     );
   }
-  await recordAudit(models, deps.now(), {
+  const at = deps.now();
+  // Repos' full names follow the rename with no event each: this event names the new login.
+  await recordEvent(models, at, {
+    type: "connection.account_renamed",
+    organizationId: installation?.organizationId,
+    data: {
+      ...connectionData({ installationId, accountLogin: login, accountType: installation?.accountType }),
+      previousAccountLogin: rename.from,
+    },
+  });
+  await recordAudit(models, at, {
     organizationId: installation?.organizationId,
     actor,
     action: "installation_target.renamed",

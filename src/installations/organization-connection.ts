@@ -5,6 +5,8 @@ import { snapshotFields, type InstallationSnapshot } from "../github/installatio
 import type { GitHubInstallationDoc } from "../models/github-installation.js";
 import type { Models } from "../models/index.js";
 import { recordAudit } from "../events/audit-log.js";
+import { connectionData } from "../events/event-data.js";
+import { recordEvent } from "../events/event-log.js";
 import type { MarketplaceRefresh } from "../marketplace/marketplace-sync.js";
 import {
   InstallationGoneError,
@@ -115,7 +117,13 @@ export async function linkInstallation(deps: LinkDeps, options: LinkOptions): Pr
   if (!installation) throw new Error(`installation ${installationId} vanished while being linked`);
   const alreadyLinked = before?.organizationId === organizationId;
   if (!alreadyLinked) {
-    await recordAudit(models, deps.now(), {
+    const at = deps.now();
+    await recordEvent(models, at, {
+      type: "connection.linked",
+      organizationId,
+      data: { ...connectionData(installation), via: options.via },
+    });
+    await recordAudit(models, at, {
       organizationId,
       actor: options.actor,
       actorName: options.actorName ?? null,

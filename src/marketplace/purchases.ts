@@ -4,6 +4,8 @@ import type { MarketplaceAccountState } from "../github/marketplace-purchase.js"
 import type { Models } from "../models/index.js";
 import type { MarketplaceAccountDoc } from "../models/marketplace-account.js";
 import { recordAudit } from "../events/audit-log.js";
+import { planData } from "../events/event-data.js";
+import { type NewEvent, recordEvent } from "../events/event-log.js";
 
 /**
  * The one writer of MarketplaceAccount: webhooks apply events here, the link refresh and the
@@ -77,15 +79,57 @@ function gitHubEssence(state: MarketplaceAccountState): Essence {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+type PlanRef = { id: number; name: string } | null;
+
+/**
+ * The event a correction makes, if it changed what a service cares for: the plan in force (its
+ * id, its units, or its end) is plan.changed; otherwise a pending change appearing or going is
+ * plan.change_scheduled or plan.change_cancelled; a billing cycle or trial alone makes none.
+ */
+function correctionEvent(
+  from: Essence | null,
+  to: Essence,
+  plan: PlanRef,
+  pending: PlanRef,
+  at: Date,
+): Pick<NewEvent, "type" | "data"> | null {
+  const base = { source: "correction" };
+  if (!from || from.planId !== to.planId || from.unitCount !== to.unitCount || from.ended !== to.ended) {
+    return {
+      type: "plan.changed",
+      data: { ...base, plan: planData(to.ended ? null : plan), effectiveAt: at.toISOString() },
+    };
+  }
+  if (from.pendingPlanId !== to.pendingPlanId || from.pendingEffectiveDate !== to.pendingEffectiveDate) {
+    if (to.pendingPlanId === null || to.pendingEffectiveDate === null)
+      return { type: "plan.change_cancelled", data: { ...base, plan: planData(plan), effectiveAt: at.toISOString() } };
+    return {
+      type: "plan.change_scheduled",
+      data: { ...base, plan: planData(pending), effectiveAt: to.pendingEffectiveDate },
+    };
+  }
+  return null;
+}
+
 async function recordCorrection(
   deps: StoreDeps,
   accountId: number,
   source: CorrectionSource,
   from: Essence | null,
   to: Essence,
+  plans: { plan: PlanRef; pending: PlanRef },
 ): Promise<void> {
   const linked = await deps.models.GitHubInstallation.findOne({ accountId, deletedAt: null }).lean();
-  await recordAudit(deps.models, deps.now(), {
+  const at = deps.now();
+  const event = correctionEvent(from, to, plans.plan, plans.pending, at);
+  if (event) {
+    await recordEvent(deps.models, at, {
+      type: event.type,
+      organizationId: linked?.organizationId,
+      data: { accountId, ...event.data },
+    });
+  }
+  await recordAudit(deps.models, at, {
     organizationId: linked?.organizationId,
     actor: "system",
     action: "marketplace.corrected",
@@ -147,7 +191,10 @@ export async function storeAccountState(
     }
   }
   if (!drifted) return "unchanged";
-  await recordCorrection(deps, state.accountId, source, before, after);
+  await recordCorrection(deps, state.accountId, source, before, after, {
+    plan: state.plan,
+    pending: state.pendingChange?.plan ?? null,
+  });
   return "corrected";
 }
 
@@ -172,13 +219,20 @@ export async function endAccountPurchase(
     { $set: { cancelledAt: at, pendingChange: null } },
   );
   if (result.matchedCount === 0) return "raced";
-  await recordCorrection(deps, accountId, source, before, {
-    ...before,
-    pendingPlanId: null,
-    pendingUnitCount: null,
-    pendingEffectiveDate: null,
-    ended: true,
-  });
+  await recordCorrection(
+    deps,
+    accountId,
+    source,
+    before,
+    {
+      ...before,
+      pendingPlanId: null,
+      pendingUnitCount: null,
+      pendingEffectiveDate: null,
+      ended: true,
+    },
+    { plan: stored.plan ?? null, pending: null },
+  );
   return "corrected";
 }
 
@@ -235,7 +289,25 @@ export async function applyPurchaseEvent(deps: StoreDeps, event: PurchaseEvent):
   );
   if (!updated) return "stale";
   const linked = await models.GitHubInstallation.findOne({ accountId, deletedAt: null }, { organizationId: 1 }).lean();
-  await recordAudit(models, deps.now(), {
+  const at = deps.now();
+  await recordEvent(models, at, {
+    type:
+      action === "pending_change"
+        ? "plan.change_scheduled"
+        : action === "pending_change_cancelled"
+          ? "plan.change_cancelled"
+          : "plan.changed",
+    organizationId: linked?.organizationId,
+    data: {
+      accountId,
+      source: "marketplace_purchase",
+      // A cancellation leaves no plan in force: the free limits apply.
+      plan: planData(action === "cancelled" ? null : plan),
+      unitCount: event.unitCount ?? null,
+      effectiveAt: effectiveAt.toISOString(),
+    },
+  });
+  await recordAudit(models, at, {
     organizationId: linked?.organizationId,
     actor: event.actor,
     action: `marketplace_purchase.${action}`,

@@ -1,5 +1,6 @@
 import type { Connection } from "mongoose";
 import { auditEventModel, type AuditEventModel } from "./audit-event.js";
+import { createEventTimestampIndex, eventModel, type EventModel } from "./event.js";
 import { endedSessionModel, type EndedSessionModel } from "./ended-session.js";
 import { githubInstallationModel, type GitHubInstallationModel } from "./github-installation.js";
 import { installRequestModel, type InstallRequestModel } from "./install-request.js";
@@ -20,6 +21,7 @@ export interface Models {
   WebhookDelivery: WebhookDeliveryModel;
   WebhookBody: WebhookBodyModel;
   AuditEvent: AuditEventModel;
+  Event: EventModel;
   UsedState: UsedStateModel;
   InstallRequest: InstallRequestModel;
   InstallationClaim: InstallationClaimModel;
@@ -38,6 +40,7 @@ export function createModels(connection: Connection): Models {
     WebhookDelivery: webhookDeliveryModel(connection),
     WebhookBody: webhookBodyModel(connection),
     AuditEvent: auditEventModel(connection),
+    Event: eventModel(connection),
     UsedState: usedStateModel(connection),
     InstallRequest: installRequestModel(connection),
     InstallationClaim: installationClaimModel(connection),
@@ -55,4 +58,5 @@ export async function createIndexes(models: Models): Promise<void> {
   }
   await createReceivedAtIndex(models.WebhookDelivery);
   await createReceivedAtIndex(models.WebhookBody);
+  await createEventTimestampIndex(models.Event);
 }

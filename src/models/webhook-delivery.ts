@@ -40,7 +40,7 @@ export function webhookDeliveryModel(connection: Connection): WebhookDeliveryMod
 export const DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** MongoDB's code for a feature the server does not have (FerretDB 1.x answers it to a TTL index). */
-const NOT_IMPLEMENTED = 238;
+export const NOT_IMPLEMENTED = 238;
 
 /**
  * The index on receivedAt (of the delivery log and of the bodies it remembers): a TTL index that

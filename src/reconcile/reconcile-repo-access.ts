@@ -54,7 +54,12 @@ export async function reconcileRepoAccess(ctx: ReconcileContext, checkpoint: Che
     const log = ctx.log.child({ installationId, organizationId });
     try {
       const result = await refreshRepoAccess(
-        { models: ctx.models, listInstallationRepositoryIds: ctx.appClient.listInstallationRepositoryIds, log },
+        {
+          models: ctx.models,
+          now: ctx.now,
+          listInstallationRepositoryIds: ctx.appClient.listInstallationRepositoryIds,
+          log,
+        },
         organizationId!,
         installationId,
       );

@@ -2,6 +2,8 @@ import type { AnyBulkWriteOperation, Types } from "mongoose";
 import type { Logger } from "pino";
 import type { Models } from "../models/index.js";
 import type { RepoDoc } from "../models/repo.js";
+import { repoData } from "../events/event-data.js";
+import { recordEvent } from "../events/event-log.js";
 
 type StoredRepo = RepoDoc & { _id: Types.ObjectId };
 
@@ -28,7 +30,9 @@ export interface InstallationRepositoryIds {
 export type ListInstallationRepositoryIds = (installationId: number) => Promise<InstallationRepositoryIds>;
 
 export interface RepoAccessDeps {
-  models: Pick<Models, "Repo">;
+  models: Pick<Models, "Repo" | "Event">;
+  /** The events' timestamp (absent: the clock). */
+  now?: () => Date;
   listInstallationRepositoryIds: ListInstallationRepositoryIds;
   log: Logger;
 }
@@ -88,6 +92,19 @@ export async function refreshRepoAccess(
   }
   for (const repo of reachable) repo.accessible = true;
   for (const repo of unreachable) repo.accessible = false;
+  // Asked of a live installation (after a link, or by the reconcile job): its repos are not paused.
+  const at = deps.now?.() ?? new Date();
+  const granted = new Set(grant.map(String));
+  const revoked = new Set(revoke.map(String));
+  for (const repo of [...reachable, ...unreachable]) {
+    const id = String(repo._id);
+    if (!granted.has(id) && !revoked.has(id)) continue;
+    await recordEvent(models, at, {
+      type: repo.accessible ? "repo.reachable" : "repo.unreachable",
+      organizationId,
+      data: repoData(repo, "connected"),
+    });
+  }
 
   log.info(
     { organizationId, installationId, reachable: reachable.length, unreachable: unreachable.length, apiCalls, writes },
@@ -98,31 +115,42 @@ export async function refreshRepoAccess(
 
 /**
  * Marks which of an organization's known repos the installation now reaches and which it no
- * longer does, in one command; unknown ids are ignored, and with no organization there is
- * nothing to mark. Returns how many repos changed.
+ * longer does; unknown ids are ignored, and with no organization there is nothing to mark.
+ * One read of the repos that change (bounded by the organization's repos, however many ids the
+ * event names), then one command. Returns those repos as they are now, for their events. Two
+ * deliveries changing the same repo in the same instant could both return it (the same delivery
+ * twice cannot: the delivery log refuses the second).
  */
 export async function updateRepoAccess(
   models: Models,
   organizationId: string | null | undefined,
   change: { reachable?: number[]; unreachable?: number[] },
-): Promise<number> {
-  if (!organizationId) return 0;
+): Promise<RepoDoc[]> {
+  if (!organizationId) return [];
   const operations: Array<AnyBulkWriteOperation<RepoDoc>> = [];
+  const changed: RepoDoc[] = [];
   for (const [ids, accessible] of [
     [change.reachable ?? [], true],
     [change.unreachable ?? [], false],
   ] as const) {
     if (ids.length === 0) continue;
+    const repos = await models.Repo.find({
+      organizationId,
+      githubRepoId: { $in: ids },
+      accessible: !accessible,
+    }).lean<StoredRepo[]>();
+    if (repos.length === 0) continue;
     operations.push({
       updateMany: {
-        filter: { organizationId, githubRepoId: { $in: ids }, accessible: !accessible },
+        filter: { _id: { $in: repos.map((repo) => repo._id) }, accessible: !accessible },
         update: { $set: { accessible } },
       },
     });
+    for (const repo of repos) changed.push({ ...repo, accessible });
   }
-  if (operations.length === 0) return 0;
-  const result = await models.Repo.bulkWrite(operations, { ordered: true });
-  return result.modifiedCount;
+  if (operations.length === 0) return [];
+  await models.Repo.bulkWrite(operations, { ordered: true });
+  return changed;
 }
 
 export async function setAllRepoAccess(

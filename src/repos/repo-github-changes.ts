@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
 import type { Types } from "mongoose";
 import { recordAudit } from "../events/audit-log.js";
+import { repoData } from "../events/event-data.js";
+import { type EventType, recordEvent } from "../events/event-log.js";
 import { latest } from "../github/payload.js";
 import { findGitHubConnection } from "../installations/organization-connection.js";
 import type { Models } from "../models/index.js";
@@ -34,7 +36,8 @@ export interface RepoChangeDeps {
 
 interface Planned {
   set: Record<string, unknown>;
-  action: string;
+  /** The audit action, which is also the event's type. */
+  action: EventType;
   details: Record<string, unknown>;
 }
 
@@ -137,6 +140,19 @@ export async function applyRepositoryEvent(deps: RepoChangeDeps, event: Reposito
       continue;
     }
     applied++;
+    const { state } = await findGitHubConnection(models, repo.organizationId);
+    const moved = planned.action === "repo.renamed" || planned.action === "repo.transferred";
+    await recordEvent(models, now, {
+      type: planned.action,
+      organizationId: repo.organizationId,
+      data: {
+        ...repoData({ ...repo, ...planned.set } as StoredRepo, state),
+        ...(moved ? { previousFullName: repo.fullName ?? null } : {}),
+        ...(planned.action === "repo.transferred"
+          ? { transferredTo: change.kind === "transferred" ? change.fullName : null }
+          : {}),
+      },
+    });
     await recordAudit(models, now, {
       organizationId: repo.organizationId,
       actor: event.actor,

@@ -4,6 +4,9 @@ import { repoSlug } from "../github/repo-name.js";
 import type { Models } from "../models/index.js";
 import type { RepoDoc } from "../models/repo.js";
 import { recordAudit } from "../events/audit-log.js";
+import { repoData } from "../events/event-data.js";
+import { recordEvent } from "../events/event-log.js";
+import { findGitHubConnection } from "../installations/organization-connection.js";
 import type { GitHubRepo } from "../github/repos-api.js";
 
 export type RepoVia = "created" | "adopted";
@@ -15,6 +18,12 @@ export function findStoredRepo(
   name: string,
 ): Promise<RepoDoc | null> {
   return models.Repo.findOne({ organizationId, slug: repoSlug(name) }).lean<RepoDoc>();
+}
+
+/** repo.created or repo.adopted, with the repo as stored now. */
+async function recordRepoEvent(models: Models, at: Date, type: "repo.created" | "repo.adopted", repo: RepoDoc) {
+  const { state } = await findGitHubConnection(models, repo.organizationId);
+  await recordEvent(models, at, { type, organizationId: repo.organizationId, data: repoData(repo, state) });
 }
 
 /**
@@ -39,6 +48,7 @@ export async function recordRepo(
     },
   );
   if (!stored) throw new Error(`repo ${slug} of ${organizationId} vanished while it was stored`);
+  await recordRepoEvent(models, at, `repo.${entry.via}`, stored);
   await recordAudit(models, at, {
     organizationId,
     actor: entry.actor,
@@ -78,6 +88,8 @@ export async function recordRecreatedRepo(
     { new: true, lean: true },
   );
   if (!stored) return null;
+  // Created again is, for a service, a new repository under the project's slug.
+  await recordRepoEvent(models, at, `repo.${entry.via}`, stored);
   await recordAudit(models, at, {
     organizationId,
     actor: entry.actor,

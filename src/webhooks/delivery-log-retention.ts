@@ -1,11 +1,15 @@
 import type { Logger } from "pino";
 import type { Models } from "../models/index.js";
 import { DELIVERY_RETENTION_MS } from "../models/webhook-delivery.js";
+import { pruneEventLog } from "../events/event-log.js";
 
 /** How often a Node server that stays up prunes the delivery log. */
 export const DELIVERY_LOG_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 type PruneLog = Pick<Logger, "info" | "warn">;
+
+/** The logs pruned together; the event log (30 days too) where the caller has it. */
+type PrunedModels = Pick<Models, "WebhookDelivery" | "WebhookBody"> & Partial<Pick<Models, "Event">>;
 
 /**
  * Deletes the deliveries, and the bodies remembered with them, last received more than
@@ -27,25 +31,24 @@ export async function pruneDeliveryLog(
 
 /** pruneDeliveryLog as housekeeping: a failure (opening the models too) is logged, saying what goes on, and never thrown. */
 export async function pruneDeliveryLogOrWarn(
-  models: Pick<Models, "WebhookDelivery" | "WebhookBody"> | Promise<Pick<Models, "WebhookDelivery" | "WebhookBody">>,
+  models: PrunedModels | Promise<PrunedModels>,
   now: Date,
   log: PruneLog,
   goesOn: string,
 ): Promise<void> {
   try {
-    const deleted = await pruneDeliveryLog(await models, now);
+    const opened = await models;
+    const deleted = await pruneDeliveryLog(opened, now);
     if (deleted > 0) log.info({ deleted }, "delivery log pruned");
+    const events = opened.Event ? await pruneEventLog({ Event: opened.Event }, now) : 0;
+    if (events > 0) log.info({ deleted: events }, "event log pruned");
   } catch (error) {
     log.warn({ err: error }, `delivery log not pruned; ${goesOn}`);
   }
 }
 
 /** pruneDeliveryLog for start-up: a failure is logged and start-up goes on. */
-export function pruneDeliveryLogAtStartUp(
-  models: Pick<Models, "WebhookDelivery" | "WebhookBody">,
-  now: Date,
-  log: PruneLog,
-): Promise<void> {
+export function pruneDeliveryLogAtStartUp(models: PrunedModels, now: Date, log: PruneLog): Promise<void> {
   return pruneDeliveryLogOrWarn(models, now, log, "start-up goes on");
 }
 
@@ -59,7 +62,7 @@ export interface DeliveryLogPruning {
  * keeping every row on FerretDB). Never two at once; a failure is logged and the next tick tries again.
  */
 export function startDeliveryLogPruning(options: {
-  models: Pick<Models, "WebhookDelivery" | "WebhookBody">;
+  models: PrunedModels;
   now: () => Date;
   log: PruneLog;
   intervalMs?: number;

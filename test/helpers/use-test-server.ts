@@ -1,8 +1,19 @@
 import type { Connection } from "mongoose";
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
+import { toPublicEvent } from "../../src/events/event-feed.js";
+import { eventSchemaErrors, eventValidators } from "./event-schemas.js";
 import { connectTestDatabase, dropAndClose } from "./database.js";
 import { createIndexes, createModels, type Models } from "../../src/models/index.js";
 import { startTestServer, type TestServer } from "./test-server.js";
+
+const validators = eventValidators();
+
+/** Every event this test left in the database conforms to its schema in docs/events.md. */
+export async function expectDocumentedEvents(models: Pick<Models, "Event"> | undefined): Promise<void> {
+  if (!models) return;
+  const events = await models.Event.find({}).lean();
+  expect(events.flatMap((event) => eventSchemaErrors(validators, toPublicEvent(event)))).toEqual([]);
+}
 
 export interface TestServerHolder {
   readonly server: TestServer;
@@ -23,6 +34,7 @@ export function useTestServer(
     connection = await connectTestDatabase();
     holder.server = await start(connection);
   });
+  afterEach(() => expectDocumentedEvents(holder.server?.models));
   if (options.emptyBetweenTests) {
     beforeEach(async () => {
       await Promise.all(
@@ -52,6 +64,7 @@ export function useTestModels(): TestModelsHolder {
     holder.models = createModels(connection);
     await createIndexes(holder.models);
   });
+  afterEach(() => expectDocumentedEvents(holder.models));
   afterAll(() => dropAndClose(connection));
   return holder;
 }

@@ -3,7 +3,7 @@ import { disconnectAll } from "../../src/db/connect.js";
 import { createModels } from "../../src/models/index.js";
 import { DELIVERY_RETENTION_MS } from "../../src/models/webhook-delivery.js";
 import { startServer } from "../../src/server.js";
-import { pruneDeliveryLog } from "../../src/webhooks/delivery-log-retention.js";
+import { pruneDeliveryLog, pruneDeliveryLogOrWarn } from "../../src/webhooks/delivery-log-retention.js";
 import { connectTestDatabase, dropAndClose, testDatabaseName, withDatabaseName } from "../helpers/database.js";
 import { testConfig } from "../helpers/test-config.js";
 import { captureLogger } from "../helpers/test-logger.js";
@@ -65,6 +65,36 @@ describe("the webhook delivery log is kept 30 days", () => {
     const info = await db.models.WebhookDelivery.db.db!.admin().command({ buildInfo: 1 });
     const index = (await db.models.WebhookDelivery.collection.indexes()).find((i) => i.name === "receivedAt_1");
     expect(index?.key).toEqual({ receivedAt: 1 });
+    if (typeof info.ferretdbVersion === "string") expect(index?.expireAfterSeconds).toBeUndefined();
+    else expect(index?.expireAfterSeconds).toBe(30 * 24 * 60 * 60);
+  });
+});
+
+describe("the event log is kept 30 days too", () => {
+  const event = (eventId: string, timestamp: Date, seq: number) => ({
+    eventId,
+    type: "connection.suspended",
+    timestamp,
+    organizationId: "org_a",
+    seq,
+    data: { installationId: 1, accountLogin: "acme-corp", accountType: "Organization" },
+  });
+
+  test("the delivery log's prune deletes events older than 30 days and keeps the rest", async () => {
+    await db.models.Event.deleteMany({});
+    await db.models.Event.create([
+      event(`evt_${"1".repeat(32)}`, daysAgo(31), 1),
+      event(`evt_${"2".repeat(32)}`, daysAgo(29), 2),
+    ]);
+    const logger = captureLogger();
+    await pruneDeliveryLogOrWarn(db.models, NOW, logger.log, "goes on");
+    expect((await db.models.Event.find({}).lean()).map((e) => e.seq)).toEqual([2]);
+  });
+
+  test("timestamp is indexed: a 30-day TTL on MongoDB, plain on FerretDB 1.x", async () => {
+    const info = await db.models.Event.db.db!.admin().command({ buildInfo: 1 });
+    const index = (await db.models.Event.collection.indexes()).find((i) => i.name === "timestamp_1");
+    expect(index?.key).toEqual({ timestamp: 1 });
     if (typeof info.ferretdbVersion === "string") expect(index?.expireAfterSeconds).toBeUndefined();
     else expect(index?.expireAfterSeconds).toBe(30 * 24 * 60 * 60);
   });

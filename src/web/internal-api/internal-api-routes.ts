@@ -3,6 +3,7 @@ import { ORGANIZATION_ID_PATTERN } from "../../config/service-access.js";
 import type { Models } from "../../models/index.js";
 import type { Credentials } from "../../credentials/credentials.js";
 import { isScoped, parseTokenScope } from "../../credentials/token-scope.js";
+import { decodeCursor, FEED_MAX_LIMIT, readEventPage } from "../../events/event-feed.js";
 import { logServiceCall } from "./call-log.js";
 import { connectionStateView } from "./connection-state.js";
 import { InternalApiError, internalApiErrorHandler, sendApiError } from "./errors.js";
@@ -48,6 +49,38 @@ function organizationIdOf(req: Request): string {
     );
   }
   return id;
+}
+
+const single = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+
+/** The feed's query: ?after=<cursor>&limit=<1..500>&organizationId=<id>, each checked. */
+function feedQueryOf(req: Request) {
+  const { after, limit, organizationId } = req.query;
+  let cursor = null;
+  if (after !== undefined) {
+    cursor = single(after) === undefined ? null : decodeCursor(single(after) as string);
+    if (!cursor)
+      throw new InternalApiError(400, "invalid_cursor", "after must be a cursor the feed answered (its next).");
+  }
+  let count = 100;
+  if (limit !== undefined) {
+    const text = single(limit);
+    count = text && /^\d{1,3}$/.test(text) ? Number(text) : 0;
+    if (count < 1 || count > FEED_MAX_LIMIT)
+      throw new InternalApiError(400, "invalid_limit", `limit must be a whole number from 1 to ${FEED_MAX_LIMIT}.`);
+  }
+  let organization: string | undefined;
+  if (organizationId !== undefined) {
+    organization = single(organizationId);
+    if (!organization || !ORGANIZATION_ID_PATTERN.test(organization)) {
+      throw new InternalApiError(
+        400,
+        "invalid_organization_id",
+        "The organization id must be a WorkOS organization id: 1 to 64 letters, digits, _ or -.",
+      );
+    }
+  }
+  return { after: cursor, limit: count, organizationId: organization };
 }
 
 /**
@@ -109,12 +142,21 @@ export function internalApiRoutes(deps: InternalApiDeps): Router {
       res.json(view);
     });
 
+    api.get("/events", async (req, res) => {
+      const { after, limit, organizationId } = feedQueryOf(req);
+      if (organizationId) res.locals.organizationId = organizationId;
+      const page = await readEventPage(deps.models, { after, limit, organizationId });
+      res.locals.outcome = "events";
+      res.locals.callDetails = { events: page.events.length };
+      res.json(page);
+    });
+
     api.use((_req, _res, next) =>
       next(
         new InternalApiError(
           404,
           "not_found",
-          "No such internal API endpoint: POST /api/internal/orgs/{organizationId}/github-token and GET /api/internal/orgs/{organizationId}/github exist.",
+          "No such internal API endpoint: POST /api/internal/orgs/{organizationId}/github-token, GET /api/internal/orgs/{organizationId}/github and GET /api/internal/events exist.",
         ),
       ),
     );

@@ -29,6 +29,7 @@ export async function reportRepoAccess(
     const result = await refreshRepoAccess(
       {
         models: deps.models,
+        now: deps.now,
         listInstallationRepositoryIds: (id) => deps.appClient.listInstallationRepositoryIds(id),
         log: req.log,
       },

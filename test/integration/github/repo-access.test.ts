@@ -23,6 +23,7 @@ const appClient = createGitHubAppClient({ probot });
 const db = useTestModels();
 beforeEach(async () => {
   await db.models.Repo.deleteMany({});
+  await db.models.Event.deleteMany({});
 });
 
 async function seedRepos(
@@ -66,6 +67,23 @@ describe("refreshRepoAccess (rule 5)", () => {
       (await db.models.Repo.find({ organizationId: "org_a" }).lean()).map((r) => [r.slug, r.accessible]),
     );
     expect(stored).toEqual({ web: true, api: true, docs: false, draft: false });
+    // One event per repo whose reachability changed, with its status now.
+    const events = await db.models.Event.find({}, { _id: 0, type: 1, organizationId: 1, data: 1 })
+      .sort({ _id: 1 })
+      .lean();
+    expect(
+      events.map((e) => [
+        e.type,
+        e.organizationId,
+        (e.data as { slug: string; status: string }).slug,
+        (e.data as { status: string }).status,
+      ]),
+    ).toEqual([
+      ["repo.reachable", "org_a", "api", "reachable"],
+      ["repo.reachable", "org_a", "web", "reachable"],
+      ["repo.unreachable", "org_a", "docs", "not_selected"],
+      ["repo.unreachable", "org_a", "draft", "not_created"],
+    ]);
     // Another organization's repo with the same GitHub id is not touched, and no repo id is forgotten.
     expect((await db.models.Repo.findOne({ organizationId: "org_other" }).lean())?.accessible).toBe(false);
     expect((await db.models.Repo.find({ organizationId: "org_a" }).lean()).map((r) => r.githubRepoId).sort()).toEqual([

@@ -47,6 +47,12 @@ async function storedRepos(organizationId: string) {
   );
 }
 
+/** The organization's repo.* events, oldest first. */
+const repoEvents = (organizationId: string) =>
+  ctx.server.models.Event.find({ organizationId, type: /^repo\./ }, { _id: 0, type: 1, data: 1 })
+    .sort({ _id: 1 })
+    .lean();
+
 describe("an admin creates a project in the organization's GitHub account", () => {
   test("POST /orgs/{org}/repos with the installation token (private, initialised); the id, slug, name and full name are stored at once, reachable", async () => {
     const installationId = await connect("org_acme");
@@ -83,6 +89,19 @@ describe("an admin creates a project in the organization's GitHub account", () =
         organizationId: "org_acme",
         actor: expect.stringMatching(/^user:/),
         details: { slug: "developer-guide", githubRepoId: 75001 },
+      },
+    ]);
+    // The same step recorded its event, with the repo as a service needs it.
+    expect(await repoEvents("org_acme")).toEqual([
+      {
+        type: "repo.created",
+        data: {
+          githubRepoId: 75001,
+          slug: "developer-guide",
+          name: "Developer-Guide",
+          fullName: "acme-corp/Developer-Guide",
+          status: "reachable",
+        },
       },
     ]);
 
@@ -187,6 +206,18 @@ describe("the name is taken on GitHub", () => {
       },
     ]);
     expect(await storedAll(ctx.server.models.AuditEvent, { action: "repo.adopted" })).toHaveLength(1);
+    expect(await repoEvents("org_acme")).toEqual([
+      {
+        type: "repo.adopted",
+        data: {
+          githubRepoId: 75003,
+          slug: "handbook",
+          name: "handbook",
+          fullName: "acme-corp/handbook",
+          status: "reachable",
+        },
+      },
+    ]);
   });
 
   test("the repository was not selected for the App (404): explained, with a link to the installation's settings; nothing written", async () => {

@@ -11,9 +11,11 @@ import { deliverWebhook } from "../../helpers/webhooks.js";
  * monitoring, each delivery through the real HTTP server. Every applied delivery costs the
  * delivery log's claim and its final status (two writes around the work, so an attempt that
  * dies half-way is retried, not taken for done), the claim of its body (so a replay under a
- * new delivery id is not applied again), the change itself, and its audit entry;
- * events that also touch the organization's repos, or read which organization a Marketplace
- * account belongs to, cost one more. The stale-event guard and "create if new" are one
+ * new delivery id is not applied again), the change itself, its event (the read of the
+ * organization's last sequence number and the insert, docs/events.md) and its audit entry;
+ * events that also touch the organization's repos (a read of those that change, then the
+ * update if any does), or read which organization a Marketplace account belongs to, cost more.
+ * A change that changes no stored repo records no repo event. The stale-event guard and "create if new" are one
  * conditional upsert.
  */
 const CLAIM = "findAndModify webhook_deliveries";
@@ -24,20 +26,25 @@ const INSTALLATION = "findAndModify github_installations";
 const REPOS = "update repos";
 const ACCOUNT = "findAndModify marketplace_accounts";
 const LINKED_ORG = "find github_installations";
+const FIND_REPOS = "find repos";
+const SEQ = "find events";
+const EVENT = "insert events";
 
 const EXPECTED: Record<string, string[]> = {
-  "installation.created": [CLAIM, BODY, INSTALLATION, REPOS, AUDIT, FINAL],
-  "installation.deleted": [CLAIM, BODY, INSTALLATION, REPOS, AUDIT, FINAL],
-  "installation.suspend": [CLAIM, BODY, INSTALLATION, AUDIT, FINAL],
-  "installation.unsuspend": [CLAIM, BODY, INSTALLATION, AUDIT, FINAL],
-  "installation.new_permissions_accepted": [CLAIM, BODY, INSTALLATION, AUDIT, FINAL],
-  "installation_repositories.added": [CLAIM, BODY, INSTALLATION, REPOS, AUDIT, FINAL],
-  "installation_repositories.removed": [CLAIM, BODY, INSTALLATION, REPOS, AUDIT, FINAL],
-  "marketplace_purchase.purchased": [CLAIM, BODY, ACCOUNT, LINKED_ORG, AUDIT, FINAL],
-  "marketplace_purchase.changed": [CLAIM, BODY, ACCOUNT, LINKED_ORG, AUDIT, FINAL],
-  "marketplace_purchase.cancelled": [CLAIM, BODY, ACCOUNT, LINKED_ORG, AUDIT, FINAL],
-  "marketplace_purchase.pending_change": [CLAIM, BODY, ACCOUNT, LINKED_ORG, AUDIT, FINAL],
-  "marketplace_purchase.pending_change_cancelled": [CLAIM, BODY, ACCOUNT, LINKED_ORG, AUDIT, FINAL],
+  // One stored repo it reaches was not reachable: updated, one repo.reachable.
+  "installation.created": [CLAIM, BODY, INSTALLATION, FIND_REPOS, REPOS, SEQ, EVENT, AUDIT, FINAL],
+  "installation.deleted": [CLAIM, BODY, INSTALLATION, REPOS, SEQ, EVENT, AUDIT, FINAL],
+  "installation.suspend": [CLAIM, BODY, INSTALLATION, SEQ, EVENT, AUDIT, FINAL],
+  "installation.unsuspend": [CLAIM, BODY, INSTALLATION, SEQ, EVENT, AUDIT, FINAL],
+  "installation.new_permissions_accepted": [CLAIM, BODY, INSTALLATION, SEQ, EVENT, AUDIT, FINAL],
+  // acme-docs is reachable already: nothing to update, no repo event.
+  "installation_repositories.added": [CLAIM, BODY, INSTALLATION, FIND_REPOS, AUDIT, FINAL],
+  "installation_repositories.removed": [CLAIM, BODY, INSTALLATION, FIND_REPOS, REPOS, SEQ, EVENT, AUDIT, FINAL],
+  "marketplace_purchase.purchased": [CLAIM, BODY, ACCOUNT, LINKED_ORG, SEQ, EVENT, AUDIT, FINAL],
+  "marketplace_purchase.changed": [CLAIM, BODY, ACCOUNT, LINKED_ORG, SEQ, EVENT, AUDIT, FINAL],
+  "marketplace_purchase.cancelled": [CLAIM, BODY, ACCOUNT, LINKED_ORG, SEQ, EVENT, AUDIT, FINAL],
+  "marketplace_purchase.pending_change": [CLAIM, BODY, ACCOUNT, LINKED_ORG, SEQ, EVENT, AUDIT, FINAL],
+  "marketplace_purchase.pending_change_cancelled": [CLAIM, BODY, ACCOUNT, LINKED_ORG, SEQ, EVENT, AUDIT, FINAL],
 };
 
 let connection: Connection;
