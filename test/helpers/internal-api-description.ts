@@ -130,7 +130,9 @@ export function loadInternalApiDescription(): InternalApiDescription {
   const operationOf = (method: string, urlPath: string): string => {
     const lower = method.toLowerCase();
     for (const [template, item] of Object.entries(paths)) {
-      if (item[lower] && templatePattern(template).test(urlPath)) return `${method.toUpperCase()} ${template}`;
+      // The query is not part of the path template.
+      if (item[lower] && templatePattern(template).test(urlPath.split("?")[0]!))
+        return `${method.toUpperCase()} ${template}`;
     }
     return UNKNOWN_ENDPOINT;
   };

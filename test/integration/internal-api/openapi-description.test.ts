@@ -17,6 +17,7 @@ import {
   SERVICE_TOKEN_OLD,
   storeInstallation,
 } from "../../helpers/internal-api.js";
+import { recordEvent } from "../../../src/events/event-log.js";
 import { testConfig } from "../../helpers/test-config.js";
 import { startTestServer, type TestServer } from "../../helpers/test-server.js";
 import { useTestServer } from "../../helpers/use-test-server.js";
@@ -31,6 +32,7 @@ const repoStatusesSeen = new Set<string>();
 const NOT_DRIVEN: Record<AnswerKey, string> = {
   "POST /api/internal/orgs/{organizationId}/github-token 500 internal_error": "only an unexpected exception answers it",
   "GET /api/internal/orgs/{organizationId}/github 500 internal_error": "only an unexpected exception answers it",
+  "GET /api/internal/events 500 internal_error": "only an unexpected exception answers it",
 };
 
 // Behind a trusted proxy (loopback, as the test connects), so the throttle test speaks from an address of its own.
@@ -42,6 +44,7 @@ const models = () => holder.server.models;
 
 const TOKEN_PATH = (organizationId: string) => `/api/internal/orgs/${organizationId}/github-token`;
 const STATE_PATH = (organizationId: string) => `/api/internal/orgs/${organizationId}/github`;
+const EVENTS_PATH = "/api/internal/events";
 
 interface Call {
   token?: string | null;
@@ -250,6 +253,37 @@ describe("GET …/github answers as described", () => {
   });
 });
 
+describe("GET /api/internal/events answers as described", () => {
+  test("200: a page of events, oldest first, and the next cursor; 400 for a bad cursor, limit or organization id; 401", async () => {
+    for (const type of ["connection.linked", "connection.suspended"] as const)
+      await recordEvent(models(), new Date("2026-11-24T12:00:00Z"), {
+        type,
+        organizationId: "org_oas_events",
+        data: {
+          installationId: 1,
+          accountLogin: "acme-corp",
+          accountType: "Organization",
+          ...(type === "connection.linked" ? { via: "oauth" } : {}),
+        },
+      });
+    const first = await call(server().url, "GET", `${EVENTS_PATH}?organizationId=org_oas_events&limit=1`);
+    expect(first.body.events.map((event: { type: string }) => event.type)).toEqual(["connection.linked"]);
+    const second = await call(
+      server().url,
+      "GET",
+      `${EVENTS_PATH}?organizationId=org_oas_events&after=${first.body.next}`,
+    );
+    expect(second.body.events.map((event: { type: string }) => event.type)).toEqual(["connection.suspended"]);
+
+    expect((await call(server().url, "GET", `${EVENTS_PATH}?after=not-a-cursor`)).body.error).toBe("invalid_cursor");
+    expect((await call(server().url, "GET", `${EVENTS_PATH}?limit=501`)).body.error).toBe("invalid_limit");
+    expect((await call(server().url, "GET", `${EVENTS_PATH}?organizationId=${"o".repeat(65)}`)).body.error).toBe(
+      "invalid_organization_id",
+    );
+    expect((await call(server().url, "GET", EVENTS_PATH, { token: null })).status).toBe(401);
+  });
+});
+
 describe("what every path under /api/internal can answer", () => {
   test("an unknown path or method: 404 once authorized, 401 before", async () => {
     expect((await call(server().url, "GET", TOKEN_PATH("org_oas_ok"))).body.error).toBe("not_found");
@@ -268,6 +302,7 @@ describe("what every path under /api/internal can answer", () => {
     for (const [method, urlPath] of [
       ["POST", TOKEN_PATH("org_oas_t")],
       ["GET", STATE_PATH("org_oas_t")],
+      ["GET", EVENTS_PATH],
       ["GET", "/api/internal/nothing"],
     ] as const) {
       const answer = await call(server().url, method, urlPath, { headers: from });
@@ -286,6 +321,7 @@ describe("what every path under /api/internal can answer", () => {
       for (const [method, urlPath] of [
         ["POST", TOKEN_PATH("org_oas_ok")],
         ["GET", STATE_PATH("org_oas_ok")],
+        ["GET", EVENTS_PATH],
         ["GET", "/api/internal/nothing"],
       ] as const) {
         const answer = await call(disabled.url, method, urlPath);
@@ -313,10 +349,11 @@ describe("what every path under /api/internal can answer", () => {
       await connection?.close(true).catch(() => undefined);
     });
 
-    test("both routes", async () => {
+    test("every route", async () => {
       for (const [method, urlPath] of [
         ["POST", TOKEN_PATH("org_oas_ok")],
         ["GET", STATE_PATH("org_oas_ok")],
+        ["GET", EVENTS_PATH],
       ] as const) {
         const answer = await call(cutOff.url, method, urlPath);
         expect(answer.body.error, `${method} ${urlPath}`).toBe("database_unavailable");
