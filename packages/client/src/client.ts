@@ -4,7 +4,7 @@ import { errorFromAnswer, GitHubConnectError } from "./errors.js";
 import { createWebhookVerifier, type WebhookVerifier } from "./events.js";
 import { createConnectAuth } from "./octokit-auth.js";
 import { scopeKey, TokenCache } from "./token-cache.js";
-import type { ConnectionState, IssuedToken, TokenScope } from "./types.js";
+import type { ConnectionState, EventListOptions, EventPage, IssuedToken, TokenScope } from "./types.js";
 
 export interface GitHubConnectOptions {
   /** Where GitHub Connect runs, e.g. `https://connect.example.com`. */
@@ -24,6 +24,11 @@ export interface GitHubConnectOptions {
 /** Octokit core with plugin-retry: GitHub's 5xx and rate limits are retried. Typed as the core (`request`, `graphql`, hooks). */
 const RetryingOctokit: typeof Octokit = Octokit.plugin(retry);
 export type ConnectOctokit = Octokit;
+
+/** Verifying deliveries, and reading the pull feed. */
+export interface ConnectEvents extends WebhookVerifier {
+  list(options?: EventListOptions): Promise<EventPage>;
+}
 
 /** A backend service's way to GitHub Connect: tokens, an Octokit, the connection's state, and its events. */
 export class GitHubConnect {
@@ -73,10 +78,24 @@ export class GitHubConnect {
     return this.#call<ConnectionState>("GET", `/orgs/${encodeURIComponent(organizationId)}/github`);
   }
 
-  /** Events GitHub Connect sends: `verify(body, headers)` checks a delivery's Standard Webhooks signature. */
-  get events(): WebhookVerifier {
+  /**
+   * GitHub Connect's events: `verify(body, headers)` checks a delivery's Standard Webhooks
+   * signature; `list()` reads the pull feed, oldest first, from a cursor.
+   */
+  get events(): ConnectEvents {
     this.#verifier ??= createWebhookVerifier({ secret: this.#webhookSecret, now: this.#now });
-    return this.#verifier;
+    const verifier = this.#verifier;
+    return {
+      verify: (body, headers) => verifier.verify(body, headers),
+      list: (options = {}) => {
+        const query = new URLSearchParams();
+        if (options.after) query.set("after", options.after);
+        if (options.limit !== undefined) query.set("limit", String(options.limit));
+        if (options.organizationId) query.set("organizationId", options.organizationId);
+        const search = query.toString();
+        return this.#call<EventPage>("GET", `/events${search ? `?${search}` : ""}`);
+      },
+    };
   }
 
   async #call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {

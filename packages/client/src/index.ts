@@ -1,4 +1,4 @@
-export { GitHubConnect, type ConnectOctokit, type GitHubConnectOptions } from "./client.js";
+export { type ConnectEvents, GitHubConnect, type ConnectOctokit, type GitHubConnectOptions } from "./client.js";
 export * from "./errors.js";
 export {
   REMEMBERED_IDS,

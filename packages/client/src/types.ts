@@ -69,5 +69,21 @@ export interface ConnectEvent<Data = Record<string, unknown>> {
   type: string;
   timestamp: string;
   organizationId: string;
+  /** The organization's sequence number, from 1: a gap means an event not seen yet. */
+  seq?: number;
   data: Data;
+}
+
+/** One page of `GET /api/internal/events`: `next` is the cursor to ask with next time. */
+export interface EventPage {
+  events: ConnectEvent[];
+  next: string | null;
+}
+
+export interface EventListOptions {
+  /** A `next` an earlier page answered; none: from the oldest event kept. */
+  after?: string | null;
+  /** 1 to 500 (the API's default: 100). */
+  limit?: number;
+  organizationId?: string;
 }

@@ -18,6 +18,7 @@ import { internalApiEnv, SERVICE_TOKEN_NEW, storeInstallation } from "../../help
 import { testConfig } from "../../helpers/test-config.js";
 import { startTestServer } from "../../helpers/test-server.js";
 import { useTestServer } from "../../helpers/use-test-server.js";
+import { recordEvent } from "../../../src/events/event-log.js";
 
 // One server (one auth-app token cache) for the file: each test uses installation ids of its own.
 const holder = useTestServer((connection) => startTestServer({ connection, config: testConfig(internalApiEnv()) }), {
@@ -224,6 +225,40 @@ describe("connection(): the state and repos", () => {
       ],
     });
     expect((await client.connection("org_nobody")).state).toBe("not_connected");
+  });
+});
+
+describe("events.list(): the pull feed, from a cursor", () => {
+  test("pages through an organization's events oldest first, and from the last cursor sees only what is newer", async () => {
+    const at = new Date("2026-11-24T12:00:00Z");
+    const data = { installationId: 74031, accountLogin: "acme-corp", accountType: "Organization" };
+    await recordEvent(models(), at, {
+      type: "connection.linked",
+      organizationId: "org_feed",
+      data: { ...data, via: "oauth" },
+    });
+    await recordEvent(models(), at, { type: "connection.suspended", organizationId: "org_feed", data });
+    await recordEvent(models(), at, { type: "connection.suspended", organizationId: "org_other", data });
+    const { client, calls } = countingClient();
+
+    const first = await client.events.list({ organizationId: "org_feed", limit: 1 });
+    const second = await client.events.list({ organizationId: "org_feed", after: first.next });
+    expect([...first.events, ...second.events].map((event) => [event.type, event.seq])).toEqual([
+      ["connection.linked", 1],
+      ["connection.suspended", 2],
+    ]);
+    await recordEvent(models(), at, { type: "connection.unsuspended", organizationId: "org_feed", data });
+    const third = await client.events.list({ organizationId: "org_feed", after: second.next });
+    expect(third.events.map((event) => event.type)).toEqual(["connection.unsuspended"]);
+    expect(calls).toEqual(["GET /api/internal/events", "GET /api/internal/events", "GET /api/internal/events"]);
+  });
+
+  test("a cursor the feed never answered is the API's typed refusal", async () => {
+    const { client } = countingClient();
+    await expect(client.events.list({ after: "not-a-cursor" })).rejects.toMatchObject({
+      code: "invalid_cursor",
+      status: 400,
+    });
   });
 });
 
