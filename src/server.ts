@@ -9,6 +9,7 @@ import { WEBHOOK_PATHS } from "./webhooks/intake.js";
 import { startWebhookProxy, type WebhookProxy } from "./webhooks/webhook-proxy.js";
 import { startReconcileInterval } from "./reconcile/reconcile-interval.js";
 import { startDeliveryLogPruning } from "./webhooks/delivery-log-retention.js";
+import { startDispatcher } from "./events/dispatcher.js";
 
 export interface RunningServer {
   url: string;
@@ -100,11 +101,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
     intervalMs: options.deliveryLogPruneIntervalMs,
   });
+  // Pushes the event log to EVENT_ENDPOINTS beside the request handlers (docs/events.md "Delivery").
+  const dispatcher = config.eventDelivery
+    ? startDispatcher({ models, config: config.eventDelivery, log, now: assembly.now })
+    : null;
   return {
     url,
     connection,
     close: async () => {
       await proxy?.close();
+      await dispatcher?.stop();
       await reconcile?.stop();
       await pruning.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -9,6 +9,7 @@ import { read, requireVar, type Env } from "./read-env.js";
 import { loadMarketplaceConfig, type MarketplaceConfig } from "./marketplace-config.js";
 import { loadServiceAccessConfig, type ServiceAccessConfig } from "./service-access.js";
 import { loadWebhookProxyConfig, type WebhookProxyConfig } from "./webhook-proxy.js";
+import { loadEventDeliveryConfig, type EventDeliveryConfig } from "./event-delivery.js";
 import { parseReconcileInterval } from "./reconcile-interval.js";
 import { refuseFewDistinctCharacters, refuseWeakWebhookSecret } from "./secret-strength.js";
 import { parseMaxConnectionsPerAddress, parseWebhookBodyMemory } from "./server-limits.js";
@@ -18,6 +19,7 @@ export { ConfigError } from "./config-error.js";
 export type { TrustProxy } from "./network.js";
 export type { ServiceAccessConfig } from "./service-access.js";
 export type { WebhookProxyConfig } from "./webhook-proxy.js";
+export type { EventDeliveryConfig } from "./event-delivery.js";
 export type { MarketplaceConfig } from "./marketplace-config.js";
 
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
@@ -72,6 +74,8 @@ export interface AppConfig {
   repos: { defaultNames: string[] };
   /** The Marketplace listing: its page (MARKETPLACE_LISTING_URL) and whether to use GitHub's stubbed endpoints (MARKETPLACE_STUBBED). */
   marketplace: MarketplaceConfig;
+  /** EVENT_ENDPOINTS and EVENT_SIGNING_SECRET: where the event log is pushed; null (neither set) sends nothing. */
+  eventDelivery: EventDeliveryConfig | null;
 }
 
 function parsePort(raw: string | undefined): number {
@@ -236,6 +240,7 @@ export function loadConfig(env: Env = process.env, rules: ConfigRules = {}): App
   const marketplace = loadMarketplaceConfig(env);
 
   const webhookProxy = loadWebhookProxyConfig(env);
+  const eventDelivery = loadEventDeliveryConfig(env, { production });
   const reconcileIntervalMs = parseReconcileInterval(read(env, "RECONCILE_INTERVAL"));
   const webhookBodyMemoryBytes = parseWebhookBodyMemory(read(env, "WEBHOOK_BODY_MEMORY_MB"));
   const maxConnectionsPerAddress = parseMaxConnectionsPerAddress(read(env, "MAX_CONNECTIONS_PER_ADDRESS"));
@@ -259,5 +264,6 @@ export function loadConfig(env: Env = process.env, rules: ConfigRules = {}): App
     services,
     repos,
     marketplace,
+    eventDelivery,
   };
 }

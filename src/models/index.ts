@@ -1,6 +1,12 @@
 import type { Connection } from "mongoose";
 import { auditEventModel, type AuditEventModel } from "./audit-event.js";
 import { createEventTimestampIndex, eventModel, type EventModel } from "./event.js";
+import {
+  eventDeliveryClaimModel,
+  eventDeliveryModel,
+  type EventDeliveryClaimModel,
+  type EventDeliveryModel,
+} from "./event-delivery.js";
 import { endedSessionModel, type EndedSessionModel } from "./ended-session.js";
 import { githubInstallationModel, type GitHubInstallationModel } from "./github-installation.js";
 import { installRequestModel, type InstallRequestModel } from "./install-request.js";
@@ -22,6 +28,8 @@ export interface Models {
   WebhookBody: WebhookBodyModel;
   AuditEvent: AuditEventModel;
   Event: EventModel;
+  EventDelivery: EventDeliveryModel;
+  EventDeliveryClaim: EventDeliveryClaimModel;
   UsedState: UsedStateModel;
   InstallRequest: InstallRequestModel;
   InstallationClaim: InstallationClaimModel;
@@ -41,6 +49,8 @@ export function createModels(connection: Connection): Models {
     WebhookBody: webhookBodyModel(connection),
     AuditEvent: auditEventModel(connection),
     Event: eventModel(connection),
+    EventDelivery: eventDeliveryModel(connection),
+    EventDeliveryClaim: eventDeliveryClaimModel(connection),
     UsedState: usedStateModel(connection),
     InstallRequest: installRequestModel(connection),
     InstallationClaim: installationClaimModel(connection),

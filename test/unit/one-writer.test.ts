@@ -14,6 +14,9 @@ const OWNERS: Record<string, RegExp> = {
   MarketplaceAccount: /^src\/marketplace\/purchases\.ts$/,
   // The event log: recorded only through recordEvent, which numbers it (docs/events.md).
   Event: /^src\/events\/event-log\.ts$/,
+  // Deliveries of the event log to EVENT_ENDPOINTS: created, claimed and settled by the dispatcher.
+  EventDelivery: /^src\/events\/dispatcher\.ts$/,
+  EventDeliveryClaim: /^src\/events\/dispatcher\.ts$/,
 };
 const COLLECTIONS = Object.keys(OWNERS).join("|");
 const WRITES =

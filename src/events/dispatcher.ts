@@ -1,0 +1,318 @@
+import { randomBytes } from "node:crypto";
+import { Types } from "mongoose";
+import type { Logger } from "pino";
+import { Webhook } from "standardwebhooks";
+import type { EventDeliveryConfig } from "../config/event-delivery.js";
+import { isDuplicateKeyError } from "../db/duplicate-key.js";
+import type { EventDeliveryDoc } from "../models/event-delivery.js";
+import type { Models } from "../models/index.js";
+import { toPublicEvent } from "./event-feed.js";
+
+/**
+ * The wait after each failed attempt (docs/events.md "Delivery"): the first retry within a
+ * minute, the last one more than 24 hours after the first attempt; after it the delivery is failed.
+ */
+export const RETRY_DELAYS_MS: readonly number[] = [
+  30_000,
+  2 * 60_000,
+  10 * 60_000,
+  30 * 60_000,
+  60 * 60_000,
+  2 * 60 * 60_000,
+  4 * 60 * 60_000,
+  8 * 60 * 60_000,
+  8 * 60 * 60_000,
+  8 * 60 * 60_000,
+];
+
+/** One attempt's time limit (connecting, sending and the answer). */
+export const ATTEMPT_TIMEOUT_MS = 10_000;
+/** How long a claim holds a delivery: past the attempt's timeout, so a dispatcher that crashed mid-attempt is retried. */
+const CLAIM_LEASE_MS = 60_000;
+/** How much of an answer is read (for the log); the rest is dropped unread. */
+const ANSWER_BODY_LIMIT = 1024;
+/**
+ * How far back each scan looks again for events: an event's _id is made by its writer before the
+ * insert lands, so one written a little earlier can become visible after a later one.
+ */
+const SCAN_LOOKBACK_S = 60;
+const SCAN_BATCH = 500;
+const DUE_BATCH = 20;
+
+type ScannedEvent = { _id: Types.ObjectId; eventId: string; organizationId: string };
+type DispatcherModels = Pick<Models, "Event" | "EventDelivery" | "EventDeliveryClaim">;
+
+export interface DispatcherOptions {
+  models: DispatcherModels;
+  config: EventDeliveryConfig;
+  log: Pick<Logger, "info" | "warn">;
+  /** The clock deliveries are scheduled by (tests move it); the signature's timestamp is always the real time. */
+  now?: () => Date;
+  retryDelaysMs?: readonly number[];
+}
+
+const newToken = () => randomBytes(12).toString("hex");
+
+/** The answer's first bytes, for the log; never reads more. */
+async function answerSnippet(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < ANSWER_BODY_LIMIT) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return Buffer.concat(chunks).subarray(0, ANSWER_BODY_LIMIT).toString("utf8");
+}
+
+export interface Dispatcher {
+  /** Creates the deliveries of the events recorded since the last scan; returns how many. */
+  scan(): Promise<number>;
+  /** Sends every delivery due now that this dispatcher claims; returns how many it attempted. */
+  dispatchDue(): Promise<number>;
+  /** Aborts the attempts under way (their claims expire and they are retried). */
+  abort(): void;
+}
+
+export function createDispatcher(options: DispatcherOptions): Dispatcher {
+  const { models, config, log } = options;
+  const now = options.now ?? (() => new Date());
+  const retryDelays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+  const webhook = new Webhook(config.signingSecret);
+  const aborter = new AbortController();
+  let scanFrom: Types.ObjectId | undefined;
+
+  /** From the newest event that has deliveries (a restart picks up where the last run stopped), or from start-up. */
+  async function initialScanFrom(): Promise<Types.ObjectId> {
+    const latest = await models.EventDelivery.findOne({}, { eventObjectId: 1 }).sort({ eventObjectId: -1 }).lean();
+    const from = latest ? latest.eventObjectId.getTimestamp().getTime() : Date.now();
+    return Types.ObjectId.createFromTime(Math.floor(from / 1000) - SCAN_LOOKBACK_S);
+  }
+
+  async function createDeliveries(events: ScannedEvent[]) {
+    const existing = await models.EventDelivery.find(
+      { eventId: { $in: events.map((event) => event.eventId) } },
+      { eventId: 1, endpoint: 1 },
+    ).lean();
+    const have = new Set(existing.map((delivery) => `${delivery.eventId} ${delivery.endpoint}`));
+    let created = 0;
+    for (const event of events) {
+      for (const endpoint of config.endpoints) {
+        if (have.has(`${event.eventId} ${endpoint}`)) continue;
+        try {
+          await models.EventDelivery.create({
+            eventId: event.eventId,
+            eventObjectId: event._id,
+            organizationId: event.organizationId,
+            endpoint,
+            status: "pending",
+            attempts: 0,
+            nextAttemptAt: now(),
+            claimToken: newToken(),
+            createdAt: now(),
+          });
+          created++;
+        } catch (error) {
+          // Another dispatcher created it first: the unique index on (eventId, endpoint) keeps one.
+          if (!isDuplicateKeyError(error)) throw error;
+        }
+      }
+    }
+    return created;
+  }
+
+  async function scan(): Promise<number> {
+    let from = scanFrom ?? (await initialScanFrom());
+    const lookback = Types.ObjectId.createFromTime(Math.floor(Date.now() / 1000) - SCAN_LOOKBACK_S);
+    let created = 0;
+    for (;;) {
+      // Events of no organization are never sent: they belong to an installation nobody has claimed.
+      const events: ScannedEvent[] = await models.Event.find(
+        { _id: { $gt: from }, organizationId: { $ne: null } },
+        { _id: 1, eventId: 1, organizationId: 1 },
+      )
+        .sort({ _id: 1 })
+        .limit(SCAN_BATCH)
+        .lean<ScannedEvent[]>();
+      created += await createDeliveries(events);
+      if (events.length < SCAN_BATCH) break;
+      from = events[events.length - 1]!._id;
+    }
+    // Hex strings of equal length compare as the ObjectIds they spell.
+    scanFrom = lookback.toHexString() > from.toHexString() ? lookback : from;
+    return created;
+  }
+
+  /**
+   * Takes a delivery for one attempt. Not with findOneAndUpdate, nor an updateOne conditioned on
+   * what was read: FerretDB 1.x serves both as a read then a write, so two dispatchers can both
+   * succeed (the two-dispatcher test saw it). Instead an insert into EventDeliveryClaim keyed by
+   * (delivery, the claimToken read): its unique index lets one dispatcher through, on every
+   * backend. The token changes when the attempt is settled, so the next attempt is a new key. A
+   * claim whose holder died (past expiresAt) is deleted by its _id and raced for again, the
+   * unique index again picking one winner.
+   */
+  async function claim(delivery: EventDeliveryDoc & { _id: Types.ObjectId }): Promise<boolean> {
+    const key = { deliveryId: delivery._id, claimToken: delivery.claimToken };
+    for (let round = 0; round < 2; round++) {
+      try {
+        await models.EventDeliveryClaim.create({ ...key, expiresAt: new Date(now().getTime() + CLAIM_LEASE_MS) });
+        // Others skip it until the lease runs out, instead of racing for it every round.
+        await models.EventDelivery.updateOne(
+          { _id: delivery._id, claimToken: delivery.claimToken },
+          { $set: { nextAttemptAt: new Date(now().getTime() + CLAIM_LEASE_MS) } },
+        );
+        return true;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+      const held = await models.EventDeliveryClaim.findOne(key).lean();
+      if (held && held.expiresAt > now()) return false;
+      if (held) await models.EventDeliveryClaim.deleteOne({ _id: held._id });
+    }
+    return false;
+  }
+
+  async function settle(id: Types.ObjectId, token: string, update: Partial<EventDeliveryDoc>) {
+    await models.EventDelivery.updateOne(
+      { _id: id, claimToken: token },
+      { $set: { ...update, claimToken: newToken() } },
+    );
+  }
+
+  /** One POST; null on a 2xx, else what went wrong. */
+  async function send(
+    endpoint: string,
+    eventId: string,
+    body: string,
+  ): Promise<{ status: number | null; error: string | null }> {
+    const signedAt = new Date();
+    try {
+      const response = await fetch(endpoint, {
+        method: "POST",
+        redirect: "manual",
+        signal: AbortSignal.any([aborter.signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]),
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "github-connect-events",
+          "webhook-id": eventId,
+          "webhook-timestamp": String(Math.floor(signedAt.getTime() / 1000)),
+          "webhook-signature": webhook.sign(eventId, signedAt, body),
+        },
+        body,
+      });
+      const snippet = await answerSnippet(response);
+      if (response.status >= 200 && response.status < 300) return { status: response.status, error: null };
+      return { status: response.status, error: `answered ${response.status}${snippet ? `: ${snippet}` : ""}` };
+    } catch (error) {
+      return { status: null, error: (error as Error).message };
+    }
+  }
+
+  async function attempt(delivery: EventDeliveryDoc & { _id: Types.ObjectId }, token: string): Promise<void> {
+    const event = await models.Event.findOne({ eventId: delivery.eventId }).lean();
+    if (!event) {
+      await settle(delivery._id, token, { status: "failed", lastError: "the event is no longer in the log" });
+      return;
+    }
+    const outcome = await send(delivery.endpoint, delivery.eventId, JSON.stringify(toPublicEvent(event)));
+    if (aborter.signal.aborted) return; // Shutting down: the claim expires and the attempt is made again.
+    const attempts = delivery.attempts + 1;
+    if (outcome.error === null) {
+      await settle(delivery._id, token, {
+        status: "delivered",
+        attempts,
+        lastStatus: outcome.status,
+        lastError: null,
+        deliveredAt: now(),
+      });
+      return;
+    }
+    const delay = retryDelays[attempts - 1];
+    await settle(delivery._id, token, {
+      status: delay === undefined ? "failed" : "pending",
+      attempts,
+      lastStatus: outcome.status,
+      lastError: outcome.error.slice(0, ANSWER_BODY_LIMIT),
+      ...(delay === undefined ? {} : { nextAttemptAt: new Date(now().getTime() + delay) }),
+    });
+    log.warn(
+      { eventId: delivery.eventId, endpoint: delivery.endpoint, attempts, error: outcome.error },
+      delay === undefined ? "event delivery failed for good" : "event delivery failed; retrying later",
+    );
+  }
+
+  async function dispatchDue(): Promise<number> {
+    let attempted = 0;
+    for (;;) {
+      const due = await models.EventDelivery.find({ status: "pending", nextAttemptAt: { $lte: now() } })
+        .sort({ nextAttemptAt: 1 })
+        .limit(DUE_BATCH)
+        .lean();
+      let claimed = 0;
+      await Promise.all(
+        due.map(async (delivery) => {
+          if (!(await claim(delivery))) return;
+          claimed++;
+          await attempt(delivery, delivery.claimToken);
+        }),
+      );
+      attempted += claimed;
+      if (due.length < DUE_BATCH || claimed === 0 || aborter.signal.aborted) return attempted;
+    }
+  }
+
+  return { scan, dispatchDue, abort: () => aborter.abort() };
+}
+
+export const DISPATCH_POLL_INTERVAL_MS = 1000;
+
+export interface RunningDispatcher {
+  /** No more rounds; aborts the attempts under way and waits for the round to end. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The Node server's in-process dispatcher: a round (scan, then send what is due) every second,
+ * never overlapping itself. It runs beside the request handlers and never holds one up.
+ */
+export function startDispatcher(options: DispatcherOptions & { pollIntervalMs?: number }): RunningDispatcher {
+  const dispatcher = createDispatcher(options);
+  const interval = options.pollIntervalMs ?? DISPATCH_POLL_INTERVAL_MS;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let round: Promise<void> = Promise.resolve();
+
+  const runRound = async () => {
+    try {
+      await dispatcher.scan();
+      await dispatcher.dispatchDue();
+    } catch (error) {
+      options.log.warn({ err: error }, "event dispatch round failed; the next round retries");
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      round = runRound().then(schedule);
+    }, interval);
+    timer.unref();
+  };
+  round = runRound().then(schedule);
+
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      dispatcher.abort();
+      await round;
+    },
+  };
+}
