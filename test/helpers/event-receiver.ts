@@ -40,7 +40,11 @@ export async function startEventReceiver(signingSecret: string): Promise<EventRe
       } catch (error) {
         unverified.push({ headers: request.headers, body, error: (error as Error).message });
       }
-      response.writeHead(answered, { "content-type": "text/plain" }).end(answered === 200 ? "ok" : "not now");
+      // A redirect names this receiver again: a client that followed it would be seen here twice.
+      const location = answered >= 300 && answered < 400 ? { location: "/followed" } : {};
+      response
+        .writeHead(answered, { "content-type": "text/plain", ...location })
+        .end(answered === 200 ? "ok" : "not now");
       for (const waiter of waiters.filter((w) => received.length >= w.count)) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve(received.slice());

@@ -116,6 +116,21 @@ describe("the dispatcher", () => {
     expect(receiver.unverified).toEqual([]);
   });
 
+  test("a redirect is not followed: it counts as a failed attempt and is retried", async () => {
+    const eventId = await record();
+    receiver.answers.push(302);
+    const a = dispatcher();
+    await a.scan();
+    expect(await a.dispatchDue()).toBe(1);
+    expect(receiver.received.map((r) => r.answered)).toEqual([302]);
+    expect(receiver.unverified).toEqual([]);
+    expect(await db.models.EventDelivery.findOne({ eventId }).lean()).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastStatus: 302,
+    });
+  });
+
   test("the retries stretch over at least 24 hours, then the delivery is failed", async () => {
     expect(RETRY_DELAYS_MS[0]).toBeLessThanOrEqual(60_000);
     expect(RETRY_DELAYS_MS.reduce((sum, delay) => sum + delay, 0)).toBeGreaterThanOrEqual(24 * 60 * 60 * 1000);
