@@ -1,3 +1,4 @@
+import { Types } from "mongoose";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
 import { loadEventDeliveryConfig } from "../../../src/config/event-delivery.js";
 import { createDispatcher, RETRY_DELAYS_MS } from "../../../src/events/dispatcher.js";
@@ -154,6 +155,38 @@ describe("the dispatcher", () => {
     expect(sentByA + sentByB).toBe(30);
     expect(receiver.received.map((r) => r.webhookId).sort()).toEqual(ids.slice().sort());
     expect(receiver.unverified).toEqual([]);
+  });
+
+  test("a dispatcher started after a downtime sends the events recorded since the last one it had a delivery for", async () => {
+    // The log as a server killed ten minutes ago left it: e1 delivered, e2 recorded and never scanned.
+    const minutesAgo = (minutes: number) => Types.ObjectId.createFromTime(Math.floor(Date.now() / 1000) - minutes * 60);
+    const event = (id: string, _id: Types.ObjectId, seq: number) => ({
+      _id,
+      eventId: id,
+      type: "connection.suspended",
+      timestamp: now(),
+      organizationId: "org_a",
+      seq,
+      data: DATA,
+    });
+    const e1 = event(`evt_${"1".repeat(32)}`, minutesAgo(20), 1);
+    const e2 = event(`evt_${"2".repeat(32)}`, minutesAgo(10), 2);
+    await db.models.Event.insertMany([e1, e2]);
+    await db.models.EventDelivery.create({
+      eventId: e1.eventId,
+      eventObjectId: e1._id,
+      organizationId: "org_a",
+      endpoint: delivery().endpoints[0],
+      status: "delivered",
+      attempts: 1,
+      nextAttemptAt: now(),
+      claimToken: "delivered-before-the-crash",
+      createdAt: now(),
+    });
+    const restarted = dispatcher();
+    expect(await restarted.scan()).toBe(1);
+    expect(await restarted.dispatchDue()).toBe(1);
+    expect(receiver.received.map((r) => r.webhookId)).toEqual([e2.eventId]);
   });
 
   test("events of no organization are never sent", async () => {
