@@ -1,8 +1,4 @@
-/** What one client address has failed within its current window. */
-interface Window {
-  failures: number;
-  endsAt: number;
-}
+import { createFixedWindowCounter } from "../../lib/fixed-window-limiter.js";
 
 export interface FailedAttemptLimits {
   /** Failures an address may make in a window; the next request waits for the window's end. */
@@ -28,39 +24,19 @@ export interface FailedAttempts {
 
 /**
  * Failed attempts per client address, in this process's memory: a fixed window per address,
- * started by its first failure. Successes are never counted or looked up here.
+ * started by its first failure (src/lib/fixed-window-limiter.ts). Successes are never counted or
+ * looked up here.
  */
 export function createFailedAttempts(limits: FailedAttemptLimits, now: () => Date): FailedAttempts {
-  const windows = new Map<string, Window>();
-
-  const current = (address: string, at: number): Window | undefined => {
-    const window = windows.get(address);
-    if (window && window.endsAt <= at) {
-      windows.delete(address);
-      return undefined;
-    }
-    return window;
-  };
-
+  const counter = createFixedWindowCounter({
+    limit: limits.failuresAllowed,
+    windowMs: limits.windowMs,
+    maxKeys: limits.maxAddresses,
+    now: () => now().getTime(),
+  });
   return {
     failuresAllowed: limits.failuresAllowed,
-    retryAfterSeconds(address) {
-      const at = now().getTime();
-      const window = current(address, at);
-      if (!window || window.failures < limits.failuresAllowed) return 0;
-      return Math.max(1, Math.ceil((window.endsAt - at) / 1000));
-    },
-    recordFailure(address) {
-      const at = now().getTime();
-      const window = current(address, at);
-      if (window) {
-        window.failures += 1;
-        return window.failures === limits.failuresAllowed;
-      }
-      // A Map iterates in insertion order: the first key is the oldest window.
-      if (windows.size >= limits.maxAddresses) windows.delete(windows.keys().next().value as string);
-      windows.set(address, { failures: 1, endsAt: at + limits.windowMs });
-      return limits.failuresAllowed === 1;
-    },
+    retryAfterSeconds: (address) => counter.retryAfterSeconds(address),
+    recordFailure: (address) => counter.count(address) === limits.failuresAllowed,
   };
 }

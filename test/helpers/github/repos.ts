@@ -108,21 +108,22 @@ export function nockUserRepos(login: string, pages: RepoSpec[][], options: { tok
   );
 }
 
+/** GitHub's 404 for a repository that does not exist or the token cannot see. */
+function repositoryNotFound() {
+  return errorBody(
+    "GET /repos/{owner}/{repo}",
+    404,
+    "Not Found",
+    "https://docs.github.com/rest/repos/repos#get-a-repository",
+  );
+}
+
 /** `GET /repos/{owner}/{repo}` with a token: the repository, or 404 when it does not exist or the token cannot see it. */
 export function nockRepo(owner: AccountSpec, name: string, id: number | null, options: { token: string }): nock.Scope {
   const scope = nock(GITHUB_API)
     .get(`/repos/${owner.login}/${name}`)
     .matchHeader("authorization", tokenAuthorization(options.token));
-  if (id === null)
-    return scope.reply(
-      404,
-      errorBody(
-        "GET /repos/{owner}/{repo}",
-        404,
-        "Not Found",
-        "https://docs.github.com/rest/repos/repos#get-a-repository",
-      ),
-    );
+  if (id === null) return scope.reply(404, repositoryNotFound());
   return scope.reply(200, documentedBody("GET /repos/{owner}/{repo}", 200, fullRepositoryJson({ id, name, owner })));
 }
 
@@ -135,16 +136,7 @@ export function nockRepositoryById(id: number, spec: RepoSpec | null, options: {
   const scope = nock(GITHUB_API)
     .get(`/repositories/${id}`)
     .matchHeader("authorization", tokenAuthorization(options.token ?? INSTALLATION_TOKEN));
-  if (spec === null)
-    return scope.reply(
-      404,
-      errorBody(
-        "GET /repos/{owner}/{repo}",
-        404,
-        "Not Found",
-        "https://docs.github.com/rest/repos/repos#get-a-repository",
-      ),
-    );
+  if (spec === null) return scope.reply(404, repositoryNotFound());
   return scope.reply(200, documentedBody("GET /repos/{owner}/{repo}", 200, fullRepositoryJson(spec)));
 }
 
