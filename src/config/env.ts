@@ -11,6 +11,7 @@ import { loadServiceAccessConfig, type ServiceAccessConfig } from "./service-acc
 import { loadWebhookProxyConfig, type WebhookProxyConfig } from "./webhook-proxy.js";
 import { loadEventDeliveryConfig, type EventDeliveryConfig } from "./event-delivery.js";
 import { parseReconcileInterval } from "./reconcile-interval.js";
+import { loadOperatorEmails } from "./operators.js";
 import { refuseFewDistinctCharacters, refuseWeakWebhookSecret } from "./secret-strength.js";
 import { parseMaxConnectionsPerAddress, parseWebhookBodyMemory } from "./server-limits.js";
 
@@ -76,6 +77,8 @@ export interface AppConfig {
   marketplace: MarketplaceConfig;
   /** EVENT_ENDPOINTS and EVENT_SIGNING_SECRET: where the event log is pushed; null (neither set) sends nothing. */
   eventDelivery: EventDeliveryConfig | null;
+  /** OPERATOR_EMAILS, lowercased: the signed-in people (verified email) who see the operator console; empty: nobody. */
+  operatorEmails: string[];
 }
 
 function parsePort(raw: string | undefined): number {
@@ -241,6 +244,7 @@ export function loadConfig(env: Env = process.env, rules: ConfigRules = {}): App
 
   const webhookProxy = loadWebhookProxyConfig(env);
   const eventDelivery = loadEventDeliveryConfig(env, { production });
+  const operatorEmails = loadOperatorEmails(env);
   const reconcileIntervalMs = parseReconcileInterval(read(env, "RECONCILE_INTERVAL"));
   const webhookBodyMemoryBytes = parseWebhookBodyMemory(read(env, "WEBHOOK_BODY_MEMORY_MB"));
   const maxConnectionsPerAddress = parseMaxConnectionsPerAddress(read(env, "MAX_CONNECTIONS_PER_ADDRESS"));
@@ -265,5 +269,6 @@ export function loadConfig(env: Env = process.env, rules: ConfigRules = {}): App
     repos,
     marketplace,
     eventDelivery,
+    operatorEmails,
   };
 }

@@ -7,6 +7,7 @@ import { isDuplicateKeyError } from "../db/duplicate-key.js";
 import type { EventDeliveryDoc } from "../models/event-delivery.js";
 import type { Models } from "../models/index.js";
 import { toPublicEvent } from "./event-feed.js";
+import { SERVED_TO_SERVICES } from "./event-log.js";
 
 /**
  * The wait after each failed attempt (docs/events.md "Delivery"): the first retry within a
@@ -135,7 +136,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     for (;;) {
       // Events of no organization are never sent: they belong to an installation nobody has claimed.
       const events: ScannedEvent[] = await models.Event.find(
-        { _id: { $gt: from }, organizationId: { $ne: null } },
+        { _id: { $gt: from }, organizationId: { $ne: null }, ...SERVED_TO_SERVICES },
         { _id: 1, eventId: 1, organizationId: 1 },
       )
         .sort({ _id: 1 })

@@ -1,7 +1,7 @@
 import { Types } from "mongoose";
 import type { EventDoc } from "../models/event.js";
 import type { Models } from "../models/index.js";
-import type { PublicEvent } from "./event-log.js";
+import { type PublicEvent, SERVED_TO_SERVICES } from "./event-log.js";
 
 export const FEED_MAX_LIMIT = 500;
 
@@ -45,6 +45,7 @@ export async function readEventPage(
 ): Promise<FeedPage> {
   const filter: Record<string, unknown> = {
     organizationId: query.organizationId ?? { $ne: null },
+    ...SERVED_TO_SERVICES,
   };
   if (query.after) filter._id = { $gt: query.after };
   const docs = await models.Event.find(filter).sort({ _id: 1 }).limit(query.limit).lean();

@@ -32,7 +32,14 @@ export interface NewEvent {
   /** null: an installation nobody has claimed yet; kept, never served by the feed. */
   organizationId?: string | null;
   data: Record<string, unknown>;
+  /** The person who made the change, when one did ("operator:<email>"); kept for the console, never served. */
+  actor?: string | null;
+  /** "operators": the console's own record (e.g. a redelivery asked for), never sent to services nor in the feed. */
+  audience?: "services" | "operators";
 }
+
+/** Matches the events services get (the feed and the dispatcher): not the console's own records. */
+export const SERVED_TO_SERVICES = { audience: { $ne: "operators" } } as const;
 
 /** The event as the feed (and every consumer) sees it. */
 export interface PublicEvent {
@@ -70,6 +77,8 @@ export async function recordEvent(models: Pick<Models, "Event">, at: Date, event
         organizationId,
         data: event.data,
         seq: (last?.seq ?? 0) + 1,
+        actor: event.actor ?? null,
+        audience: event.audience ?? "services",
       });
       return eventId;
     } catch (error) {

@@ -16,6 +16,10 @@ const eventSchema = new Schema(
     organizationId: { type: String, default: null },
     data: { type: Schema.Types.Mixed, default: () => ({}) },
     seq: { type: Number, required: true },
+    /** Who made the change when a person did: "operator:<email>" for the console's actions; null otherwise. Never served. */
+    actor: { type: String, default: null },
+    /** "operators": recorded for the console only (its own actions), never served to services; absent or "services" otherwise. */
+    audience: { type: String, default: "services" },
   },
   { collection: "events", minimize: false },
 );

@@ -12,6 +12,7 @@ import { homeRoutes } from "./home-routes.js";
 import { githubRoutes } from "./connect/connect-routes.js";
 import { projectsRoutes } from "./projects/projects-routes.js";
 import { settingsRoutes } from "./settings/settings-routes.js";
+import { operatorRoutes } from "./operator/operator-routes.js";
 
 export interface WebRouterDeps {
   config: AppConfig;
@@ -44,5 +45,6 @@ export function buildWebRouters(deps: WebRouterDeps): Router[] {
   const routers: Router[] = [session, authRoutes(deps), homeRoutes()];
   if (deps.github) routers.push(settingsRoutes(deps.github), githubRoutes(deps.github));
   if (deps.github && deps.repos) routers.push(projectsRoutes({ repos: deps.repos, urls: deps.github.urls }));
+  if (deps.github) routers.push(operatorRoutes(deps.github));
   return routers;
 }

@@ -17,6 +17,7 @@ export function devSession(input: DevSignIn): AuthSession {
   return {
     userId: `dev_user_${createHash("sha256").update(email).digest("hex").slice(0, 16)}`,
     email,
+    emailVerified: true,
     name: null,
     organizationId: input.organizationId?.trim() || null,
     role: toRole(input.role),
@@ -61,6 +62,7 @@ export function loadDevSession(req: Request, res: Response, sealer: Sealer, secu
     auth: {
       userId: sealed.userId,
       email: sealed.email,
+      emailVerified: true,
       name: sealed.name ?? null,
       organizationId: sealed.organizationId ?? null,
       role: toRole(sealed.role),

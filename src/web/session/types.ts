@@ -7,6 +7,8 @@ export type Role = "admin" | "member";
 export interface AuthSession {
   userId: string;
   email: string;
+  /** WorkOS has verified the email (always true for development sign-in, where the email is typed); the operator console needs it. */
+  emailVerified: boolean;
   name: string | null;
   /** The WorkOS organization the user is signed in to; null when the user belongs to none. */
   organizationId: string | null;

@@ -31,6 +31,7 @@ function toAuth(claims: SessionClaims): LoadedWorkOSSession {
     auth: {
       userId: user.id,
       email: user.email,
+      emailVerified: user.emailVerified === true,
       name,
       organizationId: claims.organizationId ?? null,
       role: toRole(claims.role),

@@ -1,0 +1,24 @@
+/** Every console address, in one place for the routes, the views' links and the tests. */
+export const OPERATOR_PATH = "/operator";
+
+export const OPERATOR_PAGES = {
+  overview: OPERATOR_PATH,
+  organizations: `${OPERATOR_PATH}/organizations`,
+  unclaimed: `${OPERATOR_PATH}/installations/unclaimed`,
+  webhookDeliveries: `${OPERATOR_PATH}/webhook-deliveries`,
+  outbound: `${OPERATOR_PATH}/outbound`,
+  doctor: `${OPERATOR_PATH}/doctor`,
+} as const;
+
+/** The console's own rows per page. */
+export const OPERATOR_PAGE_SIZE = 50;
+
+/** The console's navigation, in the order the header shows it. */
+export const OPERATOR_NAV: readonly { key: keyof typeof OPERATOR_PAGES; label: string }[] = [
+  { key: "overview", label: "Overview" },
+  { key: "organizations", label: "Organizations" },
+  { key: "unclaimed", label: "Unclaimed installations" },
+  { key: "webhookDeliveries", label: "Webhook deliveries" },
+  { key: "outbound", label: "Outbound events" },
+  { key: "doctor", label: "Doctor" },
+];
