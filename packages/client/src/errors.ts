@@ -2,6 +2,8 @@
 export type ApiErrorCode =
   | "invalid_organization_id"
   | "invalid_scope"
+  | "invalid_cursor"
+  | "invalid_limit"
   | "invalid_json"
   | "invalid_body"
   | "unauthorized"
@@ -19,6 +21,12 @@ export type ApiErrorCode =
   | "internal_api_disabled"
   | "database_unavailable"
   | "internal_error";
+
+/** The body of every refusal. */
+export interface ApiErrorAnswer {
+  error: ApiErrorCode;
+  message: string;
+}
 
 /** A refusal from GitHub Connect, or no answer from it: `code` is the API's (or `unreachable`), `status` its HTTP status (0 for no answer). */
 export class GitHubConnectError extends Error {
@@ -106,6 +114,24 @@ export class InvalidOrganizationIdError extends GitHubConnectError {
   }
 }
 
+/** 400: `events.list()`'s `after` is not a cursor the feed answered (or one from another deployment). */
+export class InvalidCursorError extends GitHubConnectError {
+  declare readonly code: "invalid_cursor";
+  override name = "InvalidCursorError";
+  constructor(status: number, message: string) {
+    super("invalid_cursor", status, message);
+  }
+}
+
+/** 400: `events.list()`'s `limit` is not 1–500. */
+export class InvalidLimitError extends GitHubConnectError {
+  declare readonly code: "invalid_limit";
+  override name = "InvalidLimitError";
+  constructor(status: number, message: string) {
+    super("invalid_limit", status, message);
+  }
+}
+
 /** 401: no service token, or not one of the deployment's INTERNAL_API_TOKENS. */
 export class UnauthorizedError extends GitHubConnectError {
   declare readonly code: "unauthorized";
@@ -161,32 +187,44 @@ export class InternalError extends GitHubConnectError {
   }
 }
 
-const BY_CODE: Record<string, Refusal> = {
+/**
+ * Each code's class. `null`: a plain GitHubConnectError with that code, for refusals of a request this
+ * client never sends (a body that is not its JSON, a path it does not call): they mean a bug or a
+ * deployment that is not GitHub Connect, nothing a caller handles. `satisfies` makes every
+ * ApiErrorCode appear here; test/contract/client-types.test.ts holds the codes to the API's description.
+ */
+export const ERROR_CLASSES = {
+  invalid_organization_id: InvalidOrganizationIdError,
+  invalid_scope: InvalidScopeError,
+  invalid_cursor: InvalidCursorError,
+  invalid_limit: InvalidLimitError,
+  invalid_json: null,
+  invalid_body: null,
+  unauthorized: UnauthorizedError,
   not_connected: NotConnectedError,
+  not_found: null,
   installation_suspended: InstallationSuspendedError,
   installation_deleted: InstallationDeletedError,
+  body_too_large: null,
+  unsupported_media_type: null,
   permission_not_granted: PermissionNotGrantedError,
   repository_not_reachable: RepositoryNotReachableError,
   legacy_token_not_scopable: LegacyTokenNotScopableError,
-  invalid_scope: InvalidScopeError,
-  invalid_organization_id: InvalidOrganizationIdError,
-  unauthorized: UnauthorizedError,
   too_many_attempts: TooManyAttemptsError,
   github_unavailable: GitHubUnavailableError,
   internal_api_disabled: InternalApiDisabledError,
   database_unavailable: DatabaseUnavailableError,
   internal_error: InternalError,
-};
+} as const satisfies Record<ApiErrorCode, Refusal | null>;
 
 /** The typed error for an answer that was not 2xx; a code this version does not know is a plain GitHubConnectError with that code. */
 export function errorFromAnswer(status: number, body: unknown, headers: Headers): GitHubConnectError {
   const { error, message } = (typeof body === "object" && body !== null ? body : {}) as {
-    error?: unknown;
-    message?: unknown;
+    [Key in keyof ApiErrorAnswer]?: unknown;
   };
   const text = typeof message === "string" ? message : `GitHub Connect answered ${status}`;
   if (typeof error !== "string") return new GitHubConnectError("unexpected_answer", status, text);
-  const Known = BY_CODE[error];
+  const Known = Object.hasOwn(ERROR_CLASSES, error) ? ERROR_CLASSES[error as ApiErrorCode] : null;
   if (!Known) return new GitHubConnectError(error, status, text);
   const typed = new Known(status, text);
   if (typed instanceof TooManyAttemptsError) {

@@ -17,7 +17,7 @@ export interface IssuedToken {
   expiresAt: string | null;
   installationId: number | null;
   accountLogin: string | null;
-  permissions: Record<string, string> | null;
+  permissions: Record<string, PermissionLevel> | null;
   repositorySelection: "all" | "selected" | null;
   source: "installation" | "legacy";
   /** The repositories the token is narrowed to, when a scope named them. */
@@ -45,21 +45,25 @@ export interface ConnectionRepo {
   status: RepoStatus;
 }
 
+/** The installation a connection is on, suspended or deleted ones too (`suspendedAt`, `deletedAt`, ISO 8601). */
+export interface ConnectionInstallation {
+  installationId: number;
+  accountLogin: string;
+  /** GitHub's account type: `Organization`, `User`, `Enterprise`. */
+  accountType: string;
+  repositorySelection: "all" | "selected";
+  permissions: Record<string, PermissionLevel>;
+  suspendedAt: string | null;
+  deletedAt: string | null;
+}
+
 /** GET /api/internal/orgs/:id/github. */
 export interface ConnectionState {
   organizationId: string;
   state: ConnectionStateName;
   /** What a token request would get now. */
   credential: "installation" | "legacy" | "none";
-  installation: {
-    installationId: number;
-    accountLogin: string;
-    accountType: string;
-    repositorySelection: string;
-    permissions: Record<string, unknown>;
-    suspendedAt: string | null;
-    deletedAt: string | null;
-  } | null;
+  installation: ConnectionInstallation | null;
   repos: ConnectionRepo[];
 }
 
@@ -70,7 +74,7 @@ export interface ConnectEvent<Data = Record<string, unknown>> {
   timestamp: string;
   organizationId: string;
   /** The organization's sequence number, from 1: a gap means an event not seen yet. */
-  seq?: number;
+  seq: number;
   data: Data;
 }
 

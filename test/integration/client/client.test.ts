@@ -5,6 +5,8 @@ import {
   GitHubConnectError,
   InstallationDeletedError,
   InstallationSuspendedError,
+  InvalidCursorError,
+  InvalidLimitError,
   InvalidScopeError,
   NotConnectedError,
   PermissionNotGrantedError,
@@ -253,12 +255,14 @@ describe("events.list(): the pull feed, from a cursor", () => {
     expect(calls).toEqual(["GET /api/internal/events", "GET /api/internal/events", "GET /api/internal/events"]);
   });
 
-  test("a cursor the feed never answered is the API's typed refusal", async () => {
+  test("a cursor the feed never answered, and a limit past 500, are the API's typed refusals", async () => {
     const { client } = countingClient();
-    await expect(client.events.list({ after: "not-a-cursor" })).rejects.toMatchObject({
-      code: "invalid_cursor",
-      status: 400,
-    });
+    const badCursor = client.events.list({ after: "not-a-cursor" });
+    await expect(badCursor).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(badCursor).rejects.toMatchObject({ code: "invalid_cursor", status: 400 });
+    const badLimit = client.events.list({ limit: 501 });
+    await expect(badLimit).rejects.toBeInstanceOf(InvalidLimitError);
+    await expect(badLimit).rejects.toMatchObject({ code: "invalid_limit", status: 400 });
   });
 });
 

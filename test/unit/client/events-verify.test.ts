@@ -11,6 +11,7 @@ const event = (id: string) => ({
   type: "repo.renamed",
   timestamp: SENT_AT.toISOString(),
   organizationId: "org_a",
+  seq: 1,
   data: { githubRepoId: 70001, slug: "web", name: "site", fullName: "acme-corp/site", status: "reachable" },
 });
 
