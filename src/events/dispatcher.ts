@@ -73,6 +73,18 @@ async function answerSnippet(response: Response): Promise<string> {
   return Buffer.concat(chunks).subarray(0, ANSWER_BODY_LIMIT).toString("utf8");
 }
 
+/**
+ * What went wrong below HTTP. fetch says only "fetch failed" for every network error; the reason
+ * (ECONNREFUSED, a reset, a TLS error) is in its cause, and the operator needs it in lastError.
+ */
+function failureMessage(error: unknown): string {
+  const { message, cause } = error as Error;
+  if (!(cause instanceof Error)) return message;
+  const code = (cause as NodeJS.ErrnoException).code;
+  const reason = cause.message || code || cause.name;
+  return `${message}: ${reason}${code && !reason.includes(code) ? ` (${code})` : ""}`;
+}
+
 export interface Dispatcher {
   /** Creates the deliveries of the events recorded since the last scan; returns how many. */
   scan(): Promise<number>;
@@ -213,7 +225,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (response.status >= 200 && response.status < 300) return { status: response.status, error: null };
       return { status: response.status, error: `answered ${response.status}${snippet ? `: ${snippet}` : ""}` };
     } catch (error) {
-      return { status: null, error: (error as Error).message };
+      return { status: null, error: failureMessage(error) };
     }
   }
 

@@ -1,11 +1,26 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
+
+/** A Standard Webhooks secret for tests ("whsec_" and the base64 of 32 bytes). */
+export const TEST_EVENT_SIGNING_SECRET = `whsec_${Buffer.from("event-signing-secret-for-tests!!").toString("base64")}`;
 
 export interface ReceivedEvent {
   webhookId: string;
   event: { id: string; type: string; organizationId: string; seq: number; data: Record<string, unknown> };
   answered: number;
+}
+
+/** An answer whose body never ends: the receiver writes `chunk` again and again until the client goes away. */
+export interface EndlessAnswer {
+  status: number;
+  endless: string;
+}
+
+/** An endless answer under way: `closed` resolves, with the bytes written, once the client has closed the connection. */
+export interface EndlessStream {
+  status: number;
+  closed: Promise<number>;
 }
 
 export interface EventReceiver {
@@ -14,49 +29,83 @@ export interface EventReceiver {
   received: ReceivedEvent[];
   /** POSTs whose signature did not verify (a test expects none). */
   unverified: Array<{ headers: IncomingHttpHeaders; body: string; error: string }>;
-  /** The statuses the next POSTs are answered with, one each; 200 once they run out. */
-  answers: number[];
+  /** How the next POSTs are answered, one each; 200 once they run out. */
+  answers: Array<number | EndlessAnswer>;
+  /** Every endless answer begun, in order. */
+  endless: EndlessStream[];
   /** Resolves once `count` verified POSTs have arrived. */
   waitFor(count: number): Promise<ReceivedEvent[]>;
   close(): Promise<void>;
 }
 
-/** A consumer of the event deliveries on loopback: verifies each POST with standardwebhooks, as a consumer would. */
-export async function startEventReceiver(signingSecret: string): Promise<EventReceiver> {
+/** Writes `chunk` for as long as the client reads, and on until it closes the connection. */
+function writeForever(response: ServerResponse, chunk: string): Promise<number> {
+  let written = 0;
+  return new Promise((resolve) => {
+    const pump = () => {
+      while (!response.destroyed) {
+        written += Buffer.byteLength(chunk);
+        if (!response.write(chunk)) return void response.once("drain", pump);
+      }
+    };
+    response.once("close", () => resolve(written));
+    pump();
+  });
+}
+
+/**
+ * A consumer of the event deliveries on loopback: verifies each POST with standardwebhooks, as a
+ * consumer would. `port`: listen there (e.g. where a dispatcher was refused before), else any.
+ */
+export async function startEventReceiver(
+  signingSecret: string,
+  options: { port?: number } = {},
+): Promise<EventReceiver> {
   const webhook = new Webhook(signingSecret);
   const received: ReceivedEvent[] = [];
   const unverified: EventReceiver["unverified"] = [];
-  const answers: number[] = [];
+  const answers: EventReceiver["answers"] = [];
+  const endless: EndlessStream[] = [];
   const waiters: Array<{ count: number; resolve: (events: ReceivedEvent[]) => void }> = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
-      const answered = answers.shift() ?? 200;
+      const answer = answers.shift() ?? 200;
+      const answered = typeof answer === "number" ? answer : answer.status;
       try {
         const event = webhook.verify(body, request.headers as Record<string, string>) as ReceivedEvent["event"];
         received.push({ webhookId: String(request.headers["webhook-id"]), event, answered });
       } catch (error) {
         unverified.push({ headers: request.headers, body, error: (error as Error).message });
       }
-      // A redirect names this receiver again: a client that followed it would be seen here twice.
-      const location = answered >= 300 && answered < 400 ? { location: "/followed" } : {};
-      response
-        .writeHead(answered, { "content-type": "text/plain", ...location })
-        .end(answered === 200 ? "ok" : "not now");
+      if (typeof answer !== "number") {
+        response.writeHead(answered, { "content-type": "text/plain" });
+        endless.push({ status: answered, closed: writeForever(response, answer.endless) });
+      } else {
+        // A redirect names this receiver again: a client that followed it would be seen here twice.
+        const location = answered >= 300 && answered < 400 ? { location: "/followed" } : {};
+        response
+          .writeHead(answered, { "content-type": "text/plain", ...location })
+          .end(answered === 200 ? "ok" : "not now");
+      }
       for (const waiter of waiters.filter((w) => received.length >= w.count)) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve(received.slice());
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", resolve);
+  });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`,
     received,
     unverified,
     answers,
+    endless,
     waitFor: (count) =>
       received.length >= count
         ? Promise.resolve(received.slice())
@@ -66,4 +115,13 @@ export async function startEventReceiver(signingSecret: string): Promise<EventRe
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A loopback port nothing listens on (a connection to it is refused), until someone listens there. */
+export async function freeLoopbackPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
