@@ -221,8 +221,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         },
         body,
       });
+      if (response.status >= 200 && response.status < 300) {
+        // Accepted: the body is not needed, and waiting on one that stalls would turn it into a failure.
+        await response.body?.cancel().catch(() => {});
+        return { status: response.status, error: null };
+      }
       const snippet = await answerSnippet(response);
-      if (response.status >= 200 && response.status < 300) return { status: response.status, error: null };
       return { status: response.status, error: `answered ${response.status}${snippet ? `: ${snippet}` : ""}` };
     } catch (error) {
       return { status: null, error: failureMessage(error) };

@@ -11,10 +11,12 @@ export interface ReceivedEvent {
   answered: number;
 }
 
-/** An answer whose body never ends: the receiver writes `chunk` again and again until the client goes away. */
+/** An answer whose body never ends: the receiver writes `endless` again and again until the client goes away. */
 export interface EndlessAnswer {
   status: number;
   endless: string;
+  /** Write it once, then nothing more, the connection held open (a body that stalls). */
+  stall?: boolean;
 }
 
 /** An endless answer under way: `closed` resolves, with the bytes written, once the client has closed the connection. */
@@ -38,12 +40,14 @@ export interface EventReceiver {
   close(): Promise<void>;
 }
 
-/** Writes `chunk` for as long as the client reads, and on until it closes the connection. */
-function writeForever(response: ServerResponse, chunk: string): Promise<number> {
+/** Writes `chunk` for as long as the client reads (once if `stall`), and holds on until it closes the connection. */
+function writeForever(response: ServerResponse, chunk: string, stall: boolean): Promise<number> {
+  if (chunk === "") throw new Error("an endless answer needs a chunk to repeat");
   let written = 0;
   return new Promise((resolve) => {
     const pump = () => {
       while (!response.destroyed) {
+        if (stall && written > 0) return;
         written += Buffer.byteLength(chunk);
         if (!response.write(chunk)) return void response.once("drain", pump);
       }
@@ -82,7 +86,7 @@ export async function startEventReceiver(
       }
       if (typeof answer !== "number") {
         response.writeHead(answered, { "content-type": "text/plain" });
-        endless.push({ status: answered, closed: writeForever(response, answer.endless) });
+        endless.push({ status: answered, closed: writeForever(response, answer.endless, answer.stall ?? false) });
       } else {
         // A redirect names this receiver again: a client that followed it would be seen here twice.
         const location = answered >= 300 && answered < 400 ? { location: "/followed" } : {};

@@ -130,4 +130,23 @@ describe("an answer whose body never ends", () => {
       lastError: null,
     });
   });
+
+  test("a 2xx whose body stalls after its first bytes is delivered: the answer is not waited for past its status", async () => {
+    const eventId = await record("org_a");
+    receiver.answers.push({ status: 200, endless: "ok", stall: true });
+    const dispatcher = dispatcherFor(receiver.url);
+    await dispatcher.scan();
+    expect(await dispatcher.dispatchDue()).toBe(1);
+
+    const stream = receiver.endless.at(-1);
+    expect(stream?.status).toBe(200);
+    expect(await stream!.closed).toBe(2);
+    // Read to the attempt's timeout, the accepted event would count as failed and be sent again.
+    expect(await db.models.EventDelivery.findOne({ eventId }).lean()).toMatchObject({
+      status: "delivered",
+      attempts: 1,
+      lastStatus: 200,
+      lastError: null,
+    });
+  });
 });
