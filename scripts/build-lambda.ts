@@ -13,7 +13,7 @@ import { lambdaShims } from "./lambda/shims-plugin.js";
 
 const root = projectPaths.root;
 
-export type LambdaFunctionName = "webhooks" | "web" | "reconcile";
+export type LambdaFunctionName = "webhooks" | "web" | "reconcile" | "dispatch";
 
 interface FunctionSpec {
   entry: string;
@@ -28,6 +28,7 @@ export const LAMBDA_FUNCTIONS: Record<LambdaFunctionName, FunctionSpec> = {
   webhooks: { entry: "src/lambda/webhooks.ts", assets: [], maxBundleBytes: 1.5 * 1024 * 1024 },
   web: { entry: "src/lambda/web.ts", assets: ["views", "public", "app.yml"] },
   reconcile: { entry: "src/lambda/reconcile.ts", assets: [] },
+  dispatch: { entry: "src/lambda/dispatch.ts", assets: [] },
 };
 
 /**

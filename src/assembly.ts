@@ -22,6 +22,7 @@ import { createAppProfileSource } from "./github/app-profile.js";
 import { createWorkOSOrganizationNames, noOrganizationNames } from "./web/session/organization-names.js";
 import { createSignInStrategy, type SignInStrategy } from "./web/session/sign-in.js";
 import { onceUntilFailure } from "./lib/once-until-failure.js";
+import { type DispatchSummary, runDispatchWindow } from "./events/dispatch-window.js";
 import {
   createWebhookAssembly,
   requireProbotsOf,
@@ -70,6 +71,18 @@ export interface Assembly extends WebhookAssembly {
   nodeApp(options?: WebAppOptions): Promise<Express>;
   /** One reconcile run (`npm run reconcile`, the Lambda function, RECONCILE_INTERVAL): redeliveries, drift, extra steps, summary. */
   reconcile(options?: ReconcileRunOptions): Promise<ReconcileResult>;
+  /**
+   * One scheduled dispatch of the event log (the Lambda `dispatch` function): rounds of scan and
+   * send for up to a window (src/events/dispatch-window.ts); null without EVENT_ENDPOINTS.
+   */
+  dispatchEvents(options?: DispatchEventsOptions): Promise<DispatchSummary | null>;
+}
+
+export interface DispatchEventsOptions {
+  /** How long after the start a round may still begin (default DISPATCH_WINDOW_MS). */
+  windowMs?: number;
+  /** Waits between rounds (tests record the calls). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** The composition root: the one place that builds the parts. */
@@ -205,6 +218,11 @@ export function createAssembly(options: AssemblyOptions): Assembly {
         ...(options.reconcileSteps ?? []),
       ];
       return runReconcile({ ...run, models, probot: app, now, log: run.log ?? log, extraSteps });
+    },
+    async dispatchEvents(run = {}) {
+      const dispatcher = await webhookSide.eventDispatcher();
+      if (!dispatcher) return null;
+      return runDispatchWindow({ dispatcher, now, windowMs: run.windowMs, sleep: run.sleep });
     },
   };
 }

@@ -15,6 +15,7 @@ import { createProbotInstance } from "./github/probot-factory.js";
 import { loadWebhookApps } from "./webhooks/load-webhook-apps.js";
 import { type LoadReceiver, probotReceiver, WebhookIntake, type WebhookSource } from "./webhooks/intake.js";
 import { onceUntilFailure } from "./lib/once-until-failure.js";
+import { createDispatcher, type Dispatcher } from "./events/dispatcher.js";
 
 /**
  * The webhook half of the composition root: what the webhooks Lambda function needs, and nothing
@@ -31,6 +32,8 @@ export interface WebhookAssemblyOptions {
   Octokit?: typeof ProbotOctokit;
   /** How each endpoint's Probot receives verified deliveries; Probot's own receive unless given (Lambda gives the adapter). */
   loadReceiver?: LoadReceiver;
+  /** Replaces the event deliveries' retry delays (tests use short ones). */
+  eventRetryDelaysMs?: readonly number[];
 }
 
 export interface OpenDatabase {
@@ -52,6 +55,11 @@ export interface WebhookAssembly {
   marketplaceSync(): Promise<MarketplaceSyncDeps>;
   /** The link flow's refresh of an account's purchase; none on GitHub Enterprise Server, which has no Marketplace. */
   refreshMarketplace(): Promise<MarketplaceRefresh | undefined>;
+  /**
+   * The event dispatcher over this process's database (one per process: its scan position is
+   * kept across Lambda invocations); null without EVENT_ENDPOINTS. The Node server starts its own loop.
+   */
+  eventDispatcher(): Promise<Dispatcher | null>;
 }
 
 export const requireProbotsOf = (probots: WebhookAssembly["probots"]) => {
@@ -104,5 +112,19 @@ export function createWebhookAssembly(options: WebhookAssemblyOptions): WebhookA
       log: log.child({ name: "webhooks" }),
     }));
 
-  return { config, log, now, probots, database, webhookIntake, marketplaceSync, refreshMarketplace };
+  const delivery = config.eventDelivery;
+  const eventDispatcher = delivery
+    ? onceUntilFailure(
+        async (): Promise<Dispatcher | null> =>
+          createDispatcher({
+            models: (await database()).models,
+            config: delivery,
+            log: log.child({ name: "events" }),
+            now,
+            retryDelaysMs: options.eventRetryDelaysMs,
+          }),
+      )
+    : async () => null;
+
+  return { config, log, now, probots, database, webhookIntake, marketplaceSync, refreshMarketplace, eventDispatcher };
 }

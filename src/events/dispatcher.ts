@@ -85,11 +85,31 @@ function failureMessage(error: unknown): string {
   return `${message}: ${reason}${code && !reason.includes(code) ? ` (${code})` : ""}`;
 }
 
+/** What a batch of attempts came to: each attempt is delivered, failed (retried later or for good), or cut short. */
+export interface AttemptCounts {
+  attempted: number;
+  delivered: number;
+  failed: number;
+}
+
+type AttemptOutcome = "delivered" | "failed" | "cut-short";
+
 export interface Dispatcher {
   /** Creates the deliveries of the events recorded since the last scan; returns how many. */
   scan(): Promise<number>;
   /** Sends every delivery due now that this dispatcher claims; returns how many it attempted. */
   dispatchDue(): Promise<number>;
+  /** dispatchDue, counting how the attempts went. */
+  dispatchDueCounted(): Promise<AttemptCounts>;
+  /** When the next pending delivery is due (claimed ones: when their claim expires); null: none is pending. */
+  nextDueAt(): Promise<Date | null>;
+  /**
+   * A first attempt of these events' deliveries, within `budgetMs` in all (the Lambda invocation
+   * that recorded them, before it answers). What is unfinished then is left to the scheduled
+   * dispatch: a delivery not yet created is created by its scan, an attempt cut short is retried
+   * once its claim expires. Resolves within the budget, never rejects: errors are logged.
+   */
+  deliverRecorded(eventIds: readonly string[], budgetMs: number): Promise<AttemptCounts>;
   /** Aborts the attempts under way (their claims expire and they are retried). */
   abort(): void;
 }
@@ -205,13 +225,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     endpoint: string,
     eventId: string,
     body: string,
+    signal: AbortSignal,
   ): Promise<{ status: number | null; error: string | null }> {
     const signedAt = new Date();
     try {
       const response = await fetch(endpoint, {
         method: "POST",
         redirect: "manual",
-        signal: AbortSignal.any([aborter.signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]),
+        signal: AbortSignal.any([signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]),
         headers: {
           "content-type": "application/json",
           "user-agent": "github-connect-events",
@@ -233,14 +254,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
   }
 
-  async function attempt(delivery: EventDeliveryDoc & { _id: Types.ObjectId }, token: string): Promise<void> {
+  async function attempt(
+    delivery: EventDeliveryDoc & { _id: Types.ObjectId },
+    token: string,
+    signal: AbortSignal,
+  ): Promise<AttemptOutcome> {
     const event = await models.Event.findOne({ eventId: delivery.eventId }).lean();
     if (!event) {
       await settle(delivery._id, token, { status: "failed", lastError: "the event is no longer in the log" });
-      return;
+      return "failed";
     }
-    const outcome = await send(delivery.endpoint, delivery.eventId, JSON.stringify(toPublicEvent(event)));
-    if (aborter.signal.aborted) return; // Shutting down: the claim expires and the attempt is made again.
+    const outcome = await send(delivery.endpoint, delivery.eventId, JSON.stringify(toPublicEvent(event)), signal);
+    // Shutting down, or out of budget: the claim expires and the attempt is made again.
+    if (signal.aborted) return "cut-short";
     const attempts = delivery.attempts + 1;
     if (outcome.error === null) {
       await settle(delivery._id, token, {
@@ -250,7 +276,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         lastError: null,
         deliveredAt: now(),
       });
-      return;
+      return "delivered";
     }
     const delay = retryDelays[attempts - 1];
     await settle(delivery._id, token, {
@@ -264,10 +290,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       { eventId: delivery.eventId, endpoint: delivery.endpoint, attempts, error: outcome.error },
       delay === undefined ? "event delivery failed for good" : "event delivery failed; retrying later",
     );
+    return "failed";
   }
 
-  async function dispatchDue(): Promise<number> {
-    let attempted = 0;
+  const count = (counts: AttemptCounts, outcome: AttemptOutcome) => {
+    counts.attempted++;
+    if (outcome === "delivered") counts.delivered++;
+    if (outcome === "failed") counts.failed++;
+  };
+
+  async function dispatchDueCounted(): Promise<AttemptCounts> {
+    const counts: AttemptCounts = { attempted: 0, delivered: 0, failed: 0 };
     for (;;) {
       const due = await models.EventDelivery.find({ status: "pending", nextAttemptAt: { $lte: now() } })
         .sort({ nextAttemptAt: 1 })
@@ -278,15 +311,67 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         due.map(async (delivery) => {
           if (!(await claim(delivery))) return;
           claimed++;
-          await attempt(delivery, delivery.claimToken);
+          count(counts, await attempt(delivery, delivery.claimToken, aborter.signal));
         }),
       );
-      attempted += claimed;
-      if (due.length < DUE_BATCH || claimed === 0 || aborter.signal.aborted) return attempted;
+      if (due.length < DUE_BATCH || claimed === 0 || aborter.signal.aborted) return counts;
     }
   }
 
-  return { scan, dispatchDue, abort: () => aborter.abort() };
+  async function nextDueAt(): Promise<Date | null> {
+    const next = await models.EventDelivery.findOne({ status: "pending" }, { nextAttemptAt: 1 })
+      .sort({ nextAttemptAt: 1 })
+      .lean();
+    return next?.nextAttemptAt ?? null;
+  }
+
+  async function deliverRecorded(eventIds: readonly string[], budgetMs: number): Promise<AttemptCounts> {
+    const counts: AttemptCounts = { attempted: 0, delivered: 0, failed: 0 };
+    if (eventIds.length === 0) return counts;
+    const signal = AbortSignal.any([aborter.signal, AbortSignal.timeout(budgetMs)]);
+    const ids = [...eventIds];
+    const work = async () => {
+      const events: ScannedEvent[] = await models.Event.find(
+        { eventId: { $in: ids }, organizationId: { $ne: null } },
+        { _id: 1, eventId: 1, organizationId: 1 },
+      ).lean<ScannedEvent[]>();
+      if (signal.aborted || events.length === 0) return;
+      await createDeliveries(events);
+      if (signal.aborted) return;
+      const due = await models.EventDelivery.find({
+        eventId: { $in: ids },
+        status: "pending",
+        nextAttemptAt: { $lte: now() },
+      }).lean();
+      await Promise.all(
+        due.map(async (delivery) => {
+          // Another dispatcher may have taken it since: the claim decides, as in dispatchDue.
+          if (signal.aborted || !(await claim(delivery))) return;
+          count(counts, await attempt(delivery, delivery.claimToken, signal));
+        }),
+      );
+    };
+    const done = work().catch((error: unknown) => {
+      log.warn({ err: error }, "first delivery attempt failed; the scheduled dispatch retries");
+    });
+    // The budget bounds the whole of it, the database included: whatever is still under way when it
+    // ends is abandoned (a frozen Lambda container resumes it harmlessly, its attempts cut short).
+    const outOfBudget = new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    await Promise.race([done, outOfBudget]);
+    return { ...counts };
+  }
+
+  return {
+    scan,
+    dispatchDue: async () => (await dispatchDueCounted()).attempted,
+    dispatchDueCounted,
+    nextDueAt,
+    deliverRecorded,
+    abort: () => aborter.abort(),
+  };
 }
 
 export const DISPATCH_POLL_INTERVAL_MS = 1000;

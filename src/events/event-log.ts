@@ -57,6 +57,37 @@ const MAX_SEQ_ATTEMPTS = 50;
 
 export const newEventId = () => `evt_${randomBytes(16).toString("hex")}`;
 
+/** What a listener hears of each event once it is in the log. */
+export interface RecordedEvent {
+  eventId: string;
+  organizationId: string | null;
+}
+export type EventRecordedListener = (event: RecordedEvent) => void;
+
+const recordedListeners = new Set<EventRecordedListener>();
+
+/**
+ * Calls `listener` after each event this process records, until the returned function is called.
+ * A Lambda invocation collects the events it recorded this way (a container runs one invocation
+ * at a time), to try their delivery before it answers; a listener's error never fails the record.
+ */
+export function onEventRecorded(listener: EventRecordedListener): () => void {
+  recordedListeners.add(listener);
+  return () => {
+    recordedListeners.delete(listener);
+  };
+}
+
+function notifyRecorded(event: RecordedEvent) {
+  for (const listener of recordedListeners) {
+    try {
+      listener(event);
+    } catch {
+      // The change and its event are stored; hearing about it is the listener's concern.
+    }
+  }
+}
+
 /**
  * Records one event, numbered after the organization's last one. Not with a $inc counter:
  * FerretDB 1.x serves findAndModify as a read then a write, so two writers could take the same
@@ -80,6 +111,7 @@ export async function recordEvent(models: Pick<Models, "Event">, at: Date, event
         actor: event.actor ?? null,
         audience: event.audience ?? "services",
       });
+      notifyRecorded({ eventId, organizationId });
       return eventId;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;

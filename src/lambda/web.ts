@@ -7,6 +7,7 @@ import { onceUntilFailure } from "../lib/once-until-failure.js";
 import { createLambdaAssembly } from "./container.js";
 import { logConfigError, type Env } from "./lambda-config.js";
 import type { HttpApiEvent } from "./http-event.js";
+import { FIRST_DELIVERY_BUDGET_MS, withFirstDelivery } from "./first-delivery.js";
 
 /** Sent as base64 (API Gateway passes everything else through as text). */
 const BINARY_TYPES = ["image/*", "font/*", "application/octet-stream", "application/pdf"];
@@ -61,6 +62,8 @@ export interface WebHandlerOptions {
   /** Read on the first invocation (not at import), once per container. */
   env?: Env;
   now?: () => Date;
+  /** How long the events a page recorded (a link, a repo created) may hold up its answer (FIRST_DELIVERY_BUDGET_MS). */
+  firstDeliveryBudgetMs?: number;
 }
 
 /** The web function: every path but the webhooks, served by the same Express app as the Node server. */
@@ -94,7 +97,12 @@ export function createWebHandler(options: WebHandlerOptions = {}) {
         body: UNAVAILABLE_PAGE,
       };
     }
-    return handle(event, context);
+    return withFirstDelivery(
+      current,
+      current.log.child({ awsRequestId: context?.awsRequestId }),
+      () => handle(event, context),
+      options.firstDeliveryBudgetMs ?? FIRST_DELIVERY_BUDGET_MS,
+    );
   };
 }
 

@@ -1,5 +1,17 @@
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import tls from "node:tls";
 import { Webhook } from "standardwebhooks";
 
 /** A Standard Webhooks secret for tests ("whsec_" and the base64 of 32 bytes). */
@@ -57,13 +69,54 @@ function writeForever(response: ServerResponse, chunk: string, stall: boolean): 
   });
 }
 
+/** A certificate for 127.0.0.1 made for this run (none is committed), by the openssl command. */
+function loopbackCertificate(): { key: Buffer; cert: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "event-receiver-"));
+  try {
+    const [key, cert] = [path.join(dir, "key.pem"), path.join(dir, "cert.pem")];
+    execFileSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"].concat([
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+      ]),
+      { stdio: "ignore" },
+    );
+    return { key: readFileSync(key), cert: readFileSync(cert, "utf8") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
- * A consumer of the event deliveries on loopback: verifies each POST with standardwebhooks, as a
- * consumer would. `port`: listen there (e.g. where a dispatcher was refused before), else any.
+ * Serves over https with a certificate this process trusts while the receiver is open (added to
+ * Node's default CAs, which fetch uses): production's rules, which Lambda applies, accept only
+ * https endpoints, even on loopback.
  */
+function httpsServer(handler: RequestListener): { server: Server; untrust: () => void } {
+  const { key, cert } = loopbackCertificate();
+  const trusted = tls.getCACertificates("default");
+  tls.setDefaultCACertificates([...trusted, cert]);
+  return { server: createHttpsServer({ key, cert }, handler), untrust: () => tls.setDefaultCACertificates(trusted) };
+}
+
+export interface EventReceiverOptions {
+  /** Listen there (e.g. where a dispatcher was refused before), else on any port. */
+  port?: number;
+  /** https with a certificate for 127.0.0.1 (production's rules, which Lambda applies, refuse an http endpoint). */
+  https?: boolean;
+}
+
+/** A consumer of the event deliveries on loopback: verifies each POST with standardwebhooks, as a consumer would. */
 export async function startEventReceiver(
   signingSecret: string,
-  options: { port?: number } = {},
+  options: EventReceiverOptions = {},
 ): Promise<EventReceiver> {
   const webhook = new Webhook(signingSecret);
   const received: ReceivedEvent[] = [];
@@ -71,7 +124,7 @@ export async function startEventReceiver(
   const answers: EventReceiver["answers"] = [];
   const endless: EndlessStream[] = [];
   const waiters: Array<{ count: number; resolve: (events: ReceivedEvent[]) => void }> = [];
-  const server: Server = createServer((request, response) => {
+  const handler: RequestListener = (request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
@@ -99,13 +152,16 @@ export async function startEventReceiver(
         waiter.resolve(received.slice());
       }
     });
-  });
+  };
+  const { server, untrust } = options.https
+    ? httpsServer(handler)
+    : { server: createServer(handler), untrust: () => {} };
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", resolve);
   });
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`,
+    url: `${options.https ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}/events`,
     received,
     unverified,
     answers,
@@ -117,6 +173,7 @@ export async function startEventReceiver(
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      untrust();
     },
   };
 }

@@ -58,4 +58,31 @@ describe.each([undefined, "development", "test"])("on Lambda with NODE_ENV=%s", 
     });
     expect(lambdaErrorFor(env)).toMatch(/^BASE_URL is required on Lambda/);
   });
+
+  // serverless.yml reads both from SSM with '' for a parameter that does not exist.
+  const SECRET = `whsec_${Buffer.from("event-signing-secret-for-tests!!").toString("base64")}`;
+
+  test("EVENT_ENDPOINTS and EVENT_SIGNING_SECRET from SSM configure delivery; both parameters missing ('') send nothing", () => {
+    expect(
+      lambdaAssemblyOptions(
+        lambdaEnv({ EVENT_ENDPOINTS: "https://hooks.example.com/events", EVENT_SIGNING_SECRET: SECRET }),
+      ).config.eventDelivery,
+    ).toEqual({ endpoints: ["https://hooks.example.com/events"], signingSecret: SECRET });
+    expect(
+      lambdaAssemblyOptions(lambdaEnv({ EVENT_ENDPOINTS: "", EVENT_SIGNING_SECRET: "" })).config.eventDelivery,
+    ).toBeNull();
+  });
+
+  test("one event parameter without the other, or an http endpoint, is refused", () => {
+    expect(
+      lambdaErrorFor(lambdaEnv({ EVENT_ENDPOINTS: "https://hooks.example.com", EVENT_SIGNING_SECRET: "" })),
+    ).toMatch(/^EVENT_SIGNING_SECRET is required/);
+    expect(lambdaErrorFor(lambdaEnv({ EVENT_ENDPOINTS: "", EVENT_SIGNING_SECRET: SECRET }))).toMatch(
+      /^EVENT_ENDPOINTS is required/,
+    );
+    // Production's rule on Lambda, even to loopback.
+    expect(
+      lambdaErrorFor(lambdaEnv({ EVENT_ENDPOINTS: "http://127.0.0.1:4000", EVENT_SIGNING_SECRET: SECRET })),
+    ).toMatch(/^EVENT_ENDPOINTS: "http:\/\/127.0.0.1:4000" must be https/);
+  });
 });

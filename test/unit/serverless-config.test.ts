@@ -4,6 +4,8 @@ import { describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config/env.js";
 import { LAMBDA_FUNCTIONS } from "../../scripts/build-lambda.js";
 import { testPrivateKey } from "../helpers/app-credentials.js";
+import { DISPATCH_WINDOW_MS } from "../../src/events/dispatch-window.js";
+import { DISPATCH_DEADLINE_MARGIN_MS } from "../../src/lambda/dispatch.js";
 
 // serverless.yml uses CloudFormation's short tags (!GetAtt); read them as plain markers.
 const cfnTags = ["!GetAtt", "!Ref", "!Sub", "!Join"].flatMap((tag) =>
@@ -76,6 +78,14 @@ describe("serverless.yml", () => {
     expect(reconcile.maximumRetryAttempts).toBe(0);
   });
 
+  test("the dispatch function runs every minute (EventBridge's shortest), its window and a last attempt within its timeout, with no retries of its own", () => {
+    const dispatch = config.functions.dispatch!;
+    expect(dispatch.events).toEqual([{ schedule: expect.objectContaining({ rate: "rate(1 minute)" }) }]);
+    expect(dispatch.package.artifact).toBe("dist/lambda/dispatch.zip");
+    expect(dispatch.timeout * 1000).toBeGreaterThanOrEqual(DISPATCH_WINDOW_MS + DISPATCH_DEADLINE_MARGIN_MS);
+    expect(dispatch.maximumRetryAttempts).toBe(0);
+  });
+
   test("the webhooks function answers within GitHub's 10 s", () => {
     expect(config.functions.webhooks!.timeout).toBeLessThan(10);
   });
@@ -86,28 +96,48 @@ describe("serverless.yml", () => {
       expect(String(environment[name]), name).toMatch(/^\$\{ssm:\/github-connect\/\$\{sls:stage\}\/[a-z-]+\}$/);
   });
 
-  test("the internal API's tokens and the legacy token come from SSM too, and stay unset when their parameter does not exist", () => {
+  test("the internal API's tokens, the legacy token and the event endpoints and signing secret come from SSM too, and stay unset when their parameter does not exist", () => {
     const environment = config.provider.environment;
-    for (const name of ["INTERNAL_API_TOKENS", "LEGACY_GITHUB_TOKEN", "LEGACY_GITHUB_ORGANIZATIONS"]) {
+    for (const name of [
+      "INTERNAL_API_TOKENS",
+      "LEGACY_GITHUB_TOKEN",
+      "LEGACY_GITHUB_ORGANIZATIONS",
+      "EVENT_ENDPOINTS",
+      "EVENT_SIGNING_SECRET",
+    ]) {
       expect(String(environment[name]), name).toMatch(/^\$\{ssm:\/github-connect\/\$\{sls:stage\}\/[a-z-]+, ''\}$/);
     }
   });
 
-  test("the environment it sets is everything production configuration requires", () => {
-    // Every ${ssm:…} replaced by a plausible value: loadConfig must not ask for anything more.
+  /** Every ${ssm:…} replaced by a plausible value; the event parameters as given. */
+  function deployedEnv(events: { EVENT_ENDPOINTS: string; EVENT_SIGNING_SECRET: string }) {
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries(config.provider.environment)) {
       env[name] = typeof value === "string" && !value.startsWith("${") ? value : "ssm-parameter-value-0123456789abcdef";
     }
-    Object.assign(env, {
+    return Object.assign(env, {
       BASE_URL: "https://abc123.execute-api.us-east-1.amazonaws.com",
       APP_ID: "12345",
       APP_SLUG: "github-connect",
       PRIVATE_KEY: testPrivateKey(),
       MONGODB_URI: "mongodb+srv://user:pass@cluster.example.net/github-connect",
+      ...events,
     });
-    const loaded = loadConfig(env);
+  }
+
+  test("the environment it sets is everything production configuration requires, the event parameters optional", () => {
+    // loadConfig must not ask for anything more; without the event parameters (both '') nothing is sent.
+    const loaded = loadConfig(deployedEnv({ EVENT_ENDPOINTS: "", EVENT_SIGNING_SECRET: "" }));
     expect(loaded.production).toBe(true);
     expect(loaded.auth.mode).toBe("workos");
+    expect(loaded.eventDelivery).toBeNull();
+  });
+
+  test("with the event parameters, every function's configuration delivers events", () => {
+    const secret = `whsec_${Buffer.from("event-signing-secret-for-tests!!").toString("base64")}`;
+    const loaded = loadConfig(
+      deployedEnv({ EVENT_ENDPOINTS: "https://hooks.example.com/events", EVENT_SIGNING_SECRET: secret }),
+    );
+    expect(loaded.eventDelivery).toEqual({ endpoints: ["https://hooks.example.com/events"], signingSecret: secret });
   });
 });

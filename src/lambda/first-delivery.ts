@@ -1,0 +1,45 @@
+import type { Logger } from "pino";
+import { onEventRecorded } from "../events/event-log.js";
+import type { WebhookAssembly } from "../webhook-assembly.js";
+
+/**
+ * How long an invocation that recorded events may spend trying their delivery before it answers.
+ * Lambda freezes the container once the answer is returned, so nothing can be sent after it;
+ * what is not done by then waits for the scheduled `dispatch` function (within a minute).
+ */
+export const FIRST_DELIVERY_BUDGET_MS = 2000;
+
+/**
+ * Runs `invocation`, collecting the events it records, then tries their delivery for at most
+ * `budgetMs` before handing back its answer, unchanged whatever the delivery did. Without
+ * EVENT_ENDPOINTS, or when it recorded nothing, it adds no wait. A container runs one invocation
+ * at a time, so the events heard while it runs are its own.
+ */
+export async function withFirstDelivery<T>(
+  assembly: Pick<WebhookAssembly, "config" | "eventDispatcher">,
+  log: Pick<Logger, "debug" | "warn">,
+  invocation: () => Promise<T>,
+  budgetMs = FIRST_DELIVERY_BUDGET_MS,
+): Promise<T> {
+  if (!assembly.config.eventDelivery) return invocation();
+  const recorded: string[] = [];
+  // Events of no organization are never sent.
+  const stop = onEventRecorded((event) => {
+    if (event.organizationId !== null) recorded.push(event.eventId);
+  });
+  let answer: T;
+  try {
+    answer = await invocation();
+  } finally {
+    stop();
+  }
+  if (recorded.length === 0) return answer;
+  try {
+    const dispatcher = await assembly.eventDispatcher();
+    const counts = await dispatcher?.deliverRecorded(recorded, budgetMs);
+    log.debug({ events: recorded.length, ...counts }, "first delivery attempt of the events this invocation recorded");
+  } catch (error) {
+    log.warn({ err: error }, "first delivery attempt failed; the scheduled dispatch sends the events");
+  }
+  return answer;
+}
