@@ -41,7 +41,8 @@ const SCAN_BATCH = 500;
 const DUE_BATCH = 20;
 
 type ScannedEvent = { _id: Types.ObjectId; eventId: string; organizationId: string };
-type DispatcherModels = Pick<Models, "Event" | "EventDelivery" | "EventDeliveryClaim">;
+type DispatcherModels = Pick<Models, "Event" | "EventDelivery" | "EventDeliveryClaim" | "EventScanCheckpoint">;
+const SCAN_CHECKPOINT = "scan";
 
 export interface DispatcherOptions {
   models: DispatcherModels;
@@ -121,12 +122,34 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const webhook = new Webhook(config.signingSecret);
   const aborter = new AbortController();
   let scanFrom: Types.ObjectId | undefined;
+  let savedThrough: Types.ObjectId | undefined;
 
-  /** From the newest event that has deliveries (a restart picks up where the last run stopped), or from start-up. */
+  /**
+   * From where the scans had read to (a restart, or a new Lambda container, picks up where the
+   * last one stopped); before any checkpoint, from the newest event that has deliveries; else from start-up.
+   */
   async function initialScanFrom(): Promise<Types.ObjectId> {
-    const latest = await models.EventDelivery.findOne({}, { eventObjectId: 1 }).sort({ eventObjectId: -1 }).lean();
-    const from = latest ? latest.eventObjectId.getTimestamp().getTime() : Date.now();
+    const checkpoint = await models.EventScanCheckpoint.findOne({ name: SCAN_CHECKPOINT }).lean();
+    const latest = checkpoint
+      ? null
+      : await models.EventDelivery.findOne({}, { eventObjectId: 1 }).sort({ eventObjectId: -1 }).lean();
+    const through = checkpoint?.scannedThrough ?? latest?.eventObjectId;
+    const from = through ? through.getTimestamp().getTime() : Date.now();
     return Types.ObjectId.createFromTime(Math.floor(from / 1000) - SCAN_LOOKBACK_S);
+  }
+
+  /** Moves the checkpoint forward, never back (a slower dispatcher's older position is ignored). */
+  async function saveScanPosition(through: Types.ObjectId) {
+    try {
+      await models.EventScanCheckpoint.updateOne(
+        { name: SCAN_CHECKPOINT },
+        { $max: { scannedThrough: through }, $set: { updatedAt: now() } },
+        { upsert: true },
+      );
+    } catch (error) {
+      // Two first scans upserting at once: the other one created it; the next scan moves it on.
+      if (!isDuplicateKeyError(error)) throw error;
+    }
   }
 
   async function createDeliveries(events: ScannedEvent[]) {
@@ -165,6 +188,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     let from = scanFrom ?? (await initialScanFrom());
     const lookback = Types.ObjectId.createFromTime(Math.floor(Date.now() / 1000) - SCAN_LOOKBACK_S);
     let created = 0;
+    let newest: Types.ObjectId | undefined;
     for (;;) {
       // Events of no organization are never sent: they belong to an installation nobody has claimed.
       const events: ScannedEvent[] = await models.Event.find(
@@ -175,8 +199,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         .limit(SCAN_BATCH)
         .lean<ScannedEvent[]>();
       created += await createDeliveries(events);
+      if (events.length > 0) newest = events[events.length - 1]!._id;
       if (events.length < SCAN_BATCH) break;
-      from = events[events.length - 1]!._id;
+      from = newest!;
+    }
+    // Only when it read something new: the rescan of the last minute costs no write.
+    if (newest && (!savedThrough || newest.toHexString() > savedThrough.toHexString())) {
+      await saveScanPosition(newest);
+      savedThrough = newest;
     }
     // Hex strings of equal length compare as the ObjectIds they spell.
     scanFrom = lookback.toHexString() > from.toHexString() ? lookback : from;

@@ -57,3 +57,28 @@ export type EventDeliveryClaimModel = Model<EventDeliveryClaimDoc>;
 export function eventDeliveryClaimModel(connection: Connection): EventDeliveryClaimModel {
   return connection.model<EventDeliveryClaimDoc>("EventDeliveryClaim", eventDeliveryClaimSchema);
 }
+
+/**
+ * How far the dispatchers' scans have read the log (one document, "scan"): where a new process
+ * starts. Not the newest event with a delivery: on Lambda the invocation that records an event
+ * creates its delivery itself, ahead of the scans, so that one can be newer than an event no scan
+ * has reached yet.
+ */
+const eventScanCheckpointSchema = new Schema(
+  {
+    name: { type: String, required: true },
+    /** The _id of the newest event a scan has read. */
+    scannedThrough: { type: Schema.Types.ObjectId, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: "event_scan_checkpoints" },
+);
+
+eventScanCheckpointSchema.index({ name: 1 }, { unique: true });
+
+export type EventScanCheckpointDoc = InferSchemaType<typeof eventScanCheckpointSchema>;
+export type EventScanCheckpointModel = Model<EventScanCheckpointDoc>;
+
+export function eventScanCheckpointModel(connection: Connection): EventScanCheckpointModel {
+  return connection.model<EventScanCheckpointDoc>("EventScanCheckpoint", eventScanCheckpointSchema);
+}

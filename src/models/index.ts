@@ -4,8 +4,10 @@ import { createEventTimestampIndex, eventModel, type EventModel } from "./event.
 import {
   eventDeliveryClaimModel,
   eventDeliveryModel,
+  eventScanCheckpointModel,
   type EventDeliveryClaimModel,
   type EventDeliveryModel,
+  type EventScanCheckpointModel,
 } from "./event-delivery.js";
 import { endedSessionModel, type EndedSessionModel } from "./ended-session.js";
 import { githubInstallationModel, type GitHubInstallationModel } from "./github-installation.js";
@@ -30,6 +32,7 @@ export interface Models {
   Event: EventModel;
   EventDelivery: EventDeliveryModel;
   EventDeliveryClaim: EventDeliveryClaimModel;
+  EventScanCheckpoint: EventScanCheckpointModel;
   UsedState: UsedStateModel;
   InstallRequest: InstallRequestModel;
   InstallationClaim: InstallationClaimModel;
@@ -51,6 +54,7 @@ export function createModels(connection: Connection): Models {
     Event: eventModel(connection),
     EventDelivery: eventDeliveryModel(connection),
     EventDeliveryClaim: eventDeliveryClaimModel(connection),
+    EventScanCheckpoint: eventScanCheckpointModel(connection),
     UsedState: usedStateModel(connection),
     InstallRequest: installRequestModel(connection),
     InstallationClaim: installationClaimModel(connection),

@@ -17,6 +17,7 @@ const OWNERS: Record<string, RegExp> = {
   // Deliveries of the event log to EVENT_ENDPOINTS: created, claimed and settled by the dispatcher.
   EventDelivery: /^src\/events\/dispatcher\.ts$/,
   EventDeliveryClaim: /^src\/events\/dispatcher\.ts$/,
+  EventScanCheckpoint: /^src\/events\/dispatcher\.ts$/,
 };
 const COLLECTIONS = Object.keys(OWNERS).join("|");
 const WRITES =

@@ -86,6 +86,7 @@ describe("the dispatcher", () => {
     clock = new Date("2026-12-04T10:00:00Z");
     await db.models.Event.deleteMany({});
     await db.models.EventDelivery.deleteMany({});
+    await db.models.EventScanCheckpoint.deleteMany({});
   });
 
   test("with neither variable set there is no delivery config, so nothing is sent", () => {

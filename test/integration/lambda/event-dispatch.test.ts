@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
-import type { Connection } from "mongoose";
+import { type Connection, Types } from "mongoose";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
 import { disconnectAll } from "../../../src/db/connect.js";
 import { recordEvent } from "../../../src/events/event-log.js";
@@ -51,6 +51,7 @@ beforeEach(async () => {
     models.Event.deleteMany({}),
     models.EventDelivery.deleteMany({}),
     models.EventDeliveryClaim.deleteMany({}),
+    models.EventScanCheckpoint.deleteMany({}),
     models.GitHubInstallation.deleteMany({}),
     models.WebhookDelivery.deleteMany({}),
     models.WebhookBody.deleteMany({}),
@@ -212,6 +213,47 @@ describe("the dispatch function", () => {
     const short = { ...scheduled(), getRemainingTimeInMillis: () => 10_000 };
     await expect(dispatch(undefined, short)).resolves.toMatchObject({ rounds: 1, attempted: 1, failed: 1 });
     expect(waits.calls).toEqual([]);
+  });
+
+  test("a new container sends an event the last scans had not reached, though a newer one was delivered by its own invocation", async () => {
+    // The log's ObjectIds say when each event was written: E0 four minutes ago, delivered and
+    // scanned; E1 two and a half minutes ago, after that scan, recorded where no first attempt is
+    // made (the reconcile function); E2 now, by a webhook invocation that delivers it itself.
+    const secondsAgo = (seconds: number) => Types.ObjectId.createFromTime(Math.floor(Date.now() / 1000) - seconds);
+    const logged = (id: string, seconds: number, seq: number) => ({
+      _id: secondsAgo(seconds),
+      eventId: `evt_${id.repeat(32)}`,
+      type: "connection.suspended",
+      timestamp: new Date(),
+      organizationId: "org_c",
+      seq,
+      data: { installationId: 16598467, accountLogin: "Codertocat", accountType: "User" },
+    });
+    const e0 = logged("0", 240, 1);
+    await models.Event.create(e0);
+    await models.EventDelivery.create({
+      eventId: e0.eventId,
+      eventObjectId: e0._id,
+      organizationId: "org_c",
+      endpoint: receiver.url,
+      status: "delivered",
+      attempts: 1,
+      nextAttemptAt: new Date(),
+      claimToken: "delivered-earlier",
+      createdAt: new Date(),
+    });
+    const warm = createDispatchHandler({ env: env() });
+    await expect(warm(undefined, scheduled())).resolves.toMatchObject({ scanned: 0, attempted: 0 });
+    const e1 = logged("1", 150, 2);
+    await models.Event.create(e1);
+    const webhooks = createWebhooksHandler({ env: env() });
+    expect((await webhooks(await suspendDelivery(), lambdaContext("github-connect-webhooks"))).statusCode).toBe(200);
+    expect(receiver.received.map((r) => r.event.type)).toEqual(["connection.suspended"]);
+
+    // The next scheduled run lands on a new container.
+    const cold = createDispatchHandler({ env: env() });
+    await expect(cold(undefined, scheduled())).resolves.toMatchObject({ scanned: 1, delivered: 1 });
+    expect(receiver.received.map((r) => r.webhookId)).toContain(e1.eventId);
   });
 
   test("without EVENT_ENDPOINTS it returns at once and creates no delivery", async () => {
