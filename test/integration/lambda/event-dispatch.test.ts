@@ -7,13 +7,32 @@ import { disconnectAll } from "../../../src/db/connect.js";
 import { recordEvent } from "../../../src/events/event-log.js";
 import { createDispatchHandler } from "../../../src/lambda/dispatch.js";
 import { createWebhooksHandler } from "../../../src/lambda/webhooks.js";
+import { createWebHandler } from "../../../src/lambda/web.js";
 import { createModels, type Models } from "../../../src/models/index.js";
 import { connectTestDatabase, dropAndClose, testDatabaseName, withDatabaseName } from "../../helpers/database.js";
 import { startEventReceiver, type EventReceiver } from "../../helpers/event-receiver.js";
-import { lambdaContext, lambdaEnv, webhookEvent } from "../../helpers/lambda.js";
+import {
+  nockAuthenticateWithCode,
+  nockWorkOSJwks,
+  nockWorkOSOrganization,
+  WorkOSSigningKey,
+} from "../../helpers/auth.js";
+import { nockDeleteInstallation } from "../../helpers/github/installations.js";
+import {
+  buildBundles,
+  type BuiltBundles,
+  httpApiEvent,
+  type LambdaRequest,
+  lambdaContext,
+  lambdaEnv,
+  responseCookies,
+  responseHeader,
+  setEnv,
+  webhookEvent,
+} from "../../helpers/lambda.js";
 import { webhookExample } from "../../helpers/webhooks.js";
 
-// Event delivery on Lambda (docs/lambda.md, docs/events.md "Delivery"): the webhooks function tries
+// Event delivery on Lambda (docs/lambda.md, docs/events.md "Delivery"): the webhooks and web functions try
 // the events it recorded before it answers, and the scheduled dispatch function sends the rest and
 // the retries. Real database, a real receiver on loopback (https: Lambda applies production's rules).
 const SECRET = `whsec_${Buffer.from("event-signing-secret-for-tests!!").toString("base64")}`;
@@ -126,6 +145,27 @@ describe("the webhooks function", () => {
     });
   });
 
+  test("a receiver that never answers holds the answer up no longer than the budget: the attempt is left to the dispatch function", async () => {
+    // Accepts the connection and never says a word (not even the TLS handshake).
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const endpoint = `https://127.0.0.1:${(silent.address() as AddressInfo).port}/events`;
+      const webhooks = createWebhooksHandler({ env: env({ EVENT_ENDPOINTS: endpoint }), firstDeliveryBudgetMs: 200 });
+      const result = await webhooks(await suspendDelivery(), lambdaContext("github-connect-webhooks"));
+      expect(result.statusCode, result.body).toBe(200);
+
+      // Not settled: the claim holds it until its lease expires, then the dispatch function retries.
+      const event = await suspendedEvent();
+      const pending = await deliveryOf(event?.eventId);
+      expect(pending).toMatchObject({ status: "pending", attempts: 0, lastStatus: null });
+      expect(await models.EventDeliveryClaim.countDocuments({ deliveryId: pending?._id })).toBe(1);
+      expect(pending!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+    } finally {
+      silent.close();
+    }
+  });
+
   test("without EVENT_ENDPOINTS the event is recorded and nothing is sent", async () => {
     const webhooks = createWebhooksHandler({ env: env({ EVENT_ENDPOINTS: "", EVENT_SIGNING_SECRET: "" }) });
     const result = await webhooks(await suspendDelivery(), lambdaContext("github-connect-webhooks"));
@@ -133,6 +173,71 @@ describe("the webhooks function", () => {
     expect(await suspendedEvent()).toMatchObject({ organizationId: "org_a" });
     expect(await models.EventDelivery.countDocuments()).toBe(0);
     expect(receiver.received).toEqual([]);
+  });
+});
+
+describe("the web function", () => {
+  const html = { Accept: "text/html,application/xhtml+xml", "User-Agent": "Mozilla/5.0 (test)" };
+  /** "name=value" pairs from Set-Cookie lines, as a browser sends them back (a later line replaces an earlier one). */
+  const cookiePairs = (setCookies: string[]) =>
+    [
+      ...new Map(
+        setCookies.map((line) => line.split(";")[0]!).map((pair) => [pair.slice(0, pair.indexOf("=")), pair] as const),
+      ).values(),
+    ].filter((pair) => !pair.endsWith("="));
+
+  test("an admin's Disconnect has delivered its connection.removed when the page answers", async () => {
+    await models.GitHubInstallation.create({
+      installationId: 55001,
+      accountId: 90001,
+      accountLogin: "acme-corp",
+      accountType: "Organization",
+      organizationId: "org_web",
+    });
+    const web = createWebHandler({ env: env() });
+    const invoke = (request: LambdaRequest) => web(httpApiEvent("2.0", request), lambdaContext("github-connect-web"));
+
+    // Signed in as an admin of org_web through WorkOS.
+    const login = await invoke({ path: "/auth/login", headers: html });
+    const state = new URL(responseHeader(login, "location")!).searchParams.get("state")!;
+    const key = new WorkOSSigningKey();
+    nockAuthenticateWithCode("code_events", {
+      organizationId: "org_web",
+      accessToken: key.sign({ org_id: "org_web", role: "admin", sid: "session_lambda_events" }),
+    });
+    const callback = await invoke({
+      path: "/auth/callback",
+      query: new URLSearchParams({ code: "code_events", state }).toString(),
+      headers: html,
+      cookies: cookiePairs(responseCookies(login)),
+    });
+    expect(callback.statusCode, callback.body).toBe(303);
+    let cookies = cookiePairs([...responseCookies(login), ...responseCookies(callback)]);
+
+    nockWorkOSJwks(key);
+    nockWorkOSOrganization("org_web", { name: "Web Org" });
+    const confirm = await invoke({ path: "/github/disconnect", headers: html, cookies });
+    expect(confirm.statusCode, confirm.body).toBe(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(confirm.body)?.[1];
+    cookies = cookiePairs([...responseCookies(login), ...responseCookies(callback), ...responseCookies(confirm)]);
+
+    const uninstall = nockDeleteInstallation(55001);
+    const answer = await invoke({
+      method: "POST",
+      path: "/github/disconnect",
+      headers: { ...html, "Content-Type": "application/x-www-form-urlencoded", Origin: "https://connect.example.com" },
+      cookies,
+      body: new URLSearchParams({ _csrf: csrf! }).toString(),
+    });
+    expect(answer.statusCode, answer.body).toBe(303);
+    expect(uninstall.isDone()).toBe(true);
+
+    const removed = await models.Event.findOne({ type: "connection.removed" }).lean();
+    expect(removed).toMatchObject({ organizationId: "org_web" });
+    expect(receiver.received.map((r) => [r.webhookId, r.event.type])).toEqual([
+      [removed?.eventId, "connection.removed"],
+    ]);
+    expect(await deliveryOf(removed?.eventId)).toMatchObject({ status: "delivered", attempts: 1 });
   });
 });
 
@@ -263,5 +368,43 @@ describe("the dispatch function", () => {
     await expect(dispatch(undefined, scheduled())).resolves.toEqual({ outcome: "no-endpoints" });
     expect(await models.EventDelivery.countDocuments()).toBe(0);
     expect(receiver.received).toEqual([]);
+  });
+});
+
+describe("the built functions (npm run build:lambda)", () => {
+  let bundles: BuiltBundles;
+  let restoreEnv: () => void;
+  beforeAll(async () => {
+    bundles = await buildBundles(["webhooks", "dispatch"]);
+    restoreEnv = setEnv(env());
+  });
+  afterAll(() => {
+    restoreEnv?.();
+    bundles?.remove();
+  });
+
+  test("the webhooks bundle delivers the event before it answers; the dispatch bundle sends what is left and returns at once", async () => {
+    const webhooks = await bundles.handler("webhooks", "events");
+    const result = await webhooks(await suspendDelivery(), lambdaContext("github-connect-webhooks"));
+    expect(result.statusCode, result.body).toBe(200);
+    const suspended = await suspendedEvent();
+    expect(receiver.received.map((r) => r.webhookId)).toEqual([suspended?.eventId]);
+
+    // An event recorded where no first attempt is made (the reconcile function): the schedule sends it.
+    const left = await recordEvent(models, new Date(), {
+      type: "connection.unsuspended",
+      organizationId: "org_a",
+      data: { installationId: 16598467, accountLogin: "Codertocat", accountType: "User" },
+    });
+    const dispatch = (await bundles.handler("dispatch", "events")) as unknown as ReturnType<
+      typeof createDispatchHandler
+    >;
+    const answer = await dispatch(undefined, {
+      ...lambdaContext("github-connect-dispatch"),
+      getRemainingTimeInMillis: () => 70_000,
+    });
+    expect(answer).toEqual({ outcome: "completed", scanned: 1, attempted: 1, delivered: 1, failed: 0, rounds: 1 });
+    expect(receiver.received.map((r) => r.webhookId)).toEqual([suspended?.eventId, left]);
+    expect(receiver.unverified).toEqual([]);
   });
 });
