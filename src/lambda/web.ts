@@ -101,7 +101,10 @@ export function createWebHandler(options: WebHandlerOptions = {}) {
       current,
       current.log.child({ awsRequestId: context?.awsRequestId }),
       () => handle(event, context),
-      options.firstDeliveryBudgetMs ?? FIRST_DELIVERY_BUDGET_MS,
+      {
+        budgetMs: options.firstDeliveryBudgetMs ?? FIRST_DELIVERY_BUDGET_MS,
+        timeLeft: context && (() => context.getRemainingTimeInMillis()),
+      },
     );
   };
 }

@@ -43,12 +43,10 @@ export function createWebhooksHandler(options: WebhooksHandlerOptions = {}) {
     if (refused) return toResult(refused);
     const log = assembly.log.child({ awsRequestId: context?.awsRequestId });
     return toResult(
-      await withFirstDelivery(
-        assembly,
-        log,
-        () => intake.receive(source, header, request.body, log),
-        options.firstDeliveryBudgetMs ?? FIRST_DELIVERY_BUDGET_MS,
-      ),
+      await withFirstDelivery(assembly, log, () => intake.receive(source, header, request.body, log), {
+        budgetMs: options.firstDeliveryBudgetMs ?? FIRST_DELIVERY_BUDGET_MS,
+        timeLeft: context && (() => context.getRemainingTimeInMillis()),
+      }),
     );
   };
 }

@@ -166,6 +166,16 @@ describe("the webhooks function", () => {
     }
   });
 
+  test("an invocation with little time left answers without trying: the event is left to the dispatch function's scan", async () => {
+    const webhooks = createWebhooksHandler({ env: env() });
+    const late = { ...lambdaContext("github-connect-webhooks"), getRemainingTimeInMillis: () => 800 };
+    const result = await webhooks(await suspendDelivery(), late);
+    expect(result.statusCode, result.body).toBe(200);
+    expect(await suspendedEvent()).toMatchObject({ organizationId: "org_a" });
+    expect(await models.EventDelivery.countDocuments()).toBe(0);
+    expect(receiver.received).toEqual([]);
+  });
+
   test("without EVENT_ENDPOINTS the event is recorded and nothing is sent", async () => {
     const webhooks = createWebhooksHandler({ env: env({ EVENT_ENDPOINTS: "", EVENT_SIGNING_SECRET: "" }) });
     const result = await webhooks(await suspendDelivery(), lambdaContext("github-connect-webhooks"));
