@@ -26,6 +26,9 @@ const eventDeliverySchema = new Schema(
 eventDeliverySchema.index({ eventId: 1, endpoint: 1 }, { unique: true });
 eventDeliverySchema.index({ status: 1, nextAttemptAt: 1 });
 eventDeliverySchema.index({ eventObjectId: -1 });
+// The operator console's per-endpoint counts and newest success or error (src/events/outbound-summary.ts).
+eventDeliverySchema.index({ endpoint: 1, status: 1, deliveredAt: -1 });
+eventDeliverySchema.index({ endpoint: 1, eventObjectId: -1 });
 
 export type EventDeliveryDoc = InferSchemaType<typeof eventDeliverySchema>;
 export type EventDeliveryModel = Model<EventDeliveryDoc>;

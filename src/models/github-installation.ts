@@ -30,6 +30,9 @@ const githubInstallationSchema = new Schema(
 githubInstallationSchema.index({ installationId: 1 }, { unique: true });
 githubInstallationSchema.index({ organizationId: 1 });
 githubInstallationSchema.index({ accountId: 1 });
+// The operator console: counts and lists by state (linked or not, suspended, removed), and the search by login.
+githubInstallationSchema.index({ organizationId: 1, deletedAt: 1, suspendedAt: 1 });
+githubInstallationSchema.index({ accountLogin: 1 });
 
 export type GitHubInstallationDoc = InferSchemaType<typeof githubInstallationSchema>;
 export type GitHubInstallationModel = Model<GitHubInstallationDoc>;

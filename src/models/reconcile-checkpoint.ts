@@ -5,6 +5,30 @@ import { Schema, type Connection, type InferSchemaType, type Model } from "mongo
  * its phase completed, so a run that crashed leaves the previous values and the next run
  * does that phase again.
  */
+/** The last run as the operator console shows it: written at the end of every run, completed or failed. */
+const lastRunSchema = new Schema(
+  {
+    startedAt: { type: Date, required: true },
+    endedAt: { type: Date, required: true },
+    outcome: { type: String, enum: ["completed", "failed"], required: true },
+    /** Phases stopped by their budget or the clock (the next run goes on with them). */
+    incomplete: { type: Number, required: true, default: 0 },
+    /** Deliveries GitHub was asked to send again. */
+    redelivered: { type: Number, required: true, default: 0 },
+    /** Repairs by kind (ReconcileSummary.repaired). */
+    repaired: {
+      created: { type: Number, default: 0 },
+      deleted: { type: Number, default: 0 },
+      suspended: { type: Number, default: 0 },
+      unsuspended: { type: Number, default: 0 },
+      renamed: { type: Number, default: 0 },
+      repoAccess: { type: Number, default: 0 },
+    },
+    apiCalls: { app: { type: Number, default: 0 }, installation: { type: Number, default: 0 } },
+  },
+  { _id: false },
+);
+
 const reconcileCheckpointSchema = new Schema(
   {
     name: { type: String, required: true },
@@ -17,6 +41,7 @@ const reconcileCheckpointSchema = new Schema(
     reposCompletedAt: { type: Date, default: null },
     /** When the last run ended, completed or failed: Node servers sharing one interval space their runs by it. */
     lastRunAt: { type: Date, default: null },
+    lastRun: { type: lastRunSchema, default: null },
   },
   { collection: "reconcile_checkpoints" },
 );

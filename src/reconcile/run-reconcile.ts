@@ -4,7 +4,7 @@ import type { Models } from "../models/index.js";
 import { createGitHubAppClient } from "../github/app-client.js";
 import { acquireLease, newHolderId } from "../db/lease.js";
 import { ApiBudget, DEFAULT_LIMITS, type ReconcileLimits } from "./budget.js";
-import { readCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { readCheckpoint, saveRunEnd } from "./checkpoint.js";
 import { RECONCILE_JOB, type Counts, type PhaseResult, type ReconcileContext, type ReconcileStep } from "./context.js";
 import { createReconcileGitHub, type ReconcileGitHub } from "../github/reconcile-api.js";
 import { reconcileInstallations } from "./reconcile-installations.js";
@@ -99,6 +99,7 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
     if (!result.complete) incomplete++;
   };
 
+  let startedAt: Date | null = null;
   try {
     const checkpoint = await readCheckpoint(models);
     if (
@@ -109,6 +110,7 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
       log.info({ lastRunAt: checkpoint.lastRunAt }, "reconcile: the last run ended recently; not running");
       return { outcome: "skipped", lastRunAt: checkpoint.lastRunAt };
     }
+    startedAt = now();
     log.info("reconcile run started");
     record("deliveries", await redeliverFailed(ctx, checkpoint));
     record("installations", await reconcileInstallations(ctx));
@@ -116,13 +118,13 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
     for (const step of options.extraSteps ?? []) record(step.name, await step.run(ctx));
     const summary = summarize(phases, incomplete, budget);
     await recordSummary(models, now(), log, "completed", summary);
-    await saveCheckpoint(models, { lastRunAt: now() });
+    await saveRunEnd(models, now(), startedAt, "completed", summary);
     return { outcome: "completed", summary };
   } catch (error) {
     log.error({ err: error }, "reconcile run failed; the next run goes on from the last checkpoint");
     const summary = summarize(phases, incomplete, budget);
     await recordSummary(models, now(), log, "failed", summary)
-      .then(() => saveCheckpoint(models, { lastRunAt: now() }))
+      .then(() => saveRunEnd(models, now(), startedAt ?? now(), "failed", summary))
       .catch((writeError: unknown) => log.error({ err: writeError }, "reconcile summary not recorded"));
     return { outcome: "failed", error, summary };
   } finally {
