@@ -22,3 +22,7 @@ export const OPERATOR_NAV: readonly { key: keyof typeof OPERATOR_PAGES; label: s
   { key: "outbound", label: "Outbound events" },
   { key: "doctor", label: "Doctor" },
 ];
+
+/** An organization's console page (organizations-routes.ts); the id is ORGANIZATION_ID_PATTERN's. */
+export const organizationPagePath = (organizationId: string) =>
+  `${OPERATOR_PAGES.organizations}/${encodeURIComponent(organizationId)}`;
