@@ -112,7 +112,7 @@ afterAll(async () => {
 
 /** The organization ids the list shows, in order. */
 const listed = (html: string) =>
-  [...html.matchAll(/<th scope="row"><a href="[^"]+">([^<]+)<\/a><\/th>/g)].map((m) => m[1]);
+  [...html.matchAll(/<th scope="row"[^>]*><a href="[^"]+">([^<]+)<\/a><\/th>/g)].map((m) => m[1]);
 
 async function list(query = "") {
   counter.reset();
