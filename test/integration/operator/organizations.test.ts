@@ -205,6 +205,25 @@ describe("the organizations list", () => {
   });
 });
 
+describe("the overview's cost", () => {
+  test("a fixed set of counts and single reads, whatever the data holds", async () => {
+    counter.reset();
+    expect((await operator.get(OPERATOR_PAGES.overview)).status).toBe(200);
+    const work = counter.commands.filter((c) =>
+      /github_installations|webhook_deliveries|event_deliveries|reconcile_checkpoints/.test(c),
+    );
+    // countDocuments is an aggregate; no endpoint has deliveries here, so no per-endpoint reads.
+    expect(work.sort()).toEqual(
+      [
+        ...Array(4).fill("aggregate github_installations"),
+        ...Array(2).fill("aggregate webhook_deliveries"),
+        "distinct event_deliveries",
+        "find reconcile_checkpoints",
+      ].sort(),
+    );
+  });
+});
+
 describe("an organization's page", () => {
   const open = async (path: string) => {
     const page = await operator.get(path);

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, test } from "vitest";
+import { summarizeOutbound } from "../../../src/events/outbound-summary.js";
 import { saveRunEnd } from "../../../src/reconcile/checkpoint.js";
 import type { ReconcileSummary } from "../../../src/reconcile/summary.js";
 import { OPERATOR_PAGES } from "../../../src/web/operator/operator-paths.js";
@@ -126,6 +127,15 @@ describe("the operator console's overview", () => {
     );
     expect(text).toContain(`${MCP} 0 0 24 November 2026, 11:55 UTC None`);
     expect(html).toContain(`href="${OPERATOR_PAGES.outbound}"`);
+  });
+
+  test("a configured endpoint with no delivery yet is listed, first, with nothing pending and never delivered", async () => {
+    const { models } = holder.server;
+    await models.EventDelivery.insertMany([deliveryRow({ endpoint: HOOKS, status: "pending" })]);
+    expect(await summarizeOutbound(models, { endpoints: [MCP] })).toEqual([
+      { endpoint: MCP, pending: 0, failed: 0, lastDeliveredAt: null, lastError: null },
+      { endpoint: HOOKS, pending: 1, failed: 0, lastDeliveredAt: null, lastError: null },
+    ]);
   });
 
   test("the last reconcile run: when, how long, what it repaired, whether it finished", async () => {
