@@ -176,7 +176,7 @@ describe.skipIf(!chromiumAvailable())("the operator console's overview and organ
         const run = page.getByTestId("reconcile-run");
         await expect(run.textContent()).resolves.toContain("2 min");
         await expect(run.textContent()).resolves.toContain(
-          "1 installations removed, 2 repos whose access changed, 1 webhook deliveries redelivered",
+          "1 installation removed, 2 repos whose access changed, 1 webhook delivery redelivered",
         );
         await finish(page, "overview-seeded", width);
       });

@@ -58,17 +58,19 @@ interface CountView {
 
 function lastRunView(run: LastReconcileRun | null) {
   if (!run) return null;
-  const repairs = Object.entries({
-    "installations created": run.repaired.created,
-    "installations removed": run.repaired.deleted,
-    "installations suspended": run.repaired.suspended,
-    "installations unsuspended": run.repaired.unsuspended,
-    "accounts renamed": run.repaired.renamed,
-    "repos whose access changed": run.repaired.repoAccess,
-    "webhook deliveries redelivered": run.redelivered,
-  })
-    .filter(([, n]) => n > 0)
-    .map(([what, n]) => `${number(n)} ${what}`);
+  const repairs = (
+    [
+      [run.repaired.created, "installation created", "installations created"],
+      [run.repaired.deleted, "installation removed", "installations removed"],
+      [run.repaired.suspended, "installation suspended", "installations suspended"],
+      [run.repaired.unsuspended, "installation unsuspended", "installations unsuspended"],
+      [run.repaired.renamed, "account renamed", "accounts renamed"],
+      [run.repaired.repoAccess, "repo whose access changed", "repos whose access changed"],
+      [run.redelivered, "webhook delivery redelivered", "webhook deliveries redelivered"],
+    ] as const
+  )
+    .filter(([n]) => n > 0)
+    .map(([n, one, many]) => `${number(n)} ${n === 1 ? one : many}`);
   const finished =
     run.outcome === "failed"
       ? { text: "No: it failed (the job's log has the error); the next run goes on from its checkpoint", ok: false }

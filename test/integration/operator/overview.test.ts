@@ -150,7 +150,7 @@ describe("the operator console's overview", () => {
     let { text } = await overview();
     expect(text).toContain(
       "Ran 24 November 2026, 11:30 UTC to 24 November 2026, 11:32 UTC Took 2 min Finished Yes " +
-        "Repaired 1 installations created, 2 installations suspended, 4 repos whose access changed, 3 webhook deliveries redelivered " +
+        "Repaired 1 installation created, 2 installations suspended, 4 repos whose access changed, 3 webhook deliveries redelivered " +
         "GitHub requests 7 as the App, 3 as installations",
     );
 
