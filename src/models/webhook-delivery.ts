@@ -24,6 +24,8 @@ const webhookDeliverySchema = new Schema(
 );
 
 webhookDeliverySchema.index({ deliveryId: 1 }, { unique: true });
+// The console's list of failed and processing deliveries, newest first: counted and paged on this index.
+webhookDeliverySchema.index({ status: 1, receivedAt: -1 });
 // The index on receivedAt is built by createReceivedAtIndex below: its TTL option is not for every database.
 
 export type WebhookDeliveryDoc = InferSchemaType<typeof webhookDeliverySchema>;
