@@ -43,7 +43,7 @@ function answerFlash(deliveryId: string, answer: RedeliveryAnswer): { kind: "suc
     case "refused":
       return {
         kind: "error",
-        message: `GitHub refused to redeliver ${deliveryId} (${answer.status}): "${answer.message}". Nothing was sent again.`,
+        message: `GitHub refused to redeliver ${deliveryId} (${answer.status}): “${answer.message}”. Nothing was sent again.`,
       };
     case "not-listed":
       return {
@@ -58,7 +58,7 @@ function answerFlash(deliveryId: string, answer: RedeliveryAnswer): { kind: "suc
     case "unavailable":
       return {
         kind: "error",
-        message: `GitHub could not be asked to redeliver ${deliveryId}: ${answer.message} Nothing was changed; try again in a minute.`,
+        message: `GitHub could not be asked to redeliver ${deliveryId}: ${answer.message} Nothing was changed.`,
       };
   }
 }
