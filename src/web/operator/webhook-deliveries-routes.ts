@@ -106,7 +106,8 @@ export function webhookDeliveriesRoutes(deps: GitHubConnectDeps): Router {
           typeof delivery.installationId === "number" ? installations.get(delivery.installationId) : undefined;
         return {
           deliveryId: delivery.deliveryId,
-          event: delivery.action ? `${delivery.event}.${delivery.action}` : delivery.event,
+          eventName: delivery.event,
+          action: delivery.action ?? null,
           status: delivery.status,
           statusClass: delivery.status === "failed" ? "status-bad" : "status-warn",
           attempts: delivery.attempts ?? 1,
