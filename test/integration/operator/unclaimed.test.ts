@@ -4,6 +4,7 @@ import { ACME, OCTO_BUSINESS } from "../../helpers/github/fixtures.js";
 import { nockInstallationToken } from "../../helpers/github/installation-tokens.js";
 import { nockInstallationRepositories } from "../../helpers/github/installations.js";
 import { nockMarketplaceAccount } from "../../helpers/github/marketplace.js";
+import { TEST_GHE_HOST } from "../../helpers/github/rest.js";
 import { domainSnapshot, expectNothingChanged, mainOf, pageText, signInAdmin } from "../../helpers/github-connect.js";
 import { OPERATOR_EMAIL, signInOperator, startOperatorServer } from "../../helpers/operator.js";
 import { useTestServer } from "../../helpers/use-test-server.js";
@@ -115,9 +116,10 @@ describe("Link to organization…", () => {
     expect(pageText(mainOf(confirm.body))).toContain("Link acme-corp to an organization");
     expect(pageText(mainOf(confirm.body))).toContain("GitHub organization acme-corp Installation 61001");
 
-    // What Connect asks GitHub after a link: the account's purchase (none) and the repos it reaches.
+    // What Connect asks GitHub after a link: the account's purchase (none; GitHub Enterprise Server
+    // has no Marketplace, so there it is not asked) and the repos it reaches.
     const github = [
-      nockMarketplaceAccount(ACME.id, null),
+      ...(TEST_GHE_HOST ? [] : [nockMarketplaceAccount(ACME.id, null)]),
       nockInstallationToken(61001),
       nockInstallationRepositories([[]]),
     ];
