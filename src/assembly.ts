@@ -12,6 +12,7 @@ import { createRepos, type Repos } from "./repos/repos.js";
 import { createWebApp } from "./web/create-web-app.js";
 import type { GitHubConnectDeps } from "./web/github-connect-deps.js";
 import { createGitHubAppClient } from "./github/app-client.js";
+import { createReconcileGitHub } from "./github/reconcile-api.js";
 import { createGitHubUrls } from "./github/urls.js";
 import { createGitHubUserAuth } from "./github/user-auth.js";
 import { createStateTokens } from "./connect/state-token.js";
@@ -157,6 +158,7 @@ export function createAssembly(options: AssemblyOptions): Assembly {
       now,
       urls,
       appClient: createGitHubAppClient({ probot: probots.app }),
+      hookDeliveries: createReconcileGitHub(probots.app),
       // Tests pass an Octokit with retries off.
       userAuth: createGitHubUserAuth({
         github: config.github,

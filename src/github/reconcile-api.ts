@@ -26,12 +26,21 @@ export interface Page<T> {
   rateRemaining: number | null;
 }
 
-/** The App-JWT calls only the reconcile job makes; each page is requested when the caller asks for it. */
+/** For a person waiting on a page (the console's Redeliver): fewer pages, one deadline, no retries. */
+export interface WaitedRequest {
+  maxPages?: number;
+  signal?: AbortSignal;
+}
+
+/** Octokit's per-request options for a waited call: the deadline's signal, and no retry past it. */
+const waited = (options: WaitedRequest) => (options.signal ? { request: { signal: options.signal, retries: 0 } } : {});
+
+/** The App-JWT calls the reconcile job (and the console's Redeliver) makes; each page is requested when the caller asks for it. */
 export interface ReconcileGitHub {
   /** `GET /app/hook/deliveries`, newest first, 100 a page, following the cursor GitHub puts in the Link header. */
-  deliveryPages(): AsyncIterable<Page<HookDeliveryAttempt>>;
+  deliveryPages(options?: WaitedRequest): AsyncIterable<Page<HookDeliveryAttempt>>;
   /** `POST /app/hook/deliveries/{delivery_id}/attempts` (202). */
-  redeliver(attemptId: number): Promise<void>;
+  redeliver(attemptId: number, options?: WaitedRequest): Promise<void>;
   /** `GET /app/installations`, 100 a page. */
   installationPages(): AsyncIterable<Page<Json>>;
 }
@@ -52,6 +61,7 @@ async function* pages<T>(
   url: string,
   pick: (data: unknown) => T[],
   maxPages: number,
+  options: WaitedRequest = {},
 ): AsyncGenerator<Page<T>> {
   const apiUrl = octokit.request.endpoint.DEFAULTS.baseUrl;
   let next: string | null = url;
@@ -60,6 +70,7 @@ async function* pages<T>(
     const response: { data: unknown; headers: Record<string, unknown> } = await octokit.request({
       method: "GET",
       url: next,
+      ...waited(options),
     });
     // The App's JWT goes only to the API it was configured with, whatever a header says.
     next = nextPageUrl(response.headers.link as string | undefined, apiUrl);
@@ -74,17 +85,21 @@ const arrayOf = (data: unknown): unknown[] => {
 
 export function createReconcileGitHub(probot: Probot): ReconcileGitHub {
   return {
-    async *deliveryPages() {
+    async *deliveryPages(options = {}) {
       yield* pages(
         await probot.auth(),
         "/app/hook/deliveries?per_page=100",
         (data) => arrayOf(data) as HookDeliveryAttempt[],
-        MAX_PAGES,
+        options.maxPages ?? MAX_PAGES,
+        options,
       );
     },
-    async redeliver(attemptId) {
+    async redeliver(attemptId, options = {}) {
       const octokit = await probot.auth();
-      await octokit.request("POST /app/hook/deliveries/{delivery_id}/attempts", { delivery_id: attemptId });
+      await octokit.request("POST /app/hook/deliveries/{delivery_id}/attempts", {
+        delivery_id: attemptId,
+        ...waited(options),
+      });
     },
     async *installationPages() {
       yield* pages(

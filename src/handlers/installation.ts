@@ -29,10 +29,15 @@ async function created(
   payload: Json,
   snapshot: InstallationSnapshot,
 ): Promise<HandlerOutcome> {
-  const requester = payload.requester;
+  const requester = isObject(payload.requester) ? payload.requester : null;
   return applyInstallationCreated(changeDeps(context, deps), snapshot, {
     actor: senderActor(payload),
-    requesterId: isObject(requester) && typeof requester.id === "number" ? requester.id : null,
+    requesterId: typeof requester?.id === "number" ? requester.id : null,
+    // Shown (escaped) to operators only; a login longer than any GitHub gives is not stored.
+    requesterLogin:
+      typeof requester?.login === "string" && requester.login.length > 0 && requester.login.length <= 100
+        ? requester.login
+        : null,
     repositoryIds: repositoryIds(payload, "repositories", "payload"),
   });
 }

@@ -29,6 +29,8 @@ export interface CreatedOptions {
   actor: string;
   /** The GitHub user an owner approved the App for (setup_action=request); webhooks only. */
   requesterId?: number | null;
+  /** That requester's login, shown to operators while the installation is unclaimed; webhooks only. */
+  requesterLogin?: string | null;
   /** The repositories the installation was created with; webhooks only. */
   repositoryIds?: number[];
 }
@@ -61,7 +63,7 @@ export async function applyInstallationCreated(
   // created never carries a suspension, so it never clears one a faster `suspend` stored.
   const stored = await applyInstallationEvent(models, snapshot, {
     eventAt: snapshot.updatedAt,
-    set: { ...snapshotFields(snapshot), requesterId },
+    set: { ...snapshotFields(snapshot), requesterId, requesterLogin: options.requesterLogin ?? null },
   });
   if (!stored) {
     deps.log.debug("installation.created is older than the stored state; not applied");

@@ -34,15 +34,18 @@ export interface GitHubConnection {
   installation: GitHubInstallationDoc | null;
 }
 
+/** How a link was made: the admin's Connect (OAuth), an owner approving a request, or an operator in the console. */
+export type LinkVia = "oauth" | "request" | "operator";
+
 export interface LinkOptions {
   organizationId: string;
   /** The installation as GitHub described it (user installations list or webhook). */
   snapshot: InstallationSnapshot;
-  /** "user:<id>" of the admin, or "github:<login>" when a webhook links a requested install. */
+  /** "user:<id>" of the admin, "github:<login>" when a webhook links a requested install, "operator:<email>" from the console. */
   actor: string;
   /** The email of the person who acted, for the activity page. */
   actorName?: string;
-  via: "oauth" | "request";
+  via: LinkVia;
   /** The request's or delivery's logger, for the Marketplace refresh's one line. */
   log?: Logger;
 }
@@ -122,6 +125,7 @@ export async function linkInstallation(deps: LinkDeps, options: LinkOptions): Pr
       type: "connection.linked",
       organizationId,
       data: { ...connectionData(installation), via: options.via },
+      actor: options.actor,
     });
     await recordAudit(models, at, {
       organizationId,
@@ -140,6 +144,39 @@ export async function linkInstallation(deps: LinkDeps, options: LinkOptions): Pr
   // now makes sure it is current. Never fails the link (the refresh logs its own failure).
   await deps.refreshMarketplace?.(installation.accountId, options.log);
   return { installation, alreadyLinked };
+}
+
+/** The snapshot a stored installation makes: what linkInstallation writes on insert (here never: the document exists). */
+function storedSnapshot(installation: GitHubInstallationDoc): InstallationSnapshot {
+  return {
+    installationId: installation.installationId,
+    accountId: installation.accountId,
+    accountLogin: installation.accountLogin,
+    accountName: installation.accountName ?? null,
+    accountType: installation.accountType,
+    repositorySelection: installation.repositorySelection ?? "selected",
+    permissions: (installation.permissions ?? {}) as Record<string, string>,
+    events: installation.events ?? [],
+    htmlUrl: installation.htmlUrl ?? null,
+    installedAt: installation.installedAt ?? null,
+    updatedAt: null,
+    suspendedAt: installation.suspendedAt ?? null,
+  };
+}
+
+/**
+ * An operator links an installation we have stored (the console's unclaimed list) to an
+ * organization they name: the same linkInstallation as Connect, so the same one-to-one rule and
+ * refusals, with the operator as actor. Null when no installation has that id.
+ */
+export async function linkStoredInstallation(
+  deps: LinkDeps,
+  options: Omit<LinkOptions, "snapshot" | "via"> & { installationId: number },
+): Promise<LinkResult | null> {
+  const { installationId, ...link } = options;
+  const installation = await deps.models.GitHubInstallation.findOne({ installationId }).lean();
+  if (!installation) return null;
+  return linkInstallation(deps, { ...link, snapshot: storedSnapshot(installation), via: "operator" });
 }
 
 /** What the organization is connected to now. */

@@ -19,6 +19,8 @@ const githubInstallationSchema = new Schema(
     organizationId: { type: String, default: null },
     /** GitHub user who installed it, to link a "request" installation once approved. */
     requesterId: { type: Number, default: null },
+    /** That requester's login as the webhook named it, for the operator console; null when GitHub named none. */
+    requesterLogin: { type: String, default: null },
     suspendedAt: { type: Date, default: null },
     deletedAt: { type: Date, default: null },
     /** The newest payload timestamp applied; older deliveries do not overwrite state. */

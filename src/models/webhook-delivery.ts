@@ -24,7 +24,8 @@ const webhookDeliverySchema = new Schema(
 );
 
 webhookDeliverySchema.index({ deliveryId: 1 }, { unique: true });
-// The operator console's counts of failed and stuck deliveries in a window.
+// The operator console's counts of failed and stuck deliveries in a window, and its list of them
+// newest first (an index serves its sort in either direction).
 webhookDeliverySchema.index({ status: 1, receivedAt: 1 });
 // The index on receivedAt is built by createReceivedAtIndex below: its TTL option is not for every database.
 

@@ -6,6 +6,7 @@ import type { GitHubUrls } from "../github/urls.js";
 import type { GitHubUserAuth } from "../github/user-auth.js";
 import type { MarketplaceRefresh } from "../marketplace/marketplace-sync.js";
 import type { StateTokens } from "../connect/state-token.js";
+import type { ReconcileGitHub } from "../github/reconcile-api.js";
 
 /** Everything the settings page and the connect flow need, built once per web app by the assembly. */
 export interface GitHubConnectDeps {
@@ -20,4 +21,6 @@ export interface GitHubConnectDeps {
   entitlements: Entitlements;
   /** Refreshes the linked account's Marketplace purchase after a link. */
   refreshMarketplace?: MarketplaceRefresh;
+  /** The App's webhook delivery log at GitHub (the console's Redeliver); the reconcile job's calls. */
+  hookDeliveries?: ReconcileGitHub;
 }

@@ -7,8 +7,8 @@ export interface DeliveryHeaders {
   signature: string;
 }
 
-/** GitHub's delivery GUIDs and our own test ids fit; an 8 KB id would be stored and logged as is. */
-const DELIVERY_ID = /^[A-Za-z0-9-]{1,64}$/;
+/** GitHub's delivery GUIDs and our own test ids fit; an 8 KB id would be stored and logged as is. Also what the console accepts in a URL. */
+export const DELIVERY_ID = /^[A-Za-z0-9-]{1,64}$/;
 /** Webhook event names are lower-case words joined by underscores. */
 const EVENT_NAME = /^[a-z][a-z_]{0,63}$/;
 const LOGGED_HEADER_CHARS = 64;

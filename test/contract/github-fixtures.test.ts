@@ -9,7 +9,12 @@ import {
 } from "../helpers/contract/openapi-responses.js";
 import { manifestConversionJson, nockGetApp, nockManifestConversion } from "../helpers/github/apps.js";
 import { ACME, GITHUB_FIXTURES, githubFixture, type GitHubFixture, type Json } from "../helpers/github/fixtures.js";
-import { deliveryAttemptJson, nockHookDeliveries, nockRedeliver } from "../helpers/github/hook-deliveries.js";
+import {
+  deliveryAttemptJson,
+  nockHookDeliveries,
+  nockHookDeliveriesFailing,
+  nockRedeliver,
+} from "../helpers/github/hook-deliveries.js";
 import {
   nockInstallationToken,
   nockInstallationTokenRefused,
@@ -345,8 +350,10 @@ describe("the bodies the helpers build", () => {
       nockHookDeliveries([[spec], [{ ...spec, id: 2, statusCode: 502 }]], { lastPageHasNext: true, rateRemaining: 3 });
       nockHookDeliveries([]);
       nockRedeliver(1);
+      nockRedeliver(1, 404);
       nockRedeliver(1, 422);
       nockRedeliver(1, 500);
+      nockHookDeliveriesFailing();
     });
   });
 });

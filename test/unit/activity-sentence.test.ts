@@ -79,6 +79,24 @@ describe("an audit event reads as a sentence", () => {
       event("repo.recreated", "user:u1", { fullName: "acme/web" }, "ada@example.com"),
       "ada@example.com created acme/web again",
     ],
+    [
+      event(
+        "github.connected",
+        "operator:ops@connect.example",
+        { account: "acme", via: "operator" },
+        "ops@connect.example",
+      ),
+      "ops@connect.example, an operator, linked acme to this organization",
+    ],
+    [
+      event(
+        "operator.webhook_redelivery_requested",
+        "operator:ops@connect.example",
+        { deliveryId: "d-1", event: "installation", action: "created" },
+        "ops@connect.example",
+      ),
+      "ops@connect.example, an operator, asked GitHub to send the installation.created webhook again",
+    ],
     [event("marketplace.corrected", "system"), "The plan was brought up to date from GitHub Marketplace"],
     [event("something.new_here", "system"), "GitHub Connect: something new here"],
   ])("%o → %s", (input, sentence) => {

@@ -57,6 +57,8 @@ export function activitySentence(
   const [family, action = ""] = event.action.split(".");
   switch (event.action) {
     case "github.connected":
+      // An operator linked it from the console (an installation no admin had connected).
+      if (details.via === "operator") return `${who}, an operator, linked ${account} to this organization`;
       return `${who} connected ${account}`;
     case "github.disconnected":
       return details.github === "already-gone"
@@ -92,6 +94,10 @@ export function activitySentence(
       return onGitHub(event, who, `unarchived ${repoName(details.fullName)}`, "was unarchived");
     case "repo.recreated":
       return `${who} created ${text(details.fullName) ?? "a repository"} again`;
+    case "operator.webhook_redelivery_requested": {
+      const webhook = [text(details.event), text(details.action)].filter(Boolean).join(".") || "a";
+      return `${who}, an operator, asked GitHub to send the ${webhook} webhook again`;
+    }
     case "marketplace.corrected":
       return "The plan was brought up to date from GitHub Marketplace";
   }

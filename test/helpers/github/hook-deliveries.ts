@@ -79,12 +79,20 @@ export function nockHookDeliveries(
 }
 
 /** POST /app/hook/deliveries/{id}/attempts with the App's JWT: 202 Accepted, or GitHub's error. */
-export function nockRedeliver(attemptId: number, status: 202 | 422 | 500 = 202): nock.Scope {
+export function nockRedeliver(attemptId: number, status: 202 | 404 | 422 | 500 = 202): nock.Scope {
   const scope = nock(GITHUB_API)
     .post(`/app/hook/deliveries/${attemptId}/attempts`)
     .matchHeader("authorization", APP_JWT);
   const operation = "POST /app/hook/deliveries/{delivery_id}/attempts";
   if (status === 202) return scope.reply(202, documentedBody(operation, 202, {}));
+  // GitHub answers an attempt id it does not know (or no longer keeps) 404 with its basic-error;
+  // the description documents no 404 for this operation, so the body is GitHub's shape, unchecked.
+  if (status === 404)
+    return scope.reply(404, {
+      message: "Not Found",
+      documentation_url: "https://docs.github.com/rest/apps/webhooks#redeliver-a-delivery-for-an-app-webhook",
+      status: "404",
+    });
   if (status === 422)
     return scope.reply(
       422,
@@ -96,4 +104,13 @@ export function nockRedeliver(attemptId: number, status: 202 | 422 | 500 = 202):
       ),
     );
   return scope.reply(500, SERVER_ERROR);
+}
+
+/** GET /app/hook/deliveries answering a 5xx: GitHub having trouble (nothing listed, nothing to redeliver). */
+export function nockHookDeliveriesFailing(status: 500 | 502 = 500): nock.Scope {
+  return nock(GITHUB_API)
+    .matchHeader("authorization", APP_JWT)
+    .get("/app/hook/deliveries")
+    .query({ per_page: "100" })
+    .reply(status, SERVER_ERROR);
 }

@@ -81,6 +81,10 @@ describe("setup_action=request: a member of the GitHub org asked an owner to app
       payload: createdPayload(56002, { id: 12345, login: "stranger" }),
     });
     expect(delivered.status).toBe(200);
-    expect((await stored(ctx.server.models.GitHubInstallation, { installationId: 56002 }))?.organizationId).toBeNull();
+    expect(await stored(ctx.server.models.GitHubInstallation, { installationId: 56002 })).toMatchObject({
+      organizationId: null,
+      requesterId: 12345,
+      requesterLogin: "stranger",
+    });
   });
 });
