@@ -23,6 +23,7 @@ export const EVENT_TYPES = [
   "plan.changed",
   "plan.change_scheduled",
   "plan.change_cancelled",
+  "operator.event_delivery_retried",
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
