@@ -4,7 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPERATOR_PAGES } from "../../src/web/operator/operator-paths.js";
 import { seriousViolations } from "../helpers/accessibility.js";
-import { chromiumAvailable, launchBrowser, screenshot } from "../helpers/browser.js";
+import { AVATAR_SVG, chromiumAvailable, launchBrowser, screenshot, signInWithDevForm } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
 import { nockGetApp, nockGetAppHookConfig } from "../helpers/github/apps.js";
 import { OPERATOR_EMAIL, startOperatorServer } from "../helpers/operator.js";
@@ -156,6 +156,25 @@ describe.skipIf(!chromiumAvailable())("the operator's Outbound events and Doctor
         );
         await expect(page.getByTestId("doctor-behind").getByRole("row").count()).resolves.toBe(4);
         await finish(page, "doctor-findings", width);
+      });
+
+      it("the notice on an organization's settings page: the permissions its installation has not accepted, with the link", async () => {
+        const context = await browser.newContext({ viewport: { width, height: width === PHONE ? 844 : 900 } });
+        await context.route(/^https:\/\/avatars\.githubusercontent\.com\//, (route) =>
+          route.fulfill({ status: 200, contentType: "image/svg+xml", body: AVATAR_SVG }),
+        );
+        const page = await context.newPage();
+        await signInWithDevForm(page, server.url, "/workspace/settings/repos", {
+          email: "admin@acme-corp.example",
+          organizationId: "org_01JACMECORP",
+          role: "admin",
+        });
+        const notice = page.getByTestId("permissions-notice");
+        await expect(notice.getByRole("listitem").allTextContents()).resolves.toEqual(["members: read (not granted)"]);
+        await expect(
+          notice.getByRole("link", { name: "Review and accept the permissions on GitHub" }).getAttribute("href"),
+        ).resolves.toMatch(/\/organizations\/acme-corp\/settings\/installations\/41000001$/);
+        await finish(page, "doctor-settings-notice", width);
       });
 
       it("Doctor, clean: nothing to fix, every installation up to date", async () => {
