@@ -75,11 +75,21 @@ const STATUS = {
 } as const;
 
 /** Doctor (docs/operator-console.md): the live App against app.yml and BASE_URL, and the installations behind. */
-export function doctorRoutes(deps: GitHubConnectDeps & { manifestPath?: string }): Router {
+export function doctorRoutes(deps: GitHubConnectDeps): Router {
   const router = Router();
   router.get(OPERATOR_PAGES.doctor, async (req, res) => {
-    const manifest = await loadManifest(deps.manifestPath ?? projectPaths.appManifest, deps.config.baseUrl);
-    const expected = expectedApp(manifest, deps.config.webhookProxy.url);
+    const manifestPath = projectPaths.appManifest;
+    let expected: ExpectedApp;
+    try {
+      expected = expectedApp(await loadManifest(manifestPath, deps.config.baseUrl), deps.config.webhookProxy.url);
+    } catch (error) {
+      // A deployment built without app.yml beside the views: nothing to hold the App against.
+      renderOperatorPage(res, "doctor", "operator-doctor", {
+        title: "Doctor",
+        githubError: `Could not read app.yml (${manifestPath}), so there is nothing to hold the App against: ${messageOf(error)}`,
+      });
+      return;
+    }
     const [app, hook] = await Promise.allSettled([deps.appClient.getApp(), deps.appClient.getAppHookConfig()]);
     const base = { title: "Doctor", expectedWebhookUrl: expected.webhookUrl };
     if (app.status === "rejected") {
