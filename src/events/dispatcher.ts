@@ -6,8 +6,9 @@ import type { EventDeliveryConfig } from "../config/event-delivery.js";
 import { isDuplicateKeyError } from "../db/duplicate-key.js";
 import type { EventDeliveryDoc } from "../models/event-delivery.js";
 import type { Models } from "../models/index.js";
+import { recordAudit } from "./audit-log.js";
 import { toPublicEvent } from "./event-feed.js";
-import { SERVED_TO_SERVICES } from "./event-log.js";
+import { recordEvent, SERVED_TO_SERVICES } from "./event-log.js";
 
 /**
  * The wait after each failed attempt (docs/events.md "Delivery"): the first retry within a
@@ -291,7 +292,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   ): Promise<AttemptOutcome> {
     const event = await models.Event.findOne({ eventId: delivery.eventId }).lean();
     if (!event) {
-      await settle(delivery._id, token, { status: "failed", lastError: "the event is no longer in the log" });
+      await settle(delivery._id, token, {
+        status: "failed",
+        lastError: "the event is no longer in the log",
+        lastAttemptAt: now(),
+      });
       return "failed";
     }
     const outcome = await send(delivery.endpoint, delivery.eventId, JSON.stringify(toPublicEvent(event)), signal);
@@ -305,6 +310,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         lastStatus: outcome.status,
         lastError: null,
         deliveredAt: now(),
+        lastAttemptAt: now(),
       });
       return "delivered";
     }
@@ -314,6 +320,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       attempts,
       lastStatus: outcome.status,
       lastError: outcome.error.slice(0, ANSWER_BODY_LIMIT),
+      lastAttemptAt: now(),
       ...(delay === undefined ? {} : { nextAttemptAt: new Date(now().getTime() + delay) }),
     });
     log.warn(
@@ -446,5 +453,73 @@ export function startDispatcher(options: DispatcherOptions & { pollIntervalMs?: 
       dispatcher.abort();
       await round;
     },
+  };
+}
+
+export type RetryOutcome =
+  | { outcome: "retried"; eventId: string; eventType: string; organizationId: string; endpoint: string }
+  | { outcome: "not-found" }
+  /** Only a failed delivery is retried: a pending one is still on its schedule, a delivered one arrived. */
+  | { outcome: "not-failed"; status: "pending" | "delivered" }
+  /** The event was pruned from the log (kept 30 days): there is nothing to send. */
+  | { outcome: "event-gone"; eventId: string }
+  /** The endpoint is no longer in EVENT_ENDPOINTS: sending there would reach a service nobody configured. */
+  | { outcome: "endpoint-gone"; endpoint: string };
+
+/**
+ * An operator's Retry (docs/events.md "Delivery"): one failed delivery becomes pending, due now,
+ * with a fresh claimToken and its attempts back at 0, so the next dispatcher round sends it
+ * (same event, same webhook-id) and, should that fail too, it gets the whole retry schedule again:
+ * an operator retries after fixing the consumer, and a blip in the first minute must not fail it
+ * for good. Recorded as operator.event_delivery_retried (operators only) and in the organization's
+ * Activity, in the same step.
+ */
+export async function retryFailedDelivery(
+  models: Models,
+  deliveryId: Types.ObjectId,
+  at: Date,
+  by: { actor: string; actorName: string; endpoints: readonly string[] },
+): Promise<RetryOutcome> {
+  const delivery = await models.EventDelivery.findById(deliveryId).lean();
+  if (!delivery) return { outcome: "not-found" };
+  if (delivery.status !== "failed") return { outcome: "not-failed", status: delivery.status };
+  if (!by.endpoints.includes(delivery.endpoint)) return { outcome: "endpoint-gone", endpoint: delivery.endpoint };
+  const event = await models.Event.findOne({ eventId: delivery.eventId }, { type: 1 }).lean();
+  if (!event) return { outcome: "event-gone", eventId: delivery.eventId };
+  const result = await models.EventDelivery.updateOne(
+    { _id: delivery._id, status: "failed", claimToken: delivery.claimToken },
+    { $set: { status: "pending", attempts: 0, nextAttemptAt: at, claimToken: newToken() } },
+  );
+  // Another operator's Retry came first (MongoDB; on FerretDB both pass, and the event is sent at least once).
+  if (result.matchedCount === 0) return { outcome: "not-failed", status: "pending" };
+  await recordEvent(models, at, {
+    type: "operator.event_delivery_retried",
+    organizationId: delivery.organizationId,
+    audience: "operators",
+    actor: by.actor,
+    data: {
+      deliveryId: delivery._id.toHexString(),
+      eventId: delivery.eventId,
+      eventType: event.type,
+      endpoint: delivery.endpoint,
+      previousAttempts: delivery.attempts,
+      lastStatus: delivery.lastStatus ?? null,
+      lastError: delivery.lastError ?? null,
+    },
+  });
+  await recordAudit(models, at, {
+    organizationId: delivery.organizationId,
+    actor: by.actor,
+    actorName: by.actorName,
+    action: "operator.event_delivery_retried",
+    // Not the endpoint: the organization's admins read Activity, and the services' addresses are the operator's.
+    details: { eventId: delivery.eventId, eventType: event.type },
+  });
+  return {
+    outcome: "retried",
+    eventId: delivery.eventId,
+    eventType: event.type,
+    organizationId: delivery.organizationId,
+    endpoint: delivery.endpoint,
   };
 }

@@ -24,6 +24,7 @@ export const EVENT_TYPES = [
   "plan.change_scheduled",
   "plan.change_cancelled",
   "operator.webhook_redelivery_requested",
+  "operator.event_delivery_retried",
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

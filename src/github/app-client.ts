@@ -3,6 +3,7 @@ import type { InstallationRepositoryIds, ListedRepository } from "../repos/repo-
 import { isObject, latest, parseGitHubTime } from "./payload.js";
 import { statusOf } from "../lib/error-details.js";
 import { cappedPages } from "./request-limits.js";
+import { parseAppHookConfig, parseLiveApp, type AppHookConfig, type LiveApp } from "./live-app.js";
 
 /**
  * GitHub calls the App makes as itself (App JWT) or as one installation (installation token),
@@ -24,6 +25,10 @@ export interface GitHubAppClient {
    * (renamed or transferred), or null on 404 (deleted, or private and not selected for the App).
    */
   findRepositoryById(installationId: number, githubRepoId: number): Promise<RepositoryById | null>;
+  /** `GET /app`, now (no cache): the operator console's doctor holds it against app.yml. */
+  getApp(): Promise<LiveApp>;
+  /** `GET /app/hook/config`: where GitHub sends the App's webhooks. */
+  getAppHookConfig(): Promise<AppHookConfig>;
 }
 
 /** A repository found by its id, with the account that owns it now. */
@@ -52,6 +57,9 @@ export const REPOSITORY_PAGES_MAX = 300;
 /** How long a person waits on GitHub for an uninstall before the page says GitHub did not answer. */
 const UNINSTALL_TIMEOUT_MS = 5_000;
 
+/** How long the doctor's page waits on each of its GitHub calls. */
+const APP_READ_TIMEOUT_MS = 8_000;
+
 /** GitHub did not answer within the time a person waits. */
 export class GitHubTimeoutError extends Error {
   override name = "GitHubTimeoutError";
@@ -64,10 +72,32 @@ export class GitHubTimeoutError extends Error {
   }
 }
 
-export function createGitHubAppClient(deps: { probot: Probot; uninstallTimeoutMs?: number }): GitHubAppClient {
+export function createGitHubAppClient(deps: {
+  probot: Probot;
+  uninstallTimeoutMs?: number;
+  appReadTimeoutMs?: number;
+}): GitHubAppClient {
   const { probot } = deps;
   const uninstallTimeoutMs = deps.uninstallTimeoutMs ?? UNINSTALL_TIMEOUT_MS;
+  const appReadTimeoutMs = deps.appReadTimeoutMs ?? APP_READ_TIMEOUT_MS;
+
+  /** One App-JWT read a person waits for: no retries, a timeout that says so. */
+  async function readAsApp(route: "GET /app" | "GET /app/hook/config"): Promise<unknown> {
+    const octokit = await probot.auth();
+    const signal = AbortSignal.timeout(appReadTimeoutMs);
+    try {
+      const { data } = await octokit.request(route, { request: { signal, retries: 0 } });
+      return data;
+    } catch (error) {
+      if (signal.aborted) throw new GitHubTimeoutError(route, appReadTimeoutMs, { cause: error });
+      throw error;
+    }
+  }
+
   return {
+    getApp: async () => parseLiveApp(await readAsApp("GET /app")),
+    getAppHookConfig: async () => parseAppHookConfig(await readAsApp("GET /app/hook/config")),
+
     async uninstall(installationId) {
       const octokit = await probot.auth();
       const signal = AbortSignal.timeout(uninstallTimeoutMs);

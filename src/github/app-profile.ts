@@ -5,12 +5,18 @@ import { messageOf } from "../lib/error-details.js";
 import { describeGitHubFailure, gitHubFailure } from "./request-failure.js";
 import { createCachedLookup } from "../lib/cached-lookup.js";
 import { appPageUrl } from "./urls.js";
+import { parseLiveApp } from "./live-app.js";
 
 /** What the pages call the App, as GitHub shows it on its install page. */
 export interface AppProfile {
   name: string;
   /** The App's public page on GitHub; null when its slug is not known. */
   pageUrl: string | null;
+  /**
+   * The permissions the live App asks for, as GitHub last said (cached with the name): the settings
+   * page holds an installation's against them without a call of its own. Null until GitHub answers.
+   */
+  permissions: Record<string, string> | null;
 }
 
 export interface AppProfileSource {
@@ -21,7 +27,6 @@ export interface AppProfileSource {
 /** The product's own name: setup mode, and any page rendered before GitHub has named the App. */
 export const DEFAULT_APP_NAME = "GitHub Connect";
 
-const APP_SLUG = /^[a-z0-9][a-z0-9-]{0,99}$/;
 const PROFILE_TTL_MS = 60 * 60_000;
 const RETRY_AFTER_MS = 5 * 60_000;
 /** A page waits this long for the first answer, then renders with the fallback name. */
@@ -40,7 +45,7 @@ export interface AppProfileDeps {
 export function createAppProfileSource(deps: AppProfileDeps): AppProfileSource {
   const { github, log, probot } = deps;
   const pageOf = (slug: string | undefined) => (slug ? appPageUrl(github, slug) : null);
-  const fallback: AppProfile = { name: DEFAULT_APP_NAME, pageUrl: pageOf(github.appSlug) };
+  const fallback: AppProfile = { name: DEFAULT_APP_NAME, pageUrl: pageOf(github.appSlug), permissions: null };
   if (!probot) return { current: async () => fallback };
 
   let warnedSlug = false;
@@ -55,8 +60,9 @@ export function createAppProfileSource(deps: AppProfileDeps): AppProfileSource {
       const { data } = await octokit.request("GET /app", {
         request: { retries: 0, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) },
       });
-      const name = typeof data?.name === "string" ? data.name.trim().slice(0, 100) : "";
-      const slug = typeof data?.slug === "string" && APP_SLUG.test(data.slug) ? data.slug : undefined;
+      const live = parseLiveApp(data);
+      const name = live.name ?? "";
+      const slug = live.slug ?? undefined;
       if (slug && github.appSlug && slug !== github.appSlug && !warnedSlug) {
         warnedSlug = true;
         log.warn(
@@ -65,7 +71,7 @@ export function createAppProfileSource(deps: AppProfileDeps): AppProfileSource {
         );
       }
       // The link is built from configuration and a checked slug, never from the response's html_url (rule 9).
-      return { name: name || DEFAULT_APP_NAME, pageUrl: pageOf(github.appSlug ?? slug) };
+      return { name: name || DEFAULT_APP_NAME, pageUrl: pageOf(github.appSlug ?? slug), permissions: live.permissions };
     },
     onError(_key, error) {
       const failure = gitHubFailure(error);

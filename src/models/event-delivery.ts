@@ -19,6 +19,8 @@ const eventDeliverySchema = new Schema(
     lastError: { type: String, default: null },
     createdAt: { type: Date, required: true },
     deliveredAt: { type: Date, default: null },
+    /** When the last attempt was settled (the console's "when"); null before the first. */
+    lastAttemptAt: { type: Date, default: null },
   },
   { collection: "event_deliveries" },
 );
@@ -29,6 +31,9 @@ eventDeliverySchema.index({ eventObjectId: -1 });
 // The operator console's per-endpoint counts and newest success or error (src/events/outbound-summary.ts).
 eventDeliverySchema.index({ endpoint: 1, status: 1, deliveredAt: -1 });
 eventDeliverySchema.index({ endpoint: 1, eventObjectId: -1 });
+// The operator console: each endpoint's counts and its last success or error, the failed list newest first.
+eventDeliverySchema.index({ endpoint: 1, status: 1, lastAttemptAt: -1 });
+eventDeliverySchema.index({ status: 1, lastAttemptAt: -1 });
 
 export type EventDeliveryDoc = InferSchemaType<typeof eventDeliverySchema>;
 export type EventDeliveryModel = Model<EventDeliveryDoc>;

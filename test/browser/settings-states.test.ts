@@ -38,6 +38,8 @@ describe.skipIf(!chromiumAvailable())("the settings page's states, in a real bro
       accountLogin: ACME.login,
       accountType: "Organization",
       installedAt: new Date("2026-11-02T08:00:00Z"),
+      // What the App asks for (test/fixtures/github/app.json), accepted: no permissions notice in these states.
+      permissions: { administration: "write", contents: "write", members: "read", metadata: "read" },
     };
     await GitHubInstallation.create([
       { ...base, installationId: 59001, organizationId: "org_states_connected" },

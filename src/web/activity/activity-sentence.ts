@@ -100,6 +100,8 @@ export function activitySentence(
     }
     case "marketplace.corrected":
       return "The plan was brought up to date from GitHub Marketplace";
+    case "operator.event_delivery_retried":
+      return `${who} (an operator) sent ${text(details.eventType) ? `the ${text(details.eventType)} event` : "an event"} to your services again`;
   }
   if (family === "installation_repositories") {
     const n = action === "added" ? count(details.added) : count(details.removed);

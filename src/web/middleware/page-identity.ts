@@ -24,6 +24,8 @@ export function pageIdentity(deps: PageIdentityDeps): RequestHandler {
     ]);
     res.locals.appName = profile.name;
     res.locals.appPageUrl = profile.pageUrl;
+    // For the settings page's permissions notice: from the same cached answer, no call of its own.
+    res.locals.appPermissions = profile.permissions;
     const currentUser = res.locals.currentUser as CurrentUserView | null | undefined;
     if (currentUser) currentUser.organizationName = organizationName;
     next();
@@ -34,4 +36,10 @@ export function pageIdentity(deps: PageIdentityDeps): RequestHandler {
 export function appNameOf(res: Response): string {
   const name: unknown = res.locals.appName;
   return typeof name === "string" && name ? name : DEFAULT_APP_NAME;
+}
+
+/** The live App's permissions as the cached `GET /app` last said; null while GitHub has not answered. */
+export function appPermissionsOf(res: Response): Record<string, string> | null {
+  const permissions: unknown = res.locals.appPermissions;
+  return typeof permissions === "object" && permissions !== null ? (permissions as Record<string, string>) : null;
 }

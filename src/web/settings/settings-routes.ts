@@ -6,13 +6,14 @@ import { buildReconnectLink, reposToTick } from "../../connect/reconnect-link.js
 import { findRepoPage } from "../../repos/repo-listing.js";
 import type { GitHubConnectDeps } from "../github-connect-deps.js";
 import { issueState } from "../connect/flow-state.js";
-import { appNameOf } from "../middleware/page-identity.js";
+import { appNameOf, appPermissionsOf } from "../middleware/page-identity.js";
 import { requestedPage } from "../pagination.js";
 import { renderPage } from "../render.js";
 import { requireOrganization } from "../session/guards.js";
 import { buildActivityView } from "../activity/activity-view-model.js";
 import { buildPlanView } from "./plan-view-model.js";
 import { buildSettingsViewModel } from "./settings-view-model.js";
+import { permissionsNotice } from "./permissions-notice.js";
 
 export const SETTINGS_PATH = "/workspace/settings/repos";
 const ACTIVITY_PATH = "/workspace/settings/activity";
@@ -55,7 +56,13 @@ export function settingsRoutes(deps: GitHubConnectDeps): Router {
       listingUrl: deps.config.marketplace.listingUrl,
     });
     res.set("cache-control", "no-store");
-    renderPage(res, "settings-repos", { ...model, plan, activityUrl: ACTIVITY_PATH });
+    const notice = permissionsNotice({
+      canManage,
+      connection,
+      livePermissions: appPermissionsOf(res),
+      urls: deps.urls,
+    });
+    renderPage(res, "settings-repos", { ...model, plan, activityUrl: ACTIVITY_PATH, permissionsNotice: notice });
   });
 
   /** The organization's audit log as sentences, newest first, 20 a page (`?page=N`). */

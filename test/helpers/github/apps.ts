@@ -20,6 +20,24 @@ export function nockGetApp(changes: Json | { status: 500 | 401 } = {}): nock.Sco
   return scope.reply(200, documentedBody("GET /app", 200, { ...githubFixture("app"), ...changes }));
 }
 
+/** The App's webhook as `GET /app/hook/config` reports it (GitHub masks the secret), with `changes` applied. */
+export function appHookConfigJson(changes: Json = {}): Json {
+  return {
+    content_type: "json",
+    insecure_ssl: "0",
+    secret: "********",
+    url: "https://example.com/webhook",
+    ...changes,
+  };
+}
+
+/** `GET /app/hook/config` with the App's JWT, checked against GitHub's description; a 5xx answers GitHub's error body. */
+export function nockGetAppHookConfig(changes: Json | { status: 500 } = {}): nock.Scope {
+  const scope = nock(GITHUB_API).get("/app/hook/config").matchHeader("authorization", APP_JWT);
+  if ("status" in changes && changes.status === 500) return scope.reply(500, { message: "Server Error" });
+  return scope.reply(200, documentedBody("GET /app/hook/config", 200, appHookConfigJson(changes as Json)));
+}
+
 /** What `POST /app-manifests/{code}/conversions` answers: the App GitHub registered, with a real PEM (and any field replaced by `changes`). */
 export function manifestConversionJson(changes: Json = {}): Json {
   return { ...githubFixture("app-manifest-conversion"), pem: testPrivateKey(), ...changes };
