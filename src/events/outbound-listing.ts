@@ -4,51 +4,9 @@ import { pageWindow, type PageWindow } from "../repos/repo-listing.js";
 
 /*
  * The operator console's reads of the outbound deliveries (docs/operator-console.md "Outbound
- * events"): bounded counts and finds along the (endpoint, status, lastAttemptAt) and (status,
- * lastAttemptAt) indexes, never an aggregate, never one query per row.
+ * events"): the failed deliveries, a bounded count and find along the (status, lastAttemptAt)
+ * index, never one query per row. Each endpoint's figures are summarizeOutbound's (outbound-summary.ts).
  */
-
-export interface EndpointSummary {
-  endpoint: string;
-  pending: number;
-  failed: number;
-  /** The newest delivered attempt. */
-  lastSuccessAt: Date | null;
-  /** The newest attempt that went wrong (pending a retry, or failed for good). */
-  lastError: { at: Date | null; status: number | null; error: string } | null;
-}
-
-type Deliveries = Pick<Models, "EventDelivery">;
-
-/** Four small queries per configured endpoint (a deployment has a handful). */
-export async function summarizeEndpoints(models: Deliveries, endpoints: readonly string[]): Promise<EndpointSummary[]> {
-  return Promise.all(
-    endpoints.map(async (endpoint) => {
-      const [pending, failed, success, error] = await Promise.all([
-        models.EventDelivery.countDocuments({ endpoint, status: "pending" }),
-        models.EventDelivery.countDocuments({ endpoint, status: "failed" }),
-        models.EventDelivery.findOne({ endpoint, status: "delivered" }, { lastAttemptAt: 1, deliveredAt: 1 })
-          .sort({ lastAttemptAt: -1 })
-          .lean(),
-        models.EventDelivery.findOne(
-          { endpoint, status: { $in: ["pending", "failed"] }, lastError: { $ne: null } },
-          { lastAttemptAt: 1, lastStatus: 1, lastError: 1 },
-        )
-          .sort({ lastAttemptAt: -1 })
-          .lean(),
-      ]);
-      return {
-        endpoint,
-        pending,
-        failed,
-        lastSuccessAt: success ? (success.lastAttemptAt ?? success.deliveredAt ?? null) : null,
-        lastError: error
-          ? { at: error.lastAttemptAt ?? null, status: error.lastStatus ?? null, error: error.lastError ?? "" }
-          : null,
-      };
-    }),
-  );
-}
 
 export interface FailedDeliveryRow {
   id: string;

@@ -15,6 +15,8 @@ export interface OutboundEndpointSummary {
     eventId: string;
     status: "pending" | "delivered" | "failed";
     lastStatus: number | null;
+    /** When that attempt was made (null for deliveries older than the field). */
+    at: Date | null;
   } | null;
 }
 
@@ -43,7 +45,7 @@ export async function summarizeOutbound(
           .lean(),
         models.EventDelivery.findOne(
           { endpoint, lastError: { $ne: null } },
-          { lastError: 1, eventId: 1, status: 1, lastStatus: 1 },
+          { lastError: 1, eventId: 1, status: 1, lastStatus: 1, lastAttemptAt: 1 },
         )
           .sort({ eventObjectId: -1 })
           .lean(),
@@ -59,6 +61,7 @@ export async function summarizeOutbound(
               eventId: errored.eventId,
               status: errored.status as "pending" | "delivered" | "failed",
               lastStatus: errored.lastStatus ?? null,
+              at: errored.lastAttemptAt ?? null,
             }
           : null,
       };

@@ -31,8 +31,7 @@ eventDeliverySchema.index({ eventObjectId: -1 });
 // The operator console's per-endpoint counts and newest success or error (src/events/outbound-summary.ts).
 eventDeliverySchema.index({ endpoint: 1, status: 1, deliveredAt: -1 });
 eventDeliverySchema.index({ endpoint: 1, eventObjectId: -1 });
-// The operator console: each endpoint's counts and its last success or error, the failed list newest first.
-eventDeliverySchema.index({ endpoint: 1, status: 1, lastAttemptAt: -1 });
+// The operator console's failed list, newest attempt first (src/events/outbound-listing.ts).
 eventDeliverySchema.index({ status: 1, lastAttemptAt: -1 });
 
 export type EventDeliveryDoc = InferSchemaType<typeof eventDeliverySchema>;

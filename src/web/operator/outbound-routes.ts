@@ -1,7 +1,8 @@
 import { Router } from "express";
 import { Types } from "mongoose";
 import { retryFailedDelivery } from "../../events/dispatcher.js";
-import { findFailedDeliveries, summarizeEndpoints } from "../../events/outbound-listing.js";
+import { findFailedDeliveries } from "../../events/outbound-listing.js";
+import { summarizeOutbound } from "../../events/outbound-summary.js";
 import type { GitHubConnectDeps } from "../github-connect-deps.js";
 import { HttpError, NotFoundError } from "../http-error.js";
 import { requestedPage } from "../pagination.js";
@@ -23,7 +24,7 @@ export function outboundRoutes(deps: GitHubConnectDeps): Router {
 
   router.get(OPERATOR_PAGES.outbound, async (req, res) => {
     const [summaries, failed] = await Promise.all([
-      summarizeEndpoints(deps.models, endpoints()),
+      summarizeOutbound(deps.models, { endpoints: endpoints() }),
       findFailedDeliveries(deps.models, requestedPage(req.query.page), OPERATOR_PAGE_SIZE),
     ]);
     renderOperatorPage(

@@ -1,4 +1,5 @@
-import type { EndpointSummary, FailedDeliveryPage } from "../../events/outbound-listing.js";
+import type { FailedDeliveryPage } from "../../events/outbound-listing.js";
+import type { OutboundEndpointSummary } from "../../events/outbound-summary.js";
 import { consolePagination, number, whenView, type ConsolePagination, type WhenView } from "./operator-format.js";
 import { OPERATOR_PAGES } from "./operator-paths.js";
 
@@ -47,7 +48,7 @@ export function answerText(status: number | null, error: string | null): string 
 
 export function buildOutboundView(input: {
   configured: boolean;
-  endpoints: EndpointSummary[];
+  endpoints: OutboundEndpointSummary[];
   failed: FailedDeliveryPage;
 }): OutboundView {
   const { failed } = input;
@@ -59,9 +60,12 @@ export function buildOutboundView(input: {
       pendingText: number(summary.pending),
       failedText: number(summary.failed),
       failedClass: summary.failed > 0 ? "status-warn" : "status-ok",
-      lastSuccess: whenView(summary.lastSuccessAt),
+      lastSuccess: whenView(summary.lastDeliveredAt),
       lastError: summary.lastError
-        ? { when: whenView(summary.lastError.at), text: answerText(summary.lastError.status, summary.lastError.error) }
+        ? {
+            when: whenView(summary.lastError.at),
+            text: answerText(summary.lastError.lastStatus, summary.lastError.error),
+          }
         : null,
     })),
     failed: {
