@@ -32,6 +32,8 @@ export interface StartServerOptions {
   now?: () => Date;
   /** Overrides DELIVERY_LOG_PRUNE_INTERVAL_MS (an hour; tests use a short one). */
   deliveryLogPruneIntervalMs?: number;
+  /** The event dispatcher's rounds: its poll (DISPATCH_POLL_INTERVAL_MS) and whether a recorded event starts one (default true; the benchmark's baseline turns it off). */
+  dispatch?: { pollIntervalMs?: number; wakeOnRecord?: boolean };
 }
 
 /** A host a browser on this machine can open: the listening address, or localhost for loopback and "any". */
@@ -103,7 +105,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   // Pushes the event log to EVENT_ENDPOINTS beside the request handlers (docs/events.md "Delivery").
   const dispatcher = config.eventDelivery
-    ? startDispatcher({ models, config: config.eventDelivery, log, now: assembly.now })
+    ? startDispatcher({ models, config: config.eventDelivery, log, now: assembly.now, ...options.dispatch })
     : null;
   return {
     url,
