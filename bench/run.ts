@@ -4,14 +4,17 @@
  * bench/results/<name>.json. Loopback only; every request loop is bounded.
  *
  *   npm run bench                          all of them
- *   npm run bench -- ingest cold          some, by part of their name (webhook-ingest, cold-start, reconnect, settings-page)
+ *   npm run bench -- ingest cold          some, by part of their name (webhook-ingest, cold-start, reconnect,
+ *                                          settings-page, event-delivery, client-token)
  *   BENCH_SCALE=0.2 npm run bench          a quick look: fewer requests and runs
  *   MONGODB_URI=mongodb://… npm run bench  a real MongoDB instead of the embedded FerretDB
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
+import { clientToken } from "./client-token.js";
 import { coldStart } from "./cold-start.js";
+import { eventDelivery } from "./event-delivery.js";
 import { openBenchDatabase } from "./lib/database.js";
 import type { BenchContext, BenchOutput } from "./lib/types.js";
 import { reconnect } from "./reconnect.js";
@@ -23,6 +26,8 @@ const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<BenchOutput>> = 
   "cold-start": coldStart,
   reconnect,
   "settings-page": settingsPage,
+  "event-delivery": eventDelivery,
+  "client-token": clientToken,
 };
 
 function selected(args: string[]): string[] {

@@ -93,3 +93,30 @@ export function shuffled<T>(items: readonly T[], seed = 42): T[] {
   }
   return out;
 }
+
+const installationSuspend = (examples as unknown as Array<{ name: string; examples: Json[] }>)
+  .find((e) => e.name === "installation")!
+  .examples.find((e) => e.action === "suspend")!;
+
+/** The installation a suspend delivery `n` names (stored first, claimed by `organizationFor(n)`). */
+export const suspendedInstallation = (n: number) => ({
+  installationId: 93_000_000 + n,
+  accountId: 83_000_000 + n,
+  accountLogin: `bench-events-${n}`,
+  organizationId: `org_bench_events_${n}`,
+});
+
+/** One installation.suspend (GitHub's documented payload, renumbered) for each of `from`…`from + count - 1`. */
+export function suspendDeliveries(from: number, count: number): Delivery[] {
+  return Array.from({ length: count }, (_, i) => {
+    const installation = suspendedInstallation(from + i);
+    const payload = structuredClone(installationSuspend);
+    payload.installation.id = installation.installationId;
+    payload.installation.account = {
+      ...payload.installation.account,
+      id: installation.accountId,
+      login: installation.accountLogin,
+    };
+    return { event: "installation", deliveryId: randomUUID(), body: JSON.stringify(payload) };
+  });
+}

@@ -3,6 +3,8 @@
  *   BENCH_SERVER=app   the real Node server (src/server.ts startServer: Probot middleware, web app,
  *                      MongoDB), configured from the environment like `npm start`
  *   BENCH_SERVER=bare  a bare Probot 13 app, a no-op handler, served by createNodeMiddleware
+ * For the app: BENCH_GITHUB_API_URL points its GitHub calls at a loopback stand-in;
+ * BENCH_DISPATCH_WAKE=off leaves the event dispatcher to its 1 s poll (the baseline before the wake-up).
  * Prints {"url": ...} once listening; stops on SIGTERM.
  */
 import { createServer, type Server } from "node:http";
@@ -36,12 +38,15 @@ async function startBare(): Promise<{ url: string; close(): Promise<void> }> {
 }
 
 async function startApp(): Promise<{ url: string; close(): Promise<void> }> {
-  const config = loadConfig();
+  const loaded = loadConfig();
+  const apiUrl = process.env.BENCH_GITHUB_API_URL;
+  const config = apiUrl ? { ...loaded, github: { ...loaded.github, apiUrl } } : loaded;
   const running = await startServer({
     config,
     log: createLogger(config.logLevel),
     mongodbUri: config.mongodbUri!,
     host: "127.0.0.1",
+    dispatch: { wakeOnRecord: process.env.BENCH_DISPATCH_WAKE !== "off" },
   });
   return { url: running.url.replace("localhost", "127.0.0.1"), close: () => running.close() };
 }

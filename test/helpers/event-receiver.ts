@@ -11,6 +11,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import tls from "node:tls";
 import { Webhook } from "standardwebhooks";
 
@@ -21,6 +22,8 @@ export interface ReceivedEvent {
   webhookId: string;
   event: { id: string; type: string; organizationId: string; seq: number; data: Record<string, unknown> };
   answered: number;
+  /** performance.now() when its body had arrived (the benchmarks time deliveries by it). */
+  receivedAt: number;
 }
 
 /** An answer whose body never ends: the receiver writes `endless` again and again until the client goes away. */
@@ -128,12 +131,13 @@ export async function startEventReceiver(
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
+      const receivedAt = performance.now();
       const body = Buffer.concat(chunks).toString("utf8");
       const answer = answers.shift() ?? 200;
       const answered = typeof answer === "number" ? answer : answer.status;
       try {
         const event = webhook.verify(body, request.headers as Record<string, string>) as ReceivedEvent["event"];
-        received.push({ webhookId: String(request.headers["webhook-id"]), event, answered });
+        received.push({ webhookId: String(request.headers["webhook-id"]), event, answered, receivedAt });
       } catch (error) {
         unverified.push({ headers: request.headers, body, error: (error as Error).message });
       }

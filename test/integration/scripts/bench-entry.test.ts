@@ -21,7 +21,7 @@ test("npm run bench loads outside vitest: an unknown benchmark is named, with th
   );
   expect(failure?.code).toBe(1);
   expect(failure?.stderr).toContain(
-    'unknown benchmark "no-such-benchmark"; choose from webhook-ingest, cold-start, reconnect, settings-page',
+    'unknown benchmark "no-such-benchmark"; choose from webhook-ingest, cold-start, reconnect, settings-page, event-delivery, client-token',
   );
   expect(failure?.stderr).not.toContain("Vitest");
 });
