@@ -54,8 +54,12 @@ async function main(): Promise<void> {
     platform: `${os.platform()} ${os.arch()}`,
     cpus: os.cpus().length,
     cpu: os.cpus()[0]?.model ?? "unknown",
+    // What else ran: on a shared 2-core machine a busy neighbour moves every figure.
+    loadAverage1m: Math.round(os.loadavg()[0]! * 10) / 10,
   };
-  log(`database: ${db.kind}; ${machine.cpus} CPUs (${machine.cpu}); node ${machine.node}; scale ${scale}`);
+  log(
+    `database: ${db.kind}; ${machine.cpus} CPUs (${machine.cpu}); node ${machine.node}; scale ${scale}; load average ${machine.loadAverage1m}`,
+  );
   try {
     for (const name of names) {
       const benchStarted = performance.now();
