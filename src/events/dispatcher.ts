@@ -339,8 +339,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   async function dispatchDueCounted(): Promise<AttemptCounts> {
     const counts: AttemptCounts = { attempted: 0, delivered: 0, failed: 0 };
     for (;;) {
+      // No sort: every one of these is due, and deliveries are not held in order (docs/events.md
+      // "Ordering"). MongoDB walks the (status, nextAttemptAt) index in order anyway; FerretDB 1.x
+      // sorts after decoding every pending delivery, which made a backlog of 2,000 ten times slower to drain.
       const due = await models.EventDelivery.find({ status: "pending", nextAttemptAt: { $lte: now() } })
-        .sort({ nextAttemptAt: 1 })
         .limit(DUE_BATCH)
         .lean();
       let claimed = 0;

@@ -44,6 +44,7 @@ describe("development sign-in (AUTH_MODE=dev)", () => {
     expect(await whoami(client)).toEqual({
       userId: expect.stringMatching(/^dev_user_[0-9a-f]{16}$/),
       email: "ada@example.com",
+      emailVerified: true,
       name: null,
       organizationId: "org_acme",
       role: "admin",

@@ -102,6 +102,7 @@ describe("WorkOS AuthKit sign-in", () => {
       auth: {
         userId: "user_01JTESTUSER00000000000000",
         email: "ada@example.com",
+        emailVerified: true,
         name: "Ada Lovelace",
         organizationId: "org_01JACME",
         role: "admin",
