@@ -10,7 +10,7 @@ import { projectPaths } from "../../project-paths.js";
 import { loadManifest } from "../../registration/app-manifest.js";
 import type { GitHubConnectDeps } from "../github-connect-deps.js";
 import { requestedPage } from "../pagination.js";
-import { consolePagination, number, plural, type ConsolePagination } from "./operator-format.js";
+import { consolePagination, pageLink, plural } from "./console-format.js";
 import { OPERATOR_PAGE_SIZE, OPERATOR_PAGES } from "./operator-paths.js";
 import { renderOperatorPage } from "./operator-view.js";
 import { diagnose, expectedApp, type ExpectedApp, type Finding } from "./doctor-check.js";
@@ -138,7 +138,7 @@ export function doctorRoutes(deps: GitHubConnectDeps): Router {
             ? "Every installation has accepted the App's current permissions."
             : `${plural(behind.total, "installation has", "installations have")} not accepted the App's current permissions. GitHub asks an owner of each account to accept them on the installation's page; until then it keeps the old ones.`,
         rows: behind.installations.map((installation) => ({
-          installationId: number(installation.installationId),
+          installationId: installation.installationId,
           account: installation.accountLogin,
           accountType: installation.accountType,
           organizationId: installation.organizationId,
@@ -151,10 +151,13 @@ export function doctorRoutes(deps: GitHubConnectDeps): Router {
             accountType: installation.accountType,
           }),
         })),
-        pagination: consolePagination(behind.page, behind.installations.length, behind.total, OPERATOR_PAGES.doctor, [
-          "installation",
-          "installations",
-        ]) satisfies ConsolePagination | null,
+        pagination: consolePagination(
+          behind.page,
+          behind.installations.length,
+          behind.total,
+          ["installation", "installations"],
+          pageLink(OPERATOR_PAGES.doctor),
+        ),
       },
     });
   });

@@ -9,8 +9,7 @@ import { repoStatus, type RepoStatus } from "../../repos/repo-status.js";
 import type { GitHubConnectDeps } from "../github-connect-deps.js";
 import { NotFoundError } from "../http-error.js";
 import { requestedPage } from "../pagination.js";
-import type { PageWindow } from "../../repos/repo-listing.js";
-import { instantView, number, plural } from "./console-format.js";
+import { consolePagination, instantView, number, plural } from "./console-format.js";
 import {
   findOrganizationDetail,
   installationState,
@@ -57,16 +56,6 @@ function planText(account: MarketplaceAccountDoc | null, at: Date): string {
     ? `; changes to ${purchase.pendingChange.plan.name} on ${instantView(purchase.pendingChange.effectiveDate)!.text}`
     : "";
   return `${purchase.plan.name}${units}${trial}${pending}`;
-}
-
-function pagination(page: PageWindow, total: number, shown: number, what: string, link: (n: number) => string) {
-  if (page.last === 1) return null;
-  return {
-    rangeText: `Showing ${number(page.skip + 1)}–${number(page.skip + shown)} of ${number(total)} ${what}`,
-    pageText: `Page ${number(page.number)} of ${number(page.last)}`,
-    previousUrl: page.number > 1 ? link(page.number - 1) : null,
-    nextUrl: page.number < page.last ? link(page.number + 1) : null,
-  };
 }
 
 function queryString(params: Record<string, string | number | null>): string {
@@ -151,7 +140,9 @@ export function organizationsRoutes(deps: GitHubConnectDeps): Router {
           : state
             ? `No organization is ${STATE_LABELS[state].toLowerCase()}.`
             : "No organization has connected GitHub yet.",
-        pagination: list ? pagination(list.page, list.total, rows.length, "installations", link) : null,
+        pagination: list
+          ? consolePagination(list.page, rows.length, list.total, ["installation", "installations"], link)
+          : null,
         totalText: list ? plural(list.total, "installation", "installations") : null,
         listUrl: OPERATOR_PAGES.organizations,
       },
@@ -207,7 +198,13 @@ export function organizationsRoutes(deps: GitHubConnectDeps): Router {
         status: REPO_STATUS_LABELS[repoStatus(repo, detail.connection)],
       })),
       repoTotalText: plural(repoPage.total, "repo", "repos"),
-      repoPagination: pagination(repoPage.page, repoPage.total, repoPage.repos.length, "repos", repoLink),
+      repoPagination: consolePagination(
+        repoPage.page,
+        repoPage.repos.length,
+        repoPage.total,
+        ["repo", "repos"],
+        repoLink,
+      ),
       events: detail.events.map((event) => ({
         type: event.type,
         at: instantView(event.timestamp)!,
@@ -217,7 +214,13 @@ export function organizationsRoutes(deps: GitHubConnectDeps): Router {
         dataText: dataText(event.data),
       })),
       eventTotalText: plural(detail.eventTotal, "event", "events"),
-      eventPagination: pagination(detail.eventPage, detail.eventTotal, detail.events.length, "events", eventLink),
+      eventPagination: consolePagination(
+        detail.eventPage,
+        detail.events.length,
+        detail.eventTotal,
+        ["event", "events"],
+        eventLink,
+      ),
     });
   });
   return router;

@@ -1,6 +1,13 @@
 import type { FailedDeliveryPage } from "../../events/outbound-listing.js";
 import type { OutboundEndpointSummary } from "../../events/outbound-summary.js";
-import { consolePagination, number, whenView, type ConsolePagination, type WhenView } from "./operator-format.js";
+import {
+  consolePagination,
+  type ConsolePagination,
+  type InstantView,
+  instantView,
+  number,
+  pageLink,
+} from "./console-format.js";
 import { OPERATOR_PAGES } from "./operator-paths.js";
 
 /** What views/pages/operator-outbound.ejs shows; every word is decided here. */
@@ -13,8 +20,8 @@ export interface OutboundView {
     pendingText: string;
     failedText: string;
     failedClass: string;
-    lastSuccess: WhenView | null;
-    lastError: { when: WhenView | null; text: string } | null;
+    lastSuccess: InstantView | null;
+    lastError: { when: InstantView | null; text: string } | null;
   }>;
   failed: {
     totalText: string;
@@ -26,7 +33,7 @@ export interface OutboundView {
       endpoint: string;
       attempts: string;
       answer: string;
-      when: WhenView | null;
+      when: InstantView | null;
       retryAction: string;
     }>;
     pagination: ConsolePagination | null;
@@ -60,10 +67,10 @@ export function buildOutboundView(input: {
       pendingText: number(summary.pending),
       failedText: number(summary.failed),
       failedClass: summary.failed > 0 ? "status-warn" : "status-ok",
-      lastSuccess: whenView(summary.lastDeliveredAt),
+      lastSuccess: instantView(summary.lastDeliveredAt),
       lastError: summary.lastError
         ? {
-            when: whenView(summary.lastError.at),
+            when: instantView(summary.lastError.at),
             text: answerText(summary.lastError.lastStatus, summary.lastError.error),
           }
         : null,
@@ -81,13 +88,16 @@ export function buildOutboundView(input: {
         endpoint: row.endpoint,
         attempts: number(row.attempts),
         answer: answerText(row.lastStatus, row.lastError),
-        when: whenView(row.lastAttemptAt),
+        when: instantView(row.lastAttemptAt),
         retryAction: retryPath(row.id),
       })),
-      pagination: consolePagination(failed.page, failed.rows.length, failed.total, OPERATOR_PAGES.outbound, [
-        "failed delivery",
-        "failed deliveries",
-      ]),
+      pagination: consolePagination(
+        failed.page,
+        failed.rows.length,
+        failed.total,
+        ["failed delivery", "failed deliveries"],
+        pageLink(OPERATOR_PAGES.outbound),
+      ),
     },
   };
 }

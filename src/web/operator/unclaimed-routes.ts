@@ -18,6 +18,7 @@ import { dateView } from "../settings/settings-view-model.js";
 import { operatorActor } from "./operator-access.js";
 import { OPERATOR_PAGE_SIZE, OPERATOR_PAGES, OPERATOR_PATH } from "./operator-paths.js";
 import { renderOperatorPage } from "./operator-view.js";
+import { consolePagination, number } from "./console-format.js";
 
 /** The confirm page and its form's target: link one stored installation to an organization. */
 export const LINK_INSTALLATION_PATH = `${OPERATOR_PATH}/installations/:installationId/link`;
@@ -30,7 +31,6 @@ const INSTALLATION_ID = /^[1-9][0-9]{0,14}$/;
 const KIND = { Organization: "organization", User: "user", Enterprise: "enterprise" } as const;
 
 const UNCLAIMED = { organizationId: null, deletedAt: null } as const;
-const number = (n: number) => n.toLocaleString("en-US");
 
 function installationIdOf(req: Request): number {
   const raw = req.params.installationId;
@@ -121,15 +121,13 @@ export function unclaimedRoutes(deps: GitHubConnectDeps): Router {
         linkUrl: linkInstallationPath(installation.installationId),
       })),
       totalText: `${number(total)} unclaimed ${total === 1 ? "installation" : "installations"}`,
-      pagination:
-        page.last === 1
-          ? null
-          : {
-              rangeText: `Showing ${number(page.skip + 1)}–${number(page.skip + installations.length)} of ${number(total)}`,
-              pageText: `Page ${number(page.number)} of ${number(page.last)}`,
-              previousUrl: page.number > 1 ? link(page.number - 1) : null,
-              nextUrl: page.number < page.last ? link(page.number + 1) : null,
-            },
+      pagination: consolePagination(
+        page,
+        installations.length,
+        total,
+        ["unclaimed installation", "unclaimed installations"],
+        link,
+      ),
     });
   });
 

@@ -10,6 +10,7 @@ import { addFlash } from "../session/flow.js";
 import { operatorActor } from "./operator-access.js";
 import { OPERATOR_PAGE_SIZE, OPERATOR_PAGES } from "./operator-paths.js";
 import { renderOperatorPage } from "./operator-view.js";
+import { consolePagination, instantView, number } from "./console-format.js";
 
 export const REDELIVER_PATH = `${OPERATOR_PAGES.webhookDeliveries}/:deliveryId/redeliver`;
 export const redeliverPath = (deliveryId: string) =>
@@ -17,13 +18,6 @@ export const redeliverPath = (deliveryId: string) =>
 
 /** The deliveries an operator may need to act on: failed here, or still (or stuck) being applied. */
 const NEEDS_LOOKING_AT = { status: { $in: ["failed", "processing"] } };
-const number = (n: number) => n.toLocaleString("en-US");
-
-function timeText(date: Date): { iso: string; text: string } {
-  const day = date.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-  const time = date.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
-  return { iso: date.toISOString(), text: `${day}, ${time} UTC` };
-}
 
 function deliveryIdOf(req: Request): string {
   const raw = req.params.deliveryId;
@@ -111,7 +105,7 @@ export function webhookDeliveriesRoutes(deps: GitHubConnectDeps): Router {
           status: delivery.status,
           statusClass: delivery.status === "failed" ? "status-bad" : "status-warn",
           attempts: delivery.attempts ?? 1,
-          received: timeText(delivery.receivedAt),
+          received: instantView(delivery.receivedAt)!,
           installationId: delivery.installationId ?? null,
           account: installation ? accountDisplayName(installation) : null,
           organizationId: installation?.organizationId ?? null,
@@ -121,15 +115,7 @@ export function webhookDeliveriesRoutes(deps: GitHubConnectDeps): Router {
         };
       }),
       totalText: `${number(total)} ${total === 1 ? "delivery" : "deliveries"} failed or being applied`,
-      pagination:
-        page.last === 1
-          ? null
-          : {
-              rangeText: `Showing ${number(page.skip + 1)}–${number(page.skip + deliveries.length)} of ${number(total)}`,
-              pageText: `Page ${number(page.number)} of ${number(page.last)}`,
-              previousUrl: page.number > 1 ? link(page.number - 1) : null,
-              nextUrl: page.number < page.last ? link(page.number + 1) : null,
-            },
+      pagination: consolePagination(page, deliveries.length, total, ["delivery", "deliveries"], link),
     });
   });
 

@@ -83,7 +83,7 @@ describe("the Outbound events page with EVENT_ENDPOINTS", () => {
     expect(page.status).toBe(200);
     const shown = text(page.body);
     expect(shown).toContain(
-      `Endpoint Pending Failed Last success Last error ${receiver.url} 0 2 24 Nov 2026, 12:00 UTC answered 500: not now 24 Nov 2026, 12:00 UTC`,
+      `Endpoint Pending Failed Last success Last error ${receiver.url} 0 2 24 November 2026, 12:00 UTC answered 500: not now 24 November 2026, 12:00 UTC`,
     );
     expect(shown).toContain("2 deliveries have failed for good (every retry used).");
     for (const [delivery, organization] of [
@@ -91,7 +91,7 @@ describe("the Outbound events page with EVENT_ENDPOINTS", () => {
       [failedB, "org_b"],
     ] as const) {
       expect(shown).toContain(
-        `${delivery.eventId} connection.suspended ${organization} ${receiver.url} 1 answered 500: not now 24 Nov 2026, 12:00 UTC Retry`,
+        `${delivery.eventId} connection.suspended ${organization} ${receiver.url} 1 answered 500: not now 24 November 2026, 12:00 UTC Retry`,
       );
       expect(page.body).toContain(`action="${OPERATOR_PAGES.outbound}/${delivery._id.toHexString()}/retry"`);
     }

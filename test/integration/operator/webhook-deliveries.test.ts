@@ -121,9 +121,9 @@ describe("the webhook deliveries page", () => {
     expect(page.status).toBe(200);
     expect(pageText(mainOf(page.body))).toContain("3 deliveries failed or being applied");
     expect(rows(page.body)).toEqual([
-      `24 Nov 2026, 11:30 UTC ${PROCESSING} installation_repositories.added processing 62002 (octocat) none recorded Redeliver`,
-      `24 Nov 2026, 11:00 UTC ${FAILED} installation.created failed 2 attempts 62001 (acme-corp) org_deliveries MongoNetworkError: connection reset Redeliver`,
-      `24 Nov 2026, 10:00 UTC ${MARKETPLACE} marketplace_purchase.purchased Marketplace listing failed none MalformedPayloadError: marketplace_purchase.plan is missing from the listing's page`,
+      `24 November 2026, 11:30 UTC ${PROCESSING} installation_repositories.added processing 62002 (octocat) none recorded Redeliver`,
+      `24 November 2026, 11:00 UTC ${FAILED} installation.created failed 2 attempts 62001 (acme-corp) org_deliveries MongoNetworkError: connection reset Redeliver`,
+      `24 November 2026, 10:00 UTC ${MARKETPLACE} marketplace_purchase.purchased Marketplace listing failed none MalformedPayloadError: marketplace_purchase.plan is missing from the listing's page`,
     ]);
     expect(page.body).toContain(`action="${redeliverPath(FAILED)}"`);
     expect(page.body).not.toContain(`action="${redeliverPath(MARKETPLACE)}"`);
@@ -147,7 +147,7 @@ describe("the webhook deliveries page", () => {
     expect(pageText(first.body)).toContain("Showing 1–50 of 51");
     const second = await operator.get(`${DELIVERIES}?page=2`);
     expect(rows(second.body)).toEqual([
-      "24 Nov 2026, 00:00 UTC page-00 installation.created failed none none recorded Redeliver",
+      "24 November 2026, 00:00 UTC page-00 installation.created failed none none recorded Redeliver",
     ]);
   });
 });
