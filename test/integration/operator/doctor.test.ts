@@ -129,7 +129,7 @@ describe("the doctor", () => {
     expect(shown).toContain(
       "41000001 acme-corp (Organization) org_acme_corp members: read (not granted) Installation settings",
     );
-    expect(shown).toContain("41,000,002 octocat (User) unclaimed contents: write (has read) Installation settings");
+    expect(shown).toContain("41000002 octocat (User) unclaimed contents: write (has read) Installation settings");
     expect(page.body).toContain(`href="${GITHUB_WEB}/organizations/acme-corp/settings/installations/41000001"`);
     expect(page.body).toContain(`href="${GITHUB_WEB}/settings/installations/41000002"`);
     expect(shown).not.toContain("up-to-date");
