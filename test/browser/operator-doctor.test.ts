@@ -1,17 +1,15 @@
 import type { Connection } from "mongoose";
 import { Types } from "mongoose";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPERATOR_PAGES } from "../../src/web/operator/operator-paths.js";
-import { seriousViolations } from "../helpers/accessibility.js";
-import { AVATAR_SVG, chromiumAvailable, launchBrowser, screenshot, signInWithDevForm } from "../helpers/browser.js";
+import { AVATAR_SVG, chromiumAvailable, launchBrowser, signInWithDevForm } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
 import { nockGetApp, nockGetAppHookConfig } from "../helpers/github/apps.js";
-import { OPERATOR_EMAIL, startOperatorServer } from "../helpers/operator.js";
+import { startOperatorServer } from "../helpers/operator.js";
 import type { TestServer } from "../helpers/test-server.js";
+import { DESKTOP, finishConsolePage, openConsoleAs, PHONE } from "../helpers/operator-browser.js";
 
-const DESKTOP = 1280;
-const PHONE = 390;
 const SECRET = `whsec_${Buffer.from("browser-outbound-signing-secret!").toString("base64")}`;
 const ENDPOINTS = ["https://sync-worker.internal.example/github-connect/events", "https://mcp.internal.example/events"];
 const BASE_URL = "http://127.0.0.1:3000";
@@ -106,30 +104,10 @@ describe.skipIf(!chromiumAvailable())("the operator's Outbound events and Doctor
     await dropAndClose(connection);
   });
 
-  async function openAsOperator(width: number, path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: width === PHONE ? 844 : 900 } });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/auth/login`);
-    await page.getByLabel("Email").fill(OPERATOR_EMAIL);
-    await page.getByLabel("Organization id").fill("");
-    await page.getByLabel("Role").selectOption("member");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForLoadState("load");
-    await page.goto(`${server.url}${path}`);
-    return page;
-  }
-
-  async function finish(page: Page, name: string, width: number): Promise<void> {
-    await expect(page.evaluate<number>("document.documentElement.scrollWidth")).resolves.toBeLessThanOrEqual(width);
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, `operator-${name}-${width}`);
-    await page.context().close();
-  }
-
   for (const width of [DESKTOP, PHONE]) {
     describe(`${width} px wide`, () => {
       it("Outbound events: both endpoints, the failed deliveries, a Retry on each", async () => {
-        const page = await openAsOperator(width, OPERATOR_PAGES.outbound);
+        const page = await openConsoleAs(browser, server.url, width, OPERATOR_PAGES.outbound);
         await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Outbound events");
         const endpoints = page.getByTestId("outbound-endpoints");
         await expect(endpoints.getByRole("row").count()).resolves.toBe(3);
@@ -137,7 +115,7 @@ describe.skipIf(!chromiumAvailable())("the operator's Outbound events and Doctor
           "3 deliveries have failed for good (every retry used).",
         );
         await expect(page.getByRole("button", { name: /^Retry/ }).count()).resolves.toBe(3);
-        await finish(page, "outbound-failed", width);
+        await finishConsolePage(page, "outbound-failed", width);
       });
 
       it("Doctor with findings: a lower permission, a webhook URL elsewhere, installations behind", async () => {
@@ -149,13 +127,13 @@ describe.skipIf(!chromiumAvailable())("the operator's Outbound events and Doctor
           }),
           nockGetAppHookConfig({ url: "https://connect-old.example.com/api/github/webhooks" }),
         ];
-        const page = await openAsOperator(width, OPERATOR_PAGES.doctor);
+        const page = await openConsoleAs(browser, server.url, width, OPERATOR_PAGES.doctor);
         for (const scope of scopes) expect(scope.isDone()).toBe(true);
         await expect(page.getByTestId("doctor-summary").textContent()).resolves.toBe(
           "3 things to fix on the live App.",
         );
         await expect(page.getByTestId("doctor-behind").getByRole("row").count()).resolves.toBe(4);
-        await finish(page, "doctor-findings", width);
+        await finishConsolePage(page, "doctor-findings", width);
       });
 
       it("the notice on an organization's settings page: the permissions its installation has not accepted, with the link", async () => {
@@ -174,7 +152,7 @@ describe.skipIf(!chromiumAvailable())("the operator's Outbound events and Doctor
         await expect(
           notice.getByRole("link", { name: "Review and accept the permissions on GitHub" }).getAttribute("href"),
         ).resolves.toMatch(/\/organizations\/acme-corp\/settings\/installations\/41000001$/);
-        await finish(page, "doctor-settings-notice", width);
+        await finishConsolePage(page, "doctor-settings-notice", width);
       });
 
       it("Doctor, clean: nothing to fix, every installation up to date", async () => {
@@ -182,7 +160,7 @@ describe.skipIf(!chromiumAvailable())("the operator's Outbound events and Doctor
           nockGetApp({ external_url: BASE_URL, permissions: MANIFEST_PERMISSIONS }),
           nockGetAppHookConfig({ url: WEBHOOK_URL }),
         ];
-        const page = await openAsOperator(width, OPERATOR_PAGES.doctor);
+        const page = await openConsoleAs(browser, server.url, width, OPERATOR_PAGES.doctor);
         for (const scope of scopes) expect(scope.isDone()).toBe(true);
         await expect(page.getByTestId("doctor-summary").textContent()).resolves.toBe(
           "Nothing to fix: the live App matches app.yml and BASE_URL.",
@@ -190,7 +168,7 @@ describe.skipIf(!chromiumAvailable())("the operator's Outbound events and Doctor
         await expect(page.getByTestId("doctor-behind-total").textContent()).resolves.toBe(
           "Every installation has accepted the App's current permissions.",
         );
-        await finish(page, "doctor-clean", width);
+        await finishConsolePage(page, "doctor-clean", width);
       });
     });
   }

@@ -1,7 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import type { Connection } from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seriousViolations } from "../helpers/accessibility.js";
 import { chromiumAvailable, launchBrowser, screenshot } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
 import { nockGetApp } from "../helpers/github/apps.js";
@@ -10,11 +9,10 @@ import { nockHookDeliveries, nockRedeliver } from "../helpers/github/hook-delive
 import { nockInstallationToken } from "../helpers/github/installation-tokens.js";
 import { nockInstallationRepositories } from "../helpers/github/installations.js";
 import { nockMarketplaceAccount } from "../helpers/github/marketplace.js";
-import { OPERATOR_EMAIL, startOperatorServer } from "../helpers/operator.js";
+import { startOperatorServer } from "../helpers/operator.js";
 import type { TestServer } from "../helpers/test-server.js";
+import { DESKTOP, finishConsolePage, openConsoleAs, PHONE } from "../helpers/operator-browser.js";
 
-const DESKTOP = 1280;
-const PHONE = 390;
 const UNCLAIMED = "/operator/installations/unclaimed";
 const DELIVERIES = "/operator/webhook-deliveries";
 
@@ -116,32 +114,12 @@ describe.skipIf(!chromiumAvailable())("the operator's installation pages, in a r
     await dropAndClose(connection);
   });
 
-  /** Signs in through the development form as the operator (no organization), landing on `path`. */
-  async function openAsOperator(width: number, path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: width === PHONE ? 844 : 900 } });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/auth/login?returnTo=${encodeURIComponent(path)}`);
-    await page.getByLabel("Email").fill(OPERATOR_EMAIL);
-    await page.getByLabel("Organization id").fill("");
-    await page.getByLabel("Role").selectOption("member");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${server.url}${path}`);
-    return page;
-  }
-
-  async function finish(page: Page, name: string, width: number): Promise<void> {
-    await expect(page.evaluate<number>("document.documentElement.scrollWidth")).resolves.toBeLessThanOrEqual(width);
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, `operator-${name}-${width}`);
-    await page.context().close();
-  }
-
   const rowOf = (page: Page, text: string) => page.getByRole("row").filter({ hasText: text });
 
   for (const width of [DESKTOP, PHONE]) {
     describe(`${width} px wide`, () => {
       it("unclaimed installations: each account with its kind, date and requester, newest first", async () => {
-        const page = await openAsOperator(width, UNCLAIMED);
+        const page = await openConsoleAs(browser, server.url, width, UNCLAIMED);
         await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Unclaimed installations");
         await expect(
           page
@@ -157,11 +135,11 @@ describe.skipIf(!chromiumAvailable())("the operator's installation pages, in a r
         await expect(rowOf(page, "acme-corp").getByRole("link", { name: "mona-requester" }).isVisible()).resolves.toBe(
           true,
         );
-        await finish(page, "unclaimed-list", width);
+        await finishConsolePage(page, "unclaimed-list", width);
       });
 
       it("Link to organization…: the confirm page, refused for an organization that has an installation", async () => {
-        const page = await openAsOperator(width, UNCLAIMED);
+        const page = await openConsoleAs(browser, server.url, width, UNCLAIMED);
         await rowOf(page, "acme-corp")
           .getByRole("link", { name: /^Link to organization… acme-corp/ })
           .click();
@@ -176,7 +154,7 @@ describe.skipIf(!chromiumAvailable())("the operator's installation pages, in a r
           "Not linked: organization org_busy already has a live installation (64020). An organization has one; disconnect that one first. Nothing was changed.",
         );
         await expect(page.getByLabel("Organization id").inputValue()).resolves.toBe("org_busy");
-        await finish(page, "unclaimed-link-refused", width);
+        await finishConsolePage(page, "unclaimed-link-refused", width);
       });
 
       it("Link to organization…: linked, back on the list with what happened", async () => {
@@ -187,7 +165,7 @@ describe.skipIf(!chromiumAvailable())("the operator's installation pages, in a r
           nockInstallationToken(installationId),
           nockInstallationRepositories([[]]),
         ];
-        const page = await openAsOperator(width, `/operator/installations/${installationId}/link`);
+        const page = await openConsoleAs(browser, server.url, width, `/operator/installations/${installationId}/link`);
         await page.getByLabel("Organization id").fill(`org_linked_${width}`);
         await page.getByRole("button", { name: `Link installation ${installationId}` }).click();
         await page.waitForURL(`${server.url}${UNCLAIMED}`);
@@ -196,11 +174,11 @@ describe.skipIf(!chromiumAvailable())("the operator's installation pages, in a r
         );
         await expect(rowOf(page, login).count()).resolves.toBe(0);
         for (const scope of github) expect(scope.isDone()).toBe(true);
-        await finish(page, "unclaimed-linked", width);
+        await finishConsolePage(page, "unclaimed-linked", width);
       });
 
       it("webhook deliveries: failed and processing, newest first, with the error and Redeliver", async () => {
-        const page = await openAsOperator(width, DELIVERIES);
+        const page = await openConsoleAs(browser, server.url, width, DELIVERIES);
         await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Webhook deliveries");
         await expect(page.locator("tbody tr").first().textContent()).resolves.toContain(guid(3));
         await expect(
@@ -209,7 +187,7 @@ describe.skipIf(!chromiumAvailable())("the operator's installation pages, in a r
             .isVisible(),
         ).resolves.toBe(true);
         await expect(rowOf(page, guid(4)).getByRole("button").count()).resolves.toBe(0);
-        await finish(page, "webhook-deliveries-list", width);
+        await finishConsolePage(page, "webhook-deliveries-list", width);
       });
 
       it("Redeliver: GitHub accepted, and the page says so", async () => {
@@ -217,7 +195,7 @@ describe.skipIf(!chromiumAvailable())("the operator's installation pages, in a r
           [{ id: 9501, guid: guid(1), deliveredAt: "2026-11-24T11:00:00Z", statusCode: 500 }],
         ]);
         const redelivery = nockRedeliver(9501);
-        const page = await openAsOperator(width, DELIVERIES);
+        const page = await openConsoleAs(browser, server.url, width, DELIVERIES);
         await rowOf(page, guid(1))
           .getByRole("button", { name: `Redeliver ${guid(1)}` })
           .click();
@@ -226,7 +204,7 @@ describe.skipIf(!chromiumAvailable())("the operator's installation pages, in a r
           `GitHub accepted the redelivery of ${guid(1)} (202)`,
         );
         expect(listing.isDone() && redelivery.isDone()).toBe(true);
-        await finish(page, "webhook-deliveries-redelivered", width);
+        await finishConsolePage(page, "webhook-deliveries-redelivered", width);
       });
 
       it("Redeliver: GitHub refused, in its words", async () => {
@@ -234,7 +212,7 @@ describe.skipIf(!chromiumAvailable())("the operator's installation pages, in a r
           [{ id: 9502, guid: guid(2), deliveredAt: "2026-11-24T11:05:00Z", statusCode: 500 }],
         ]);
         const redelivery = nockRedeliver(9502, 422);
-        const page = await openAsOperator(width, DELIVERIES);
+        const page = await openConsoleAs(browser, server.url, width, DELIVERIES);
         await rowOf(page, guid(2))
           .getByRole("button", { name: `Redeliver ${guid(2)}` })
           .click();
@@ -243,7 +221,7 @@ describe.skipIf(!chromiumAvailable())("the operator's installation pages, in a r
           `GitHub refused to redeliver ${guid(2)} (422): “Validation Failed”. Nothing was sent again.`,
         );
         expect(listing.isDone() && redelivery.isDone()).toBe(true);
-        await finish(page, "webhook-deliveries-refused", width);
+        await finishConsolePage(page, "webhook-deliveries-refused", width);
       });
     });
   }

@@ -1,11 +1,10 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import type { Connection } from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordEvent } from "../../src/events/event-log.js";
 import { saveRunEnd } from "../../src/reconcile/checkpoint.js";
 import { OPERATOR_PAGES, organizationPagePath } from "../../src/web/operator/operator-paths.js";
-import { seriousViolations } from "../helpers/accessibility.js";
-import { chromiumAvailable, launchBrowser, screenshot } from "../helpers/browser.js";
+import { chromiumAvailable, launchBrowser } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
 import { nockGetApp } from "../helpers/github/apps.js";
 import { OPERATOR_EMAIL, startOperatorServer } from "../helpers/operator.js";
@@ -18,9 +17,7 @@ import {
   seedLinkedEvent,
 } from "../helpers/operator-seed.js";
 import type { TestServer } from "../helpers/test-server.js";
-
-const DESKTOP = 1280;
-const PHONE = 390;
+import { DESKTOP, finishConsolePage, openConsoleAs, PHONE } from "../helpers/operator-browser.js";
 
 /**
  * The console's overview, organizations list and an organization's page in Chromium, on a desktop
@@ -133,31 +130,10 @@ describe.skipIf(!chromiumAvailable())("the operator console's overview and organ
     await dropAndClose(connection);
   });
 
-  /** The operator, signed in through the development form with no organization of their own. */
-  async function openAs(width: number, path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: width === PHONE ? 844 : 900 } });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/auth/login`);
-    await page.getByLabel("Email").fill(OPERATOR_EMAIL);
-    await page.getByLabel("Organization id").fill("");
-    await page.getByLabel("Role").selectOption("member");
-    await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Sign in" }).click()]);
-    const response = await page.goto(`${server.url}${path}`);
-    expect(response?.status()).toBe(200);
-    return page;
-  }
-
-  async function finish(page: Page, name: string, width: number): Promise<void> {
-    await expect(page.evaluate<number>("document.documentElement.scrollWidth")).resolves.toBeLessThanOrEqual(width);
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, `operator-${name}-${width}`);
-    await page.context().close();
-  }
-
   for (const width of [DESKTOP, PHONE]) {
     describe(`${width} px wide`, () => {
       it("the overview: every count, the outbound endpoint and the last reconcile run", async () => {
-        const page = await openAs(width, OPERATOR_PAGES.overview);
+        const page = await openConsoleAs(browser, server.url, width, OPERATOR_PAGES.overview);
         const organizations = page.getByRole("region", { name: "Organizations" });
         await expect(organizations.getByRole("link", { name: "2 Connected" }).getAttribute("href")).resolves.toBe(
           `${OPERATOR_PAGES.organizations}?state=connected`,
@@ -178,11 +154,11 @@ describe.skipIf(!chromiumAvailable())("the operator console's overview and organ
         await expect(run.textContent()).resolves.toContain(
           "1 installation removed, 2 repos whose access changed, 1 webhook delivery redelivered",
         );
-        await finish(page, "overview-seeded", width);
+        await finishConsolePage(page, "overview-seeded", width);
       });
 
       it("the organizations list: one row per installation, with state, account, plan, repos and last event", async () => {
-        const page = await openAs(width, OPERATOR_PAGES.organizations);
+        const page = await openConsoleAs(browser, server.url, width, OPERATOR_PAGES.organizations);
         const rows = page.getByTestId("organizations-table").locator("tbody tr");
         await expect(rows.count()).resolves.toBe(5);
         const acme = rows.filter({ hasText: "acme-corp" });
@@ -199,22 +175,22 @@ describe.skipIf(!chromiumAvailable())("the operator console's overview and organ
               .locator(".operator-table-wrap")
               .evaluate((el: { scrollWidth: number; clientWidth: number }) => el.scrollWidth > el.clientWidth),
           ).resolves.toBe(true);
-        await finish(page, "organizations-list", width);
+        await finishConsolePage(page, "organizations-list", width);
       });
 
       it("a search that finds nothing says so", async () => {
-        const page = await openAs(width, OPERATOR_PAGES.organizations);
+        const page = await openConsoleAs(browser, server.url, width, OPERATOR_PAGES.organizations);
         await page.getByLabel("Organization id, GitHub login or installation id").fill("org_nowhere");
         await page.getByRole("button", { name: "Search" }).click();
         await page.waitForURL(/q=org_nowhere/);
         await expect(page.getByTestId("organizations-empty").textContent()).resolves.toContain(
           "No organization matches “org_nowhere”",
         );
-        await finish(page, "organizations-search-miss", width);
+        await finishConsolePage(page, "organizations-search-miss", width);
       });
 
       it("an organization's page: installations, plan, repos with status, the timeline with the operator who acted", async () => {
-        const page = await openAs(width, organizationPagePath("org_acme"));
+        const page = await openConsoleAs(browser, server.url, width, organizationPagePath("org_acme"));
         await expect(page.getByTestId("organization-state").textContent()).resolves.toBe("Connected");
         await expect(page.getByTestId("organization-plan").textContent()).resolves.toBe("Pro, 5 seats");
         await expect(page.getByTestId("installations-table").locator("tbody tr").count()).resolves.toBe(2);
@@ -226,7 +202,7 @@ describe.skipIf(!chromiumAvailable())("the operator console's overview and organ
         await expect(page.getByTestId("github-settings-link").getAttribute("href")).resolves.toBe(
           "https://github.com/organizations/acme-corp/settings/installations/7002",
         );
-        await finish(page, "organization-acme", width);
+        await finishConsolePage(page, "organization-acme", width);
       });
     });
   }
