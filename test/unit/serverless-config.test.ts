@@ -96,7 +96,7 @@ describe("serverless.yml", () => {
       expect(String(environment[name]), name).toMatch(/^\$\{ssm:\/github-connect\/\$\{sls:stage\}\/[a-z-]+\}$/);
   });
 
-  test("the internal API's tokens, the legacy token and the event endpoints and signing secret come from SSM too, and stay unset when their parameter does not exist", () => {
+  test("the internal API's tokens, the legacy token, the event endpoints and signing secret and the operators come from SSM too, and stay unset when their parameter does not exist", () => {
     const environment = config.provider.environment;
     for (const name of [
       "INTERNAL_API_TOKENS",
@@ -104,6 +104,7 @@ describe("serverless.yml", () => {
       "LEGACY_GITHUB_ORGANIZATIONS",
       "EVENT_ENDPOINTS",
       "EVENT_SIGNING_SECRET",
+      "OPERATOR_EMAILS",
     ]) {
       expect(String(environment[name]), name).toMatch(/^\$\{ssm:\/github-connect\/\$\{sls:stage\}\/[a-z-]+, ''\}$/);
     }
