@@ -122,6 +122,7 @@ describe("serverless.yml", () => {
       APP_SLUG: "github-connect",
       PRIVATE_KEY: testPrivateKey(),
       MONGODB_URI: "mongodb+srv://user:pass@cluster.example.net/github-connect",
+      OPERATOR_EMAILS: "ops@example.com",
       ...events,
     });
   }
