@@ -13,6 +13,7 @@ import { githubRoutes } from "./connect/connect-routes.js";
 import { projectsRoutes } from "./projects/projects-routes.js";
 import { settingsRoutes } from "./settings/settings-routes.js";
 import { operatorRoutes } from "./operator/operator-routes.js";
+import { exposeConsoleLink } from "./operator/operator-access.js";
 
 export interface WebRouterDeps {
   config: AppConfig;
@@ -41,8 +42,9 @@ export function buildWebRouters(deps: WebRouterDeps): Router[] {
   // Before CSRF, so even its refusal page carries the names.
   session.use(pageIdentity(deps.identity));
   session.use(csrfForPages);
+  session.use(exposeConsoleLink(deps.config.operatorEmails));
 
-  const routers: Router[] = [session, authRoutes(deps), homeRoutes()];
+  const routers: Router[] = [session, authRoutes(deps), homeRoutes(deps.config.operatorEmails)];
   if (deps.github) routers.push(settingsRoutes(deps.github), githubRoutes(deps.github));
   if (deps.github && deps.repos) routers.push(projectsRoutes({ repos: deps.repos, urls: deps.github.urls }));
   if (deps.github) routers.push(operatorRoutes(deps.github));

@@ -1,5 +1,22 @@
 import type { RequestHandler } from "express";
 import { NotFoundError } from "../http-error.js";
+import type { AuthSession } from "../session/types.js";
+import { OPERATOR_PATH } from "./operator-paths.js";
+
+/** Whether this signed-in person is an operator: a verified email listed in OPERATOR_EMAILS. */
+export function isOperator(auth: AuthSession | null, operatorEmails: readonly string[]): boolean {
+  if (!auth?.emailVerified) return false;
+  const email = auth.email.toLowerCase();
+  return operatorEmails.some((listed) => listed.toLowerCase() === email);
+}
+
+/** Tells the header (and only for operators) where the console is; nobody else learns it exists. */
+export function exposeConsoleLink(operatorEmails: readonly string[]): RequestHandler {
+  return (req, res, next) => {
+    res.locals.operatorConsoleUrl = isOperator(req.auth, operatorEmails) ? OPERATOR_PATH : null;
+    next();
+  };
+}
 
 /**
  * Only operators get past: signed in, with a verified email listed in OPERATOR_EMAILS. Everyone
@@ -7,10 +24,8 @@ import { NotFoundError } from "../http-error.js";
  * address that does not exist, so the console's existence says nothing about who runs it.
  */
 export function requireOperator(operatorEmails: readonly string[]): RequestHandler {
-  const operators = new Set(operatorEmails.map((email) => email.toLowerCase()));
   return (req, res, next) => {
-    const auth = req.auth;
-    if (!auth?.emailVerified || !operators.has(auth.email.toLowerCase())) throw new NotFoundError();
+    if (!isOperator(req.auth, operatorEmails)) throw new NotFoundError();
     // Nothing in the console may be kept by a browser's or a proxy's cache.
     res.set("cache-control", "no-store");
     next();

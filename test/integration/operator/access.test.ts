@@ -84,4 +84,24 @@ describe("who may open the operator console", () => {
       expect(response.status, route.path).toBe(403);
     }
   });
+
+  it("sends an operator with no organization from the start page to the console, and shows only operators the header's link to it", async () => {
+    const operator = await signInOperator(holder.server);
+    const start = await operator.get("/");
+    expect(start.status).toBe(303);
+    expect(start.location).toBe("/operator");
+    const console = await operator.get("/operator");
+    expect(console.body).toContain('<a class="console-link" href="/operator">Operator console</a>');
+
+    const admin = await signInAs(holder.server.url, {
+      role: "admin",
+      organizationId: "org_acme",
+      email: "admin@acme.example",
+    });
+    const settings = await admin.get("/workspace/settings/repos");
+    expect(settings.status).toBe(200);
+    expect(settings.body).not.toContain("Operator console");
+    const nobody = await signInAs(holder.server.url, { role: "member", organizationId: null, email: "x@acme.example" });
+    expect((await nobody.get("/")).status).toBe(403);
+  });
 });
