@@ -40,7 +40,7 @@ const ANSWER_BODY_LIMIT = 1024;
  */
 const SCAN_LOOKBACK_S = 60;
 const SCAN_BATCH = 500;
-const DUE_BATCH = 20;
+const DUE_BATCH = 50;
 /** How many delivery records a scan inserts at once. */
 const CREATE_PARALLEL = 50;
 
@@ -315,15 +315,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     counts: AttemptCounts,
   ): Promise<number> {
     const claimed: Array<{ delivery: EventDeliveryDoc & { _id: Types.ObjectId }; claimId: Types.ObjectId }> = [];
-    await Promise.all(
-      deliveries.map(async (delivery) => {
+    // The events are read beside the claims, not after them: one round trip less before the POSTs
+    // (an unclaimed one's event is read for nothing, which only happens with another dispatcher).
+    const [events] = await Promise.all([
+      signal.aborted ? new Map<string, EventDoc>() : eventsOf(deliveries),
+      ...deliveries.map(async (delivery) => {
         if (signal.aborted) return;
         const claimId = await claim(delivery);
         if (claimId) claimed.push({ delivery, claimId });
       }),
-    );
+    ]);
     if (claimed.length === 0 || signal.aborted) return claimed.length;
-    const events = await eventsOf(claimed.map((c) => c.delivery));
     const settled: Types.ObjectId[] = [];
     await Promise.all(
       claimed.map(async ({ delivery, claimId }) => {
