@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { Webhook } from "standardwebhooks";
 import type { EventDeliveryConfig } from "../config/event-delivery.js";
 import { isDuplicateKeyError } from "../db/duplicate-key.js";
+import type { EventDoc } from "../models/event.js";
 import type { EventDeliveryDoc } from "../models/event-delivery.js";
 import type { Models } from "../models/index.js";
 import { recordAudit } from "./audit-log.js";
@@ -39,7 +40,9 @@ const ANSWER_BODY_LIMIT = 1024;
  */
 const SCAN_LOOKBACK_S = 60;
 const SCAN_BATCH = 500;
-const DUE_BATCH = 20;
+const DUE_BATCH = 50;
+/** How many delivery records a scan inserts at once. */
+const CREATE_PARALLEL = 50;
 
 type ScannedEvent = { _id: Types.ObjectId; eventId: string; organizationId: string };
 type DispatcherModels = Pick<Models, "Event" | "EventDelivery" | "EventDeliveryClaim" | "EventScanCheckpoint">;
@@ -99,6 +102,11 @@ type AttemptOutcome = "delivered" | "failed" | "cut-short";
 export interface Dispatcher {
   /** Creates the deliveries of the events recorded since the last scan; returns how many. */
   scan(): Promise<number>;
+  /**
+   * Creates the deliveries of these events only (this process recorded them), without a scan: a
+   * wake-up round's. What it misses (an error) the next scan creates. Returns how many.
+   */
+  createRecorded(eventIds: readonly string[]): Promise<number>;
   /** Sends every delivery due now that this dispatcher claims; returns how many it attempted. */
   dispatchDue(): Promise<number>;
   /** dispatchDue, counting how the attempts went. */
@@ -124,6 +132,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const aborter = new AbortController();
   let scanFrom: Types.ObjectId | undefined;
   let savedThrough: Types.ObjectId | undefined;
+  let prunedAt = 0;
 
   /**
    * From where the scans had read to (a restart, or a new Lambda container, picks up where the
@@ -159,30 +168,62 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       { eventId: 1, endpoint: 1 },
     ).lean();
     const have = new Set(existing.map((delivery) => `${delivery.eventId} ${delivery.endpoint}`));
+    const missing = events.flatMap((event) =>
+      config.endpoints
+        .filter((endpoint) => !have.has(`${event.eventId} ${endpoint}`))
+        .map((endpoint) => ({ event, endpoint })),
+    );
     let created = 0;
-    for (const event of events) {
-      for (const endpoint of config.endpoints) {
-        if (have.has(`${event.eventId} ${endpoint}`)) continue;
-        try {
-          await models.EventDelivery.create({
-            eventId: event.eventId,
-            eventObjectId: event._id,
-            organizationId: event.organizationId,
-            endpoint,
-            status: "pending",
-            attempts: 0,
-            nextAttemptAt: now(),
-            claimToken: newToken(),
-            createdAt: now(),
-          });
-          created++;
-        } catch (error) {
-          // Another dispatcher created it first: the unique index on (eventId, endpoint) keeps one.
-          if (!isDuplicateKeyError(error)) throw error;
-        }
-      }
+    // Not one after the other: a burst's deliveries would wait on each other's round trip.
+    for (let i = 0; i < missing.length; i += CREATE_PARALLEL) {
+      await Promise.all(
+        missing.slice(i, i + CREATE_PARALLEL).map(async ({ event, endpoint }) => {
+          try {
+            await models.EventDelivery.create({
+              eventId: event.eventId,
+              eventObjectId: event._id,
+              organizationId: event.organizationId,
+              endpoint,
+              status: "pending",
+              attempts: 0,
+              nextAttemptAt: now(),
+              claimToken: newToken(),
+              createdAt: now(),
+            });
+            created++;
+          } catch (error) {
+            // Another dispatcher created it first: the unique index on (eventId, endpoint) keeps one.
+            if (!isDuplicateKeyError(error)) throw error;
+          }
+        }),
+      );
     }
     return created;
+  }
+
+  /** The events of these ids that are sent (the scan's filter), for their deliveries. */
+  async function servedEvents(eventIds: readonly string[]): Promise<ScannedEvent[]> {
+    // Events of no organization, and the console's own records, are never sent.
+    return models.Event.find(
+      { eventId: { $in: [...eventIds] }, organizationId: { $ne: null }, ...SERVED_TO_SERVICES },
+      { _id: 1, eventId: 1, organizationId: 1 },
+    ).lean<ScannedEvent[]>();
+  }
+
+  async function createRecorded(eventIds: readonly string[]): Promise<number> {
+    if (eventIds.length === 0) return 0;
+    const events = await servedEvents(eventIds);
+    return events.length === 0 ? 0 : createDeliveries(events);
+  }
+
+  /**
+   * Deletes the claims whose lease has run out (a holder that died, or one from before claims were
+   * deleted on settling): the same as taking them over, which claim() does anyway; at most once a lease.
+   */
+  async function pruneClaims() {
+    if (Date.now() - prunedAt < CLAIM_LEASE_MS) return;
+    prunedAt = Date.now();
+    await models.EventDeliveryClaim.deleteMany({ expiresAt: { $lt: now() } });
   }
 
   async function scan(): Promise<number> {
@@ -211,6 +252,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
     // Hex strings of equal length compare as the ObjectIds they spell.
     scanFrom = lookback.toHexString() > from.toHexString() ? lookback : from;
+    await pruneClaims();
     return created;
   }
 
@@ -222,26 +264,79 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
    * backend. The token changes when the attempt is settled, so the next attempt is a new key. A
    * claim whose holder died (past expiresAt) is deleted by its _id and raced for again, the
    * unique index again picking one winner.
+   *
+   * A settled attempt's claim is deleted (they would pile up forever), so an insert can succeed
+   * for a token already settled, by a dispatcher that read the delivery before the settle: the
+   * updateOne below, on the token read, then matches nothing (a token never comes back), and that
+   * claim is given up. Returns the claim's _id, or null: not this dispatcher's attempt.
    */
-  async function claim(delivery: EventDeliveryDoc & { _id: Types.ObjectId }): Promise<boolean> {
+  async function claim(delivery: EventDeliveryDoc & { _id: Types.ObjectId }): Promise<Types.ObjectId | null> {
     const key = { deliveryId: delivery._id, claimToken: delivery.claimToken };
     for (let round = 0; round < 2; round++) {
+      let claimId: Types.ObjectId;
       try {
-        await models.EventDeliveryClaim.create({ ...key, expiresAt: new Date(now().getTime() + CLAIM_LEASE_MS) });
-        // Others skip it until the lease runs out, instead of racing for it every round.
-        await models.EventDelivery.updateOne(
-          { _id: delivery._id, claimToken: delivery.claimToken },
-          { $set: { nextAttemptAt: new Date(now().getTime() + CLAIM_LEASE_MS) } },
-        );
-        return true;
+        claimId = (
+          await models.EventDeliveryClaim.create({ ...key, expiresAt: new Date(now().getTime() + CLAIM_LEASE_MS) })
+        )._id;
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
+        const held = await models.EventDeliveryClaim.findOne(key).lean();
+        if (held && held.expiresAt > now()) return null;
+        if (held) await models.EventDeliveryClaim.deleteOne({ _id: held._id });
+        continue;
       }
-      const held = await models.EventDeliveryClaim.findOne(key).lean();
-      if (held && held.expiresAt > now()) return false;
-      if (held) await models.EventDeliveryClaim.deleteOne({ _id: held._id });
+      // Others skip it until the lease runs out, instead of racing for it every round.
+      const leased = await models.EventDelivery.updateOne(
+        { _id: delivery._id, claimToken: delivery.claimToken },
+        { $set: { nextAttemptAt: new Date(now().getTime() + CLAIM_LEASE_MS) } },
+      );
+      if (leased.matchedCount > 0) return claimId;
+      await models.EventDeliveryClaim.deleteOne({ _id: claimId });
+      return null;
     }
-    return false;
+    return null;
+  }
+
+  /** The events of these deliveries, in one read. */
+  async function eventsOf(deliveries: ReadonlyArray<{ eventId: string }>): Promise<Map<string, EventDoc>> {
+    if (deliveries.length === 0) return new Map();
+    const events = await models.Event.find({ eventId: { $in: deliveries.map((d) => d.eventId) } }).lean<EventDoc[]>();
+    return new Map(events.map((event) => [event.eventId, event]));
+  }
+
+  /**
+   * Claims each of these deliveries (in parallel), reads their events in one query, makes the
+   * attempts, then deletes the claims of the settled ones (an attempt cut short keeps its claim
+   * until the lease runs out, as it is retried then). Returns how many this dispatcher claimed.
+   */
+  async function attemptAll(
+    deliveries: ReadonlyArray<EventDeliveryDoc & { _id: Types.ObjectId }>,
+    signal: AbortSignal,
+    counts: AttemptCounts,
+  ): Promise<number> {
+    const claimed: Array<{ delivery: EventDeliveryDoc & { _id: Types.ObjectId }; claimId: Types.ObjectId }> = [];
+    // The events are read beside the claims, not after them: one round trip less before the POSTs
+    // (an unclaimed one's event is read for nothing, which only happens with another dispatcher).
+    const [events] = await Promise.all([
+      signal.aborted ? new Map<string, EventDoc>() : eventsOf(deliveries),
+      ...deliveries.map(async (delivery) => {
+        if (signal.aborted) return;
+        const claimId = await claim(delivery);
+        if (claimId) claimed.push({ delivery, claimId });
+      }),
+    ]);
+    if (claimed.length === 0 || signal.aborted) return claimed.length;
+    const settled: Types.ObjectId[] = [];
+    await Promise.all(
+      claimed.map(async ({ delivery, claimId }) => {
+        const outcome = await attempt(delivery, delivery.claimToken, signal, events.get(delivery.eventId));
+        count(counts, outcome);
+        if (outcome !== "cut-short") settled.push(claimId);
+      }),
+    );
+    // Its token changed when settled: nobody claims it again (claim() checks the token).
+    if (settled.length > 0) await models.EventDeliveryClaim.deleteMany({ _id: { $in: settled } });
+    return claimed.length;
   }
 
   async function settle(id: Types.ObjectId, token: string, update: Partial<EventDeliveryDoc>) {
@@ -289,8 +384,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     delivery: EventDeliveryDoc & { _id: Types.ObjectId },
     token: string,
     signal: AbortSignal,
+    event: EventDoc | undefined,
   ): Promise<AttemptOutcome> {
-    const event = await models.Event.findOne({ eventId: delivery.eventId }).lean();
     if (!event) {
       await settle(delivery._id, token, {
         status: "failed",
@@ -345,14 +440,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       const due = await models.EventDelivery.find({ status: "pending", nextAttemptAt: { $lte: now() } })
         .limit(DUE_BATCH)
         .lean();
-      let claimed = 0;
-      await Promise.all(
-        due.map(async (delivery) => {
-          if (!(await claim(delivery))) return;
-          claimed++;
-          count(counts, await attempt(delivery, delivery.claimToken, aborter.signal));
-        }),
-      );
+      const claimed = await attemptAll(due, aborter.signal, counts);
       if (due.length < DUE_BATCH || claimed === 0 || aborter.signal.aborted) return counts;
     }
   }
@@ -370,10 +458,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const signal = AbortSignal.any([aborter.signal, AbortSignal.timeout(budgetMs)]);
     const ids = [...eventIds];
     const work = async () => {
-      const events: ScannedEvent[] = await models.Event.find(
-        { eventId: { $in: ids }, organizationId: { $ne: null } },
-        { _id: 1, eventId: 1, organizationId: 1 },
-      ).lean<ScannedEvent[]>();
+      const events = await servedEvents(ids);
       if (signal.aborted || events.length === 0) return;
       await createDeliveries(events);
       if (signal.aborted) return;
@@ -382,13 +467,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         status: "pending",
         nextAttemptAt: { $lte: now() },
       }).lean();
-      await Promise.all(
-        due.map(async (delivery) => {
-          // Another dispatcher may have taken it since: the claim decides, as in dispatchDue.
-          if (signal.aborted || !(await claim(delivery))) return;
-          count(counts, await attempt(delivery, delivery.claimToken, signal));
-        }),
-      );
+      // Another dispatcher may have taken some since: the claim decides, as in dispatchDue.
+      await attemptAll(due, signal, counts);
     };
     const done = work().catch((error: unknown) => {
       log.warn({ err: error }, "first delivery attempt failed; the scheduled dispatch retries");
@@ -405,6 +485,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   return {
     scan,
+    createRecorded,
     dispatchDue: async () => (await dispatchDueCounted()).attempted,
     dispatchDueCounted,
     nextDueAt,
@@ -427,9 +508,10 @@ export interface StartDispatcherOptions extends DispatcherOptions {
 }
 
 /**
- * The Node server's in-process dispatcher: a round (scan, then send what is due) as soon as this
- * process records an event, and every second after the last round for events other processes
- * wrote (and retries). Rounds never overlap: an event recorded during a round queues one more
+ * The Node server's in-process dispatcher: a round as soon as this process records an event (the
+ * deliveries of the events it was told of, then send what is due), and every second after the
+ * last round a full one (scan the log, then send) for events other processes wrote, retries, and
+ * anything a wake-up round missed; a full scan at least once a second in a long burst too. Rounds never overlap: an event recorded during a round queues one more
  * round behind it, however many arrive. It runs beside the request handlers and never holds one up.
  */
 export function startDispatcher(options: StartDispatcherOptions): RunningDispatcher {
@@ -439,10 +521,23 @@ export function startDispatcher(options: StartDispatcherOptions): RunningDispatc
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let queued = false;
+  /** The events this process recorded since the last round took them. */
+  const recorded = new Set<string>();
+  let scannedAt = Number.NEGATIVE_INFINITY;
 
   const runRound = async () => {
+    const eventIds = [...recorded];
+    recorded.clear();
     try {
-      await dispatcher.scan();
+      // A full scan once an interval (the poll; in a long burst too): events other processes wrote,
+      // and the safety net for a wake-up round that failed. Between, a wake-up round reads only the
+      // events it was told of, instead of the whole last minute of the log each time.
+      if (Date.now() - scannedAt >= interval) {
+        scannedAt = Date.now();
+        await dispatcher.scan();
+      } else {
+        await dispatcher.createRecorded(eventIds);
+      }
       await dispatcher.dispatchDue();
     } catch (error) {
       options.log.warn({ err: error }, "event dispatch round failed; the next round retries");
@@ -472,7 +567,15 @@ export function startDispatcher(options: StartDispatcherOptions): RunningDispatc
     });
   }
 
-  const unsubscribe = options.wakeOnRecord === false ? () => {} : onEventRecorded(startRound);
+  const unsubscribe =
+    options.wakeOnRecord === false
+      ? () => {}
+      : onEventRecorded((event) => {
+          // Events of no organization are never sent: no round for them.
+          if (event.organizationId === null) return;
+          recorded.add(event.eventId);
+          startRound();
+        });
   startRound();
 
   return {

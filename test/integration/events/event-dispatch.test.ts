@@ -87,6 +87,7 @@ describe("the dispatcher", () => {
     await db.models.Event.deleteMany({});
     await db.models.EventDelivery.deleteMany({});
     await db.models.EventScanCheckpoint.deleteMany({});
+    await db.models.EventDeliveryClaim.deleteMany({});
   });
 
   test("with neither variable set there is no delivery config, so nothing is sent", () => {
@@ -188,6 +189,40 @@ describe("the dispatcher", () => {
     expect(await restarted.scan()).toBe(1);
     expect(await restarted.dispatchDue()).toBe(1);
     expect(receiver.received.map((r) => r.webhookId)).toEqual([e2.eventId]);
+  });
+
+  test("a settled attempt leaves no claim behind, delivered or to be retried", async () => {
+    const [failing, fine] = [await record(), await record("org_b")];
+    receiver.answers.push(500);
+    const a = dispatcher();
+    await a.scan();
+    expect(await a.dispatchDue()).toBe(2);
+    expect(receiver.received.map((r) => r.webhookId).sort()).toEqual([failing, fine].sort());
+    expect(await db.models.EventDelivery.countDocuments({ status: "pending", attempts: 1 })).toBe(1);
+    expect(await db.models.EventDelivery.countDocuments({ status: "delivered", attempts: 1 })).toBe(1);
+    expect(await db.models.EventDeliveryClaim.countDocuments({})).toBe(0);
+  });
+
+  test("the console's own records are not sent by the first attempt of recorded events either", async () => {
+    const own = await recordEvent(db.models, now(), {
+      type: "operator.event_delivery_retried",
+      organizationId: "org_a",
+      audience: "operators",
+      data: {
+        deliveryId: new Types.ObjectId().toHexString(),
+        eventId: `evt_${"0".repeat(32)}`,
+        eventType: "connection.suspended",
+        endpoint: receiver.url,
+        previousAttempts: 10,
+        lastStatus: 500,
+        lastError: "answered 500",
+      },
+    });
+    const served = await record();
+    const counts = await dispatcher().deliverRecorded([own, served], 5000);
+    expect(counts).toEqual({ attempted: 1, delivered: 1, failed: 0 });
+    expect(receiver.received.map((r) => r.webhookId)).toEqual([served]);
+    expect(await db.models.EventDelivery.countDocuments({ eventId: own })).toBe(0);
   });
 
   test("events of no organization are never sent", async () => {
