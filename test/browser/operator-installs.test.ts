@@ -66,6 +66,15 @@ describe.skipIf(!chromiumAvailable())("the operator's installation pages, in a r
       { ...base, installationId: 64012, accountId: 94012, accountLogin: "link-me-phone" },
       { ...base, installationId: 64020, accountId: 94020, accountLogin: "busy-org", organizationId: "org_busy" },
     ]);
+    // An event without an organization: the page's "Events of unclaimed installations".
+    await server.models.Event.create({
+      eventId: `evt_${"e".repeat(32)}`,
+      type: "connection.suspended",
+      timestamp: new Date("2026-11-23T08:15:00Z"),
+      organizationId: null,
+      seq: 1,
+      data: { installationId: 64030, accountLogin: "nobody-claimed-org", accountType: "Organization" },
+    });
     await WebhookDelivery.create([
       {
         deliveryId: guid(1),
@@ -135,6 +144,14 @@ describe.skipIf(!chromiumAvailable())("the operator's installation pages, in a r
         await expect(rowOf(page, "acme-corp").getByRole("link", { name: "mona-requester" }).isVisible()).resolves.toBe(
           true,
         );
+        await expect(
+          page
+            .getByRole("table", { name: "Events of unclaimed installations" })
+            .locator("tbody tr", { hasText: "nobody-claimed-org" })
+            .getByRole("cell")
+            .nth(2)
+            .textContent(),
+        ).resolves.toBe("64030");
         await finishConsolePage(page, "unclaimed-list", width);
       });
 

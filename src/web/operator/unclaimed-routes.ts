@@ -18,7 +18,8 @@ import { dateView } from "../settings/settings-view-model.js";
 import { operatorActor } from "./operator-access.js";
 import { OPERATOR_PAGE_SIZE, OPERATOR_PAGES, OPERATOR_PATH } from "./operator-paths.js";
 import { renderOperatorPage } from "./operator-view.js";
-import { consolePagination, number } from "./console-format.js";
+import { consolePagination, instantView, number } from "./console-format.js";
+import { countUnclaimedEvents, readUnclaimedEvents } from "../../events/console-events.js";
 
 /** The confirm page and its form's target: link one stored installation to an organization. */
 export const LINK_INSTALLATION_PATH = `${OPERATOR_PATH}/installations/:installationId/link`;
@@ -110,6 +111,11 @@ export function unclaimedRoutes(deps: GitHubConnectDeps): Router {
             .limit(page.limit)
             .lean();
     const link = (n: number) => `${OPERATOR_PAGES.unclaimed}?page=${n}`;
+    // Events without an organization go to no service: this section is where they are seen.
+    const eventTotal = await countUnclaimedEvents(deps.models);
+    const eventPage = pageWindow(requestedPage(req.query.events), eventTotal, OPERATOR_PAGE_SIZE);
+    const events = eventTotal === 0 ? [] : await readUnclaimedEvents(deps.models, eventPage);
+    const eventLink = (n: number) => `${OPERATOR_PAGES.unclaimed}?events=${n}`;
     renderOperatorPage(res, "unclaimed", "operator-unclaimed", {
       title: "Unclaimed installations",
       rows: installations.map((installation) => ({
@@ -128,6 +134,18 @@ export function unclaimedRoutes(deps: GitHubConnectDeps): Router {
         ["unclaimed installation", "unclaimed installations"],
         link,
       ),
+      events: events.map((event) => {
+        const data = (event.data ?? {}) as Record<string, unknown>;
+        return {
+          when: instantView(event.timestamp),
+          type: event.type,
+          installationId: typeof data.installationId === "number" ? data.installationId : null,
+          accountLogin: typeof data.accountLogin === "string" ? data.accountLogin : null,
+          seq: event.seq,
+        };
+      }),
+      eventsTotalText: `${number(eventTotal)} ${eventTotal === 1 ? "event" : "events"}`,
+      eventsPagination: consolePagination(eventPage, events.length, eventTotal, ["event", "events"], eventLink),
     });
   });
 

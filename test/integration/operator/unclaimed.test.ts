@@ -107,6 +107,50 @@ describe("the unclaimed installations page", () => {
   });
 });
 
+/** Each row of the events section as its visible text. */
+function eventRows(html: string): string[] {
+  return [...html.matchAll(/<tr data-event-seq="\d+">([\s\S]*?)<\/tr>/g)].map((m) => pageText(m[1]!));
+}
+
+const unclaimedEvent = (seq: number, at: Date, organizationId: string | null = null) => ({
+  eventId: `evt_${String(seq).padStart(32, "0")}`,
+  type: "connection.suspended",
+  timestamp: at,
+  organizationId,
+  seq,
+  data: { installationId: 61001, accountLogin: "acme-corp", accountType: "Organization" },
+});
+
+describe("events of unclaimed installations", () => {
+  it("lists the events without an organization, newest first, and not an organization's", async () => {
+    await ctx.server.models.Event.create([
+      unclaimedEvent(1, new Date("2026-11-20T09:00:00Z")),
+      unclaimedEvent(2, new Date("2026-11-21T10:30:00Z")),
+      { ...unclaimedEvent(1, new Date("2026-11-22T09:00:00Z"), "org_claimed"), eventId: `evt_${"c".repeat(32)}` },
+    ]);
+    const page = await (await signInOperator(ctx.server)).get(UNCLAIMED);
+    expect(page.status).toBe(200);
+    expect(pageText(mainOf(page.body))).toContain("Events of unclaimed installations");
+    expect(eventRows(page.body)).toEqual([
+      "21 November 2026, 10:30 UTC connection.suspended 61001 acme-corp 2",
+      "20 November 2026, 09:00 UTC connection.suspended 61001 acme-corp 1",
+    ]);
+  });
+
+  it("pages the events 50 at a time with ?events=N", async () => {
+    await ctx.server.models.Event.insertMany(
+      Array.from({ length: 51 }, (_, i) => unclaimedEvent(i + 1, new Date(Date.UTC(2026, 9, 1, 0, i)))),
+    );
+    const operator = await signInOperator(ctx.server);
+    const first = await operator.get(UNCLAIMED);
+    expect(eventRows(first.body)).toHaveLength(50);
+    expect(eventRows(first.body)[0]).toMatch(/ 51$/);
+    expect(pageText(first.body)).toContain("Showing 1–50 of 51 events");
+    const second = await operator.get(`${UNCLAIMED}?events=2`);
+    expect(eventRows(second.body)).toEqual(["1 October 2026, 00:00 UTC connection.suspended 61001 acme-corp 1"]);
+  });
+});
+
 describe("Link to organization…", () => {
   it("links the installation through the connect flow's writer, with the operator as actor, and says so", async () => {
     await ctx.server.models.GitHubInstallation.create(acme);
