@@ -3,7 +3,12 @@ import type { Connection } from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordEvent } from "../../src/events/event-log.js";
 import { saveRunEnd } from "../../src/reconcile/checkpoint.js";
-import { OPERATOR_PAGES, organizationPagePath } from "../../src/web/operator/operator-paths.js";
+import {
+  OPERATOR_PAGES,
+  organizationActivityPath,
+  organizationPagePath,
+  organizationSettingsPath,
+} from "../../src/web/operator/operator-paths.js";
 import { chromiumAvailable, launchBrowser } from "../helpers/browser.js";
 import { connectTestDatabase, dropAndClose } from "../helpers/database.js";
 import { nockGetApp } from "../helpers/github/apps.js";
@@ -202,7 +207,37 @@ describe.skipIf(!chromiumAvailable())("the operator console's overview and organ
         await expect(page.getByTestId("github-settings-link").getAttribute("href")).resolves.toBe(
           "https://github.com/organizations/acme-corp/settings/installations/7002",
         );
+        await expect(page.getByTestId("organization-settings-link").getAttribute("href")).resolves.toBe(
+          organizationSettingsPath("org_acme"),
+        );
         await finishConsolePage(page, "organization-acme", width);
+      });
+
+      it("an organization's settings as its members see them: the banner, the connection, plan and repos, no control", async () => {
+        const page = await openConsoleAs(browser, server.url, width, organizationPagePath("org_acme"));
+        await Promise.all([
+          page.waitForURL(`**${organizationSettingsPath("org_acme")}`),
+          page.getByTestId("organization-settings-link").click(),
+        ]);
+        await expect(page.getByTestId("console-copy-banner").textContent()).resolves.toMatch(
+          /You are seeing org_acme's settings as its members see them; only its admins can change them\.\s+Back to the console's page for org_acme/,
+        );
+        await expect(page.getByTestId("connection-state").textContent()).resolves.toBe("Connected");
+        await expect(page.getByTestId("plan-name").textContent()).resolves.toContain("Pro");
+        await expect(page.locator("table.projects tbody tr").count()).resolves.toBe(3);
+        await expect(
+          page.getByText("Only admins of your organization can change the GitHub connection.").isVisible(),
+        ).resolves.toBe(true);
+        // Nothing that changes anything: no form in the page's content but sign-out, no button in the copy.
+        const actions = await page
+          .locator("main form")
+          .evaluateAll((forms) => forms.map((f) => f.getAttribute("action")));
+        expect(actions.filter((action) => action !== "/auth/logout")).toEqual([]);
+        await expect(page.getByTestId("organization-copy").getByRole("button").count()).resolves.toBe(0);
+        await expect(page.getByRole("link", { name: "Activity", exact: true }).getAttribute("href")).resolves.toBe(
+          organizationActivityPath("org_acme"),
+        );
+        await finishConsolePage(page, "organization-settings", width);
       });
     });
   }

@@ -26,3 +26,9 @@ export const OPERATOR_NAV: readonly { key: keyof typeof OPERATOR_PAGES; label: s
 /** An organization's console page (organizations-routes.ts); the id is ORGANIZATION_ID_PATTERN's. */
 export const organizationPagePath = (organizationId: string) =>
   `${OPERATOR_PAGES.organizations}/${encodeURIComponent(organizationId)}`;
+
+/** The organization's settings page as its members see it, read-only (organizations-routes.ts). */
+export const organizationSettingsPath = (organizationId: string) => `${organizationPagePath(organizationId)}/settings`;
+
+/** The organization's Activity page as its members see it. */
+export const organizationActivityPath = (organizationId: string) => `${organizationPagePath(organizationId)}/activity`;

@@ -198,6 +198,22 @@ export interface OrganizationDetail {
 const INSTALLATIONS_SHOWN = 20;
 
 /** An organization's installations, plan and one page of its events (newest first); null when nothing is known of it. */
+const hasRepos = async (models: Models, organizationId: string) =>
+  (await models.Repo.exists({ organizationId })) !== null;
+
+/**
+ * Whether the console has a page for the organization: a GitHub installation was linked to it, or it
+ * has events or repos (findOrganizationDetail's rule, in three indexed existence checks).
+ */
+export async function isKnownOrganization(models: Models, organizationId: string): Promise<boolean> {
+  const [installation, event, repos] = await Promise.all([
+    models.GitHubInstallation.exists({ organizationId }),
+    models.Event.exists({ organizationId }),
+    hasRepos(models, organizationId),
+  ]);
+  return installation !== null || event !== null || repos;
+}
+
 export async function findOrganizationDetail(
   models: Models,
   organizationId: string,
@@ -229,7 +245,7 @@ export async function findOrganizationDetail(
       ? models.MarketplaceAccount.findOne({ accountId: current.accountId }).lean<MarketplaceAccountDoc>()
       : Promise.resolve(null),
   ]);
-  if (installations.length === 0 && eventTotal === 0 && !(await models.Repo.exists({ organizationId }))) return null;
+  if (installations.length === 0 && eventTotal === 0 && !(await hasRepos(models, organizationId))) return null;
   const live = installations.find((i) => !i.deletedAt);
   return {
     organizationId,

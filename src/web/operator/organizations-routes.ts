@@ -9,16 +9,23 @@ import { repoStatus, type RepoStatus } from "../../repos/repo-status.js";
 import type { GitHubConnectDeps } from "../github-connect-deps.js";
 import { NotFoundError } from "../http-error.js";
 import { requestedPage } from "../pagination.js";
+import { buildActivityPage, buildSettingsPage } from "../settings/settings-page.js";
 import { consolePagination, instantView, number, plural } from "./console-format.js";
 import {
   findOrganizationDetail,
   installationState,
+  isKnownOrganization,
   listOrganizations,
   ORGANIZATION_STATES,
   SEARCH_PATTERN,
   type OrganizationState,
 } from "./organization-directory.js";
-import { OPERATOR_PAGES, organizationPagePath } from "./operator-paths.js";
+import {
+  OPERATOR_PAGES,
+  organizationActivityPath,
+  organizationPagePath,
+  organizationSettingsPath,
+} from "./operator-paths.js";
 import { renderOperatorPage } from "./operator-view.js";
 
 const STATE_LABELS: Record<OrganizationState, string> = {
@@ -151,21 +158,14 @@ export function organizationsRoutes(deps: GitHubConnectDeps): Router {
   });
 
   router.get(`${OPERATOR_PAGES.organizations}/:organizationId`, async (req, res) => {
-    const organizationId = req.params.organizationId;
-    if (!ORGANIZATION_ID_PATTERN.test(organizationId))
-      throw new NotFoundError(
-        `“${organizationId.slice(0, 80)}” is not an organization id (up to 64 letters, digits, “_” and “-”).`,
-      );
+    const organizationId = validOrganizationId(req.params.organizationId);
     const eventPageNumber = requestedPage(req.query.page);
     const repoPageNumber = requestedPage(req.query.repos);
     const [detail, repoPage] = await Promise.all([
       findOrganizationDetail(deps.models, organizationId, eventPageNumber),
       findRepoPage(deps.models, organizationId, repoPageNumber),
     ]);
-    if (!detail)
-      throw new NotFoundError(
-        `No organization ${organizationId} is known here: no GitHub installation was ever linked to it, and it has no repos and no events.`,
-      );
+    if (!detail) throw unknownOrganization(organizationId);
     const now = deps.now();
     const path = organizationPagePath(organizationId);
     const eventLink = (n: number) =>
@@ -190,6 +190,7 @@ export function organizationsRoutes(deps: GitHubConnectDeps): Router {
             : "status-muted",
       installations,
       manageUrl: current?.manageUrl ?? null,
+      settingsUrl: organizationSettingsPath(organizationId),
       plan: current ? planText(detail.marketplace, now) : null,
       repos: repoPage.repos.map((repo) => ({
         name: repo.name,
@@ -223,7 +224,75 @@ export function organizationsRoutes(deps: GitHubConnectDeps): Router {
       ),
     });
   });
+  // The organization's own settings and Activity pages as its members see them (canManage false: no
+  // form, no button, no connect state), under the console's banner; their links stay in the console.
+  router.get(`${OPERATOR_PAGES.organizations}/:organizationId/settings`, async (req, res) => {
+    const organizationId = await knownOrganizationId(deps, req.params.organizationId);
+    const model = await buildSettingsPage(deps, res, {
+      organizationId,
+      canManage: false,
+      page: requestedPage(req.query.page),
+      pagePath: organizationSettingsPath(organizationId),
+      activityUrl: organizationActivityPath(organizationId),
+      issueInstallState: () => {
+        throw new Error("The console's copy of the settings page issues no install state.");
+      },
+    });
+    res.set("cache-control", "no-store");
+    renderOperatorPage(res, "organizations", "operator-organization-settings", {
+      ...model,
+      title: `${organizationId}'s settings`,
+      ...consoleCopy(organizationId),
+    });
+  });
+
+  router.get(`${OPERATOR_PAGES.organizations}/:organizationId/activity`, async (req, res) => {
+    const organizationId = await knownOrganizationId(deps, req.params.organizationId);
+    const model = await buildActivityPage(deps, res, {
+      organizationId,
+      page: requestedPage(req.query.page),
+      pagePath: organizationActivityPath(organizationId),
+      settingsUrl: organizationSettingsPath(organizationId),
+    });
+    res.set("cache-control", "no-store");
+    renderOperatorPage(res, "organizations", "operator-organization-activity", {
+      ...model,
+      title: `${organizationId}'s activity`,
+      ...consoleCopy(organizationId),
+    });
+  });
   return router;
+}
+
+/** The id from the URL, or a 404 saying it is not one. */
+function validOrganizationId(organizationId: string): string {
+  if (!ORGANIZATION_ID_PATTERN.test(organizationId))
+    throw new NotFoundError(
+      `“${organizationId.slice(0, 80)}” is not an organization id (up to 64 letters, digits, “_” and “-”).`,
+    );
+  return organizationId;
+}
+
+function unknownOrganization(organizationId: string): NotFoundError {
+  return new NotFoundError(
+    `No organization ${organizationId} is known here: no GitHub installation was ever linked to it, and it has no repos and no events.`,
+  );
+}
+
+/** The id from the URL of an organization the console has a page for (the organization page's own check), or a 404. */
+async function knownOrganizationId(deps: GitHubConnectDeps, raw: string): Promise<string> {
+  const organizationId = validOrganizationId(raw);
+  if (!(await isKnownOrganization(deps.models, organizationId))) throw unknownOrganization(organizationId);
+  return organizationId;
+}
+
+/** The banner and the way back above the organization's own pages. */
+function consoleCopy(organizationId: string) {
+  return {
+    organizationId,
+    organizationUrl: organizationPagePath(organizationId),
+    listUrl: OPERATOR_PAGES.organizations,
+  };
 }
 
 /** An event's data in one line: its plain values (counts, account, ids), never nested objects whole. */
