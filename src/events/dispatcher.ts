@@ -458,9 +458,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const signal = AbortSignal.any([aborter.signal, AbortSignal.timeout(budgetMs)]);
     const ids = [...eventIds];
     const work = async () => {
-      const events = await servedEvents(ids);
-      if (signal.aborted || events.length === 0) return;
-      await createDeliveries(events);
+      await createRecorded(ids);
       if (signal.aborted) return;
       const due = await models.EventDelivery.find({
         eventId: { $in: ids },
@@ -511,8 +509,9 @@ export interface StartDispatcherOptions extends DispatcherOptions {
  * The Node server's in-process dispatcher: a round as soon as this process records an event (the
  * deliveries of the events it was told of, then send what is due), and every second after the
  * last round a full one (scan the log, then send) for events other processes wrote, retries, and
- * anything a wake-up round missed; a full scan at least once a second in a long burst too. Rounds never overlap: an event recorded during a round queues one more
- * round behind it, however many arrive. It runs beside the request handlers and never holds one up.
+ * anything a wake-up round missed; a full scan at least once a second in a long burst too. Rounds
+ * never overlap: an event recorded during a round queues one more round behind it, however many
+ * arrive. It runs beside the request handlers and never holds one up.
  */
 export function startDispatcher(options: StartDispatcherOptions): RunningDispatcher {
   const dispatcher = createDispatcher(options);

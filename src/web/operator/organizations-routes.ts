@@ -38,7 +38,6 @@ const STATE_CLASSES: Record<OrganizationState, string> = {
   suspended: "status-warn",
   removed: "status-muted",
 };
-const TYPE_LABELS: Record<string, string> = { Organization: "Organization", User: "User", Enterprise: "Enterprise" };
 const REPO_STATUS_LABELS: Record<RepoStatus, string> = {
   reachable: "reachable",
   not_selected: "not selected",
@@ -81,7 +80,7 @@ function installationView(installation: GitHubInstallationDoc, deps: GitHubConne
     stateClass: STATE_CLASSES[state],
     accountName: accountDisplayName(installation),
     accountLogin: installation.accountLogin,
-    accountType: TYPE_LABELS[installation.accountType] ?? installation.accountType,
+    accountType: installation.accountType,
     accountUrl: deps.urls.accountUrl(installation.accountLogin, installation.accountType),
     manageUrl: deps.urls.manageUrl(installation),
     repositorySelection: installation.repositorySelection === "all" ? "All repositories" : "Selected repositories",

@@ -16,6 +16,7 @@ import { addFlash } from "../session/flow.js";
 import { reportRepoAccess } from "../settings/repo-access-flash.js";
 import { dateView } from "../settings/settings-view-model.js";
 import { operatorActor } from "./operator-access.js";
+import { UNCLAIMED } from "./organization-directory.js";
 import { OPERATOR_PAGE_SIZE, OPERATOR_PAGES, OPERATOR_PATH } from "./operator-paths.js";
 import { renderOperatorPage } from "./operator-view.js";
 import { consolePagination, instantView, number } from "./console-format.js";
@@ -30,8 +31,6 @@ const INSTALLATION_ID = /^[1-9][0-9]{0,14}$/;
 
 /** The stored kind in the words operators read. */
 const KIND = { Organization: "organization", User: "user", Enterprise: "enterprise" } as const;
-
-const UNCLAIMED = { organizationId: null, deletedAt: null } as const;
 
 function installationIdOf(req: Request): number {
   const raw = req.params.installationId;
