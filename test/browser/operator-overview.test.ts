@@ -20,6 +20,7 @@ import {
   minutesAgo,
   seedInstallations,
   seedLinkedEvent,
+  seedProPlan,
 } from "../helpers/operator-seed.js";
 import type { TestServer } from "../helpers/test-server.js";
 import { DESKTOP, finishConsolePage, openConsoleAs, PHONE } from "../helpers/operator-browser.js";
@@ -53,13 +54,7 @@ describe.skipIf(!chromiumAvailable())("the operator console's overview and organ
       },
       { installationId: 7010, organizationId: null, accountLogin: "stray-user", accountType: "User" },
     ]);
-    await models.MarketplaceAccount.create({
-      accountId: 4242,
-      accountLogin: "acme-corp",
-      accountType: "Organization",
-      plan: { id: 2, name: "Pro", priceModel: "PER_UNIT", unitName: "seat" },
-      unitCount: 5,
-    });
+    await seedProPlan(models, { accountId: 4242, accountLogin: "acme-corp" });
     await models.Repo.insertMany([
       {
         organizationId: "org_acme",

@@ -24,6 +24,16 @@ export async function seedInstallations(models: Models, installations: SeedInsta
   );
 }
 
+/** The account's Marketplace purchase of the Pro plan, 5 seats, as the purchases writer stores it. */
+export async function seedProPlan(models: Models, account: { accountId: number; accountLogin: string }): Promise<void> {
+  await models.MarketplaceAccount.create({
+    ...account,
+    accountType: "Organization",
+    plan: { id: 2, name: "Pro", priceModel: "PER_UNIT", unitName: "seat" },
+    unitCount: 5,
+  });
+}
+
 /** One connection.linked event for the organization, through the event log's writer (schema-valid). */
 export async function seedLinkedEvent(
   models: Models,

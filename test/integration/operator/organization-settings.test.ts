@@ -10,7 +10,7 @@ import type { WebClient } from "../../helpers/auth.js";
 import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
 import { mainOf, pageText, SETTINGS, signInAdmin, signInMember } from "../../helpers/github-connect.js";
 import { signInOperator, startOperatorServer } from "../../helpers/operator.js";
-import { CONSOLE_NOW, hoursAgo, seedInstallations } from "../../helpers/operator-seed.js";
+import { CONSOLE_NOW, hoursAgo, seedInstallations, seedProPlan } from "../../helpers/operator-seed.js";
 import type { TestServer } from "../../helpers/test-server.js";
 import { expectDocumentedEvents } from "../../helpers/use-test-server.js";
 
@@ -33,13 +33,7 @@ beforeAll(async () => {
     { installationId: 7002, organizationId: "org_acme", accountLogin: "Acme-Corp", accountId: 4242 },
     { installationId: 7003, organizationId: "org_gone", accountLogin: "gone-co", deletedAt: hoursAgo(30) },
   ]);
-  await models.MarketplaceAccount.create({
-    accountId: 4242,
-    accountLogin: "Acme-Corp",
-    accountType: "Organization",
-    plan: { id: 2, name: "Pro", priceModel: "PER_UNIT", unitName: "seat" },
-    unitCount: 5,
-  });
+  await seedProPlan(models, { accountId: 4242, accountLogin: "Acme-Corp" });
   await models.Repo.insertMany([
     ...Array.from({ length: REPOS }, (_, i) => ({
       organizationId: "org_acme",

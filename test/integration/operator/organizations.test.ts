@@ -7,7 +7,7 @@ import type { WebClient } from "../../helpers/auth.js";
 import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
 import { mainOf, pageText } from "../../helpers/github-connect.js";
 import { OPERATOR_EMAIL, signInOperator, startOperatorServer } from "../../helpers/operator.js";
-import { CONSOLE_NOW, hoursAgo, seedInstallations, seedLinkedEvent } from "../../helpers/operator-seed.js";
+import { CONSOLE_NOW, hoursAgo, seedInstallations, seedLinkedEvent, seedProPlan } from "../../helpers/operator-seed.js";
 import type { TestServer } from "../../helpers/test-server.js";
 import { expectDocumentedEvents } from "../../helpers/use-test-server.js";
 
@@ -58,13 +58,7 @@ beforeAll(async () => {
     { installationId: 7002, organizationId: "org_acme", accountLogin: "Acme-Corp", accountId: 4242 },
     { installationId: 7003, organizationId: "org_idle", accountLogin: "idle-co", suspendedAt: hoursAgo(10) },
   ]);
-  await models.MarketplaceAccount.create({
-    accountId: 4242,
-    accountLogin: "Acme-Corp",
-    accountType: "Organization",
-    plan: { id: 2, name: "Pro", priceModel: "PER_UNIT", unitName: "seat" },
-    unitCount: 5,
-  });
+  await seedProPlan(models, { accountId: 4242, accountLogin: "Acme-Corp" });
   await models.Repo.insertMany([
     {
       organizationId: "org_acme",
