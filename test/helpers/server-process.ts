@@ -1,4 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { inject } from "vitest";
+import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testPrivateKey } from "./app-credentials.js";
+import { testDatabaseName, withDatabaseName } from "./database.js";
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -27,6 +31,25 @@ export function spawnServer(
   child.stderr!.on("data", (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return { child, output: () => output, exited };
+}
+
+/**
+ * A complete environment for the App's server as a process on this test file's database: any port,
+ * the test App's credentials, and no .env of the checkout read (dotenv looks in `cwd`, an empty
+ * directory of the test's). `extra` adds or overrides.
+ */
+export function appServerEnv(cwd: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: "development",
+    PORT: "0",
+    LOG_LEVEL: "info",
+    MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()),
+    APP_ID: String(TEST_APP_ID),
+    PRIVATE_KEY: testPrivateKey(),
+    WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    DOTENV_CONFIG_PATH: path.join(cwd, ".env"),
+    ...extra,
+  };
 }
 
 /** The URL the server logs once it listens; throws with its output if it exits or is silent for 30 s. */

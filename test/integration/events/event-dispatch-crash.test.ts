@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Connection } from "mongoose";
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { createModels, type Models } from "../../../src/models/index.js";
 import { projectPaths } from "../../../src/project-paths.js";
-import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testPrivateKey } from "../../helpers/app-credentials.js";
-import { connectTestDatabase, dropAndClose, testDatabaseName, withDatabaseName } from "../../helpers/database.js";
+import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
 import {
   freeLoopbackPort,
   startEventReceiver,
@@ -14,7 +13,7 @@ import {
   type EventReceiver,
 } from "../../helpers/event-receiver.js";
 import { descendantsOf, isAlive, type ProcessInfo } from "../../helpers/process-tree.js";
-import { spawnServer, waitForUrl, type ServerProcess } from "../../helpers/server-process.js";
+import { appServerEnv, spawnServer, waitForUrl, type ServerProcess } from "../../helpers/server-process.js";
 import { deliverWebhook, webhookExample } from "../../helpers/webhooks.js";
 
 // A server killed outright (SIGKILL: no shutdown handler runs) after an event was written and
@@ -48,19 +47,7 @@ async function startServerProcess(
 ): Promise<{ server: ServerProcess; url: string; tree: ProcessInfo[] }> {
   const server = spawnServer(process.execPath, ["--import", "tsx", path.join(projectPaths.root, "src/start.ts")], {
     cwd: projectPaths.root,
-    env: {
-      NODE_ENV: "development",
-      PORT: "0",
-      LOG_LEVEL: "info",
-      MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()),
-      APP_ID: String(TEST_APP_ID),
-      PRIVATE_KEY: testPrivateKey(),
-      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-      EVENT_ENDPOINTS: endpoint,
-      EVENT_SIGNING_SECRET: SECRET,
-      // No .env of the checkout is read: dotenv looks in cwd, and this env is complete.
-      DOTENV_CONFIG_PATH: path.join(cwd, ".env"),
-    },
+    env: appServerEnv(cwd, { EVENT_ENDPOINTS: endpoint, EVENT_SIGNING_SECRET: SECRET }),
   });
   started.push(server);
   const url = await waitForUrl(server, 60_000);

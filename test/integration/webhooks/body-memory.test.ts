@@ -5,12 +5,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { Connection } from "mongoose";
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { createModels } from "../../../src/models/index.js";
 import { projectPaths } from "../../../src/project-paths.js";
-import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testPrivateKey } from "../../helpers/app-credentials.js";
-import { connectTestDatabase, dropAndClose, testDatabaseName, withDatabaseName } from "../../helpers/database.js";
-import { spawnServer, waitForUrl, type ServerProcess } from "../../helpers/server-process.js";
+import { connectTestDatabase, dropAndClose } from "../../helpers/database.js";
+import { appServerEnv, spawnServer, waitForUrl, type ServerProcess } from "../../helpers/server-process.js";
 import { deliverWebhook, webhookFixture } from "../../helpers/webhooks.js";
 
 // Forged bodies share one memory budget (WEBHOOK_BODY_MEMORY_MB) however many clients send them:
@@ -46,18 +45,7 @@ beforeAll(async () => {
     ["--expose-gc", "--import", "tsx", "--import", GC_ON_SIGNAL, path.join(projectPaths.root, "src/start.ts")],
     {
       cwd: projectPaths.root,
-      env: {
-        NODE_ENV: "development",
-        PORT: "0",
-        LOG_LEVEL: "info",
-        MONGODB_URI: withDatabaseName(inject("mongoUri"), testDatabaseName()),
-        APP_ID: String(TEST_APP_ID),
-        PRIVATE_KEY: testPrivateKey(),
-        WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-        WEBHOOK_BODY_MEMORY_MB: String(BUDGET_MB),
-        // No .env of the checkout is read: dotenv looks in cwd, and this env is complete.
-        DOTENV_CONFIG_PATH: path.join(cwd, ".env"),
-      },
+      env: appServerEnv(cwd, { WEBHOOK_BODY_MEMORY_MB: String(BUDGET_MB) }),
     },
   );
   url = await waitForUrl(server, 60_000);
