@@ -104,4 +104,20 @@ describe("who may open the operator console", () => {
     const nobody = await signInAs(holder.server.url, { role: "member", organizationId: null, email: "x@acme.example" });
     expect((await nobody.get("/")).status).toBe(403);
   });
+
+  it("answers an operator 404 for a 10 KB id in any console address, and 413 for a 30 MB form, changing nothing", async () => {
+    const operator = await signInOperator(holder.server);
+    const long = "7".repeat(10_240);
+    for (const route of routes.filter((r) => r.path.includes(":"))) {
+      const address = route.path.replace(/:[A-Za-z]+/g, long);
+      const response = route.method === "GET" ? await operator.get(address) : await operator.postForm(address, {});
+      expect(response.status, `${route.method} ${route.path}`).toBe(404);
+    }
+    const before = await holder.server.models.Event.countDocuments({});
+    for (const route of routes.filter((r) => r.method === "POST")) {
+      const response = await operator.postForm(addressOf(route.path), { organizationId: "x".repeat(30 * 1024 * 1024) });
+      expect(response.status, route.path).toBe(413);
+    }
+    expect(await holder.server.models.Event.countDocuments({})).toBe(before);
+  });
 });
